@@ -1,0 +1,85 @@
+//===- compiler/ir/Op.cpp - the op and attribute tables -------------------===//
+#include "compiler/ir/Op.h"
+
+#include <algorithm>
+#include <array>
+
+namespace voskhod::ir {
+namespace {
+using namespace OpTrait;
+
+constexpr std::array<OpInfo, kNumOps> kOpTable = {{
+#define OP(Enum, Name, Arity, Traits) {OpKind::Enum, Name, Arity, Traits},
+#include "compiler/ir/Ops.def"
+}};
+
+constexpr AttrSpec kAttrTable[] = {
+#define ATTR(Op, Name, Kind, Required, Default)                                \
+  {OpKind::Op, Name, AttrKind::Kind, Required, Default},
+#include "compiler/ir/OpAttrs.def"
+};
+
+/// kAttrTable sorted by op (stable, so declaration order within an op holds).
+struct AttrIndex {
+  std::array<AttrSpec, std::size(kAttrTable)> sorted;
+  std::array<std::pair<uint16_t, uint16_t>, kNumOps> range{};
+  AttrIndex() {
+    std::copy(std::begin(kAttrTable), std::end(kAttrTable), sorted.begin());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const AttrSpec &a, const AttrSpec &b) {
+                       return a.op < b.op;
+                     });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      auto &r = range[size_t(sorted[i].op)];
+      if (r.first == r.second)
+        r.first = uint16_t(i);
+      r.second = uint16_t(i + 1);
+    }
+  }
+};
+
+const AttrIndex &attrIndex() {
+  static const AttrIndex index;
+  return index;
+}
+} // namespace
+
+const OpInfo &opInfo(OpKind kind) { return kOpTable[size_t(kind)]; }
+
+std::optional<OpKind> lookupOp(std::string_view name) {
+  for (const OpInfo &info : kOpTable)
+    if (info.name == name)
+      return info.kind;
+  return std::nullopt;
+}
+
+std::string_view attrKindName(AttrKind kind) {
+  switch (kind) {
+  case AttrKind::Int:
+    return "integer";
+  case AttrKind::Float:
+    return "number";
+  case AttrKind::Bool:
+    return "boolean";
+  case AttrKind::IntList:
+    return "integer list";
+  case AttrKind::DType:
+    return "dtype";
+  }
+  return "?";
+}
+
+std::span<const AttrSpec> attrSpecs(OpKind kind) {
+  const AttrIndex &index = attrIndex();
+  auto [begin, end] = index.range[size_t(kind)];
+  return std::span<const AttrSpec>(index.sorted.data() + begin, end - begin);
+}
+
+const AttrSpec *findAttrSpec(OpKind kind, std::string_view name) {
+  for (const AttrSpec &spec : attrSpecs(kind))
+    if (spec.name == name)
+      return &spec;
+  return nullptr;
+}
+
+} // namespace voskhod::ir

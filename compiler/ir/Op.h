@@ -1,0 +1,76 @@
+//===- compiler/ir/Op.h - op kinds, traits and attribute schemas ----------===//
+///
+/// Expands Ops.def into the OpKind enum and a static table of each op's name,
+/// arity and traits, and OpAttrs.def into the schema of attributes each op
+/// accepts. Passes ask traits (`hasTrait(op, OpTrait::Elementwise)`) instead of
+/// listing op names.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace voskhod::ir {
+
+enum class OpKind : uint8_t {
+#define OP(Enum, Name, Arity, Traits) Enum,
+#include "compiler/ir/Ops.def"
+};
+
+constexpr int kNumOps = 0
+#define OP(Enum, Name, Arity, Traits) +1
+#include "compiler/ir/Ops.def"
+    ;
+
+namespace OpTrait {
+enum : uint32_t {
+  None = 0,
+  Leaf = 1u << 0,
+  Stateful = 1u << 1,
+  Elementwise = 1u << 2,
+  Unary = 1u << 3,
+  Binary = 1u << 4,
+  Commutative = 1u << 5,
+  Comparison = 1u << 6,
+  FloatOnly = 1u << 7,
+  Contraction = 1u << 8,
+  Layout = 1u << 9,
+  Reduction = 1u << 10,
+  RowWise = 1u << 11,
+  Loss = 1u << 12,
+};
+} // namespace OpTrait
+
+struct OpInfo {
+  OpKind kind;
+  std::string_view name;
+  int arity;
+  uint32_t traits;
+};
+
+const OpInfo &opInfo(OpKind kind);
+inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }
+inline bool hasTrait(OpKind kind, uint32_t trait) {
+  return (opInfo(kind).traits & trait) == trait;
+}
+std::optional<OpKind> lookupOp(std::string_view name);
+
+enum class AttrKind : uint8_t { Int, Float, Bool, IntList, DType };
+std::string_view attrKindName(AttrKind kind);
+
+struct AttrSpec {
+  OpKind op;
+  std::string_view name;
+  AttrKind kind;
+  bool required;
+  double defaultValue; // Int, Float, Bool, DType (as its enum index)
+};
+
+/// The attributes `kind` accepts, in declaration order.
+std::span<const AttrSpec> attrSpecs(OpKind kind);
+const AttrSpec *findAttrSpec(OpKind kind, std::string_view name);
+
+} // namespace voskhod::ir

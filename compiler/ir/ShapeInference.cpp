@@ -1,0 +1,374 @@
+//===- compiler/ir/ShapeInference.cpp - shape and type rules --------------===//
+#include "compiler/ir/ShapeInference.h"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+namespace voskhod::ir {
+namespace {
+
+std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+Status checkAttrs(OpKind op, Attrs &attrs) {
+  std::string_view opname = opName(op);
+  Attrs canonical;
+  for (const auto &[name, value] : attrs.items()) {
+    const AttrSpec *spec = findAttrSpec(op, name);
+    if (!spec)
+      return makeError("unknown attribute " + q(name) + " for " + q(opname));
+    AttrValue v = value;
+    bool ok = false;
+    switch (spec->kind) {
+    case AttrKind::Int:
+      ok = std::holds_alternative<int64_t>(v);
+      break;
+    case AttrKind::Float:
+      if (auto *i = std::get_if<int64_t>(&v))
+        v = double(*i);
+      ok = std::holds_alternative<double>(v);
+      break;
+    case AttrKind::Bool:
+      ok = std::holds_alternative<bool>(v);
+      break;
+    case AttrKind::IntList:
+      ok = std::holds_alternative<std::vector<int64_t>>(v);
+      break;
+    case AttrKind::DType:
+      ok = std::holds_alternative<DType>(v);
+      break;
+    }
+    if (!ok)
+      return makeError("attribute " + q(name) + " of " + q(opname) +
+                       " expects " + std::string(attrKindName(spec->kind)) +
+                       ", got " + attrValueStr(value));
+    canonical.set(name, std::move(v));
+  }
+  for (const AttrSpec &spec : attrSpecs(op)) {
+    if (canonical.has(spec.name))
+      continue;
+    if (spec.required)
+      return makeError(q(opname) + " requires attribute " + q(spec.name));
+    switch (spec.kind) {
+    case AttrKind::Int:
+      canonical.set(spec.name, int64_t(spec.defaultValue));
+      break;
+    case AttrKind::Float:
+      canonical.set(spec.name, spec.defaultValue);
+      break;
+    case AttrKind::Bool:
+      canonical.set(spec.name, spec.defaultValue != 0);
+      break;
+    case AttrKind::IntList:
+      canonical.set(spec.name, std::vector<int64_t>{});
+      break;
+    case AttrKind::DType:
+      canonical.set(spec.name, DType(int(spec.defaultValue)));
+      break;
+    }
+  }
+  attrs = std::move(canonical);
+  return Status::ok();
+}
+
+Status checkShape(const Shape &shape, std::string_view what) {
+  for (int64_t d : shape)
+    if (d <= 0)
+      return makeError(std::string(what) + " " + shapeStr(shape) +
+                       " has a dimension that is not positive");
+  if (!checkedElementCount(shape))
+    return makeError(std::string(what) + " " + shapeStr(shape) +
+                     " has too many elements");
+  return Status::ok();
+}
+
+/// Normalises axis `a` of a rank-`rank` tensor (negative counts from the end).
+Expected<int64_t> normaliseAxis(int64_t a, int64_t rank, std::string_view op) {
+  if (a < -rank || a >= rank)
+    return makeError("axis " + std::to_string(a) + " is out of range for " +
+                     q(op) + " on a rank-" + std::to_string(rank) + " tensor");
+  return a < 0 ? a + rank : a;
+}
+
+Status requireFloat(const TensorType &t, std::string_view op) {
+  if (!isFloat(t.dtype))
+    return makeError(q(op) + " expects a floating-point operand, got " +
+                     t.str());
+  return Status::ok();
+}
+
+Expected<TensorType> inferElementwise(OpKind op,
+                                      std::span<const TensorType> in,
+                                      const Attrs &attrs) {
+  std::string_view name = opName(op);
+  if (op == OpKind::Select) {
+    if (in[0].dtype != DType::I1)
+      return makeError("'select' condition must be i1, got " + in[0].str());
+    if (in[1] != in[2])
+      return makeError("'select' branches differ: " + in[1].str() + " and " +
+                       in[2].str());
+    if (in[0].shape != in[1].shape)
+      return makeError("'select' condition " + in[0].str() +
+                       " does not match branches " + in[1].str());
+    return in[1];
+  }
+  for (size_t i = 1; i < in.size(); ++i) {
+    if (in[i].shape != in[0].shape)
+      return makeError("shape mismatch: " + q(name) + " operands " +
+                       in[0].str() + " and " + in[i].str());
+    if (in[i].dtype != in[0].dtype)
+      return makeError("dtype mismatch: " + q(name) + " operands " +
+                       in[0].str() + " and " + in[i].str());
+  }
+  if (hasTrait(op, OpTrait::FloatOnly))
+    if (Status s = requireFloat(in[0], name); !s)
+      return s;
+  if (op == OpKind::Convert)
+    return TensorType{attrs.getDType("dtype"), in[0].shape};
+  if (hasTrait(op, OpTrait::Comparison)) {
+    if (in[0].dtype == DType::I1 && op != OpKind::Equal)
+      return makeError(q(name) + " does not order i1 values");
+    return TensorType{DType::I1, in[0].shape};
+  }
+  if (in[0].dtype == DType::I1)
+    return makeError(q(name) + " does not apply to i1 values");
+  return in[0];
+}
+
+Expected<TensorType> inferMatmul(std::span<const TensorType> in,
+                                 const Attrs &attrs) {
+  const TensorType &a = in[0], &b = in[1];
+  if (a.rank() != 2 || b.rank() != 2)
+    return makeError("'matmul' expects rank-2 operands, got " + a.str() +
+                     " and " + b.str());
+  if (Status s = requireFloat(a, "matmul"); !s)
+    return s;
+  if (a.dtype != b.dtype)
+    return makeError("dtype mismatch: 'matmul' operands " + a.str() + " and " +
+                     b.str());
+  bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
+  int64_t m = ta ? a.shape[1] : a.shape[0];
+  int64_t ka = ta ? a.shape[0] : a.shape[1];
+  int64_t kb = tb ? b.shape[1] : b.shape[0];
+  int64_t n = tb ? b.shape[0] : b.shape[1];
+  if (ka != kb)
+    return makeError("'matmul' inner dimensions differ: " + a.str() +
+                     (ta ? "^T" : "") + " × " + b.str() + (tb ? "^T" : "") +
+                     " (" + std::to_string(ka) + " vs " + std::to_string(kb) +
+                     ")");
+  return TensorType{a.dtype, {m, n}};
+}
+
+Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
+                                 Attrs &attrs) {
+  switch (op) {
+  case OpKind::Transpose: {
+    std::vector<int64_t> perm = attrs.getInts("perm");
+    if (perm.empty()) {
+      perm.resize(in.rank());
+      std::iota(perm.rbegin(), perm.rend(), 0);
+    }
+    if (int64_t(perm.size()) != in.rank())
+      return makeError("'transpose' permutation " + shapeStr(perm) +
+                       " does not match rank of " + in.str());
+    std::vector<bool> seen(perm.size(), false);
+    Shape out;
+    for (int64_t &p : perm) {
+      auto axis = normaliseAxis(p, in.rank(), "transpose");
+      if (!axis)
+        return axis.status();
+      if (seen[*axis])
+        return makeError("'transpose' permutation repeats axis " +
+                         std::to_string(*axis));
+      seen[*axis] = true;
+      p = *axis;
+      out.push_back(in.shape[p]);
+    }
+    attrs.set("perm", perm);
+    return TensorType{in.dtype, out};
+  }
+  case OpKind::Reshape: {
+    std::vector<int64_t> shape = attrs.getInts("shape");
+    int inferred = -1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (shape[i] == -1 && inferred < 0) {
+        inferred = int(i);
+        continue;
+      }
+      if (shape[i] <= 0)
+        return makeError("'reshape' target " + shapeStr(shape) +
+                         " has a dimension that is not positive");
+    }
+    int64_t known = 1;
+    for (size_t i = 0; i < shape.size(); ++i)
+      if (int(i) != inferred) {
+        if (known > kMaxElements / shape[i])
+          return makeError("'reshape' target " + shapeStr(shape) +
+                           " has too many elements");
+        known *= shape[i];
+      }
+    int64_t total = in.numElements();
+    if (inferred >= 0) {
+      if (total % known != 0)
+        return makeError("'reshape' cannot infer -1: " + in.str() + " has " +
+                         std::to_string(total) + " elements, not a multiple of " +
+                         std::to_string(known));
+      shape[inferred] = total / known;
+      known = total;
+    }
+    if (known != total)
+      return makeError("'reshape' cannot turn " + in.str() + " (" +
+                       std::to_string(total) + " elements) into " +
+                       shapeStr(shape) + " (" + std::to_string(known) +
+                       " elements)");
+    attrs.set("shape", shape);
+    return TensorType{in.dtype, shape};
+  }
+  case OpKind::Broadcast: {
+    const std::vector<int64_t> &shape = attrs.getInts("shape");
+    if (Status s = checkShape(shape, "'broadcast' target"); !s)
+      return s;
+    auto out = broadcastShapes(in.shape, shape);
+    if (int64_t(shape.size()) < in.rank() || !out || *out != shape)
+      return makeError("cannot broadcast " + in.str() + " to " +
+                       shapeStr(shape));
+    return TensorType{in.dtype, shape};
+  }
+  default:
+    break;
+  }
+  return makeError("internal: not a layout op");
+}
+
+Expected<TensorType> inferReduction(OpKind op, const TensorType &in,
+                                    Attrs &attrs) {
+  std::string_view name = opName(op);
+  if (op == OpKind::ReduceMean)
+    if (Status s = requireFloat(in, name); !s)
+      return s;
+  if (in.dtype == DType::I1)
+    return makeError(q(name) + " does not apply to i1 values");
+  std::vector<int64_t> axes = attrs.getInts("axes");
+  if (axes.empty()) {
+    axes.resize(in.rank());
+    std::iota(axes.begin(), axes.end(), 0);
+  }
+  std::vector<bool> reduced(in.rank(), false);
+  for (int64_t &a : axes) {
+    auto axis = normaliseAxis(a, in.rank(), name);
+    if (!axis)
+      return axis.status();
+    if (reduced[*axis])
+      return makeError(q(name) + " repeats axis " + std::to_string(*axis));
+    reduced[*axis] = true;
+    a = *axis;
+  }
+  std::sort(axes.begin(), axes.end());
+  attrs.set("axes", axes);
+  bool keep = attrs.getBool("keepdims");
+  Shape out;
+  for (int64_t i = 0; i < in.rank(); ++i) {
+    if (!reduced[i])
+      out.push_back(in.shape[i]);
+    else if (keep)
+      out.push_back(1);
+  }
+  return TensorType{in.dtype, out};
+}
+
+Expected<TensorType> inferLoss(OpKind op, std::span<const TensorType> in) {
+  std::string_view name = opName(op);
+  const TensorType &a = in[0], &b = in[1];
+  if (Status s = requireFloat(a, name); !s)
+    return s;
+  if (op == OpKind::SoftmaxCrossEntropy) {
+    if (a.rank() < 1)
+      return makeError("'softmax_cross_entropy' expects logits with a class "
+                       "axis, got " +
+                       a.str());
+    Shape rows(a.shape.begin(), a.shape.end() - 1);
+    if (b.dtype == DType::I32) {
+      if (b.shape != rows)
+        return makeError("'softmax_cross_entropy' labels " + b.str() +
+                         " do not match logits " + a.str() + " (expected i32" +
+                         shapeStr(rows) + ")");
+    } else if (b != a) {
+      return makeError("'softmax_cross_entropy' targets " + b.str() +
+                       " must be i32" + shapeStr(rows) +
+                       " class indices or probabilities of type " + a.str());
+    }
+    return TensorType{a.dtype, {}};
+  }
+  if (a != b)
+    return makeError("shape mismatch: " + q(name) + " operands " + a.str() +
+                     " and " + b.str());
+  return TensorType{a.dtype, {}};
+}
+
+} // namespace
+
+std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
+  size_t rank = std::max(a.size(), b.size());
+  Shape out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
+                               Attrs &attrs) {
+  const OpInfo &info = opInfo(op);
+  if (hasTrait(op, OpTrait::Leaf))
+    return makeError(q(info.name) + " declares its type; it is not inferred");
+  if (int(in.size()) != info.arity)
+    return makeError(q(info.name) + " expects " + std::to_string(info.arity) +
+                     " operand" + (info.arity == 1 ? "" : "s") + ", got " +
+                     std::to_string(in.size()));
+  if (Status s = checkAttrs(op, attrs); !s)
+    return s;
+
+  Expected<TensorType> result = makeError("internal: no shape rule");
+  if (hasTrait(op, OpTrait::Elementwise))
+    result = inferElementwise(op, in, attrs);
+  else if (hasTrait(op, OpTrait::Contraction))
+    result = inferMatmul(in, attrs);
+  else if (hasTrait(op, OpTrait::Layout))
+    result = inferLayout(op, in[0], attrs);
+  else if (hasTrait(op, OpTrait::Reduction))
+    result = inferReduction(op, in[0], attrs);
+  else if (hasTrait(op, OpTrait::Loss))
+    result = inferLoss(op, in);
+  else if (hasTrait(op, OpTrait::RowWise)) {
+    if (Status s = requireFloat(in[0], info.name); !s)
+      return s;
+    if (in[0].rank() < 1)
+      return makeError(q(info.name) + " expects a tensor of rank >= 1, got " +
+                       in[0].str());
+    auto axis = normaliseAxis(attrs.getInt("axis"), in[0].rank(), info.name);
+    if (!axis)
+      return axis.status();
+    attrs.set("axis", *axis);
+    result = in[0];
+  } else if (op == OpKind::OneHot) {
+    if (in[0].dtype != DType::I32)
+      return makeError("'one_hot' expects i32 indices, got " + in[0].str());
+    int64_t depth = attrs.getInt("depth");
+    if (depth <= 0)
+      return makeError("'one_hot' depth must be positive, got " +
+                       std::to_string(depth));
+    Shape shape = in[0].shape;
+    shape.push_back(depth);
+    result = TensorType{attrs.getDType("dtype"), shape};
+  }
+  if (result)
+    if (Status s = checkShape(result->shape, "result shape"); !s)
+      return s;
+  return result;
+}
+
+} // namespace voskhod::ir
