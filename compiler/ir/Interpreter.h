@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/ir/Diagnostics.h"
 #include "compiler/ir/Graph.h"
 #include "support/Error.h"
 
@@ -48,6 +49,12 @@ private:
 /// value or a value of the wrong type, or when an index (a label, a one_hot
 /// index) is out of range.
 Expected<Evaluation> evaluate(const Graph &g, const LeafValues &leaves);
+
+/// Like evaluate, and also reports a failure to `diags` at the source
+/// location of the node that failed (the leaf without a value, the
+/// softmax_cross_entropy whose label is out of range).
+Expected<Evaluation> evaluate(const Graph &g, const LeafValues &leaves,
+                              DiagnosticEngine &diags);
 
 /// Evaluates a single non-leaf node on the given operand values (used by
 /// constant folding).
