@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs, builds, and runs the main job: compile a model and run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+build/compiler/driver/voskhod eval examples/classifier.vg --seed 1
