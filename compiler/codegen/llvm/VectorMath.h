@@ -1,0 +1,58 @@
+//===- compiler/codegen/llvm/VectorMath.h - branch-free transcendentals ---===//
+///
+/// Emits straight-line IR for exp, log, tanh, sigmoid, softplus, log1p and
+/// expm1 on float, double, or fixed vectors of either, at the builder's
+/// insertion point. The code has no calls and no branches (special inputs
+/// are handled by selects), so the loop vectoriser widens it like any other
+/// arithmetic; no libm call ever appears.
+///
+/// Method: Cody-Waite reduction (x = n ln2 + r, 2^n built from exponent bits;
+/// x = 2^e m for log), a polynomial on the reduced argument, then the
+/// reconstruction. f32 inputs are evaluated in f64 and rounded once at the
+/// end: the polynomial error then sits far below half an f32 ulp, so results
+/// are within 1 ulp over the whole range (denormal inputs and results, the
+/// overflow and underflow edges included) with one set of routines. f64
+/// inputs use the same routines with longer polynomials and a few ulp of
+/// error.
+///
+/// Not here: trigonometric functions, and any fast-math shortcuts (the code is
+/// exact about NaN, infinities and signed zeros, so it must not be emitted
+/// under flags that assume no NaNs or infinities).
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/IR/IRBuilder.h"
+
+namespace voskhod::codegen {
+
+enum class MathFunction { Exp, Log, Tanh, Sigmoid, Softplus, Log1p, Expm1 };
+
+/// fn(x) elementwise; x is float, double, or <N x float|double>. The result
+/// has x's type.
+llvm::Value *emitMathFunction(llvm::IRBuilderBase &builder, MathFunction fn,
+                              llvm::Value *x);
+
+inline llvm::Value *emitExp(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Exp, x);
+}
+inline llvm::Value *emitLog(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Log, x);
+}
+inline llvm::Value *emitTanh(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Tanh, x);
+}
+inline llvm::Value *emitSigmoid(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Sigmoid, x);
+}
+inline llvm::Value *emitSoftplus(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Softplus, x);
+}
+inline llvm::Value *emitLog1p(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Log1p, x);
+}
+inline llvm::Value *emitExpm1(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Expm1, x);
+}
+
+} // namespace voskhod::codegen
