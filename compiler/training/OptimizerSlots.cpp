@@ -1,0 +1,41 @@
+//===- compiler/training/OptimizerSlots.cpp - per-parameter optimiser state
+//===//
+#include "compiler/training/OptimizerSlots.h"
+
+namespace voskhod::training {
+using ir::OptimizerKind;
+
+std::vector<SlotSpec> optimizerSlots(OptimizerKind optimizer,
+                                     const ir::Attrs &settings) {
+  const InitSpec zeros{InitKind::Zeros};
+  switch (optimizer) {
+  case OptimizerKind::Sgd:
+    if (settings.getFloat("momentum") != 0)
+      return {{"momentum_buffer", zeros}};
+    return {};
+  case OptimizerKind::Adagrad: {
+    double initial = settings.getFloat("initial_accumulator_value");
+    if (initial == 0)
+      return {{"sum", zeros}};
+    return {{"sum", InitSpec{InitKind::Constant, initial}}};
+  }
+  case OptimizerKind::Rmsprop: {
+    std::vector<SlotSpec> slots{{"square_avg", zeros}};
+    if (settings.getFloat("momentum") > 0)
+      slots.push_back({"momentum_buffer", zeros});
+    if (settings.getBool("centered"))
+      slots.push_back({"grad_avg", zeros});
+    return slots;
+  }
+  case OptimizerKind::Adam:
+  case OptimizerKind::AdamW: {
+    std::vector<SlotSpec> slots{{"exp_avg", zeros}, {"exp_avg_sq", zeros}};
+    if (settings.getBool("amsgrad"))
+      slots.push_back({"max_exp_avg_sq", zeros});
+    return slots;
+  }
+  }
+  return {};
+}
+
+} // namespace voskhod::training

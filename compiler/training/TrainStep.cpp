@@ -1,0 +1,225 @@
+//===- compiler/training/TrainStep.cpp - forward graph to training step ---===//
+#include "compiler/training/TrainStep.h"
+
+#include "compiler/autodiff/Autodiff.h"
+#include "compiler/ir/Builder.h"
+#include "compiler/ir/Verifier.h"
+#include "compiler/training/OptimizerSlots.h"
+#include "compiler/training/UpdateMath.h"
+#include "compiler/training/UpdateRules.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace voskhod::training {
+using namespace ir;
+
+namespace {
+
+bool isInterfaceLeaf(const Node *n) {
+  return n->is(OpKind::Input) || n->is(OpKind::Param) || n->is(OpKind::State);
+}
+
+/// The params `loss` depends on, in graph order.
+std::vector<Node *> paramsFeeding(const Graph &g, const Node *loss) {
+  std::unordered_set<const Node *> seen{loss};
+  std::vector<const Node *> stack{loss};
+  while (!stack.empty()) {
+    const Node *n = stack.back();
+    stack.pop_back();
+    for (Node *o : n->operands())
+      if (seen.insert(o).second)
+        stack.push_back(o);
+  }
+  std::vector<Node *> params;
+  for (Node *p : g.params())
+    if (seen.count(p))
+      params.push_back(p);
+  return params;
+}
+
+class StepBuilder {
+public:
+  StepBuilder(const Graph &forward, DiagnosticEngine &diags)
+      : forward_(forward), min_(*forward.minimize()), diags_(diags),
+        step_(std::make_unique<Graph>(forward.name() + ".step")) {
+    for (Node *n : forward)
+      if (!n->name().empty())
+        names_.insert(n->name());
+  }
+
+  std::unique_ptr<Graph> build();
+
+private:
+  Node *copy(const Node *n);
+  /// A new state leaf named `name`, or null after reporting that the name is
+  /// taken.
+  Node *newState(const std::string &name, TensorType type, InitSpec init);
+  /// Gives `n` the name when it has none and nothing else uses it.
+  void nameIfFree(Node *n, const std::string &name);
+  UpdateMath &mathFor(DType dtype);
+
+  const Graph &forward_;
+  const Minimize &min_;
+  DiagnosticEngine &diags_;
+  std::unique_ptr<Graph> step_;
+  std::unordered_map<const Node *, Node *> map_;
+  std::set<std::string, std::less<>> names_;
+  Node *counter_ = nullptr;
+  Node *counterNext_ = nullptr;
+  std::map<DType, UpdateMath> math_;
+};
+
+Node *StepBuilder::copy(const Node *n) {
+  std::vector<Node *> operands;
+  for (Node *o : n->operands())
+    operands.push_back(map_.at(o));
+  Node *c = step_->create(n->op(), std::move(operands), n->type(), n->attrs(),
+                          n->loc(), n->name());
+  c->setInit(n->init());
+  c->setConstValues(n->constValues());
+  map_[n] = c;
+  return c;
+}
+
+Node *StepBuilder::newState(const std::string &name, TensorType type,
+                            InitSpec init) {
+  if (!names_.insert(name).second) {
+    Node *clash = forward_.findByName(name);
+    diags_.error(clash ? clash->loc() : min_.loc,
+                 "'%" + name + "' is reserved for the state of optimizer '" +
+                     std::string(optimizerName(min_.optimizer)) +
+                     "'; rename this value");
+    return nullptr;
+  }
+  Expected<Node *> leaf =
+      buildState(*step_, std::move(type), init, min_.loc, name);
+  assert(leaf && "state leaf copied from a valid param type failed");
+  return *leaf;
+}
+
+void StepBuilder::nameIfFree(Node *n, const std::string &name) {
+  if (n->name().empty() && names_.insert(name).second)
+    n->setName(name);
+}
+
+UpdateMath &StepBuilder::mathFor(DType dtype) {
+  auto it = math_.find(dtype);
+  if (it == math_.end())
+    it =
+        math_
+            .try_emplace(dtype, *step_, dtype, min_.loc, counter_, counterNext_)
+            .first;
+  return it->second;
+}
+
+std::unique_ptr<Graph> StepBuilder::build() {
+  if (Status s = checkOptimizerSettings(min_.optimizer, min_.settings); !s) {
+    diags_.error(min_.loc, s.message());
+    return nullptr;
+  }
+  for (const Update &u : forward_.updates())
+    if (u.target->is(OpKind::Param)) {
+      diags_.error(u.target->loc(), describeNode(u.target) +
+                                        " is assigned by an 'update' but is "
+                                        "trained by the optimizer");
+      return nullptr;
+    }
+  std::vector<Node *> trained = paramsFeeding(forward_, min_.loss);
+  for (Node *p : forward_.params())
+    if (std::find(trained.begin(), trained.end(), p) == trained.end())
+      diags_.warning(p->loc(), "parameter " + describeNode(p) +
+                                   " does not affect the loss and is not "
+                                   "trained");
+  if (trained.empty()) {
+    diags_.error(min_.loc, "nothing to train: the loss depends on no param");
+    return nullptr;
+  }
+
+  // Leaves first, so the step reads like a forward graph: its interface,
+  // then the computation.
+  for (Node *n : forward_)
+    if (isInterfaceLeaf(n))
+      copy(n);
+  counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
+                      InitSpec{InitKind::Zeros});
+  std::vector<SlotSpec> slotSpecs =
+      optimizerSlots(min_.optimizer, min_.settings);
+  std::vector<ParamUpdate::Slots> slots(trained.size());
+  for (size_t i = 0; i < trained.size(); ++i) {
+    std::string prefix = trained[i]->name().empty()
+                             ? "param" + std::to_string(trained[i]->index())
+                             : trained[i]->name();
+    for (const SlotSpec &spec : slotSpecs) {
+      Node *leaf = newState(prefix + "." + std::string(spec.name),
+                            trained[i]->type(), spec.init);
+      slots[i].push_back({spec.name, leaf});
+    }
+  }
+  if (diags_.hasErrors())
+    return nullptr;
+  for (Node *n : forward_)
+    if (!isInterfaceLeaf(n))
+      copy(n);
+
+  Node *loss = map_.at(min_.loss);
+  step_->results() = {loss};
+  step_->setResultsLoc(min_.loc);
+  for (const Update &u : forward_.updates())
+    step_->updates().push_back({map_.at(u.target), map_.at(u.value)});
+
+  std::vector<Node *> params;
+  for (Node *p : trained)
+    params.push_back(map_.at(p));
+  size_t errorsBefore = diags_.errorCount();
+  Expected<std::vector<Node *>> grads =
+      autodiff::appendGradients(*step_, loss, params, diags_);
+  if (!grads) {
+    if (diags_.errorCount() == errorsBefore)
+      diags_.error(min_.loc, grads.message());
+    return nullptr;
+  }
+
+  Node *one = buildScalar(*step_, 1, DType::F32, min_.loc);
+  counterNext_ = *buildNode(*step_, OpKind::Add, {counter_, one}, {}, min_.loc);
+  for (size_t i = 0; i < params.size(); ++i) {
+    Node *p = params[i];
+    Node *grad = (*grads)[i];
+    nameIfFree(grad, p->name() + ".grad");
+    ParamUpdate u(mathFor(p->dtype()), min_.settings, p, grad, slots[i]);
+    Node *next = buildParamUpdate(min_.optimizer, u);
+    nameIfFree(next, p->name() + ".next");
+    step_->updates().push_back({p, next});
+    for (const auto &[slotName, value] : u.nextSlots()) {
+      Node *leaf = u.slot(slotName);
+      nameIfFree(value, leaf->name() + ".next");
+      step_->updates().push_back({leaf, value});
+    }
+  }
+  nameIfFree(counterNext_, std::string(kStepCounterName) + ".next");
+  step_->updates().push_back({counter_, counterNext_});
+
+  step_->sortAndPrune();
+  if (!verify(*step_, diags_))
+    return nullptr;
+  return std::move(step_);
+}
+
+} // namespace
+
+std::unique_ptr<Graph> buildTrainStep(const Graph &forward,
+                                      DiagnosticEngine &diags) {
+  if (!forward.minimize()) {
+    diags.error(forward.resultsLoc(),
+                "graph @" + forward.name() +
+                    " has no 'minimize' clause: there is nothing to train");
+    return nullptr;
+  }
+  return StepBuilder(forward, diags).build();
+}
+
+} // namespace voskhod::training
