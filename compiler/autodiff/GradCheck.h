@@ -1,4 +1,5 @@
-//===- compiler/autodiff/GradCheck.h - gradients against finite differences ===//
+//===- compiler/autodiff/GradCheck.h - gradients against finite differences
+//===//
 ///
 /// Checks every param's symbolic gradient (built by appendGradients on a copy
 /// of the graph and evaluated in the float64 interpreter) against central

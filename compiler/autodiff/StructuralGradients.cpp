@@ -1,0 +1,94 @@
+//===- compiler/autodiff/StructuralGradients.cpp - matmul, layout, reduce -===//
+///
+/// Gradients of the ops that move or combine elements rather than map them.
+/// matmul's gradients are matmuls with transpose flags, never explicit
+/// transposes, so the contraction kernel reads its operands in place.
+/// broadcast's gradient sums over the replicated axes; the reductions spread
+/// the gradient back. reduce_max sends the gradient to the elements equal to
+/// the maximum, split evenly among ties, as PyTorch's amax, TensorFlow and
+/// JAX do, so the rule is symmetric and its gradient sums to the incoming
+/// one.
+///
+//===----------------------------------------------------------------------===//
+#include "compiler/autodiff/GradientRules.h"
+
+namespace voskhod::autodiff {
+
+using namespace ir;
+
+namespace {
+
+using Grads = std::vector<Node *>;
+
+// With C = op(A) op(B) and G = dL/dC:
+//   C = A B      dA = G B^T      dB = A^T G
+//   C = A B^T    dA = G B        dB = G^T A
+//   C = A^T B    dA = B G^T      dB = A G
+//   C = A^T B^T  dA = B^T G^T    dB = G^T A^T
+Grads matmulGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
+  Node *a = n->operand(0), *w = n->operand(1);
+  bool ta = n->attrs().getBool("transpose_a");
+  bool tb = n->attrs().getBool("transpose_b");
+  Node *da = nullptr, *dw = nullptr;
+  if (needs[0])
+    da = ta ? b.matmul(w, g, tb, true) : b.matmul(g, w, false, !tb);
+  if (needs[1])
+    dw = tb ? b.matmul(g, a, true, ta) : b.matmul(a, g, !ta, false);
+  return {da, dw};
+}
+
+Grads transposeGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  const std::vector<int64_t> &perm = n->attrs().getInts("perm");
+  std::vector<int64_t> inverse(perm.size());
+  for (size_t k = 0; k < perm.size(); ++k)
+    inverse[size_t(perm[k])] = int64_t(k);
+  return {b.transpose(g, std::move(inverse))};
+}
+
+Grads reshapeGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {b.reshape(g, n->operand(0)->shape())};
+}
+
+Grads broadcastGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {b.sumTo(g, n->operand(0)->shape())};
+}
+
+Grads reduceSumGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {b.unreduce(g, n->attrs().getInts("axes"),
+                     n->attrs().getBool("keepdims"), n->operand(0)->shape())};
+}
+
+Grads reduceMeanGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  const Shape &shape = n->operand(0)->shape();
+  const std::vector<int64_t> &axes = n->attrs().getInts("axes");
+  int64_t count = 1;
+  for (int64_t a : axes)
+    count *= shape[size_t(a)];
+  // Scale before spreading: the gradient is smaller than the operand.
+  return {b.unreduce(b.div(g, double(count)), axes,
+                     n->attrs().getBool("keepdims"), shape)};
+}
+
+Grads reduceMaxGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  Node *a = n->operand(0);
+  const std::vector<int64_t> &axes = n->attrs().getInts("axes");
+  bool keepdims = n->attrs().getBool("keepdims");
+  Node *maxima = b.unreduce(n, axes, keepdims, a->shape());
+  Node *isMax = b.convert(b.op(OpKind::Equal, {a, maxima}), a->dtype());
+  Node *share = b.div(g, b.reduceSum(isMax, axes, keepdims));
+  return {b.mul(isMax, b.unreduce(share, axes, keepdims, a->shape()))};
+}
+
+} // namespace
+
+void addStructuralGradients(GradRuleTable &t) {
+  t.set(OpKind::Matmul, matmulGrad);
+  t.set(OpKind::Transpose, transposeGrad);
+  t.set(OpKind::Reshape, reshapeGrad);
+  t.set(OpKind::Broadcast, broadcastGrad);
+  t.set(OpKind::ReduceSum, reduceSumGrad);
+  t.set(OpKind::ReduceMean, reduceMeanGrad);
+  t.set(OpKind::ReduceMax, reduceMaxGrad);
+}
+
+} // namespace voskhod::autodiff
