@@ -1,0 +1,89 @@
+//===- compiler/training/InterpreterTrainer.cpp - training in float64 -----===//
+#include "compiler/training/InterpreterTrainer.h"
+
+#include "compiler/training/Initialize.h"
+
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace voskhod::training {
+using namespace ir;
+
+BatchProvider randomBatches(const Graph &step, uint64_t seed) {
+  return [&step, seed](uint64_t index) -> Expected<LeafValues> {
+    return randomInputs(step, seed, index);
+  };
+}
+
+InterpreterTrainer::InterpreterTrainer(const Graph &step, LeafValues state)
+    : step_(step), state_(std::move(state)) {
+  assert(!step.results().empty() && "a training step returns its loss");
+}
+
+Expected<double> InterpreterTrainer::runStep(const LeafValues &batch) {
+  LeafValues leaves = state_;
+  for (const auto &[leaf, value] : batch)
+    leaves.insert_or_assign(leaf, value);
+  Expected<Evaluation> eval = evaluate(step_, leaves);
+  if (!eval)
+    return makeError("step " + std::to_string(stepsDone_) + ": " +
+                     eval.message());
+  const HostTensor &lossValue = eval->value(step_.results().front());
+  assert(lossValue.data.size() == 1 && "the loss is a scalar");
+  double loss = lossValue.data[0];
+  LeafValues next = nextLeafValues(step_, *eval, leaves);
+  // Only params and states carry over; inputs are the next batch's.
+  state_.clear();
+  for (auto &[leaf, value] : next)
+    if (!leaf->is(OpKind::Input))
+      state_.emplace(leaf, std::move(value));
+  ++stepsDone_;
+  return loss;
+}
+
+Expected<std::vector<double>>
+InterpreterTrainer::run(uint64_t steps, const BatchProvider &batches,
+                        const StepObserver &observer) {
+  std::vector<double> losses;
+  for (uint64_t i = 0; i < steps; ++i) {
+    uint64_t index = stepsDone_;
+    Expected<LeafValues> batch = batches(index);
+    if (!batch)
+      return makeError("step " + std::to_string(index) + ": " +
+                       batch.message());
+    Expected<double> loss = runStep(*batch);
+    if (!loss)
+      return loss.status();
+    if (observer)
+      observer(index, *loss);
+    if (!std::isfinite(*loss))
+      return makeError("step " + std::to_string(index) + ": loss is " +
+                       (std::isnan(*loss) ? "nan" : "infinite") + "; stopping");
+    losses.push_back(*loss);
+  }
+  return losses;
+}
+
+/// The shortest decimal that reads back as `x`.
+static std::string shortest(double x) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  assert(ec == std::errc() && "32 chars hold any double");
+  return std::string(buf, end);
+}
+
+Status trainAndPrint(const Graph &step, uint64_t steps, uint64_t seed,
+                     std::ostream &os) {
+  InterpreterTrainer trainer(step, initialState(step, seed));
+  Expected<std::vector<double>> losses = trainer.run(
+      steps, randomBatches(step, seed), [&os](uint64_t index, double loss) {
+        os << "step " << index << ": loss " << shortest(loss) << "\n";
+      });
+  if (!losses)
+    return losses.status();
+  return Status::ok();
+}
+
+} // namespace voskhod::training
