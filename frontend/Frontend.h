@@ -1,0 +1,20 @@
+//===- frontend/Frontend.h - the whole C++ graph-building API -------------===//
+///
+/// One include for programs that build graphs in C++: Graph and Tensor, type
+/// spellings, initialisers, optimisers and the nn layers, losses and
+/// penalties. See Graph.h for a first example.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "frontend/Graph.h"
+#include "frontend/Initializers.h"
+#include "frontend/Optimizers.h"
+#include "frontend/Tensor.h"
+#include "frontend/Types.h"
+#include "frontend/nn/Activations.h"
+#include "frontend/nn/Linear.h"
+#include "frontend/nn/Losses.h"
+#include "frontend/nn/Module.h"
+#include "frontend/nn/Regularizers.h"
+#include "frontend/nn/Sequential.h"

@@ -1,0 +1,60 @@
+//===- frontend/Optimizers.cpp - optimiser specs to IR settings -----------===//
+#include "frontend/Optimizers.h"
+
+namespace voskhod::optim {
+namespace {
+
+IRSpec lower(const SGD &o) {
+  ir::Attrs s;
+  s.set("lr", o.lr);
+  s.set("momentum", o.momentum);
+  s.set("dampening", o.dampening);
+  s.set("nesterov", o.nesterov);
+  s.set("weight_decay", o.weightDecay);
+  return {ir::OptimizerKind::Sgd, std::move(s)};
+}
+
+IRSpec lower(const Adagrad &o) {
+  ir::Attrs s;
+  s.set("lr", o.lr);
+  s.set("lr_decay", o.lrDecay);
+  s.set("weight_decay", o.weightDecay);
+  s.set("initial_accumulator_value", o.initialAccumulatorValue);
+  s.set("eps", o.eps);
+  return {ir::OptimizerKind::Adagrad, std::move(s)};
+}
+
+IRSpec lower(const RMSProp &o) {
+  ir::Attrs s;
+  s.set("lr", o.lr);
+  s.set("rho", o.rho);
+  s.set("eps", o.eps);
+  s.set("weight_decay", o.weightDecay);
+  s.set("momentum", o.momentum);
+  s.set("centered", o.centered);
+  return {ir::OptimizerKind::Rmsprop, std::move(s)};
+}
+
+/// Adam and AdamW differ only in how the IR treats weight_decay.
+template <typename AdamLike>
+IRSpec lowerAdam(const AdamLike &o, ir::OptimizerKind kind) {
+  ir::Attrs s;
+  s.set("lr", o.lr);
+  s.set("beta1", o.beta1);
+  s.set("beta2", o.beta2);
+  s.set("eps", o.eps);
+  s.set("weight_decay", o.weightDecay);
+  s.set("amsgrad", o.amsgrad);
+  return {kind, std::move(s)};
+}
+
+IRSpec lower(const Adam &o) { return lowerAdam(o, ir::OptimizerKind::Adam); }
+IRSpec lower(const AdamW &o) { return lowerAdam(o, ir::OptimizerKind::AdamW); }
+
+} // namespace
+
+IRSpec toIR(const Spec &spec) {
+  return std::visit([](const auto &o) { return lower(o); }, spec);
+}
+
+} // namespace voskhod::optim

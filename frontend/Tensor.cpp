@@ -1,0 +1,383 @@
+//===- frontend/Tensor.cpp - ops on symbolic tensors ----------------------===//
+#include "frontend/Tensor.h"
+
+#include "compiler/ir/Builder.h"
+#include "frontend/GraphState.h"
+
+namespace voskhod {
+
+using detail::buildOp;
+using detail::scalarLike;
+using ir::OpKind;
+
+namespace detail {
+
+void GraphState::fail(const CallSite &site, std::string message) {
+  if (!error)
+    error = ir::Diagnostic{ir::Severity::Error, site.loc(), std::move(message)};
+}
+
+std::optional<std::string>
+checkName(const ir::Graph &g, const std::string &name, const ir::Node *self) {
+  if (name.empty())
+    return "a node name cannot be empty";
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '.';
+    if (!ok)
+      return "name '" + name + "' may only use letters, digits, '_' and '.'";
+  }
+  if (const ir::Node *other = g.findByName(name); other && other != self) {
+    std::string where =
+        other->loc().known() ? " (at " + other->loc().str() + ")" : "";
+    return "name '" + name + "' is already used" + where;
+  }
+  return std::nullopt;
+}
+
+Tensor buildOp(OpKind op, std::initializer_list<Tensor> operands,
+               ir::Attrs attrs, const CallSite &site) {
+  GraphState *state = nullptr;
+  for (const Tensor &t : operands)
+    if ((state = TensorAccess::state(t)))
+      break;
+  if (!state)
+    return Tensor();
+  Tensor invalid = TensorAccess::make(state, nullptr);
+  if (state->failed())
+    return invalid;
+  std::vector<ir::Node *> nodes;
+  for (const Tensor &t : operands) {
+    std::string opName = "'" + std::string(ir::opName(op)) + "'";
+    if (!TensorAccess::state(t)) {
+      state->fail(site, "an operand of " + opName +
+                            " is an empty Tensor that belongs to no graph");
+      return invalid;
+    }
+    if (TensorAccess::state(t) != state) {
+      state->fail(site,
+                  "the operands of " + opName + " belong to different graphs");
+      return invalid;
+    }
+    if (!t.valid())
+      return invalid;
+    nodes.push_back(t.node());
+  }
+  auto node = ir::buildBroadcasting(state->graph, op, std::move(nodes),
+                                    std::move(attrs), site.loc());
+  if (!node) {
+    state->fail(site, node.message());
+    return invalid;
+  }
+  return TensorAccess::make(state, *node);
+}
+
+Tensor scalarLike(const Tensor &like, double value, const CallSite &site) {
+  GraphState *state = TensorAccess::state(like);
+  if (!state)
+    return Tensor();
+  if (state->failed() || !like.valid())
+    return TensorAccess::make(state, nullptr);
+  auto node = ir::buildConst(state->graph, ir::TensorType{like.dtype(), {}},
+                             {value}, site.loc());
+  if (!node) {
+    state->fail(site, "the number " + ir::attrValueStr(value) +
+                          " cannot be a " +
+                          std::string(ir::dtypeName(like.dtype())) +
+                          " operand: " + node.message());
+    return TensorAccess::make(state, nullptr);
+  }
+  return TensorAccess::make(state, *node);
+}
+
+void fail(const Tensor &t, const CallSite &site, std::string message) {
+  if (GraphState *state = TensorAccess::state(t))
+    state->fail(site, std::move(message));
+}
+
+} // namespace detail
+
+namespace {
+
+Tensor binary(OpKind op, const Tensor &a, const Tensor &b,
+              const CallSite &site) {
+  return buildOp(op, {a, b}, {}, site);
+}
+// The number becomes a constant of the tensor's dtype, as a `.vg` literal
+// does, and is created after the tensor operand (the parser's order too).
+Tensor binary(OpKind op, const Tensor &a, double b, const CallSite &site) {
+  return buildOp(op, {a, scalarLike(a, b, site)}, {}, site);
+}
+Tensor binary(OpKind op, double a, const Tensor &b, const CallSite &site) {
+  return buildOp(op, {scalarLike(b, a, site), b}, {}, site);
+}
+
+ir::Attrs attrs(std::string_view name, ir::AttrValue value) {
+  ir::Attrs a;
+  a.set(name, std::move(value));
+  return a;
+}
+
+ir::Attrs reductionAttrs(std::vector<int64_t> axes, bool keepdims) {
+  ir::Attrs a;
+  a.set("axes", std::move(axes));
+  a.set("keepdims", keepdims);
+  return a;
+}
+
+} // namespace
+
+const ir::TensorType &Tensor::type() const {
+  static const ir::TensorType kInvalid{ir::DType::F32, {}};
+  return node_ ? node_->type() : kInvalid;
+}
+
+const std::string &Tensor::name() const {
+  static const std::string kNone;
+  return node_ ? node_->name() : kNone;
+}
+
+Tensor Tensor::named(const std::string &name, CallSite site) const {
+  if (!state_ || state_->failed() || !node_)
+    return *this;
+  if (auto problem = detail::checkName(state_->graph, name, node_))
+    state_->fail(site, *problem);
+  else
+    node_->setName(name);
+  return *this;
+}
+
+Tensor Tensor::abs(CallSite site) const {
+  return buildOp(OpKind::Abs, {*this}, {}, site);
+}
+Tensor Tensor::exp(CallSite site) const {
+  return buildOp(OpKind::Exp, {*this}, {}, site);
+}
+Tensor Tensor::log(CallSite site) const {
+  return buildOp(OpKind::Log, {*this}, {}, site);
+}
+Tensor Tensor::sqrt(CallSite site) const {
+  return buildOp(OpKind::Sqrt, {*this}, {}, site);
+}
+Tensor Tensor::rsqrt(CallSite site) const {
+  return buildOp(OpKind::Rsqrt, {*this}, {}, site);
+}
+Tensor Tensor::square(CallSite site) const {
+  return buildOp(OpKind::Square, {*this}, {}, site);
+}
+Tensor Tensor::sign(CallSite site) const {
+  return buildOp(OpKind::Sign, {*this}, {}, site);
+}
+Tensor Tensor::relu(CallSite site) const {
+  return buildOp(OpKind::Relu, {*this}, {}, site);
+}
+Tensor Tensor::leakyRelu(std::optional<double> alpha, CallSite site) const {
+  return buildOp(OpKind::LeakyRelu, {*this},
+                 alpha ? attrs("alpha", *alpha) : ir::Attrs(), site);
+}
+Tensor Tensor::elu(std::optional<double> alpha, CallSite site) const {
+  return buildOp(OpKind::Elu, {*this},
+                 alpha ? attrs("alpha", *alpha) : ir::Attrs(), site);
+}
+Tensor Tensor::sigmoid(CallSite site) const {
+  return buildOp(OpKind::Sigmoid, {*this}, {}, site);
+}
+Tensor Tensor::tanh(CallSite site) const {
+  return buildOp(OpKind::Tanh, {*this}, {}, site);
+}
+Tensor Tensor::softplus(CallSite site) const {
+  return buildOp(OpKind::Softplus, {*this}, {}, site);
+}
+Tensor Tensor::neg(CallSite site) const {
+  return buildOp(OpKind::Neg, {*this}, {}, site);
+}
+Tensor Tensor::convert(ir::DType dtype, CallSite site) const {
+  return buildOp(OpKind::Convert, {*this}, attrs("dtype", dtype), site);
+}
+
+Tensor Tensor::pow(const Tensor &e, CallSite site) const {
+  return binary(OpKind::Pow, *this, e, site);
+}
+Tensor Tensor::pow(double e, CallSite site) const {
+  return binary(OpKind::Pow, *this, e, site);
+}
+Tensor Tensor::maximum(const Tensor &o, CallSite site) const {
+  return binary(OpKind::Maximum, *this, o, site);
+}
+Tensor Tensor::maximum(double o, CallSite site) const {
+  return binary(OpKind::Maximum, *this, o, site);
+}
+Tensor Tensor::minimum(const Tensor &o, CallSite site) const {
+  return binary(OpKind::Minimum, *this, o, site);
+}
+Tensor Tensor::minimum(double o, CallSite site) const {
+  return binary(OpKind::Minimum, *this, o, site);
+}
+Tensor Tensor::greater(const Tensor &o, CallSite site) const {
+  return binary(OpKind::Greater, *this, o, site);
+}
+Tensor Tensor::greater(double o, CallSite site) const {
+  return binary(OpKind::Greater, *this, o, site);
+}
+Tensor Tensor::equal(const Tensor &o, CallSite site) const {
+  return binary(OpKind::Equal, *this, o, site);
+}
+Tensor Tensor::equal(double o, CallSite site) const {
+  return binary(OpKind::Equal, *this, o, site);
+}
+
+Tensor Tensor::matmul(const Tensor &other, bool transposeA, bool transposeB,
+                      CallSite site) const {
+  ir::Attrs a;
+  a.set("transpose_a", transposeA);
+  a.set("transpose_b", transposeB);
+  return buildOp(OpKind::Matmul, {*this, other}, std::move(a), site);
+}
+
+Tensor Tensor::transpose(std::vector<int64_t> perm, CallSite site) const {
+  return buildOp(OpKind::Transpose, {*this}, attrs("perm", std::move(perm)),
+                 site);
+}
+Tensor Tensor::reshape(std::vector<int64_t> shape, CallSite site) const {
+  return buildOp(OpKind::Reshape, {*this}, attrs("shape", std::move(shape)),
+                 site);
+}
+Tensor Tensor::broadcastTo(std::vector<int64_t> shape, CallSite site) const {
+  return buildOp(OpKind::Broadcast, {*this}, attrs("shape", std::move(shape)),
+                 site);
+}
+
+Tensor Tensor::sum(std::vector<int64_t> axes, bool keepdims,
+                   CallSite site) const {
+  return buildOp(OpKind::ReduceSum, {*this},
+                 reductionAttrs(std::move(axes), keepdims), site);
+}
+Tensor Tensor::mean(std::vector<int64_t> axes, bool keepdims,
+                    CallSite site) const {
+  return buildOp(OpKind::ReduceMean, {*this},
+                 reductionAttrs(std::move(axes), keepdims), site);
+}
+Tensor Tensor::max(std::vector<int64_t> axes, bool keepdims,
+                   CallSite site) const {
+  return buildOp(OpKind::ReduceMax, {*this},
+                 reductionAttrs(std::move(axes), keepdims), site);
+}
+
+Tensor Tensor::softmax(int64_t axis, CallSite site) const {
+  return buildOp(OpKind::Softmax, {*this}, attrs("axis", axis), site);
+}
+Tensor Tensor::logSoftmax(int64_t axis, CallSite site) const {
+  return buildOp(OpKind::LogSoftmax, {*this}, attrs("axis", axis), site);
+}
+Tensor Tensor::oneHot(int64_t depth, ir::DType dtype, CallSite site) const {
+  ir::Attrs a;
+  a.set("depth", depth);
+  a.set("dtype", dtype);
+  return buildOp(OpKind::OneHot, {*this}, std::move(a), site);
+}
+
+Tensor operator+(Located<Tensor> a, const Tensor &b) {
+  return binary(OpKind::Add, a.value, b, a.site);
+}
+Tensor operator+(Located<Tensor> a, double b) {
+  return binary(OpKind::Add, a.value, b, a.site);
+}
+Tensor operator+(Located<double> a, const Tensor &b) {
+  return binary(OpKind::Add, a.value, b, a.site);
+}
+Tensor operator-(Located<Tensor> a, const Tensor &b) {
+  return binary(OpKind::Sub, a.value, b, a.site);
+}
+Tensor operator-(Located<Tensor> a, double b) {
+  return binary(OpKind::Sub, a.value, b, a.site);
+}
+Tensor operator-(Located<double> a, const Tensor &b) {
+  return binary(OpKind::Sub, a.value, b, a.site);
+}
+Tensor operator*(Located<Tensor> a, const Tensor &b) {
+  return binary(OpKind::Mul, a.value, b, a.site);
+}
+Tensor operator*(Located<Tensor> a, double b) {
+  return binary(OpKind::Mul, a.value, b, a.site);
+}
+Tensor operator*(Located<double> a, const Tensor &b) {
+  return binary(OpKind::Mul, a.value, b, a.site);
+}
+Tensor operator/(Located<Tensor> a, const Tensor &b) {
+  return binary(OpKind::Div, a.value, b, a.site);
+}
+Tensor operator/(Located<Tensor> a, double b) {
+  return binary(OpKind::Div, a.value, b, a.site);
+}
+Tensor operator/(Located<double> a, const Tensor &b) {
+  return binary(OpKind::Div, a.value, b, a.site);
+}
+Tensor operator-(Located<Tensor> a) { return a.value.neg(a.site); }
+
+Tensor pow(const Tensor &a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Pow, a, b, site);
+}
+Tensor pow(const Tensor &a, double b, CallSite site) {
+  return binary(OpKind::Pow, a, b, site);
+}
+Tensor pow(double a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Pow, a, b, site);
+}
+Tensor maximum(const Tensor &a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Maximum, a, b, site);
+}
+Tensor maximum(const Tensor &a, double b, CallSite site) {
+  return binary(OpKind::Maximum, a, b, site);
+}
+Tensor maximum(double a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Maximum, a, b, site);
+}
+Tensor minimum(const Tensor &a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Minimum, a, b, site);
+}
+Tensor minimum(const Tensor &a, double b, CallSite site) {
+  return binary(OpKind::Minimum, a, b, site);
+}
+Tensor minimum(double a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Minimum, a, b, site);
+}
+Tensor greater(const Tensor &a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Greater, a, b, site);
+}
+Tensor greater(const Tensor &a, double b, CallSite site) {
+  return binary(OpKind::Greater, a, b, site);
+}
+Tensor greater(double a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Greater, a, b, site);
+}
+Tensor equal(const Tensor &a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Equal, a, b, site);
+}
+Tensor equal(const Tensor &a, double b, CallSite site) {
+  return binary(OpKind::Equal, a, b, site);
+}
+Tensor equal(double a, const Tensor &b, CallSite site) {
+  return binary(OpKind::Equal, a, b, site);
+}
+
+Tensor select(const Tensor &cond, const Tensor &onTrue, const Tensor &onFalse,
+              CallSite site) {
+  return buildOp(OpKind::Select, {cond, onTrue, onFalse}, {}, site);
+}
+Tensor select(const Tensor &cond, const Tensor &onTrue, double onFalse,
+              CallSite site) {
+  return buildOp(OpKind::Select,
+                 {cond, onTrue, scalarLike(onTrue, onFalse, site)}, {}, site);
+}
+Tensor select(const Tensor &cond, double onTrue, const Tensor &onFalse,
+              CallSite site) {
+  return buildOp(OpKind::Select,
+                 {cond, scalarLike(onFalse, onTrue, site), onFalse}, {}, site);
+}
+
+Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,
+              bool transposeB, CallSite site) {
+  return a.matmul(b, transposeA, transposeB, site);
+}
+
+} // namespace voskhod

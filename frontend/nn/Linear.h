@@ -1,0 +1,44 @@
+//===- frontend/nn/Linear.h - the fully connected layer -------------------===//
+///
+/// `y = x · weight + bias` for x of shape [batch, in]. The weight is stored
+/// [in, out], the way voskhod multiplies (`matmul %x, %w`) and computes fans;
+/// PyTorch stores the transpose.
+///
+/// Default initialisation: weights he_uniform, U(±√(6/in)), which keeps the
+/// activations' scale through the ReLU family of layers that usually follows;
+/// biases zeros, as most frameworks other than PyTorch do. PyTorch's own
+/// default (kaiming_uniform with a = √5) is U(±1/√in) for both; ask for it
+/// with `.weightInit = init::uniform(-1/√in, 1/√in)`. Prefer xavierUniform
+/// before tanh or sigmoid.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "frontend/Initializers.h"
+#include "frontend/nn/Module.h"
+
+namespace voskhod::nn {
+
+struct LinearOptions {
+  bool bias = true;
+  InitSpec weightInit = init::heUniform();
+  InitSpec biasInit = init::zeros();
+  ir::DType dtype = ir::DType::F32;
+};
+
+class Linear : public Module {
+public:
+  Linear(Graph &g, int64_t inFeatures, int64_t outFeatures,
+         LinearOptions options = {}, CallSite site = {});
+
+  Tensor forward(const Tensor &x) override;
+
+  const Tensor &weight() const { return weight_; }
+  /// Invalid when built without a bias.
+  const Tensor &bias() const { return bias_; }
+
+private:
+  Tensor weight_, bias_;
+};
+
+} // namespace voskhod::nn
