@@ -1,0 +1,593 @@
+//===- compiler/kernel/KernelBuilder.cpp - graph ops to kernel bodies -----===//
+#include "compiler/kernel/KernelBuilder.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+namespace voskhod::kernel {
+using ir::Node;
+using ir::OpKind;
+namespace OpTrait = ir::OpTrait;
+
+std::vector<int64_t> rowMajorStrides(const Shape &shape) {
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (int i = int(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+namespace {
+
+/// How a value's dims follow the kernel's domain: dim d of the value is
+/// index `Σ_j map[d][j] * domain[j]`. Layout ops only ever pick, drop or
+/// permute domain dims, so entries are 0 or 1 in practice.
+using IndexMap = std::vector<std::vector<int64_t>>;
+
+IndexMap identityMap(size_t rank) {
+  IndexMap m(rank, std::vector<int64_t>(rank, 0));
+  for (size_t i = 0; i < rank; ++i)
+    m[i][i] = 1;
+  return m;
+}
+
+IndexMap unitMap(const std::vector<int> &cols, size_t domainRank) {
+  IndexMap m(cols.size(), std::vector<int64_t>(domainRank, 0));
+  for (size_t d = 0; d < cols.size(); ++d)
+    if (cols[d] >= 0)
+      m[d][cols[d]] = 1;
+  return m;
+}
+
+bool isIdentity(const IndexMap &m, size_t domainRank) {
+  return m.size() == domainRank && m == identityMap(domainRank);
+}
+
+Access accessFor(int buffer, const Shape &shape, const IndexMap &map,
+                 size_t domainRank) {
+  Access a;
+  a.buffer = buffer;
+  a.strides.assign(domainRank, 0);
+  std::vector<int64_t> rs = rowMajorStrides(shape);
+  for (size_t d = 0; d < map.size(); ++d)
+    for (size_t j = 0; j < domainRank; ++j)
+      a.strides[j] += rs[d] * map[d][j];
+  return a;
+}
+
+struct Context {
+  const ir::Graph &g;
+  const std::vector<int> &bufferOf;
+  const std::vector<Buffer> &buffers;
+  std::vector<LoadedValue> &loaded;
+  std::vector<const Node *> &computed;
+
+  void markComputed(const Node *n) {
+    if (std::find(computed.begin(), computed.end(), n) == computed.end())
+      computed.push_back(n);
+  }
+};
+
+/// Emits one body's SSA, memoising each (node, index map) so a value used
+/// twice at the same point is computed once.
+class BodyBuilder {
+public:
+  BodyBuilder(Body &body, size_t domainRank, Context &ctx)
+      : body_(body), rank_(domainRank), ctx_(ctx) {}
+
+  bool failed() const { return failed_; }
+  Body &body() { return body_; }
+
+  int constant(double v, DType t) {
+    Inst i{ScalarOp::Const, t};
+    i.constant = v;
+    return body_.add(i);
+  }
+  int op(ScalarOp o, DType t, int a, int b = -1, int c = -1) {
+    Inst i{o, t};
+    i.args[0] = a, i.args[1] = b, i.args[2] = c;
+    return body_.add(i);
+  }
+  DType typeOf(int v) const { return body_.insts[v].dtype; }
+  int special(ScalarOp o, DType t, int dim) {
+    Inst i{o, t};
+    i.dim = dim;
+    return body_.add(i);
+  }
+  int load(const Access &a, DType t) {
+    auto it = std::find(body_.accesses.begin(), body_.accesses.end(), a);
+    int idx = int(it - body_.accesses.begin());
+    if (it == body_.accesses.end())
+      body_.accesses.push_back(a);
+    Inst i{ScalarOp::Load, t};
+    i.access = idx;
+    return body_.add(i);
+  }
+
+  /// Marks `n` as computed in this kernel, valid at index map `home`.
+  void produce(const Node *n, const IndexMap &home, int value) {
+    produced_[n] = {home, value};
+  }
+
+  int value(const Node *n, const IndexMap &m) {
+    if (failed_)
+      return 0;
+    if (auto it = produced_.find(n); it != produced_.end()) {
+      if (it->second.first != m) {
+        failed_ = true;
+        return 0;
+      }
+      return it->second.second;
+    }
+    int buffer = ctx_.bufferOf[n->index()];
+    if (buffer < 0 && n->is(OpKind::Const))
+      return constant(n->constValues().empty() ? 0 : n->constValues()[0],
+                      n->dtype());
+    if (buffer >= 0) {
+      ctx_.loaded.push_back(
+          {n, isIdentity(m, rank_) && int64_t(rank_) == n->rank()});
+      return load(accessFor(buffer, ctx_.buffers[buffer].type.shape, m, rank_),
+                  n->dtype());
+    }
+    return compute(n, m);
+  }
+
+  /// The value of `n` computed from its operands, ignoring its own buffer.
+  int compute(const Node *n, const IndexMap &m) {
+    auto key = std::make_pair(n->index(), m);
+    if (auto it = memo_.find(key); it != memo_.end())
+      return it->second;
+    int v = computeUncached(n, m);
+    ctx_.markComputed(n);
+    memo_[key] = v;
+    return v;
+  }
+
+private:
+  int computeUncached(const Node *n, const IndexMap &m) {
+    if (n->hasTrait(OpTrait::Elementwise)) {
+      int args[3] = {-1, -1, -1};
+      for (size_t i = 0; i < n->numOperands(); ++i)
+        args[i] = value(n->operand(i), m);
+      if (failed_)
+        return 0;
+      return elementwise(n, args);
+    }
+    switch (n->op()) {
+    case OpKind::Broadcast: {
+      const Node *x = n->operand(0);
+      size_t lead = n->rank() - x->rank();
+      IndexMap xm;
+      for (int64_t d = 0; d < x->rank(); ++d) {
+        bool stretched = x->shape()[d] == 1 && n->shape()[lead + d] != 1;
+        xm.push_back(stretched ? std::vector<int64_t>(rank_, 0) : m[lead + d]);
+      }
+      return value(x, xm);
+    }
+    case OpKind::Transpose: {
+      const auto &perm = n->attrs().getInts("perm");
+      IndexMap xm(perm.size());
+      for (size_t k = 0; k < perm.size(); ++k)
+        xm[perm[k]] = m[k];
+      return value(n->operand(0), xm);
+    }
+    case OpKind::OneHot: {
+      IndexMap im(m.begin(), m.end() - 1);
+      int idx = value(n->operand(0), im);
+      int cls = linearIndex(m.back());
+      int eq = op(ScalarOp::Equal, DType::I1, cls, idx);
+      return n->dtype() == DType::I1 ? eq
+                                     : op(ScalarOp::Convert, n->dtype(), eq);
+    }
+    default:
+      // Everything else is materialised by the planner.
+      failed_ = true;
+      return 0;
+    }
+  }
+
+  int linearIndex(const std::vector<int64_t> &coefs) {
+    int sum = -1;
+    for (size_t j = 0; j < coefs.size(); ++j) {
+      if (!coefs[j])
+        continue;
+      int term = special(ScalarOp::Index, DType::I32, int(j));
+      if (coefs[j] != 1)
+        term = op(ScalarOp::Mul, DType::I32, term,
+                  constant(double(coefs[j]), DType::I32));
+      sum = sum < 0 ? term : op(ScalarOp::Add, DType::I32, sum, term);
+    }
+    return sum < 0 ? constant(0, DType::I32) : sum;
+  }
+
+  int elementwise(const Node *n, const int *a) {
+    DType t = n->dtype();
+    auto un = [&](ScalarOp o) { return op(o, t, a[0]); };
+    auto bin = [&](ScalarOp o) { return op(o, t, a[0], a[1]); };
+    auto zero = [&] { return constant(0, t); };
+    switch (n->op()) {
+    case OpKind::Neg:
+      return un(ScalarOp::Neg);
+    case OpKind::Abs:
+      return un(ScalarOp::Abs);
+    case OpKind::Exp:
+      return un(ScalarOp::Exp);
+    case OpKind::Log:
+      return un(ScalarOp::Log);
+    case OpKind::Sqrt:
+      return un(ScalarOp::Sqrt);
+    case OpKind::Rsqrt:
+      return un(ScalarOp::Rsqrt);
+    case OpKind::Square:
+      return op(ScalarOp::Mul, t, a[0], a[0]);
+    case OpKind::Sign:
+      return un(ScalarOp::Sign);
+    case OpKind::Relu:
+      return op(ScalarOp::Max, t, a[0], zero());
+    case OpKind::LeakyRelu: {
+      int pos = op(ScalarOp::Greater, DType::I1, a[0], zero());
+      int neg =
+          op(ScalarOp::Mul, t, a[0], constant(n->attrs().getFloat("alpha"), t));
+      return op(ScalarOp::Select, t, pos, a[0], neg);
+    }
+    case OpKind::Elu: {
+      int pos = op(ScalarOp::Greater, DType::I1, a[0], zero());
+      // expm1, not exp(x) - 1, which loses every digit near zero.
+      int em1 = op(ScalarOp::Expm1, t, a[0]);
+      int neg =
+          op(ScalarOp::Mul, t, em1, constant(n->attrs().getFloat("alpha"), t));
+      return op(ScalarOp::Select, t, pos, a[0], neg);
+    }
+    case OpKind::Sigmoid:
+      return un(ScalarOp::Sigmoid);
+    case OpKind::Tanh:
+      return un(ScalarOp::Tanh);
+    case OpKind::Softplus: {
+      // max(x, 0) + log1p(exp(-|x|)), stable for every x.
+      int pos = op(ScalarOp::Max, t, a[0], zero());
+      int nabs = op(ScalarOp::Neg, t, op(ScalarOp::Abs, t, a[0]));
+      int tail = op(ScalarOp::Log1p, t, op(ScalarOp::Exp, t, nabs));
+      return op(ScalarOp::Add, t, pos, tail);
+    }
+    case OpKind::Convert:
+      return un(ScalarOp::Convert);
+    case OpKind::Add:
+      return bin(ScalarOp::Add);
+    case OpKind::Sub:
+      return bin(ScalarOp::Sub);
+    case OpKind::Mul:
+      return bin(ScalarOp::Mul);
+    case OpKind::Div:
+      return bin(ScalarOp::Div);
+    case OpKind::Pow:
+      return bin(ScalarOp::Pow);
+    case OpKind::Maximum:
+      return bin(ScalarOp::Max);
+    case OpKind::Minimum:
+      return bin(ScalarOp::Min);
+    case OpKind::Greater:
+      return op(ScalarOp::Greater, DType::I1, a[0], a[1]);
+    case OpKind::Equal:
+      return op(ScalarOp::Equal, DType::I1, a[0], a[1]);
+    case OpKind::Select:
+      return op(ScalarOp::Select, t, a[0], a[1], a[2]);
+    default:
+      failed_ = true;
+      return 0;
+    }
+  }
+
+  Body &body_;
+  size_t rank_;
+  Context &ctx_;
+  bool failed_ = false;
+  std::map<const Node *, std::pair<IndexMap, int>> produced_;
+  std::map<std::pair<int, IndexMap>, int> memo_;
+};
+
+/// The reduction's row geometry: which input dims are rows (outer) and which
+/// are reduced (inner), and where each dim of the input and the root sit in
+/// the domain.
+struct RowGeometry {
+  Shape outer, inner;
+  std::vector<int> inputCols; // input dim -> domain dim
+  std::vector<int> rootCols;  // root dim -> outer dim, -1 for kept 1s
+  size_t rank() const { return outer.size() + inner.size(); }
+};
+
+RowGeometry geometry(const Node *x, const std::vector<int64_t> &axes,
+                     bool keepdims) {
+  RowGeometry geo;
+  std::vector<bool> reduced(x->rank(), false);
+  for (int64_t a : axes)
+    reduced[a] = true;
+  for (int64_t d = 0; d < x->rank(); ++d)
+    if (!reduced[d])
+      geo.outer.push_back(x->shape()[d]);
+  geo.inputCols.resize(x->rank());
+  int o = 0, i = 0;
+  for (int64_t d = 0; d < x->rank(); ++d) {
+    if (reduced[d]) {
+      geo.inner.push_back(x->shape()[d]);
+      geo.inputCols[d] = int(geo.outer.size()) + i++;
+    } else {
+      if (keepdims)
+        geo.rootCols.push_back(o);
+      geo.inputCols[d] = o++;
+    }
+    if (reduced[d] && keepdims)
+      geo.rootCols.push_back(-1);
+  }
+  if (!keepdims)
+    for (size_t d = 0; d < geo.outer.size(); ++d)
+      geo.rootCols.push_back(int(d));
+  return geo;
+}
+
+std::vector<int64_t> trailingAxis(const Node *x) { return {x->rank() - 1}; }
+
+class Builder {
+public:
+  Builder(const ir::Graph &g, const KernelSpec &spec,
+          const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers)
+      : spec_(spec), ctx_{g, bufferOf, buffers, result_.loaded,
+                          result_.computed} {}
+
+  std::optional<BuildResult> run() {
+    Kernel &k = result_.kernel;
+    k.kind = spec_.kind;
+    if (spec_.kind != KernelKind::Loop)
+      ctx_.markComputed(spec_.members.front());
+    bool ok = false;
+    switch (spec_.kind) {
+    case KernelKind::Loop:
+      ok = buildLoop();
+      break;
+    case KernelKind::Reduction:
+      ok = buildReduction();
+      break;
+    case KernelKind::Contraction:
+      ok = buildContraction();
+      break;
+    }
+    if (!ok)
+      return std::nullopt;
+    collectBufferUses(k);
+    return std::move(result_);
+  }
+
+private:
+  int bufferOf(const Node *n) const { return ctx_.bufferOf[n->index()]; }
+
+  /// Stores each member from `first` on, computed at `home` in `bb`.
+  bool storeMembers(BodyBuilder &bb, size_t first, const Shape &shape,
+                    const IndexMap &home) {
+    Kernel &k = result_.kernel;
+    for (size_t i = first; i < spec_.members.size(); ++i) {
+      const Node *n = spec_.members[i];
+      if (n->shape() != shape)
+        return false;
+      int v = bb.compute(n, home);
+      if (bb.failed())
+        return false;
+      bb.produce(n, home, v);
+      if (int buf = bufferOf(n); buf >= 0)
+        k.stores.push_back({accessFor(buf, n->shape(), home, rank_), v});
+    }
+    return !bb.failed();
+  }
+
+  bool buildLoop() {
+    Kernel &k = result_.kernel;
+    k.domain = spec_.members.front()->shape();
+    rank_ = k.domain.size();
+    BodyBuilder bb(k.body, rank_, ctx_);
+    return storeMembers(bb, 0, k.domain, identityMap(rank_));
+  }
+
+  bool buildContraction() {
+    Kernel &k = result_.kernel;
+    const Node *mm = spec_.members.front();
+    const Node *a = mm->operand(0), *b = mm->operand(1);
+    bool ta = mm->attrs().getBool("transpose_a");
+    bool tb = mm->attrs().getBool("transpose_b");
+    int64_t m = mm->shape()[0], n = mm->shape()[1];
+    int64_t kk = ta ? a->shape()[0] : a->shape()[1];
+    k.domain = {m, n, kk};
+    IndexMap swap = {{0, 1}, {1, 0}};
+    BodyBuilder ab(k.a, 2, ctx_), bbld(k.b, 2, ctx_);
+    k.aValue = ab.value(a, ta ? swap : identityMap(2));
+    k.bValue = bbld.value(b, tb ? swap : identityMap(2));
+    if (ab.failed() || bbld.failed())
+      return false;
+    rank_ = 2;
+    BodyBuilder eb(k.body, 2, ctx_);
+    int acc = eb.special(ScalarOp::Acc, mm->dtype(), -1);
+    eb.produce(mm, identityMap(2), acc);
+    if (int buf = bufferOf(mm); buf >= 0)
+      k.stores.push_back({accessFor(buf, mm->shape(), identityMap(2), 2), acc});
+    return storeMembers(eb, 1, mm->shape(), identityMap(2));
+  }
+
+  /// Adds a phase accumulating `fn(bb)` over the row.
+  template <typename Fn> int phase(PhaseKind kind, Fn fn) {
+    Kernel &k = result_.kernel;
+    k.phases.emplace_back();
+    Phase &p = k.phases.back();
+    p.kind = kind;
+    BodyBuilder bb(p.body, rank_, ctx_);
+    p.value = fn(bb);
+    if (bb.failed())
+      failed_ = true;
+    return int(k.phases.size()) - 1;
+  }
+
+  bool buildReduction() {
+    Kernel &k = result_.kernel;
+    const Node *r = spec_.members.front();
+    const Node *x = r->operand(0);
+    DType t = r->dtype();
+    RowGeometry geo;
+    bool reduceOp = r->hasTrait(OpTrait::Reduction);
+    bool rowWise = r->hasTrait(OpTrait::RowWise);
+    bool classLoss = r->is(OpKind::SoftmaxCrossEntropy);
+    if (reduceOp)
+      geo = geometry(x, r->attrs().getInts("axes"),
+                     r->attrs().getBool("keepdims"));
+    else if (rowWise)
+      geo = geometry(x, {r->attrs().getInt("axis")}, true);
+    else if (classLoss)
+      geo = geometry(x, trailingAxis(x), false);
+    else {
+      std::vector<int64_t> all(x->rank());
+      for (int64_t d = 0; d < x->rank(); ++d)
+        all[d] = d;
+      geo = geometry(x, all, false);
+    }
+    k.domain = geo.outer;
+    k.domain.insert(k.domain.end(), geo.inner.begin(), geo.inner.end());
+    k.numOuter = int(geo.outer.size());
+    rank_ = geo.rank();
+    IndexMap xm = unitMap(geo.inputCols, rank_);
+    int64_t innerCount = 1;
+    for (int64_t d : geo.inner)
+      innerCount *= d;
+
+    // Row values, then the row body.
+    auto rowValue = [&](BodyBuilder &bb, int phaseIndex) {
+      return bb.special(ScalarOp::RowValue, t, phaseIndex);
+    };
+    auto maxThenSumExp = [&] {
+      int mx = phase(PhaseKind::Max,
+                     [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      int se = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+        int d = bb.op(ScalarOp::Sub, t, bb.value(x, xm), rowValue(bb, mx));
+        return bb.op(ScalarOp::Exp, t, d);
+      });
+      return std::make_pair(mx, se);
+    };
+
+    size_t outerRank = geo.outer.size();
+    IndexMap home = unitMap(geo.rootCols, outerRank);
+    BodyBuilder rb(k.body, outerRank, ctx_);
+    int rowResult = -1;
+    if (reduceOp) {
+      int p = phase(r->is(OpKind::ReduceMax) ? PhaseKind::Max : PhaseKind::Sum,
+                    [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      rowResult = rowValue(rb, p);
+      if (r->is(OpKind::ReduceMean))
+        rowResult = rb.op(ScalarOp::Mul, t, rowResult,
+                          rb.constant(1.0 / double(innerCount), t));
+    } else if (rowWise) {
+      auto [mx, se] = maxThenSumExp();
+      Phase map;
+      map.kind = PhaseKind::Map;
+      BodyBuilder mb(map.body, rank_, ctx_);
+      int d = mb.op(ScalarOp::Sub, t, mb.value(x, xm), rowValue(mb, mx));
+      int out;
+      if (r->is(OpKind::Softmax))
+        out = mb.op(ScalarOp::Div, t, mb.op(ScalarOp::Exp, t, d),
+                    rowValue(mb, se));
+      else
+        out = mb.op(ScalarOp::Sub, t, d,
+                    mb.op(ScalarOp::Log, t, rowValue(mb, se)));
+      if (mb.failed() || bufferOf(r) < 0)
+        return false;
+      map.stores.push_back(
+          {accessFor(bufferOf(r), r->shape(), xm, rank_), out});
+      k.phases.push_back(std::move(map));
+      // The result exists only inside the map phase: nothing else fuses.
+      return spec_.members.size() == 1 && !failed_;
+    } else if (classLoss) {
+      const Node *y = r->operand(1);
+      auto [mx, se] = maxThenSumExp();
+      int lse = rb.op(ScalarOp::Add, t, rowValue(rb, mx),
+                      rb.op(ScalarOp::Log, t, rowValue(rb, se)));
+      if (y->dtype() == DType::I32) {
+        std::vector<int> cols(outerRank);
+        for (size_t d = 0; d < outerRank; ++d)
+          cols[d] = int(d);
+        IndexMap ym = unitMap(cols, rank_);
+        int picked = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+          int cls = bb.special(ScalarOp::Index, DType::I32, int(outerRank));
+          int hit = bb.op(ScalarOp::Equal, DType::I1, cls, bb.value(y, ym));
+          return bb.op(ScalarOp::Select, t, hit, bb.value(x, xm),
+                       bb.constant(0, t));
+        });
+        rowResult = rb.op(ScalarOp::Sub, t, lse, rowValue(rb, picked));
+      } else {
+        int tx = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+          return bb.op(ScalarOp::Mul, t, bb.value(y, xm), bb.value(x, xm));
+        });
+        int ts = phase(PhaseKind::Sum,
+                       [&](BodyBuilder &bb) { return bb.value(y, xm); });
+        rowResult = rb.op(ScalarOp::Sub, t,
+                          rb.op(ScalarOp::Mul, t, lse, rowValue(rb, ts)),
+                          rowValue(rb, tx));
+      }
+      if (outerRank > 0) {
+        int64_t rows = 1;
+        for (int64_t d : geo.outer)
+          rows *= d;
+        if (spec_.members.size() != 1 || bufferOf(r) < 0 || failed_ ||
+            rb.failed())
+          return false;
+        k.totalValue = rowResult;
+        k.totalScale = 1.0 / double(rows);
+        k.totalStore = accessFor(bufferOf(r), r->shape(), {}, 0);
+        result_.totalRows = rows;
+        return true;
+      }
+    } else {
+      // Pointwise losses: the mean of one term per element.
+      const Node *y = r->operand(1);
+      int p = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+        int xv = bb.value(x, xm), yv = bb.value(y, xm);
+        switch (r->op()) {
+        case OpKind::SigmoidCrossEntropy: {
+          int pos = bb.op(ScalarOp::Max, t, xv, bb.constant(0, t));
+          int xy = bb.op(ScalarOp::Mul, t, xv, yv);
+          int nabs = bb.op(ScalarOp::Neg, t, bb.op(ScalarOp::Abs, t, xv));
+          int tail = bb.op(ScalarOp::Log1p, t, bb.op(ScalarOp::Exp, t, nabs));
+          return bb.op(ScalarOp::Add, t, bb.op(ScalarOp::Sub, t, pos, xy),
+                       tail);
+        }
+        case OpKind::MseLoss: {
+          int d = bb.op(ScalarOp::Sub, t, xv, yv);
+          return bb.op(ScalarOp::Mul, t, d, d);
+        }
+        default:
+          return bb.op(ScalarOp::Abs, t, bb.op(ScalarOp::Sub, t, xv, yv));
+        }
+      });
+      rowResult = rb.op(ScalarOp::Mul, t, rowValue(rb, p),
+                        rb.constant(1.0 / double(innerCount), t));
+    }
+    if (failed_ || rb.failed())
+      return false;
+    rb.produce(r, home, rowResult);
+    if (int buf = bufferOf(r); buf >= 0)
+      k.stores.push_back(
+          {accessFor(buf, r->shape(), home, outerRank), rowResult});
+    rank_ = outerRank;
+    return storeMembers(rb, 1, r->shape(), home);
+  }
+
+  const KernelSpec &spec_;
+  BuildResult result_;
+  Context ctx_;
+  size_t rank_ = 0;
+  bool failed_ = false;
+};
+
+} // namespace
+
+std::optional<BuildResult> buildKernel(const ir::Graph &g,
+                                       const KernelSpec &spec,
+                                       const std::vector<int> &bufferOf,
+                                       const std::vector<Buffer> &buffers) {
+  assert(!spec.members.empty() && "a kernel computes something");
+  return Builder(g, spec, bufferOf, buffers).run();
+}
+
+} // namespace voskhod::kernel

@@ -1,0 +1,57 @@
+//===- compiler/kernel/KernelBuilder.h - graph ops to kernel bodies -------===//
+///
+/// Builds one kernel from a group of graph nodes the fusion planner chose:
+/// the group's members are the values the kernel stores (a reduction's or
+/// contraction's root first); every operand that has no buffer of its own is
+/// inlined into the scalar body, and layout ops on the way (broadcast,
+/// transpose) become strides of the loads. This is the one place that knows
+/// the scalar meaning of each graph op.
+///
+/// A build fails (nullopt, not an error: the planner then does not fuse)
+/// when a member would read another member of the same kernel at a
+/// different index, which a single pass cannot do.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/ir/Graph.h"
+#include "compiler/kernel/KernelIR.h"
+
+#include <optional>
+#include <vector>
+
+namespace voskhod::kernel {
+
+struct KernelSpec {
+  KernelKind kind = KernelKind::Loop;
+  /// In graph order; for Reduction and Contraction the first is the root.
+  std::vector<const ir::Node *> members;
+};
+
+/// What a built kernel loaded, for the planner's fusion choices.
+struct LoadedValue {
+  const ir::Node *node;
+  bool identity; // at the same index as a loop over its own shape
+};
+
+struct BuildResult {
+  Kernel kernel;
+  std::vector<LoadedValue> loaded;
+  /// Graph nodes whose arithmetic the kernel performs, in first-use order.
+  std::vector<const ir::Node *> computed;
+  /// Reduction kernels that sum over rows need a scratch of this many rows.
+  int64_t totalRows = 0;
+};
+
+/// `bufferOf[node index]` is the buffer holding a node's value (-1 when it
+/// is inlined); `buffers` gives their types. Members' stores go to their
+/// buffers.
+std::optional<BuildResult> buildKernel(const ir::Graph &g,
+                                       const KernelSpec &spec,
+                                       const std::vector<int> &bufferOf,
+                                       const std::vector<Buffer> &buffers);
+
+/// Row-major strides of a shape, in elements.
+std::vector<int64_t> rowMajorStrides(const Shape &shape);
+
+} // namespace voskhod::kernel

@@ -1,0 +1,165 @@
+//===- compiler/kernel/KernelIR.cpp - names and small queries -------------===//
+#include "compiler/kernel/KernelIR.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace voskhod::kernel {
+
+std::string_view bufferKindName(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return "input";
+  case BufferKind::Param:
+    return "param";
+  case BufferKind::State:
+    return "state";
+  case BufferKind::Output:
+    return "output";
+  case BufferKind::Const:
+    return "const";
+  case BufferKind::Temp:
+    return "temp";
+  case BufferKind::Scratch:
+    return "scratch";
+  }
+  return "?";
+}
+
+bool isExternal(BufferKind kind) {
+  return kind == BufferKind::Input || kind == BufferKind::Param ||
+         kind == BufferKind::State || kind == BufferKind::Output;
+}
+
+std::string_view scalarOpName(ScalarOp op) {
+  switch (op) {
+#define NAME(E, S)                                                             \
+  case ScalarOp::E:                                                            \
+    return S;
+    NAME(Const, "const")
+    NAME(Load, "load")
+    NAME(Index, "index")
+    NAME(RowValue, "row")
+    NAME(Acc, "acc")
+    NAME(Neg, "neg")
+    NAME(Abs, "abs")
+    NAME(Exp, "exp")
+    NAME(Expm1, "expm1")
+    NAME(Log, "log")
+    NAME(Log1p, "log1p")
+    NAME(Sqrt, "sqrt")
+    NAME(Rsqrt, "rsqrt")
+    NAME(Sign, "sign")
+    NAME(Tanh, "tanh")
+    NAME(Sigmoid, "sigmoid")
+    NAME(Convert, "convert")
+    NAME(Add, "add")
+    NAME(Sub, "sub")
+    NAME(Mul, "mul")
+    NAME(Div, "div")
+    NAME(Max, "max")
+    NAME(Min, "min")
+    NAME(Pow, "pow")
+    NAME(Greater, "greater")
+    NAME(Equal, "equal")
+    NAME(Select, "select")
+#undef NAME
+  }
+  return "?";
+}
+
+int scalarOpArity(ScalarOp op) {
+  switch (op) {
+  case ScalarOp::Const:
+  case ScalarOp::Load:
+  case ScalarOp::Index:
+  case ScalarOp::RowValue:
+  case ScalarOp::Acc:
+    return 0;
+  case ScalarOp::Add:
+  case ScalarOp::Sub:
+  case ScalarOp::Mul:
+  case ScalarOp::Div:
+  case ScalarOp::Max:
+  case ScalarOp::Min:
+  case ScalarOp::Pow:
+  case ScalarOp::Greater:
+  case ScalarOp::Equal:
+    return 2;
+  case ScalarOp::Select:
+    return 3;
+  default:
+    return 1;
+  }
+}
+
+bool isTranscendental(ScalarOp op) {
+  switch (op) {
+  case ScalarOp::Exp:
+  case ScalarOp::Expm1:
+  case ScalarOp::Log:
+  case ScalarOp::Log1p:
+  case ScalarOp::Tanh:
+  case ScalarOp::Sigmoid:
+  case ScalarOp::Pow:
+  case ScalarOp::Sqrt:
+  case ScalarOp::Rsqrt:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string_view kernelKindName(KernelKind kind) {
+  switch (kind) {
+  case KernelKind::Loop:
+    return "loop";
+  case KernelKind::Reduction:
+    return "reduction";
+  case KernelKind::Contraction:
+    return "contraction";
+  }
+  return "?";
+}
+
+int KernelProgram::storageOf(int id) const {
+  int steps = 0;
+  while (buffers[id].aliasOf >= 0) {
+    id = buffers[id].aliasOf;
+    assert(++steps < int(buffers.size()) && "alias cycle");
+    (void)steps;
+  }
+  return id;
+}
+
+static void addUnique(std::vector<int> &list, int id) {
+  if (std::find(list.begin(), list.end(), id) == list.end())
+    list.push_back(id);
+}
+
+static void collectBody(const Body &body, std::vector<int> &reads) {
+  for (const Inst &inst : body.insts)
+    if (inst.op == ScalarOp::Load)
+      addUnique(reads, body.accesses[inst.access].buffer);
+}
+
+void collectBufferUses(Kernel &k) {
+  k.reads.clear();
+  k.writes.clear();
+  collectBody(k.a, k.reads);
+  collectBody(k.b, k.reads);
+  for (const Phase &p : k.phases) {
+    collectBody(p.body, k.reads);
+    for (const Store &s : p.stores)
+      addUnique(k.writes, s.access.buffer);
+  }
+  collectBody(k.body, k.reads);
+  for (const Store &s : k.stores)
+    addUnique(k.writes, s.access.buffer);
+  if (k.totalValue >= 0) {
+    addUnique(k.writes, k.totalStore.buffer);
+    addUnique(k.writes, k.totalScratch);
+  }
+}
+
+} // namespace voskhod::kernel

@@ -1,0 +1,300 @@
+//===- compiler/kernel/Lowering.cpp - a graph to a scheduled kernel program
+//===//
+#include "compiler/kernel/Lowering.h"
+
+#include "compiler/kernel/FusionPlanner.h"
+#include "compiler/kernel/KernelBuilder.h"
+#include "compiler/kernel/MemoryPlan.h"
+
+#include <algorithm>
+#include <cassert>
+#include <queue>
+#include <set>
+
+namespace voskhod::kernel {
+using ir::Node;
+
+namespace {
+
+class ProgramBuilder {
+public:
+  ProgramBuilder(const ir::Graph &g, const LowerOptions &options)
+      : g_(g), options_(options) {}
+
+  Expected<KernelProgram> run() {
+    std::vector<const Node *> roots(g_.results().begin(), g_.results().end());
+    for (const ir::Update &u : g_.updates())
+      roots.push_back(u.value);
+    plan_ = planFusion(g_, roots);
+    p_.name = g_.name();
+    p_.buffers = plan_.buffers;
+    for (size_t i = 0; i < plan_.built.size(); ++i)
+      addKernel(plan_.built[i]);
+    edges_.resize(p_.kernels.size());
+    for (size_t i = 0; i < plan_.deps.size(); ++i)
+      for (int d : plan_.deps[i])
+        edges_[d].insert(int(i));
+    bindResults();
+    if (Status s = bindUpdates(); !s)
+      return s;
+    dropDeadStores();
+    schedule();
+    externalInterface();
+    planMemory(p_);
+    return std::move(p_);
+  }
+
+private:
+  void addKernel(const BuildResult &built) {
+    Kernel k = built.kernel;
+    std::vector<const Node *> computed = built.computed;
+    std::sort(
+        computed.begin(), computed.end(),
+        [](const Node *a, const Node *b) { return a->index() < b->index(); });
+    for (const Node *n : computed)
+      k.fused.push_back({std::string(n->info().name), n->name(), n->loc()});
+    if (built.totalRows > 0) {
+      const Buffer &out = p_.buffers[k.totalStore.buffer];
+      Buffer s;
+      s.id = int(p_.buffers.size());
+      s.name = out.name + ".rows";
+      s.type = {out.type.dtype, {built.totalRows}};
+      s.kind = BufferKind::Scratch;
+      p_.buffers.push_back(s);
+      k.totalScratch = s.id;
+    }
+    collectBufferUses(k);
+    p_.kernels.push_back(std::move(k));
+  }
+
+  /// Kernels that write buffer `id` itself.
+  std::vector<int> writersOf(int id) const {
+    std::vector<int> out;
+    for (size_t k = 0; k < p_.kernels.size(); ++k)
+      if (std::count(p_.kernels[k].writes.begin(), p_.kernels[k].writes.end(),
+                     id))
+        out.push_back(int(k));
+    return out;
+  }
+
+  /// Kernels that read any buffer whose storage is `storage`.
+  std::vector<int> readersOfStorage(int storage) const {
+    std::vector<int> out;
+    for (size_t k = 0; k < p_.kernels.size(); ++k)
+      for (int b : p_.kernels[k].reads)
+        if (p_.storageOf(b) == storage) {
+          out.push_back(int(k));
+          break;
+        }
+    return out;
+  }
+
+  bool reaches(int from, int to) const {
+    std::vector<bool> seen(p_.kernels.size(), false);
+    std::vector<int> stack = {from};
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      if (x == to)
+        return true;
+      if (seen[x])
+        continue;
+      seen[x] = true;
+      for (int s : edges_[x])
+        stack.push_back(s);
+    }
+    return false;
+  }
+
+  /// A loop kernel copying `from` into `to`, run after every reader of
+  /// `to`'s old value.
+  void addCopy(int from, int to) {
+    Kernel k;
+    k.kind = KernelKind::Loop;
+    k.domain = p_.buffers[to].type.shape;
+    Access src{from, 0, rowMajorStrides(k.domain)};
+    Access dst{to, 0, rowMajorStrides(k.domain)};
+    k.body.accesses.push_back(src);
+    Inst load{ScalarOp::Load, p_.buffers[from].type.dtype};
+    load.access = 0;
+    int v = k.body.add(load);
+    k.stores.push_back({dst, v});
+    k.fused.push_back({"copy", p_.buffers[to].name, {}});
+    std::vector<int> readers = readersOfStorage(p_.storageOf(to));
+    std::vector<int> writers = writersOf(from);
+    collectBufferUses(k);
+    int id = int(p_.kernels.size());
+    p_.kernels.push_back(std::move(k));
+    edges_.emplace_back();
+    for (int r : readers)
+      edges_[r].insert(id);
+    for (int w : writers)
+      edges_[w].insert(id);
+  }
+
+  std::string resultName(const Node *n, size_t i) const {
+    if (!n->name().empty())
+      return n->name();
+    return options_.resultPrefix + std::to_string(i);
+  }
+
+  void bindResults() {
+    for (size_t i = 0; i < g_.results().size(); ++i) {
+      const Node *r = g_.results()[i];
+      int b = plan_.bufferOf[r->index()];
+      std::string name = resultName(r, i);
+      Buffer &buf = p_.buffers[b];
+      if (buf.kind == BufferKind::Temp && buf.aliasOf < 0 &&
+          !writersOf(b).empty()) {
+        buf.kind = BufferKind::Output;
+        buf.name = name;
+        continue;
+      }
+      Buffer out;
+      out.id = int(p_.buffers.size());
+      out.name = name;
+      out.type = r->type();
+      out.kind = BufferKind::Output;
+      p_.buffers.push_back(out);
+      addCopy(b, out.id);
+    }
+  }
+
+  /// Whether every load of `target` in kernel `w` reads the element that
+  /// `w` stores `value` to.
+  bool readsOnlyInPlace(const Kernel &w, int target, int value) const {
+    const Store *store = nullptr;
+    for (const Store &s : w.stores)
+      if (s.access.buffer == value)
+        store = &s;
+    if (!store)
+      return false;
+    auto clean = [&](const Body &b, bool sameDomain) {
+      for (const Access &a : b.accesses)
+        if (p_.storageOf(a.buffer) == target &&
+            (!sameDomain || a.strides != store->access.strides ||
+             a.offset != store->access.offset))
+          return false;
+      return true;
+    };
+    if (!clean(w.a, false) || !clean(w.b, false))
+      return false;
+    for (const Phase &ph : w.phases)
+      if (!clean(ph.body, false))
+        return false;
+    return clean(w.body, true);
+  }
+
+  Status bindUpdates() {
+    std::set<int> targets;
+    for (const ir::Update &u : g_.updates()) {
+      int target = plan_.bufferOf[u.target->index()];
+      int value = plan_.bufferOf[u.value->index()];
+      if (target < 0 || value < 0)
+        return makeError("internal: update of '" + u.target->name() +
+                         "' has no buffer");
+      if (!targets.insert(target).second)
+        return makeError("'" + u.target->name() + "' is updated twice");
+      Buffer &vb = p_.buffers[value];
+      std::vector<int> writers = writersOf(value);
+      bool inPlace = vb.kind == BufferKind::Temp && vb.aliasOf < 0 &&
+                     writers.size() == 1 &&
+                     readsOnlyInPlace(p_.kernels[writers[0]], target, value);
+      std::vector<int> readers = readersOfStorage(target);
+      if (inPlace)
+        for (int r : readers)
+          if (r != writers[0] && reaches(writers[0], r))
+            inPlace = false;
+      if (!inPlace) {
+        addCopy(value, target);
+        continue;
+      }
+      vb.aliasOf = target;
+      for (int r : readers)
+        if (r != writers[0])
+          edges_[r].insert(writers[0]);
+    }
+    return Status::ok();
+  }
+
+  /// Temporaries nobody reads lose their stores; kernels left storing
+  /// nothing go away.
+  void dropDeadStores() {
+    std::set<int> readStorage;
+    for (const Kernel &k : p_.kernels)
+      for (int b : k.reads)
+        readStorage.insert(p_.storageOf(b));
+    auto live = [&](int b) {
+      const Buffer &buf = p_.buffers[b];
+      if (buf.kind != BufferKind::Temp)
+        return true;
+      if (buf.aliasOf >= 0)
+        return true; // an update written in place
+      for (const Buffer &other : p_.buffers)
+        if (other.aliasOf == b)
+          return true; // viewed
+      return readStorage.count(b) > 0;
+    };
+    for (Kernel &k : p_.kernels) {
+      std::erase_if(k.stores,
+                    [&](const Store &s) { return !live(s.access.buffer); });
+      collectBufferUses(k);
+    }
+  }
+
+  void schedule() {
+    size_t n = p_.kernels.size();
+    std::vector<int> indegree(n, 0);
+    std::vector<bool> keep(n, true);
+    for (size_t k = 0; k < n; ++k)
+      keep[k] = !p_.kernels[k].writes.empty();
+    for (size_t k = 0; k < n; ++k)
+      for (int s : edges_[k])
+        ++indegree[s];
+    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+    for (size_t k = 0; k < n; ++k)
+      if (!indegree[k])
+        ready.push(int(k));
+    std::vector<Kernel> ordered;
+    while (!ready.empty()) {
+      int k = ready.top();
+      ready.pop();
+      if (keep[k])
+        ordered.push_back(std::move(p_.kernels[k]));
+      for (int s : edges_[k])
+        if (--indegree[s] == 0)
+          ready.push(s);
+    }
+    assert(ordered.size() ==
+               size_t(std::count(keep.begin(), keep.end(), true)) &&
+           "kernel dependencies form a cycle");
+    for (size_t i = 0; i < ordered.size(); ++i)
+      ordered[i].name = "k" + std::to_string(i);
+    p_.kernels = std::move(ordered);
+  }
+
+  void externalInterface() {
+    for (BufferKind kind : {BufferKind::Input, BufferKind::Param,
+                            BufferKind::State, BufferKind::Output})
+      for (const Buffer &b : p_.buffers)
+        if (b.kind == kind)
+          p_.external.push_back(b.id);
+  }
+
+  const ir::Graph &g_;
+  const LowerOptions &options_;
+  FusionPlan plan_;
+  KernelProgram p_;
+  std::vector<std::set<int>> edges_; // kernel -> kernels that must follow
+};
+
+} // namespace
+
+Expected<KernelProgram> lowerToKernels(const ir::Graph &g,
+                                       const LowerOptions &options) {
+  if (g.results().empty() && g.updates().empty())
+    return makeError("graph '" + g.name() + "' computes nothing to keep");
+  return ProgramBuilder(g, options).run();
+}
+
+} // namespace voskhod::kernel
