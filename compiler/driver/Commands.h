@@ -16,6 +16,7 @@ namespace voskhod::driver {
 void registerOptCommand(CLI::App &app);
 void registerEvalCommand(CLI::App &app);
 void registerDotCommand(CLI::App &app);
+void registerCheckGradCommand(CLI::App &app);
 
 /// Set by a subcommand's callback; main returns it.
 extern int exitStatus;

@@ -24,6 +24,7 @@ int main(int argc, char **argv) {
   registerOptCommand(app);
   registerEvalCommand(app);
   registerDotCommand(app);
+  registerCheckGradCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
