@@ -55,7 +55,8 @@ ir::LeafValues randomInputs(const Graph &g, uint64_t seed, uint64_t step) {
         break;
       case DType::I32:
       case DType::I1:
-        t.data[i] = std::floor(rt::uniform01(seed, stream, i) * double(classes));
+        t.data[i] =
+            std::floor(rt::uniform01(seed, stream, i) * double(classes));
         break;
       }
     }

@@ -62,6 +62,8 @@ private:
   /// Gives `n` the name when it has none and nothing else uses it.
   void nameIfFree(Node *n, const std::string &name);
   UpdateMath &mathFor(DType dtype);
+  /// `step + 1`, built on first use.
+  Node *counterNext();
 
   const Graph &forward_;
   const Minimize &min_;
@@ -110,11 +112,20 @@ void StepBuilder::nameIfFree(Node *n, const std::string &name) {
 UpdateMath &StepBuilder::mathFor(DType dtype) {
   auto it = math_.find(dtype);
   if (it == math_.end())
-    it =
-        math_
-            .try_emplace(dtype, *step_, dtype, min_.loc, counter_, counterNext_)
-            .first;
+    it = math_
+             .try_emplace(dtype, *step_, dtype, min_.loc, counter_,
+                          [this] { return counterNext(); })
+             .first;
   return it->second;
+}
+
+Node *StepBuilder::counterNext() {
+  if (!counterNext_) {
+    Node *one = buildScalar(*step_, 1, DType::F32, min_.loc);
+    counterNext_ =
+        *buildNode(*step_, OpKind::Add, {counter_, one}, {}, min_.loc);
+  }
+  return counterNext_;
 }
 
 std::unique_ptr<Graph> StepBuilder::build() {
@@ -184,8 +195,6 @@ std::unique_ptr<Graph> StepBuilder::build() {
     return nullptr;
   }
 
-  Node *one = buildScalar(*step_, 1, DType::F32, min_.loc);
-  counterNext_ = *buildNode(*step_, OpKind::Add, {counter_, one}, {}, min_.loc);
   for (size_t i = 0; i < params.size(); ++i) {
     Node *p = params[i];
     Node *grad = (*grads)[i];
@@ -200,8 +209,8 @@ std::unique_ptr<Graph> StepBuilder::build() {
       step_->updates().push_back({leaf, value});
     }
   }
-  nameIfFree(counterNext_, std::string(kStepCounterName) + ".next");
-  step_->updates().push_back({counter_, counterNext_});
+  nameIfFree(counterNext(), std::string(kStepCounterName) + ".next");
+  step_->updates().push_back({counter_, counterNext()});
 
   step_->sortAndPrune();
   if (!verify(*step_, diags_))

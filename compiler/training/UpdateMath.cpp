@@ -11,8 +11,9 @@ namespace voskhod::training {
 using namespace ir;
 
 UpdateMath::UpdateMath(Graph &g, DType dtype, SourceLoc loc, Node *step,
-                       Node *stepNext)
-    : g_(g), dtype_(dtype), loc_(loc), step_(step), stepNext_(stepNext) {
+                       std::function<Node *()> stepNext)
+    : g_(g), dtype_(dtype), loc_(loc), step_(step),
+      stepNext_(std::move(stepNext)) {
   assert(isFloat(dtype) && "optimiser arithmetic needs a float dtype");
 }
 
@@ -64,7 +65,7 @@ Node *UpdateMath::stepsDone() {
 }
 
 Node *UpdateMath::stepNumber() {
-  return shared("step_number", [&] { return inDType(stepNext_); });
+  return shared("step_number", [&] { return inDType(stepNext_()); });
 }
 
 Node *UpdateMath::shared(const std::string &key,

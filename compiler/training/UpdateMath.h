@@ -25,10 +25,11 @@ namespace voskhod::training {
 
 class UpdateMath {
 public:
-  /// `step` is the f32 step-counter leaf and `stepNext` its value after this
-  /// step.
+  /// `step` is the f32 step-counter leaf; `stepNext` gives its value after
+  /// this step (built on first use, so a rule that does not need it leaves
+  /// the increment where the step's bookkeeping puts it).
   UpdateMath(ir::Graph &g, ir::DType dtype, ir::SourceLoc loc, ir::Node *step,
-             ir::Node *stepNext);
+             std::function<ir::Node *()> stepNext);
 
   ir::DType dtype() const { return dtype_; }
 
@@ -68,7 +69,7 @@ private:
   ir::DType dtype_;
   ir::SourceLoc loc_;
   ir::Node *step_;
-  ir::Node *stepNext_;
+  std::function<ir::Node *()> stepNext_;
   std::map<double, ir::Node *> constants_;
   std::map<std::string, ir::Node *> shared_;
 };
