@@ -178,20 +178,12 @@ std::unique_ptr<Graph> Parser::run() {
   return std::move(graph_);
 }
 
-/// Skips to the first token that starts a later line, or to a '}' that closes
-/// the graph, whichever comes first.
+/// Skips to the first token that starts a later line (a '}' closing the graph
+/// normally sits on a line of its own).
 void Parser::recover(const Token &statementStart) {
-  int braces = 0;
-  while (!tok_.is(TokenKind::Eof)) {
-    bool moved = tok_.offset != statementStart.offset;
-    if (moved && tok_.startsLine)
-      return;
-    if (tok_.is(TokenKind::LBrace))
-      ++braces;
-    if (tok_.is(TokenKind::RBrace) && braces-- == 0 && moved)
-      return;
+  while (!tok_.is(TokenKind::Eof) &&
+         !(tok_.startsLine && tok_.offset != statementStart.offset))
     consume();
-  }
 }
 
 bool Parser::endStatement() {
