@@ -1,0 +1,264 @@
+//===- compiler/codegen/llvm/VectorMath.cpp - branch-free transcendentals -===//
+///
+/// Every function is built from three cores evaluated in double precision:
+/// exp (and expm1) by Cody-Waite reduction x = n ln2 + r with |r| <= ln2/2
+/// and a Taylor polynomial of e^r - 1, and log by x = 2^k z with z in
+/// [sqrt(1/2), sqrt(2)), f = z - 1, s = f / (2 + f) and the atanh series.
+/// Taylor coefficients are used instead of minimax ones because their
+/// truncation error has a simple bound (|r|^(d+1) / (d+1)!), which is what
+/// fixes the degrees below: about 2^-32 relative for f32 results (far below
+/// half an f32 ulp) and about 2^-56 for f64 results.
+///
+/// 2^n is assembled from exponent bits, in two factors where n may leave the
+/// normal range, so overflow gives inf and underflow gives correctly scaled
+/// denormals. Rounding to an integer uses the 1.5 * 2^52 shifter rather than
+/// an intrinsic, so no libm call can appear on targets without a rounding
+/// instruction, and the integer is read from the shifter's bits, so NaN never
+/// reaches an fptosi (which would make poison). Clamps use compare + select,
+/// which keep NaN (minnum would drop it).
+///
+//===----------------------------------------------------------------------===//
+#include "compiler/codegen/llvm/VectorMath.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+
+#include <cassert>
+#include <cmath>
+#include <vector>
+
+using namespace llvm;
+
+namespace voskhod::codegen {
+namespace {
+
+constexpr double kLog2e = 1.44269504088896338700e+00;
+// ln 2 split so that n * kLn2Hi is exact for |n| < 2^21 (kLn2Hi has 21
+// trailing zero bits).
+constexpr double kLn2Hi = 6.93147180369123816490e-01;
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kShifter = 6755399441055744.0; // 1.5 * 2^52
+
+class MathEmitter {
+public:
+  /// `type` is the double-precision working type (scalar or vector);
+  /// `full` asks for f64 accuracy.
+  MathEmitter(IRBuilderBase &builder, Type *type, bool full)
+      : b(builder), ty(type), full(full) {
+    Type *i64 = b.getInt64Ty();
+    ity = ty->isVectorTy() ? static_cast<Type *>(VectorType::get(
+                                 i64, cast<VectorType>(ty)->getElementCount()))
+                           : i64;
+  }
+
+  Value *exp(Value *x) {
+    // Beyond +-1100 the result is inf or 0 for doubles anyway; the clamp
+    // keeps n inside what two exponent factors can represent.
+    Value *xc = clampAbove(clampBelow(x, -1100.0), 1100.0);
+    auto [n, r] = reduce(xc);
+    Value *p = b.CreateFAdd(c(1.0), expm1Poly(r));
+    return scaleSplit(p, n);
+  }
+
+  Value *expm1(Value *x) {
+    // Below -40, e^x is under half an ulp of 1 in double; above 40 the -1 is
+    // lost in the rounding of e^x, whose own code handles overflow.
+    Value *xc = clampAbove(clampBelow(x, -60.0), 40.0);
+    auto [n, r] = reduce(xc);
+    Value *p = expm1Poly(r);
+    // 2^n p + (2^n - 1): both terms exact, one rounding in the sum; n = 0 is
+    // the small-argument case, where p is the answer itself.
+    Value *scale = pow2(n);
+    Value *sum =
+        b.CreateFAdd(b.CreateFMul(scale, p), b.CreateFSub(scale, c(1.0)));
+    Value *isSmall = b.CreateICmpEQ(n, ci(0));
+    Value *mid = b.CreateSelect(isSmall, p, sum);
+    return b.CreateSelect(b.CreateFCmpOGT(x, c(40.0)), exp(x), mid);
+  }
+
+  Value *log(Value *x) {
+    Value *xs = x;
+    Value *kAdjust = ci(0);
+    if (full) {
+      // f64 denormals: scale into the normal range first.
+      Value *tiny = b.CreateFCmpOLT(x, c(0x1p-1022));
+      xs = b.CreateSelect(tiny, b.CreateFMul(x, c(0x1p54)), x);
+      kAdjust = b.CreateSelect(tiny, ci(-54), ci(0));
+    }
+    Value *bits = b.CreateBitCast(xs, ity);
+    Value *offset = b.CreateSub(bits, ci(0x3fe6a09e667f3bcdLL));
+    Value *k = b.CreateAShr(offset, ci(52));
+    Value *z = b.CreateBitCast(b.CreateSub(bits, b.CreateShl(k, ci(52))), ty);
+    Value *kd = b.CreateSIToFP(b.CreateAdd(k, kAdjust), ty);
+    Value *f = b.CreateFSub(z, c(1.0));
+    Value *result = log1pOfReduced(f, kd);
+    Value *inf = c(INFINITY);
+    result = b.CreateSelect(b.CreateFCmpOEQ(x, inf), inf, result);
+    result = b.CreateSelect(b.CreateFCmpOEQ(x, c(0.0)), c(-INFINITY), result);
+    result = b.CreateSelect(b.CreateFCmpOLT(x, c(0.0)), c(NAN), result);
+    return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
+  }
+
+  Value *log1p(Value *x) {
+    // log(u) * x / (u - 1) with u = 1 + x cancels the rounding of u to
+    // first order (Goldberg); u == 1 means x is below the rounding of 1.
+    Value *u = b.CreateFAdd(c(1.0), x);
+    Value *um1 = b.CreateFSub(u, c(1.0));
+    Value *corrected = b.CreateFMul(log(u), b.CreateFDiv(x, um1));
+    Value *result = b.CreateSelect(b.CreateFCmpOEQ(u, c(1.0)), x, corrected);
+    Value *inf = c(INFINITY);
+    return b.CreateSelect(b.CreateFCmpOEQ(x, inf), inf, result);
+  }
+
+  Value *tanh(Value *x) {
+    // tanh|x| = E / (E + 2) with E = expm1(2|x|): no cancellation anywhere;
+    // past 22 the result is 1 in double.
+    Value *a = clampAbove(fabs(x), 22.0);
+    Value *e = expm1(b.CreateFMul(a, c(2.0)));
+    Value *t = b.CreateFDiv(e, b.CreateFAdd(e, c(2.0)));
+    return copySign(t, x);
+  }
+
+  Value *sigmoid(Value *x) {
+    // With e = exp(-|x|) <= 1 neither branch overflows, and for x < 0 the
+    // form e / (1 + e) keeps full relative accuracy down to the denormals.
+    Value *e = exp(b.CreateFNeg(fabs(x)));
+    Value *denom = b.CreateFAdd(c(1.0), e);
+    Value *positive = b.CreateFDiv(c(1.0), denom);
+    Value *negative = b.CreateFDiv(e, denom);
+    return b.CreateSelect(b.CreateFCmpOGE(x, c(0.0)), positive, negative);
+  }
+
+  Value *softplus(Value *x) {
+    // max(x, 0) + log1p(exp(-|x|)); the select form of max lets NaN through
+    // the second term.
+    Value *relu = b.CreateSelect(b.CreateFCmpOGT(x, c(0.0)), x, c(0.0));
+    Value *tail = log1p(exp(b.CreateFNeg(fabs(x))));
+    return b.CreateFAdd(relu, tail);
+  }
+
+private:
+  Value *c(double v) { return ConstantFP::get(ty, v); }
+  Value *ci(int64_t v) { return ConstantInt::get(ity, v, /*isSigned=*/true); }
+
+  Value *clampBelow(Value *x, double lo) {
+    return b.CreateSelect(b.CreateFCmpOLT(x, c(lo)), c(lo), x);
+  }
+  Value *clampAbove(Value *x, double hi) {
+    return b.CreateSelect(b.CreateFCmpOGT(x, c(hi)), c(hi), x);
+  }
+  Value *fabs(Value *x) {
+    Value *bits = b.CreateBitCast(x, ity);
+    return b.CreateBitCast(b.CreateAnd(bits, ci(INT64_MAX)), ty);
+  }
+  Value *copySign(Value *magnitude, Value *sign) {
+    Value *m = b.CreateAnd(b.CreateBitCast(magnitude, ity), ci(INT64_MAX));
+    Value *s = b.CreateAnd(b.CreateBitCast(sign, ity), ci(INT64_MIN));
+    return b.CreateBitCast(b.CreateOr(m, s), ty);
+  }
+
+  /// x = n ln2 + r; returns (n as i64, r). |x| must be below 2^40 or NaN.
+  std::pair<Value *, Value *> reduce(Value *x) {
+    Value *shifted = b.CreateFAdd(b.CreateFMul(x, c(kLog2e)), c(kShifter));
+    Value *nd = b.CreateFSub(shifted, c(kShifter));
+    Value *n = b.CreateSub(b.CreateBitCast(shifted, ity),
+                           b.CreateBitCast(c(kShifter), ity));
+    Value *r = b.CreateFSub(x, b.CreateFMul(nd, c(kLn2Hi)));
+    r = b.CreateFSub(r, b.CreateFMul(nd, c(kLn2Lo)));
+    return {n, r};
+  }
+
+  /// e^r - 1 for |r| <= ln2/2, Horner on r (1 + r (1/2 + r (1/6 + ...))).
+  Value *expm1Poly(Value *r) {
+    unsigned degree = full ? 13 : 8;
+    std::vector<double> inverseFactorial(degree + 1, 1.0);
+    for (unsigned i = 1; i <= degree; ++i)
+      inverseFactorial[i] = inverseFactorial[i - 1] / double(i);
+    Value *acc = c(inverseFactorial[degree]);
+    for (unsigned i = degree - 1; i >= 1; --i)
+      acc = b.CreateFAdd(c(inverseFactorial[i]), b.CreateFMul(r, acc));
+    return b.CreateFMul(r, acc);
+  }
+
+  /// 2^n for n in [-1022, 1023].
+  Value *pow2(Value *n) {
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(n, ci(1023)), ci(52)), ty);
+  }
+
+  /// p * 2^n for |n| <= 2046, as two factors so that neither leaves the
+  /// normal range and the final product rounds once.
+  Value *scaleSplit(Value *p, Value *n) {
+    Value *half = b.CreateAShr(n, ci(1));
+    Value *rest = b.CreateSub(n, half);
+    return b.CreateFMul(b.CreateFMul(p, pow2(half)), pow2(rest));
+  }
+
+  /// k ln2 + log(1 + f) for f = z - 1, z in [sqrt(1/2), sqrt(2)).
+  Value *log1pOfReduced(Value *f, Value *kd) {
+    // log(1 + f) = 2 atanh(s) = f - s (f - R), s = f / (2 + f),
+    // R = sum_{j>=1} 2 s^(2j) / (2j + 1); |s| <= 0.1716.
+    Value *s = b.CreateFDiv(f, b.CreateFAdd(c(2.0), f));
+    Value *s2 = b.CreateFMul(s, s);
+    unsigned terms = full ? 11 : 6;
+    Value *acc = c(2.0 / double(2 * terms + 1));
+    for (unsigned j = terms - 1; j >= 1; --j)
+      acc = b.CreateFAdd(c(2.0 / double(2 * j + 1)), b.CreateFMul(s2, acc));
+    Value *R = b.CreateFMul(s2, acc);
+    Value *lo = b.CreateFSub(b.CreateFMul(kd, c(kLn2Lo)),
+                             b.CreateFMul(s, b.CreateFSub(f, R)));
+    return b.CreateFAdd(b.CreateFMul(kd, c(kLn2Hi)), b.CreateFAdd(f, lo));
+  }
+
+  IRBuilderBase &b;
+  Type *ty;
+  Type *ity;
+  bool full;
+};
+
+} // namespace
+
+Value *emitMathFunction(IRBuilderBase &builder, MathFunction fn, Value *x) {
+  Type *type = x->getType();
+  Type *scalar = type->getScalarType();
+  assert((scalar->isFloatTy() || scalar->isDoubleTy()) &&
+         "vector math takes float or double values");
+  // The selects and bit tricks rely on exact IEEE semantics: drop whatever
+  // fast-math flags the caller's builder carries.
+  IRBuilderBase::FastMathFlagGuard guard(builder);
+  builder.clearFastMathFlags();
+
+  bool full = scalar->isDoubleTy();
+  Type *work = builder.getDoubleTy();
+  if (auto *vector = dyn_cast<VectorType>(type))
+    work = VectorType::get(work, vector->getElementCount());
+  Value *xd = full ? x : builder.CreateFPExt(x, work);
+
+  MathEmitter m(builder, work, full);
+  Value *result = nullptr;
+  switch (fn) {
+  case MathFunction::Exp:
+    result = m.exp(xd);
+    break;
+  case MathFunction::Log:
+    result = m.log(xd);
+    break;
+  case MathFunction::Tanh:
+    result = m.tanh(xd);
+    break;
+  case MathFunction::Sigmoid:
+    result = m.sigmoid(xd);
+    break;
+  case MathFunction::Softplus:
+    result = m.softplus(xd);
+    break;
+  case MathFunction::Log1p:
+    result = m.log1p(xd);
+    break;
+  case MathFunction::Expm1:
+    result = m.expm1(xd);
+    break;
+  }
+  return full ? result : builder.CreateFPTrunc(result, type);
+}
+
+} // namespace voskhod::codegen
