@@ -171,7 +171,7 @@ double convertValue(double x, DType to, Failure &failure) {
     double t = std::trunc(x);
     if (!(t >= double(std::numeric_limits<int32_t>::min()) &&
           t <= double(std::numeric_limits<int32_t>::max()))) {
-      failure = "'convert' cannot represent " + std::to_string(x) + " as i32";
+      failure = "'convert' cannot represent " + attrValueStr(x) + " as i32";
       return 0;
     }
     return t;
@@ -532,7 +532,7 @@ std::string checkValue(const HostTensor &value, const TensorType &type) {
            v >= double(std::numeric_limits<int32_t>::min()) &&
            v <= double(std::numeric_limits<int32_t>::max());
     if (!ok)
-      return "holds " + std::to_string(v) + ", which is not an " +
+      return "holds " + attrValueStr(v) + ", which is not an " +
              std::string(dtypeName(type.dtype)) + " value";
   }
   return {};
