@@ -4,6 +4,7 @@
 
 #include "runtime/data/FileBytes.h"
 
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -73,15 +74,28 @@ std::string hexBytes(const uint8_t *p, int n) {
 
 } // namespace
 
+double IdxArray::value(size_t i) const {
+  assert(i < count && "IDX value out of range");
+  return decode(typeCode, &bytes[dataOffset + i * widthOf(typeCode)]);
+}
+
+std::vector<double> IdxArray::values() const {
+  std::vector<double> v(count);
+  for (size_t i = 0; i < count; ++i)
+    v[i] = value(i);
+  return v;
+}
+
 Expected<IdxArray> readIdx(const std::string &path) {
   auto bytesOr = readFileBytes(path);
   if (!bytesOr)
     return bytesOr.status();
-  const std::vector<uint8_t> &bytes = *bytesOr;
+  IdxArray array;
+  array.bytes = bytesOr.take();
+  const std::vector<uint8_t> &bytes = array.bytes;
   if (bytes.size() < 4)
     return makeError("'" + path + "' is not an IDX file: it has only " +
                      std::to_string(bytes.size()) + " bytes");
-  IdxArray array;
   array.typeCode = bytes[2];
   int width = widthOf(array.typeCode);
   if (bytes[0] != 0 || bytes[1] != 0 || width == 0)
@@ -119,10 +133,8 @@ Expected<IdxArray> readIdx(const std::string &path) {
     return makeError("'" + path + "' has " +
                      std::to_string(bytes.size() - expectedBytes) +
                      " bytes after the data its header declares");
-  array.values.resize(count);
-  const uint8_t *p = bytes.data() + headerBytes;
-  for (uint64_t i = 0; i < count; ++i)
-    array.values[i] = decode(array.typeCode, p + i * width);
+  array.dataOffset = headerBytes;
+  array.count = count;
   return array;
 }
 
@@ -152,17 +164,29 @@ Expected<Dataset> loadIdxDataset(const std::string &imagesPath,
     data.numFeatures *= d;
   if (data.numFeatures == 0)
     return makeError("'" + imagesPath + "' holds items with no values");
-  for (size_t i = 0; i < images->values.size(); ++i) {
-    if (!std::isfinite(images->values[i]))
-      return makeError("'" + imagesPath + "': item " +
-                       std::to_string(i / data.numFeatures) +
-                       " holds a non-finite value");
+  // Plain pointers and a hoisted count keep this loop fast in debug builds
+  // too, where the tests read the real data set.
+  size_t count = images->count;
+  data.features.resize(count);
+  float *features = data.features.data();
+  const uint8_t *pixels = &images->bytes[images->dataOffset];
+  if (images->typeCode == 0x08) {
+    for (size_t i = 0; i < count; ++i)
+      features[i] = float(pixels[i]);
+  } else {
+    for (size_t i = 0; i < count; ++i) {
+      double v = images->value(i);
+      if (!std::isfinite(v))
+        return makeError("'" + imagesPath + "': item " +
+                         std::to_string(i / data.numFeatures) +
+                         " holds a non-finite value");
+      features[i] = float(v);
+    }
   }
-  data.features.assign(images->values.begin(), images->values.end());
   data.labelKind = LabelKind::Class;
   data.classes.resize(items);
   for (int64_t i = 0; i < items; ++i) {
-    double v = labels->values[i];
+    double v = labels->value(i);
     if (v != std::floor(v) || v < 0 || v > 2147483647.0)
       return makeError("'" + labelsPath + "': item " + std::to_string(i) +
                        " is not a class index");

@@ -6,11 +6,11 @@
 /// float64), the number of dimensions, each dimension as a big-endian
 /// uint32, then the values, big-endian, row-major. Files may be gzip'd.
 ///
-/// `readIdx` gives any IDX file as doubles; `loadIdxDataset` pairs an images
-/// file ([N, ...] features) with a labels file ([N] class indices). Every
-/// defect — a missing file, a bad magic number, a declared size the data
-/// does not hold, item counts that disagree — is an error naming the file.
-/// Pixel values are kept as they are (0..255): scaling is the
+/// `readIdx` gives any IDX file, its values decoded on demand; `loadIdxDataset`
+/// pairs an images file ([N, ...] features) with a labels file ([N] class
+/// indices). Every defect — a missing file, a bad magic number, a declared size
+/// the data does not hold, item counts that disagree — is an error naming the
+/// file. Pixel values are kept as they are (0..255): scaling is the
 /// standardiser's job, so one code path serves every source.
 ///
 //===----------------------------------------------------------------------===//
@@ -28,7 +28,14 @@ namespace voskhod::rt {
 struct IdxArray {
   uint8_t typeCode = 0;
   std::vector<int64_t> dims;
-  std::vector<double> values;
+  /// The file's bytes; values start at `dataOffset`, big-endian. Kept raw
+  /// so 47 million MNIST pixels are not first widened to doubles.
+  std::vector<uint8_t> bytes;
+  size_t dataOffset = 0;
+  size_t count = 0;
+
+  double value(size_t i) const;
+  std::vector<double> values() const;
 };
 
 Expected<IdxArray> readIdx(const std::string &path);
