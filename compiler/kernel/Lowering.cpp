@@ -133,7 +133,7 @@ private:
   }
 
   std::string resultName(const Node *n, size_t i) const {
-    if (!n->name().empty())
+    if (!n->name().empty() && !n->hasTrait(ir::OpTrait::Leaf))
       return n->name();
     return options_.resultPrefix + std::to_string(i);
   }

@@ -1,0 +1,268 @@
+//===- compiler/codegen/llvm/CpuBackend.cpp - lower, render, JIT, emit ----===//
+#include "compiler/codegen/llvm/CpuBackend.h"
+
+#include "compiler/codegen/llvm/HostTarget.h"
+#include "compiler/codegen/llvm/Jit.h"
+#include "compiler/codegen/llvm/KernelRenderer.h"
+#include "compiler/kernel/Lowering.h"
+#include "runtime/ThreadPool.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+namespace voskhod::cpu {
+using kernel::Buffer;
+using kernel::BufferKind;
+using kernel::KernelProgram;
+
+namespace {
+
+std::string errorText(llvm::Error err) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << err;
+  return os.str();
+}
+
+rt::ElementType elementType(ir::DType t) {
+  switch (t) {
+  case ir::DType::F32:
+    return rt::ElementType::F32;
+  case ir::DType::F64:
+    return rt::ElementType::F64;
+  case ir::DType::I32:
+    return rt::ElementType::I32;
+  case ir::DType::I1:
+    return rt::ElementType::I1;
+  }
+  return rt::ElementType::F32;
+}
+
+rt::TensorRole role(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return rt::TensorRole::Input;
+  case BufferKind::Param:
+    return rt::TensorRole::Param;
+  case BufferKind::State:
+    return rt::TensorRole::State;
+  default:
+    return rt::TensorRole::Output;
+  }
+}
+
+/// The lowered programs, and the module that renders them.
+struct Lowered {
+  std::optional<KernelProgram> step, forward;
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;
+  int64_t arenaBytes = 0;
+};
+
+Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
+                                 const CpuOptions &options) {
+  if (!graphs.step && !graphs.forward)
+    return makeError("nothing to compile: neither a step nor a forward graph");
+  Lowered out;
+  if (graphs.step) {
+    auto p = kernel::lowerToKernels(*graphs.step);
+    if (!p)
+      return p.status();
+    out.step = p.take();
+  }
+  if (graphs.forward) {
+    auto p = kernel::lowerToKernels(*graphs.forward);
+    if (!p)
+      return p.status();
+    out.forward = p.take();
+  }
+  out.context = std::make_unique<llvm::LLVMContext>();
+  out.module = std::make_unique<llvm::Module>("voskhod", *out.context);
+  codegen::RenderOptions ro;
+  ro.vectorBits = codegen::hostVectorBits();
+  ro.packedGemm = options.packedGemm;
+  if (out.step) {
+    codegen::renderProgram(*out.module, *out.step, kStepEntry, ro);
+    out.arenaBytes = std::max(out.arenaBytes, out.step->memory.arenaBytes);
+  }
+  if (out.forward) {
+    codegen::renderProgram(*out.module, *out.forward, kForwardEntry, ro);
+    out.arenaBytes = std::max(out.arenaBytes, out.forward->memory.arenaBytes);
+  }
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (llvm::verifyModule(*out.module, &os))
+    return makeError("internal: the rendered module is invalid: " + os.str());
+  return out;
+}
+
+class JitExecutable : public rt::Executable {
+public:
+  using Entry = void (*)(void **, void *);
+
+  JitExecutable(std::vector<rt::TensorInfo> tensors,
+                std::unique_ptr<codegen::CpuJit> jit, Entry step,
+                std::vector<int> stepTable, Entry forward,
+                std::vector<int> forwardTable, int64_t arenaBytes)
+      : Executable(std::move(tensors), step != nullptr, forward != nullptr),
+        jit_(std::move(jit)), step_(step), forward_(forward),
+        stepTable_(std::move(stepTable)),
+        forwardTable_(std::move(forwardTable)) {
+    size_t size = size_t((arenaBytes + 63) / 64 * 64);
+    arena_ = std::aligned_alloc(64, size ? size : 64);
+  }
+  ~JitExecutable() override { std::free(arena_); }
+
+  Status step() override { return run(step_, stepTable_, "training step"); }
+  Status forward() override {
+    return run(forward_, forwardTable_, "forward graph");
+  }
+
+private:
+  Status run(Entry entry, const std::vector<int> &table, const char *what) {
+    if (!entry)
+      return makeError(std::string("this executable has no ") + what);
+    pointers(table, scratchPointers_);
+    entry(scratchPointers_.data(), arena_);
+    return Status::ok();
+  }
+
+  std::unique_ptr<codegen::CpuJit> jit_;
+  Entry step_, forward_;
+  std::vector<int> stepTable_, forwardTable_;
+  std::vector<void *> scratchPointers_;
+  void *arena_ = nullptr;
+};
+
+/// Adds a program's external buffers to the tensor table (by name) and
+/// returns each one's position there.
+Expected<std::vector<int>> addTensors(const KernelProgram &p, bool isStep,
+                                      std::vector<rt::TensorInfo> &tensors) {
+  std::vector<int> table;
+  for (int id : p.external) {
+    const Buffer &b = p.buffers[id];
+    rt::TensorInfo info;
+    info.name = b.name;
+    info.type = elementType(b.type.dtype);
+    info.shape = b.type.shape;
+    info.role = role(b.kind);
+    info.init = b.init;
+    auto it =
+        std::find_if(tensors.begin(), tensors.end(),
+                     [&](const rt::TensorInfo &t) { return t.name == b.name; });
+    if (it == tensors.end()) {
+      tensors.push_back(info);
+      it = tensors.end() - 1;
+    } else if (it->type != info.type || it->shape != info.shape ||
+               it->role != info.role) {
+      return makeError("tensor '" + b.name +
+                       "' differs between the step and the forward graph");
+    }
+    if (info.role == rt::TensorRole::Output)
+      (isStep ? it->stepOutput : it->forwardOutput) = true;
+    table.push_back(int(it - tensors.begin()));
+  }
+  return table;
+}
+
+} // namespace
+
+Expected<std::unique_ptr<rt::Executable>>
+compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
+  auto lowered = lowerAndRender(graphs, options);
+  if (!lowered)
+    return lowered.status();
+  std::vector<rt::TensorInfo> tensors;
+  std::vector<int> stepTable, forwardTable;
+  if (lowered->step) {
+    auto t = addTensors(*lowered->step, true, tensors);
+    if (!t)
+      return t.status();
+    stepTable = t.take();
+  }
+  if (lowered->forward) {
+    auto t = addTensors(*lowered->forward, false, tensors);
+    if (!t)
+      return t.status();
+    forwardTable = t.take();
+  }
+  auto jit = codegen::CpuJit::create(options.optLevel);
+  if (!jit)
+    return makeError("cannot start the JIT: " + errorText(jit.takeError()));
+  if (auto err = (*jit)->addModule(llvm::orc::ThreadSafeModule(
+          std::move(lowered->module), std::move(lowered->context))))
+    return makeError("cannot compile the module: " + errorText(std::move(err)));
+  JitExecutable::Entry step = nullptr, forward = nullptr;
+  if (lowered->step) {
+    auto f = (*jit)->lookup(kStepEntry);
+    if (!f)
+      return makeError("cannot compile the step: " + errorText(f.takeError()));
+    step = reinterpret_cast<JitExecutable::Entry>(*f);
+  }
+  if (lowered->forward) {
+    auto f = (*jit)->lookup(kForwardEntry);
+    if (!f)
+      return makeError("cannot compile the forward graph: " +
+                       errorText(f.takeError()));
+    forward = reinterpret_cast<JitExecutable::Entry>(*f);
+  }
+  if (options.threads > 0)
+    rt::setThreadCount(options.threads);
+  return std::unique_ptr<rt::Executable>(new JitExecutable(
+      std::move(tensors), std::move(*jit), step, std::move(stepTable), forward,
+      std::move(forwardTable), lowered->arenaBytes));
+}
+
+Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
+                                  const CpuOptions &options) {
+  auto lowered = lowerAndRender(graphs, options);
+  if (!lowered)
+    return lowered.status();
+  auto tm = codegen::createHostTargetMachine(options.optLevel);
+  if (!tm)
+    return makeError("cannot target the host: " + errorText(tm.takeError()));
+  codegen::optimizeModule(*lowered->module, **tm, options.optLevel);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (kind == CpuEmitKind::LLVM) {
+    lowered->module->print(os, nullptr);
+    return os.str();
+  }
+  llvm::SmallString<0> buffer;
+  llvm::raw_svector_ostream vos(buffer);
+  llvm::legacy::PassManager pm;
+  if ((*tm)->addPassesToEmitFile(pm, vos, nullptr, llvm::CGFT_AssemblyFile))
+    return makeError("the host target cannot emit assembly");
+  pm.run(*lowered->module);
+  return std::string(buffer.str());
+}
+
+Status emitCpuObject(const CpuGraphs &graphs, const std::string &path,
+                     const CpuOptions &options) {
+  auto lowered = lowerAndRender(graphs, options);
+  if (!lowered)
+    return lowered.status();
+  auto tm = codegen::createHostTargetMachine(options.optLevel);
+  if (!tm)
+    return makeError("cannot target the host: " + errorText(tm.takeError()));
+  codegen::optimizeModule(*lowered->module, **tm, options.optLevel);
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  llvm::legacy::PassManager pm;
+  if ((*tm)->addPassesToEmitFile(pm, out, nullptr, llvm::CGFT_ObjectFile))
+    return makeError("the host target cannot emit object files");
+  pm.run(*lowered->module);
+  out.flush();
+  if (out.has_error())
+    return makeError("cannot write '" + path + "'");
+  return Status::ok();
+}
+
+} // namespace voskhod::cpu

@@ -1,0 +1,101 @@
+//===- compiler/codegen/llvm/HostTarget.cpp - the machine we compile for --===//
+#include "compiler/codegen/llvm/HostTarget.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/CGSCCPassManager.h"
+#include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <mutex>
+
+namespace voskhod::codegen {
+
+void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    llvm::InitializeNativeTargetAsmParser();
+  });
+}
+
+static std::string hostFeatures() {
+  llvm::StringMap<bool> features;
+  std::string out;
+  if (!llvm::sys::getHostCPUFeatures(features))
+    return out;
+  // StringMap iterates in hash order; sort for a deterministic string.
+  std::vector<std::string> list;
+  for (const auto &f : features)
+    list.push_back((f.second ? "+" : "-") + f.first().str());
+  std::sort(list.begin(), list.end());
+  for (const std::string &f : list)
+    out += (out.empty() ? "" : ",") + f;
+  return out;
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createHostTargetMachine(unsigned optLevel) {
+  initializeNativeTarget();
+  std::string triple = llvm::sys::getProcessTriple();
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
+  llvm::TargetOptions options;
+  auto level = optLevel >= 3   ? llvm::CodeGenOpt::Aggressive
+               : optLevel == 0 ? llvm::CodeGenOpt::None
+                               : llvm::CodeGenOpt::Default;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), hostFeatures(), options,
+      llvm::Reloc::PIC_, std::nullopt, level));
+  if (!tm)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot create a target machine for " +
+                                       triple);
+  return std::move(tm);
+}
+
+unsigned hostVectorBits() {
+  llvm::StringMap<bool> f;
+  if (!llvm::sys::getHostCPUFeatures(f))
+    return 128;
+  if (f.lookup("avx512f"))
+    return 512;
+  if (f.lookup("avx"))
+    return 256;
+  return 128;
+}
+
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
+                    unsigned optLevel) {
+  module.setTargetTriple(tm.getTargetTriple().str());
+  module.setDataLayout(tm.createDataLayout());
+  if (optLevel == 0)
+    return;
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level =
+      optLevel >= 3 ? llvm::OptimizationLevel::O3 : llvm::OptimizationLevel::O2;
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+} // namespace voskhod::codegen

@@ -1,0 +1,37 @@
+//===- compiler/codegen/llvm/HostTarget.h - the machine we compile for ----===//
+///
+/// The host CPU as LLVM sees it (name and features from llvm::sys), a
+/// TargetMachine for it, the widest vector register it has, and the
+/// optimisation pipeline (new pass manager, O2/O3) that both the JIT's
+/// transform layer and the textual/object emitters run, so `--emit=llvm`
+/// shows exactly what the JIT executes.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+
+namespace llvm {
+class Module;
+}
+
+namespace voskhod::codegen {
+
+/// Initialises the native target once per process.
+void initializeNativeTarget();
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createHostTargetMachine(unsigned optLevel);
+
+/// 512 with AVX-512, 256 with AVX, 128 otherwise.
+unsigned hostVectorBits();
+
+/// Sets the module's triple and data layout for `tm`, then runs the default
+/// pipeline at `optLevel` (0 runs nothing).
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
+                    unsigned optLevel);
+
+} // namespace voskhod::codegen

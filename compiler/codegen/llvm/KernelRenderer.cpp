@@ -1,0 +1,883 @@
+//===- compiler/codegen/llvm/KernelRenderer.cpp - kernel IR to LLVM IR ----===//
+#include "compiler/codegen/llvm/KernelRenderer.h"
+
+#include "compiler/codegen/llvm/GemmEmitter.h"
+#include "compiler/codegen/llvm/VectorMath.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Module.h"
+
+#include <algorithm>
+#include <cassert>
+#include <climits>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace voskhod::codegen {
+using namespace kernel;
+using llvm::BasicBlock;
+using llvm::Function;
+using llvm::IRBuilder;
+using llvm::Type;
+using llvm::Value;
+
+namespace {
+
+/// Elements per parallel chunk: big enough that a chunk outweighs the
+/// pool's hand-off, small enough that 4 threads share a 128x512 layer.
+constexpr int64_t kChunkElements = 16384;
+
+/// Domain dims that one loop variable runs over: consecutive dims that
+/// every access walks contiguously, size-1 dims dropped.
+struct DimGroup {
+  int64_t size = 1;
+  std::vector<int> dims; // outermost first
+  int inner() const { return dims.back(); }
+};
+
+/// Collapses dims [lo, hi) of `domain` given every access's strides; dims an
+/// `index` instruction reads stay alone.
+std::vector<DimGroup> collapse(const Shape &domain, int lo, int hi,
+                               const std::vector<std::vector<int64_t>> &strides,
+                               const std::set<int> &indexed) {
+  std::vector<DimGroup> groups;
+  for (int d = lo; d < hi; ++d) {
+    if (domain[d] == 1 && !indexed.count(d))
+      continue;
+    if (!groups.empty()) {
+      DimGroup &g = groups.back();
+      int p = g.inner();
+      bool ok = !indexed.count(p) && !indexed.count(d);
+      for (const auto &s : strides)
+        ok &= s[p] == s[d] * domain[d];
+      if (ok) {
+        g.size *= domain[d];
+        g.dims.push_back(d);
+        continue;
+      }
+    }
+    groups.push_back({domain[d], {d}});
+  }
+  return groups;
+}
+
+std::vector<DimGroup> separateDims(const Shape &domain) {
+  std::vector<DimGroup> groups;
+  for (size_t d = 0; d < domain.size(); ++d)
+    groups.push_back({domain[d], {int(d)}});
+  return groups;
+}
+
+void collectStrides(const Body &body, std::vector<std::vector<int64_t>> &out,
+                    std::set<int> &indexed, size_t rank) {
+  for (const Access &a : body.accesses) {
+    std::vector<int64_t> s = a.strides;
+    s.resize(rank, 0);
+    out.push_back(std::move(s));
+  }
+  for (const Inst &i : body.insts)
+    if (i.op == ScalarOp::Index)
+      indexed.insert(i.dim);
+}
+
+void collectStores(const std::vector<Store> &stores,
+                   std::vector<std::vector<int64_t>> &out, size_t rank) {
+  for (const Store &s : stores) {
+    std::vector<int64_t> st = s.access.strides;
+    st.resize(rank, 0);
+    out.push_back(std::move(st));
+  }
+}
+
+class Renderer {
+public:
+  Renderer(llvm::Module &m, const KernelProgram &p, const RenderOptions &o)
+      : m_(m), ctx_(m.getContext()), p_(p), options_(o) {}
+
+  Function *run(llvm::StringRef entryName) {
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    auto *voidTy = Type::getVoidTy(ctx_);
+    auto *entryTy = llvm::FunctionType::get(voidTy, {ptrTy, ptrTy}, false);
+    entry_ =
+        Function::Create(entryTy, Function::ExternalLinkage, entryName, m_);
+    entry_->getArg(0)->setName("externals");
+    entry_->getArg(1)->setName("arena");
+    setAttributes(entry_);
+    IRBuilder<> b(BasicBlock::Create(ctx_, "entry", entry_));
+    prefix_ = entryName.str() + ".";
+    for (const Kernel &k : p_.kernels)
+      renderKernel(k, b);
+    b.CreateRetVoid();
+    return entry_;
+  }
+
+private:
+  // ---- types and helpers ------------------------------------------------
+  Type *storageType(DType t) {
+    switch (t) {
+    case DType::F32:
+      return Type::getFloatTy(ctx_);
+    case DType::F64:
+      return Type::getDoubleTy(ctx_);
+    case DType::I32:
+      return Type::getInt32Ty(ctx_);
+    case DType::I1:
+      return Type::getInt8Ty(ctx_);
+    }
+    return nullptr;
+  }
+  Type *scalarType(DType t) {
+    return t == DType::I1 ? Type::getInt1Ty(ctx_) : storageType(t);
+  }
+  Type *valueType(DType t, unsigned lanes) {
+    Type *s = scalarType(t);
+    return lanes == 1 ? s : llvm::FixedVectorType::get(s, lanes);
+  }
+  llvm::Constant *constant(DType t, double v, unsigned lanes) {
+    Type *s = scalarType(t);
+    llvm::Constant *c;
+    if (isFloat(t))
+      c = llvm::ConstantFP::get(s, v);
+    else if (t == DType::I1)
+      c = llvm::ConstantInt::get(s, v != 0);
+    else
+      c = llvm::ConstantInt::get(s, uint64_t(int64_t(v)), true);
+    return lanes == 1 ? c
+                      : llvm::ConstantVector::getSplat(
+                            llvm::ElementCount::getFixed(lanes), c);
+  }
+  Value *i64(int64_t v) {
+    return llvm::ConstantInt::get(Type::getInt64Ty(ctx_), uint64_t(v), true);
+  }
+
+  void setAttributes(Function *f) {
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    f->addFnAttr("prefer-vector-width", std::to_string(options_.vectorBits));
+  }
+
+  /// for (i = lo; i < hi; ++i) body(i), with loop-carried values.
+  std::vector<Value *>
+  loop(IRBuilder<> &b, Value *lo, Value *hi, std::vector<Value *> carried,
+       const std::function<std::vector<Value *>(Value *, std::vector<Value *>)>
+           &body) {
+    Function *f = b.GetInsertBlock()->getParent();
+    BasicBlock *pre = b.GetInsertBlock();
+    BasicBlock *header = BasicBlock::Create(ctx_, "loop", f);
+    BasicBlock *bodyBB = BasicBlock::Create(ctx_, "body", f);
+    BasicBlock *exit = BasicBlock::Create(ctx_, "exit", f);
+    b.CreateBr(header);
+    b.SetInsertPoint(header);
+    llvm::PHINode *i = b.CreatePHI(lo->getType(), 2, "i");
+    i->addIncoming(lo, pre);
+    std::vector<llvm::PHINode *> phis;
+    std::vector<Value *> current;
+    for (Value *c : carried) {
+      llvm::PHINode *phi = b.CreatePHI(c->getType(), 2);
+      phi->addIncoming(c, pre);
+      phis.push_back(phi);
+      current.push_back(phi);
+    }
+    b.CreateCondBr(b.CreateICmpSLT(i, hi), bodyBB, exit);
+    b.SetInsertPoint(bodyBB);
+    std::vector<Value *> next = body(i, current);
+    Value *inc =
+        b.CreateAdd(i, llvm::ConstantInt::get(i->getType(), 1), "", true, true);
+    BasicBlock *latch = b.GetInsertBlock();
+    i->addIncoming(inc, latch);
+    for (size_t k = 0; k < phis.size(); ++k)
+      phis[k]->addIncoming(next[k], latch);
+    b.CreateBr(header);
+    b.SetInsertPoint(exit);
+    return current;
+  }
+
+  /// Nested loops over `groups` (each from 0), innermost last.
+  std::vector<Value *>
+  nest(IRBuilder<> &b, const std::vector<DimGroup> &groups, size_t first,
+       std::vector<Value *> &vars, std::vector<Value *> carried,
+       const std::function<std::vector<Value *>(std::vector<Value *>)> &body) {
+    if (first == groups.size())
+      return body(std::move(carried));
+    return loop(b, i64(0), i64(groups[first].size), std::move(carried),
+                [&](Value *i, std::vector<Value *> c) {
+                  vars[first] = i;
+                  return nest(b, groups, first + 1, vars, std::move(c), body);
+                });
+  }
+
+  // ---- bodies ------------------------------------------------------------
+  /// Where a body's loop variables are: a value per dim group (lane 0 when
+  /// vectorised), the group of each domain dim, and the lane layout.
+  struct Env {
+    const std::vector<DimGroup> *groups = nullptr;
+    std::vector<Value *> vars;
+    std::map<int, int> groupOfDim;
+    std::vector<Value *> rowValues;
+    Value *acc = nullptr;
+    unsigned lanes = 1;
+    int laneGroup = -1; // the group lanes advance along
+    /// Pointer arguments by storage buffer id.
+    std::map<int, Value *> storage;
+    /// A load to replace by a given value (a GEMM operand already loaded).
+    int givenAccess = -1;
+    Value *given = nullptr;
+
+    void setGroups(const std::vector<DimGroup> &g) {
+      groups = &g;
+      vars.assign(g.size(), nullptr);
+      groupOfDim.clear();
+      for (size_t i = 0; i < g.size(); ++i)
+        for (int d : g[i].dims)
+          groupOfDim[d] = int(i);
+    }
+  };
+
+  /// Element index of lane 0 and the stride between lanes.
+  std::pair<Value *, int64_t> elementIndex(IRBuilder<> &b, const Env &env,
+                                           const Access &a) {
+    Value *idx = i64(a.offset);
+    int64_t laneStride = 0;
+    for (size_t g = 0; g < env.groups->size(); ++g) {
+      int d = (*env.groups)[g].inner();
+      int64_t s = d < int(a.strides.size()) ? a.strides[d] : 0;
+      if (!s)
+        continue;
+      idx = b.CreateAdd(idx, b.CreateMul(env.vars[g], i64(s)));
+      if (int(g) == env.laneGroup)
+        laneStride = s;
+    }
+    return {idx, laneStride};
+  }
+
+  Value *pointer(IRBuilder<> &b, const Env &env, const Access &a, Value *idx) {
+    int storage = p_.storageOf(a.buffer);
+    Type *t = storageType(p_.buffers[a.buffer].type.dtype);
+    return b.CreateInBoundsGEP(t, env.storage.at(storage), idx);
+  }
+
+  Value *fromStorage(IRBuilder<> &b, Value *v, DType t) {
+    if (t != DType::I1)
+      return v;
+    return b.CreateICmpNE(v, llvm::Constant::getNullValue(v->getType()));
+  }
+  Value *toStorage(IRBuilder<> &b, Value *v, DType t) {
+    if (t != DType::I1)
+      return v;
+    Type *st = storageType(t);
+    if (auto *vt = llvm::dyn_cast<llvm::FixedVectorType>(v->getType()))
+      st = llvm::FixedVectorType::get(st, vt->getNumElements());
+    return b.CreateZExt(v, st);
+  }
+
+  Value *load(IRBuilder<> &b, const Env &env, const Access &a, DType t) {
+    auto [idx, laneStride] = elementIndex(b, env, a);
+    Type *st = storageType(t);
+    if (env.lanes == 1)
+      return fromStorage(b, b.CreateLoad(st, pointer(b, env, a, idx)), t);
+    if (env.laneGroup >= 0 && laneStride == 1) {
+      auto *vt = llvm::FixedVectorType::get(st, env.lanes);
+      auto *ld =
+          b.CreateAlignedLoad(vt, pointer(b, env, a, idx),
+                              llvm::Align(st->getPrimitiveSizeInBits() / 8));
+      return fromStorage(b, ld, t);
+    }
+    if (laneStride == 0) {
+      Value *s = b.CreateLoad(st, pointer(b, env, a, idx));
+      return fromStorage(b, b.CreateVectorSplat(env.lanes, s), t);
+    }
+    Value *vec =
+        llvm::PoisonValue::get(llvm::FixedVectorType::get(st, env.lanes));
+    for (unsigned l = 0; l < env.lanes; ++l) {
+      Value *li = b.CreateAdd(idx, i64(int64_t(l) * laneStride));
+      vec = b.CreateInsertElement(vec, b.CreateLoad(st, pointer(b, env, a, li)),
+                                  uint64_t(l));
+    }
+    return fromStorage(b, vec, t);
+  }
+
+  void store(IRBuilder<> &b, const Env &env, const Access &a, Value *v) {
+    DType t = p_.buffers[a.buffer].type.dtype;
+    v = toStorage(b, v, t);
+    auto [idx, laneStride] = elementIndex(b, env, a);
+    Type *st = storageType(t);
+    if (env.lanes == 1) {
+      b.CreateStore(v, pointer(b, env, a, idx));
+      return;
+    }
+    if (laneStride == 1) {
+      b.CreateAlignedStore(v, pointer(b, env, a, idx),
+                           llvm::Align(st->getPrimitiveSizeInBits() / 8));
+      return;
+    }
+    for (unsigned l = 0; l < env.lanes; ++l) {
+      Value *li = b.CreateAdd(idx, i64(int64_t(l) * laneStride));
+      b.CreateStore(b.CreateExtractElement(v, uint64_t(l)),
+                    pointer(b, env, a, li));
+    }
+  }
+
+  Value *intrinsic(IRBuilder<> &b, llvm::Intrinsic::ID id,
+                   std::vector<Value *> args) {
+    return b.CreateIntrinsic(id, {args[0]->getType()}, args);
+  }
+
+  Value *convert(IRBuilder<> &b, Value *v, DType from, DType to,
+                 unsigned lanes) {
+    if (from == to)
+      return v;
+    Type *tt = valueType(to, lanes);
+    if (to == DType::I1) {
+      if (isFloat(from))
+        return b.CreateFCmpUNE(v, constant(from, 0, lanes));
+      return b.CreateICmpNE(v, constant(from, 0, lanes));
+    }
+    if (from == DType::I1)
+      return isFloat(to) ? b.CreateUIToFP(v, tt) : b.CreateZExt(v, tt);
+    if (isFloat(from) && isFloat(to))
+      return b.CreateFPCast(v, tt);
+    if (isFloat(from))
+      return b.CreateFPToSI(v, tt);
+    if (isFloat(to))
+      return b.CreateSIToFP(v, tt);
+    return b.CreateSExtOrTrunc(v, tt);
+  }
+
+  /// Renders `body` at the point `env` describes; returns every value.
+  std::vector<Value *> renderBody(IRBuilder<> &b, const Body &body,
+                                  const Env &env) {
+    std::vector<Value *> v(body.insts.size(), nullptr);
+    unsigned lanes = env.lanes;
+    for (size_t i = 0; i < body.insts.size(); ++i) {
+      const Inst &in = body.insts[i];
+      DType t = in.dtype;
+      auto arg = [&](int k) { return v[in.args[k]]; };
+      auto argType = [&](int k) { return body.insts[in.args[k]].dtype; };
+      bool fp = isFloat(t);
+      switch (in.op) {
+      case ScalarOp::Const:
+        v[i] = constant(t, in.constant, lanes);
+        break;
+      case ScalarOp::Load:
+        v[i] = int(in.access) == env.givenAccess
+                   ? env.given
+                   : load(b, env, body.accesses[in.access], t);
+        break;
+      case ScalarOp::Index: {
+        auto it = env.groupOfDim.find(in.dim);
+        Value *x = it == env.groupOfDim.end() ? i64(0) : env.vars[it->second];
+        x = b.CreateTrunc(x, Type::getInt32Ty(ctx_));
+        if (lanes > 1) {
+          x = b.CreateVectorSplat(lanes, x);
+          if (it != env.groupOfDim.end() && it->second == env.laneGroup) {
+            std::vector<llvm::Constant *> steps;
+            for (unsigned l = 0; l < lanes; ++l)
+              steps.push_back(
+                  llvm::ConstantInt::get(Type::getInt32Ty(ctx_), l));
+            x = b.CreateAdd(x, llvm::ConstantVector::get(steps));
+          }
+        }
+        v[i] = x;
+        break;
+      }
+      case ScalarOp::RowValue:
+        v[i] = lanes == 1 ? env.rowValues[in.dim]
+                          : b.CreateVectorSplat(lanes, env.rowValues[in.dim]);
+        break;
+      case ScalarOp::Acc:
+        v[i] = env.acc;
+        break;
+      case ScalarOp::Neg:
+        v[i] = fp ? b.CreateFNeg(arg(0)) : b.CreateNeg(arg(0));
+        break;
+      case ScalarOp::Abs:
+        v[i] =
+            fp ? intrinsic(b, llvm::Intrinsic::fabs, {arg(0)})
+               : b.CreateSelect(b.CreateICmpSLT(arg(0), constant(t, 0, lanes)),
+                                b.CreateNeg(arg(0)), arg(0));
+        break;
+      case ScalarOp::Exp:
+        v[i] = emitExp(b, arg(0));
+        break;
+      case ScalarOp::Expm1:
+        v[i] = emitExpm1(b, arg(0));
+        break;
+      case ScalarOp::Log:
+        v[i] = emitLog(b, arg(0));
+        break;
+      case ScalarOp::Log1p:
+        v[i] = emitLog1p(b, arg(0));
+        break;
+      case ScalarOp::Tanh:
+        v[i] = emitTanh(b, arg(0));
+        break;
+      case ScalarOp::Sigmoid:
+        v[i] = emitSigmoid(b, arg(0));
+        break;
+      case ScalarOp::Sqrt:
+        v[i] = intrinsic(b, llvm::Intrinsic::sqrt, {arg(0)});
+        break;
+      case ScalarOp::Rsqrt:
+        v[i] = b.CreateFDiv(constant(t, 1, lanes),
+                            intrinsic(b, llvm::Intrinsic::sqrt, {arg(0)}));
+        break;
+      case ScalarOp::Sign: {
+        Value *x = arg(0), *zero = constant(t, 0, lanes);
+        Value *pos = fp ? b.CreateFCmpOGT(x, zero) : b.CreateICmpSGT(x, zero);
+        Value *neg = fp ? b.CreateFCmpOLT(x, zero) : b.CreateICmpSLT(x, zero);
+        v[i] =
+            b.CreateSelect(pos, constant(t, 1, lanes),
+                           b.CreateSelect(neg, constant(t, -1, lanes), zero));
+        break;
+      }
+      case ScalarOp::Convert:
+        v[i] = convert(b, arg(0), argType(0), t, lanes);
+        break;
+      case ScalarOp::Add:
+        v[i] = fp ? b.CreateFAdd(arg(0), arg(1)) : b.CreateAdd(arg(0), arg(1));
+        break;
+      case ScalarOp::Sub:
+        v[i] = fp ? b.CreateFSub(arg(0), arg(1)) : b.CreateSub(arg(0), arg(1));
+        break;
+      case ScalarOp::Mul:
+        v[i] = fp ? b.CreateFMul(arg(0), arg(1)) : b.CreateMul(arg(0), arg(1));
+        break;
+      case ScalarOp::Div:
+        if (fp) {
+          v[i] = b.CreateFDiv(arg(0), arg(1));
+        } else {
+          // Integer division by zero gives 0 instead of trapping.
+          Value *zero = constant(t, 0, lanes);
+          Value *isZero = b.CreateICmpEQ(arg(1), zero);
+          Value *d = b.CreateSelect(isZero, constant(t, 1, lanes), arg(1));
+          v[i] = b.CreateSelect(isZero, zero, b.CreateSDiv(arg(0), d));
+        }
+        break;
+      case ScalarOp::Pow:
+        if (fp) {
+          v[i] = intrinsic(b, llvm::Intrinsic::pow, {arg(0), arg(1)});
+        } else {
+          Type *dt = valueType(DType::F64, lanes);
+          Value *r = intrinsic(
+              b, llvm::Intrinsic::pow,
+              {b.CreateSIToFP(arg(0), dt), b.CreateSIToFP(arg(1), dt)});
+          v[i] = b.CreateFPToSI(r, valueType(t, lanes));
+        }
+        break;
+      case ScalarOp::Max:
+      case ScalarOp::Min: {
+        // std::max(a, b) is (a < b) ? b : a; keep the interpreter's choice
+        // on NaN and ties.
+        bool isMax = in.op == ScalarOp::Max;
+        Value *a0 = arg(0), *a1 = arg(1);
+        Value *lt =
+            fp ? (isMax ? b.CreateFCmpOLT(a0, a1) : b.CreateFCmpOLT(a1, a0))
+               : (isMax ? b.CreateICmpSLT(a0, a1) : b.CreateICmpSLT(a1, a0));
+        v[i] = b.CreateSelect(lt, a1, a0);
+        break;
+      }
+      case ScalarOp::Greater: {
+        DType at = argType(0);
+        v[i] = isFloat(at)
+                   ? b.CreateFCmpOGT(arg(0), arg(1))
+                   : (at == DType::I1 ? b.CreateICmpUGT(arg(0), arg(1))
+                                      : b.CreateICmpSGT(arg(0), arg(1)));
+        break;
+      }
+      case ScalarOp::Equal:
+        v[i] = isFloat(argType(0)) ? b.CreateFCmpOEQ(arg(0), arg(1))
+                                   : b.CreateICmpEQ(arg(0), arg(1));
+        break;
+      case ScalarOp::Select:
+        v[i] = b.CreateSelect(arg(0), arg(1), arg(2));
+        break;
+      }
+    }
+    return v;
+  }
+
+  // ---- kernels -----------------------------------------------------------
+  /// The kernel's storages, one pointer argument each.
+  std::vector<int> storagesOf(const Kernel &k) {
+    std::vector<int> out;
+    auto add = [&](int buffer) {
+      int s = p_.storageOf(buffer);
+      if (std::find(out.begin(), out.end(), s) == out.end())
+        out.push_back(s);
+    };
+    for (int r : k.reads)
+      add(r);
+    for (int w : k.writes)
+      add(w);
+    return out;
+  }
+
+  /// The storage's address in the entry function.
+  Value *storageAddress(IRBuilder<> &b, int storage) {
+    const Buffer &buf = p_.buffers[storage];
+    if (isExternal(buf.kind)) {
+      auto it = std::find(p_.external.begin(), p_.external.end(), storage);
+      assert(it != p_.external.end() && "external buffer not in the table");
+      auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+      Value *slot = b.CreateConstInBoundsGEP1_64(
+          ptrTy, entry_->getArg(0), uint64_t(it - p_.external.begin()));
+      return b.CreateLoad(ptrTy, slot, "%" + buf.name);
+    }
+    if (buf.kind == BufferKind::Const)
+      return constGlobal(buf);
+    for (const Placement &pl : p_.memory.placements)
+      if (pl.buffer == storage)
+        return b.CreateConstInBoundsGEP1_64(
+            Type::getInt8Ty(ctx_), entry_->getArg(1), uint64_t(pl.offset));
+    assert(false && "temporary without a placement");
+    return nullptr;
+  }
+
+  llvm::GlobalVariable *constGlobal(const Buffer &buf) {
+    auto it = consts_.find(buf.id);
+    if (it != consts_.end())
+      return it->second;
+    Type *et = storageType(buf.type.dtype);
+    std::vector<llvm::Constant *> values;
+    for (double v : buf.constValues)
+      values.push_back(buf.type.dtype == DType::I1
+                           ? llvm::ConstantInt::get(et, v != 0)
+                           : constant(buf.type.dtype, v, 1));
+    auto *at = llvm::ArrayType::get(et, values.size());
+    auto *g = new llvm::GlobalVariable(
+        m_, at, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(at, values), prefix_ + buf.name + ".const");
+    g->setAlignment(llvm::Align(64));
+    consts_[buf.id] = g;
+    return g;
+  }
+
+  /// Creates `<kernel>.body(ptr noalias..., i64 begin, i64 end)` and the
+  /// `.chunk(ptr ctx, i64, i64)` trampoline the thread pool calls; emits the
+  /// call from the entry. `fill` renders the body for [begin, end).
+  void emitKernelFunction(
+      IRBuilder<> &eb, const Kernel &k, int64_t count, int64_t grain,
+      const std::function<void(IRBuilder<> &, Env &, Value *, Value *)> &fill) {
+    std::vector<int> storages = storagesOf(k);
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    auto *i64Ty = Type::getInt64Ty(ctx_);
+    std::vector<Type *> params(storages.size(), ptrTy);
+    params.push_back(i64Ty);
+    params.push_back(i64Ty);
+    auto *voidTy = Type::getVoidTy(ctx_);
+    Function *body = Function::Create(
+        llvm::FunctionType::get(voidTy, params, false),
+        Function::InternalLinkage, prefix_ + k.name + ".body", m_);
+    setAttributes(body);
+    Env env;
+    for (size_t i = 0; i < storages.size(); ++i) {
+      body->getArg(i)->addAttr(llvm::Attribute::NoAlias);
+      body->getArg(i)->setName("%" + p_.buffers[storages[i]].name);
+      env.storage[storages[i]] = body->getArg(i);
+    }
+    {
+      IRBuilder<> b(BasicBlock::Create(ctx_, "entry", body));
+      fill(b, env, body->getArg(storages.size()),
+           body->getArg(storages.size() + 1));
+      b.CreateRetVoid();
+    }
+    Function *chunk = Function::Create(
+        llvm::FunctionType::get(voidTy, {ptrTy, i64Ty, i64Ty}, false),
+        Function::InternalLinkage, prefix_ + k.name + ".chunk", m_);
+    setAttributes(chunk);
+    {
+      IRBuilder<> b(BasicBlock::Create(ctx_, "entry", chunk));
+      std::vector<Value *> args;
+      for (size_t i = 0; i < storages.size(); ++i)
+        args.push_back(b.CreateLoad(
+            ptrTy, b.CreateConstInBoundsGEP1_64(ptrTy, chunk->getArg(0), i)));
+      args.push_back(chunk->getArg(1));
+      args.push_back(chunk->getArg(2));
+      b.CreateCall(body, args);
+      b.CreateRetVoid();
+    }
+    // The call from the entry.
+    auto *ctxTy =
+        llvm::ArrayType::get(ptrTy, std::max<size_t>(storages.size(), 1));
+    Value *ctxArr;
+    {
+      IRBuilder<> ab(&entry_->getEntryBlock(), entry_->getEntryBlock().begin());
+      ctxArr = ab.CreateAlloca(ctxTy, nullptr, k.name + ".ctx");
+    }
+    for (size_t i = 0; i < storages.size(); ++i)
+      eb.CreateStore(storageAddress(eb, storages[i]),
+                     eb.CreateConstInBoundsGEP1_64(ptrTy, ctxArr, i));
+    if (count <= grain) {
+      eb.CreateCall(chunk, {ctxArr, i64(0), i64(count)});
+      return;
+    }
+    llvm::FunctionCallee pf = m_.getOrInsertFunction(
+        "voskhod_parallel_for",
+        llvm::FunctionType::get(voidTy, {ptrTy, ptrTy, i64Ty, i64Ty}, false));
+    eb.CreateCall(pf, {chunk, ctxArr, i64(count), i64(grain)});
+  }
+
+  void renderKernel(const Kernel &k, IRBuilder<> &eb) {
+    switch (k.kind) {
+    case KernelKind::Loop:
+      renderLoop(k, eb);
+      break;
+    case KernelKind::Reduction:
+      renderReduction(k, eb);
+      break;
+    case KernelKind::Contraction:
+      if (!options_.packedGemm || !renderPackedContraction(k, eb))
+        renderContraction(k, eb);
+      break;
+    }
+  }
+
+  void renderLoop(const Kernel &k, IRBuilder<> &eb) {
+    std::vector<std::vector<int64_t>> strides;
+    std::set<int> indexed;
+    collectStrides(k.body, strides, indexed, k.domain.size());
+    collectStores(k.stores, strides, k.domain.size());
+    auto groups = std::make_shared<std::vector<DimGroup>>(
+        collapse(k.domain, 0, int(k.domain.size()), strides, indexed));
+    int64_t count = groups->empty() ? 1 : groups->front().size;
+    int64_t inner = 1;
+    for (size_t g = 1; g < groups->size(); ++g)
+      inner *= (*groups)[g].size;
+    int64_t grain = std::max<int64_t>(1, kChunkElements / inner);
+    if (groups->size() == 1)
+      grain = (grain + 63) / 64 * 64;
+    emitKernelFunction(
+        eb, k, count, grain,
+        [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+          env.setGroups(*groups);
+          auto emitPoint = [&] {
+            std::vector<Value *> v = renderBody(b, k.body, env);
+            for (const Store &s : k.stores)
+              store(b, env, s.access, v[s.value]);
+          };
+          if (groups->empty()) {
+            emitPoint();
+            return;
+          }
+          loop(b, lo, hi, {}, [&](Value *i, std::vector<Value *>) {
+            env.vars[0] = i;
+            nest(b, *groups, 1, env.vars, {}, [&](std::vector<Value *>) {
+              emitPoint();
+              return std::vector<Value *>{};
+            });
+            return std::vector<Value *>{};
+          });
+        });
+  }
+
+  Value *accumulate(IRBuilder<> &b, PhaseKind kind, DType t, Value *acc,
+                    Value *x) {
+    if (kind == PhaseKind::Max) {
+      Value *lt =
+          isFloat(t) ? b.CreateFCmpOLT(acc, x) : b.CreateICmpSLT(acc, x);
+      return b.CreateSelect(lt, x, acc);
+    }
+    if (!isFloat(t))
+      return b.CreateAdd(acc, x);
+    // Reassociation lets the vectoriser keep partial sums per lane; the
+    // order is still a function of the row length alone.
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    Value *sum = b.CreateFAdd(acc, x);
+    llvm::cast<llvm::Instruction>(sum)->setFastMathFlags(fmf);
+    return sum;
+  }
+
+  void renderReduction(const Kernel &k, IRBuilder<> &eb) {
+    size_t rank = k.domain.size();
+    int numOuter = k.numOuter;
+    std::vector<std::vector<int64_t>> outerStrides, innerStrides;
+    std::set<int> outerIndexed, innerIndexed;
+    for (const Phase &ph : k.phases) {
+      collectStrides(ph.body, outerStrides, outerIndexed, rank);
+      collectStores(ph.stores, outerStrides, rank);
+    }
+    innerStrides = outerStrides;
+    innerIndexed = outerIndexed;
+    collectStrides(k.body, outerStrides, outerIndexed, rank);
+    collectStores(k.stores, outerStrides, rank);
+    std::vector<DimGroup> outer =
+        collapse(k.domain, 0, numOuter, outerStrides, outerIndexed);
+    std::vector<DimGroup> inner =
+        collapse(k.domain, numOuter, int(rank), innerStrides, innerIndexed);
+    std::vector<DimGroup> all = outer;
+    all.insert(all.end(), inner.begin(), inner.end());
+    int64_t rows = 1, innerCount = 1;
+    for (const DimGroup &g : outer)
+      rows *= g.size;
+    for (const DimGroup &g : inner)
+      innerCount *= g.size;
+    int64_t work = innerCount * std::max<int64_t>(1, int64_t(k.phases.size()));
+    int64_t grain = std::max<int64_t>(1, kChunkElements / work);
+    emitKernelFunction(
+        eb, k, rows, grain,
+        [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+          loop(b, lo, hi, {}, [&](Value *r, std::vector<Value *>) {
+            Env penv = env;
+            penv.setGroups(all);
+            Value *rem = r;
+            for (size_t g = outer.size(); g-- > 0;) {
+              if (g == 0) {
+                penv.vars[g] = rem;
+                break;
+              }
+              penv.vars[g] = b.CreateURem(rem, i64(outer[g].size));
+              rem = b.CreateUDiv(rem, i64(outer[g].size));
+            }
+            std::vector<Value *> rowValues;
+            for (const Phase &ph : k.phases) {
+              penv.rowValues = rowValues;
+              if (ph.kind == PhaseKind::Map) {
+                nest(b, all, outer.size(), penv.vars, {},
+                     [&](std::vector<Value *>) {
+                       std::vector<Value *> v = renderBody(b, ph.body, penv);
+                       for (const Store &s : ph.stores)
+                         store(b, penv, s.access, v[s.value]);
+                       return std::vector<Value *>{};
+                     });
+                rowValues.push_back(nullptr);
+                continue;
+              }
+              DType t = ph.body.insts[ph.value].dtype;
+              double init = ph.kind == PhaseKind::Sum
+                                ? 0.0
+                                : (isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+              std::vector<Value *> res =
+                  nest(b, all, outer.size(), penv.vars, {constant(t, init, 1)},
+                       [&](std::vector<Value *> acc) {
+                         std::vector<Value *> v = renderBody(b, ph.body, penv);
+                         return std::vector<Value *>{
+                             accumulate(b, ph.kind, t, acc[0], v[ph.value])};
+                       });
+              rowValues.push_back(res[0]);
+            }
+            Env renv = env;
+            renv.setGroups(outer);
+            for (size_t g = 0; g < outer.size(); ++g)
+              renv.vars[g] = penv.vars[g];
+            renv.rowValues = rowValues;
+            std::vector<Value *> v = renderBody(b, k.body, renv);
+            for (const Store &s : k.stores)
+              store(b, renv, s.access, v[s.value]);
+            if (k.totalValue >= 0) {
+              DType t = p_.buffers[k.totalScratch].type.dtype;
+              Value *ptr = b.CreateInBoundsGEP(
+                  storageType(t), env.storage.at(p_.storageOf(k.totalScratch)),
+                  r);
+              b.CreateStore(v[k.totalValue], ptr);
+            }
+            return std::vector<Value *>{};
+          });
+        });
+    if (k.totalValue < 0)
+      return;
+    // The loss mean: rows summed in order on the calling thread.
+    DType t = p_.buffers[k.totalScratch].type.dtype;
+    Type *st = storageType(t);
+    Value *scratch = storageAddress(eb, p_.storageOf(k.totalScratch));
+    Value *out = storageAddress(eb, p_.storageOf(k.totalStore.buffer));
+    std::vector<Value *> sum =
+        loop(eb, i64(0), i64(rows), {constant(t, 0, 1)},
+             [&](Value *r, std::vector<Value *> acc) {
+               Value *x =
+                   eb.CreateLoad(st, eb.CreateInBoundsGEP(st, scratch, r));
+               return std::vector<Value *>{eb.CreateFAdd(acc[0], x)};
+             });
+    Value *mean = eb.CreateFMul(sum[0], constant(t, k.totalScale, 1));
+    eb.CreateStore(mean,
+                   eb.CreateInBoundsGEP(st, out, i64(k.totalStore.offset)));
+  }
+
+  /// A plain loop nest: rows of C in parallel; per row, acc[n] += A(m,k) *
+  /// B(k,n) over k in order (unit stride in n, so it vectorises), then the
+  /// epilogue.
+  void renderContraction(const Kernel &k, IRBuilder<> &eb) {
+    int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
+    std::vector<DimGroup> aGroups = separateDims({M, K});
+    std::vector<DimGroup> bGroups = separateDims({K, N});
+    std::vector<DimGroup> eGroups = separateDims({M, N});
+    DType t = k.body.insts.empty() ? DType::F32 : DType::F32;
+    for (const Inst &in : k.body.insts)
+      if (in.op == ScalarOp::Acc)
+        t = in.dtype;
+    Type *st = storageType(t);
+    int64_t grain = std::max<int64_t>(1, (int64_t(1) << 16) / (N * K));
+    emitKernelFunction(
+        eb, k, M, grain, [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+          Value *acc;
+          {
+            Function *f = b.GetInsertBlock()->getParent();
+            IRBuilder<> ab(&f->getEntryBlock(), f->getEntryBlock().begin());
+            acc = ab.CreateAlloca(llvm::ArrayType::get(st, uint64_t(N)),
+                                  nullptr, "acc");
+          }
+          Env aEnv = env, bEnv = env, eEnv = env;
+          aEnv.setGroups(aGroups);
+          bEnv.setGroups(bGroups);
+          eEnv.setGroups(eGroups);
+          auto accAt = [&](Value *n) {
+            return b.CreateInBoundsGEP(st, acc, n);
+          };
+          loop(b, lo, hi, {}, [&](Value *m, std::vector<Value *>) {
+            loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
+              b.CreateStore(constant(t, 0, 1), accAt(n));
+              return std::vector<Value *>{};
+            });
+            loop(b, i64(0), i64(K), {}, [&](Value *kk, std::vector<Value *>) {
+              aEnv.vars = {m, kk};
+              Value *av = renderBody(b, k.a, aEnv)[k.aValue];
+              loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
+                bEnv.vars = {kk, n};
+                Value *bv = renderBody(b, k.b, bEnv)[k.bValue];
+                Value *sum = b.CreateFAdd(b.CreateLoad(st, accAt(n)),
+                                          b.CreateFMul(av, bv));
+                b.CreateStore(sum, accAt(n));
+                return std::vector<Value *>{};
+              });
+              return std::vector<Value *>{};
+            });
+            loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
+              eEnv.vars = {m, n};
+              eEnv.acc = b.CreateLoad(st, accAt(n));
+              std::vector<Value *> v = renderBody(b, k.body, eEnv);
+              for (const Store &s : k.stores)
+                store(b, eEnv, s.access, v[s.value]);
+              return std::vector<Value *>{};
+            });
+            return std::vector<Value *>{};
+          });
+        });
+  }
+
+  bool renderPackedContraction(const Kernel &k, IRBuilder<> &eb) {
+    return false;
+  }
+
+  llvm::Module &m_;
+  llvm::LLVMContext &ctx_;
+  const KernelProgram &p_;
+  const RenderOptions &options_;
+  Function *entry_ = nullptr;
+  std::string prefix_;
+  std::map<int, llvm::GlobalVariable *> consts_;
+};
+
+} // namespace
+
+llvm::Function *renderProgram(llvm::Module &module,
+                              const KernelProgram &program,
+                              llvm::StringRef entryName,
+                              const RenderOptions &options) {
+  return Renderer(module, program, options).run(entryName);
+}
+
+} // namespace voskhod::codegen
