@@ -17,6 +17,7 @@ void registerOptCommand(CLI::App &app);
 void registerEvalCommand(CLI::App &app);
 void registerDotCommand(CLI::App &app);
 void registerCheckGradCommand(CLI::App &app);
+void registerTrainCommand(CLI::App &app);
 
 /// Set by a subcommand's callback; main returns it.
 extern int exitStatus;

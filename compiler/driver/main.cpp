@@ -25,6 +25,7 @@ int main(int argc, char **argv) {
   registerEvalCommand(app);
   registerDotCommand(app);
   registerCheckGradCommand(app);
+  registerTrainCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {

@@ -1,0 +1,156 @@
+//===- compiler/driver/StepRunner.cpp - `voskhod train`'s machinery -------===//
+#include "compiler/driver/StepRunner.h"
+
+#include "compiler/driver/GraphLoading.h"
+#include "compiler/ir/TensorFormat.h"
+#include "compiler/passes/Pipeline.h"
+#include "compiler/training/Initialize.h"
+#include "compiler/training/InterpreterTrainer.h"
+#include "compiler/training/TrainStep.h"
+#include "runtime/cuda/CudaDriver.h"
+
+#ifdef VOSKHOD_HAVE_LLVM
+#include "compiler/codegen/llvm/CpuBackend.h"
+#endif
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace voskhod::driver {
+
+void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
+  cmd.add_option("--data", opts.data,
+                 "Data set: fashion-mnist, idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_"
+                 "IMAGES,TEST_LABELS], csv:FILE[,label=COL][,test=FILE]");
+  cmd.add_option("--epochs", opts.epochs, "Epochs over --data (default 1)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--checkpoint", opts.checkpointDir,
+                 "Directory for checkpoints, the loss CSV and its SVG plot");
+  cmd.add_flag("--resume", opts.resume,
+               "Continue from the checkpoint in --checkpoint");
+}
+
+namespace {
+
+void printLoss(uint64_t step, double loss) {
+  std::cout << "step " << step << ": loss "
+            << ir::formatScalar(loss, ir::DType::F64) << "\n";
+}
+
+int fail(ir::DiagnosticEngine &diags, const TrainOptions &opts,
+         const std::string &message) {
+  diags.error(ir::SourceLoc{ir::internFileName(opts.input)}, message);
+  return flushDiagnostics(diags);
+}
+
+int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
+                       ir::DiagnosticEngine &diags) {
+  training::InterpreterTrainer trainer(step,
+                                       training::initialState(step, opts.seed));
+  ir::LeafValues batch = training::randomInputs(step, opts.seed);
+  auto losses = trainer.run(
+      opts.steps,
+      [&](uint64_t) -> Expected<ir::LeafValues> { return batch; },
+      [&](uint64_t i, double loss) {
+        if (i % opts.printEvery == 0 || i + 1 == opts.steps)
+          printLoss(i, loss);
+      });
+  if (!losses)
+    return fail(diags, opts, losses.message());
+  return flushDiagnostics(diags);
+}
+
+#ifdef VOSKHOD_HAVE_LLVM
+/// Copies an interpreter value into an executable's tensor, converting from
+/// float64 to the tensor's element type.
+Status copyLeaf(rt::Executable &exe, const std::string &name,
+                const ir::HostTensor &value) {
+  int index = exe.find(name);
+  if (index < 0)
+    return Status::ok(); // an input the compiled step does not read
+  const rt::TensorInfo &info = exe.tensors()[index];
+  void *dst = exe.data(name);
+  for (size_t i = 0; i < value.data.size(); ++i) {
+    double v = value.data[i];
+    switch (info.type) {
+    case rt::ElementType::F32:
+      static_cast<float *>(dst)[i] = float(v);
+      break;
+    case rt::ElementType::F64:
+      static_cast<double *>(dst)[i] = v;
+      break;
+    case rt::ElementType::I32:
+      static_cast<int32_t *>(dst)[i] = int32_t(v);
+      break;
+    case rt::ElementType::I1:
+      static_cast<uint8_t *>(dst)[i] = v != 0;
+      break;
+    }
+  }
+  return Status::ok();
+}
+
+int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
+               const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+  cpu::CpuOptions options;
+  options.threads = opts.threads;
+  auto exe = cpu::compileForCpu({&step, &forward}, options);
+  if (!exe)
+    return fail(diags, opts, exe.message());
+  (*exe)->initialize(opts.seed);
+  ir::LeafValues batch = training::randomInputs(step, opts.seed);
+  for (const auto &[leaf, value] : batch)
+    if (Status s = copyLeaf(**exe, leaf->name(), value); !s)
+      return fail(diags, opts, s.message());
+  for (uint64_t i = 0; i < opts.steps; ++i) {
+    if (Status s = (*exe)->step(); !s)
+      return fail(diags, opts, s.message());
+    auto loss = (*exe)->loss();
+    if (!loss)
+      return fail(diags, opts, loss.message());
+    if (i % opts.printEvery == 0 || i + 1 == opts.steps)
+      printLoss(i, *loss);
+  }
+  return flushDiagnostics(diags);
+}
+#endif
+
+} // namespace
+
+int runTrain(const TrainOptions &opts) {
+  ir::DiagnosticEngine diags;
+  std::unique_ptr<ir::Graph> forward = loadGraph(opts.input, diags);
+  if (!forward)
+    return flushDiagnostics(diags);
+  if (!forward->minimize())
+    return fail(diags, opts,
+                "nothing to train: the graph has no 'minimize' statement");
+  if (opts.lr > 0)
+    forward->minimize()->settings.set("lr", opts.lr);
+
+  if (opts.backend == "cuda") {
+    auto devices = rt::cuda::listDevices();
+    if (!devices)
+      return fail(diags, opts, "cannot train on the GPU: " + devices.message());
+    if (devices->empty())
+      return fail(diags, opts, "cannot train on the GPU: no CUDA device found");
+  }
+
+  std::unique_ptr<ir::Graph> step = training::buildTrainStep(*forward, diags);
+  if (!step)
+    return flushDiagnostics(diags);
+  if (!passes::runSimplifyPipeline(*step, diags))
+    return flushDiagnostics(diags);
+
+  if (opts.backend == "interp")
+    return trainInInterpreter(*step, opts, diags);
+#ifdef VOSKHOD_HAVE_LLVM
+  if (opts.backend == "cpu")
+    return trainOnCpu(*step, *forward, opts, diags);
+#endif
+  return fail(diags, opts,
+              "backend '" + opts.backend + "' is not available in this build");
+}
+
+} // namespace voskhod::driver

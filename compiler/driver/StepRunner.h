@@ -1,0 +1,41 @@
+//===- compiler/driver/StepRunner.h - `voskhod train`'s machinery ---------===//
+///
+/// The options of `voskhod train` and the code that builds the training step,
+/// compiles it for a backend and runs it, on a fixed random batch or on a
+/// data set.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace voskhod::driver {
+
+struct TrainOptions {
+  std::string input;
+  std::string backend = "cpu";
+  uint64_t steps = 100;
+  uint64_t seed = 0;
+  int threads = 0;
+  double lr = 0; // 0: the graph's own
+  uint64_t printEvery = 1;
+  // Training on a data set.
+  std::string data;
+  uint64_t epochs = 1;
+  std::string checkpointDir;
+  bool resume = false;
+  bool padLastBatch = false;
+  bool noStandardize = false;
+};
+
+void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts);
+
+/// Runs `voskhod train`; returns the exit status.
+int runTrain(const TrainOptions &opts);
+
+} // namespace voskhod::driver

@@ -1,0 +1,46 @@
+//===- compiler/driver/TrainCommand.cpp - `voskhod train` -----------------===//
+///
+/// Builds the training step of a graph, compiles it for the chosen backend
+/// (the LLVM CPU backend by default, or the float64 interpreter) and runs it.
+/// Without --data the step trains on one fixed batch of random inputs drawn
+/// from --seed: a smoke test in which the loss must fall as the model fits
+/// that batch.
+///
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Commands.h"
+#include "compiler/driver/StepRunner.h"
+
+#include <CLI/CLI.hpp>
+
+
+namespace voskhod::driver {
+
+void registerTrainCommand(CLI::App &app) {
+  auto opts = std::make_shared<TrainOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "train", "Compile the training step of a graph and train it");
+  cmd->add_option("file", opts->input, "Input .vg file ('-' for stdin)")
+      ->required();
+  cmd->add_option("--backend", opts->backend,
+                  "Where the step runs: cpu (LLVM JIT) or interp (float64 "
+                  "reference interpreter)")
+      ->check(CLI::IsMember({"cpu", "interp", "cuda"}));
+  cmd->add_option("--target", opts->backend, "Same as --backend")
+      ->check(CLI::IsMember({"cpu", "interp", "cuda"}));
+  cmd->add_option("--steps", opts->steps,
+                  "Steps to run without --data (default 100)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", opts->seed, "Seed for params, data and shuffling");
+  cmd->add_option("--threads", opts->threads,
+                  "Threads for the CPU backend (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--lr", opts->lr, "Override the optimiser's learning rate")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--print-every", opts->printEvery,
+                  "Print the loss every N steps (default 1)")
+      ->check(CLI::PositiveNumber);
+  addDataTrainingOptions(*cmd, *opts);
+  cmd->callback([opts] { exitStatus = runTrain(*opts); });
+}
+
+} // namespace voskhod::driver
