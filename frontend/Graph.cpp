@@ -27,8 +27,6 @@ Graph::Graph(std::string name, CallSite site)
 }
 
 Graph::~Graph() = default;
-Graph::Graph(Graph &&) noexcept = default;
-Graph &Graph::operator=(Graph &&) noexcept = default;
 
 bool Graph::acceptName(const std::string &name, const CallSite &site) {
   if (state_->failed())

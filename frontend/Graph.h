@@ -49,8 +49,9 @@ public:
   /// `name` is the graph's `@name` (`[A-Za-z_][A-Za-z0-9_.]*`).
   explicit Graph(std::string name = "main", CallSite site = {});
   ~Graph();
-  Graph(Graph &&) noexcept;
-  Graph &operator=(Graph &&) noexcept;
+  // Tensors and modules refer to their Graph: it stays where it was made.
+  Graph(const Graph &) = delete;
+  Graph &operator=(const Graph &) = delete;
 
   /// A value fed at every step.
   Tensor input(const std::string &name, ir::TensorType type,

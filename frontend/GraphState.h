@@ -1,9 +1,9 @@
 //===- frontend/GraphState.h - what a Graph and its Tensors share ---------===//
 ///
-/// The IR graph under construction and its sticky first error. Graph owns it
-/// on the heap so that Tensors keep pointing at it when the Graph object
-/// moves. Internal to the frontend: users see Graph and Tensor; the API's own
-/// layers (nn/) build through `buildOp` so they obey the same error rules.
+/// The IR graph under construction and its sticky first error, owned by a
+/// Graph and pointed to by its Tensors. Internal to the frontend: users see
+/// Graph and Tensor; the API's own layers (nn/) build through `buildOp` so they
+/// obey the same error rules.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once

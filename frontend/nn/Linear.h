@@ -4,6 +4,10 @@
 /// [in, out], the way voskhod multiplies (`matmul %x, %w`) and computes fans;
 /// PyTorch stores the transpose.
 ///
+/// The parameters, `weight` and `bias`, are created when the layer is
+/// registered in a parent or first used (see Module.h), at the line that
+/// constructed it.
+///
 /// Default initialisation: weights he_uniform, U(±√(6/in)), which keeps the
 /// activations' scale through the ReLU family of layers that usually follows;
 /// biases zeros, as most frameworks other than PyTorch do. PyTorch's own
@@ -33,11 +37,18 @@ public:
 
   Tensor forward(const Tensor &x) override;
 
-  const Tensor &weight() const { return weight_; }
+  const Tensor &weight();
   /// Invalid when built without a bias.
-  const Tensor &bias() const { return bias_; }
+  const Tensor &bias();
+
+protected:
+  void createParameters() override;
 
 private:
+  Graph *graph_;
+  int64_t inFeatures_, outFeatures_;
+  LinearOptions options_;
+  CallSite site_;
   Tensor weight_, bias_;
 };
 

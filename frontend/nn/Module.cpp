@@ -5,7 +5,15 @@
 
 namespace voskhod::nn {
 
+void Module::ensureParameters() {
+  if (parametersCreated_)
+    return;
+  parametersCreated_ = true;
+  createParameters();
+}
+
 Tensor Module::operator()(const Tensor &x, CallSite site) {
+  ensureParameters();
   CallSite outer = site_;
   site_ = site;
   Tensor y = forward(x);
@@ -20,7 +28,8 @@ Tensor Module::forward(const Tensor &x) {
   return detail::TensorAccess::make(detail::TensorAccess::state(x), nullptr);
 }
 
-std::vector<Tensor> Module::parameters() const {
+std::vector<Tensor> Module::parameters() {
+  ensureParameters();
   std::vector<Tensor> out;
   out.reserve(params_.size());
   for (const NamedParameter &p : params_)
@@ -28,7 +37,13 @@ std::vector<Tensor> Module::parameters() const {
   return out;
 }
 
-Tensor Module::parameter(std::string_view name) const {
+const std::vector<NamedParameter> &Module::namedParameters() {
+  ensureParameters();
+  return params_;
+}
+
+Tensor Module::parameter(std::string_view name) {
+  ensureParameters();
   for (const NamedParameter &p : params_)
     if (p.name == name)
       return p.tensor;
@@ -48,8 +63,9 @@ Tensor Module::registerParameter(Graph &g, const std::string &name,
   return t;
 }
 
-void Module::registerModule(const std::string &name, const Module &child,
+void Module::registerModule(const std::string &name, Module &child,
                             CallSite site) {
+  child.ensureParameters();
   if (name.empty() && !child.params_.empty()) {
     detail::fail(child.params_[0].tensor, site,
                  "a submodule needs a non-empty name");

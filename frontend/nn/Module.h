@@ -16,14 +16,20 @@
 ///       } nn::Linear fc1, fc2;
 ///     };
 ///
-/// Parameters are created in the graph when the module is constructed, under
-/// their local name (made unique with a `_N` suffix while the module stands
-/// alone); registering the module in a parent renames them to `parent.local`,
-/// and so on up. The parent copies the child's parameter list when it
-/// registers it, so a module keeps no pointers to its children and moves
-/// freely; parameters a child registers after that are not seen by the
-/// parent. Calling a module, `m(x)`, runs `forward` with the caller's line as
-/// the location of what the library's own layers build.
+/// A parameter is created in the graph under its local name (made unique
+/// with a `_N` suffix while its module stands alone); registering the module
+/// in a parent renames it to `parent.local`, and so on up. Built-in layers
+/// create theirs lazily, in `createParameters`, when they are registered or
+/// first used: so `Sequential(Linear(...), Linear(...))` creates them in
+/// layer order, whatever order C++ evaluates the constructor's arguments in.
+/// Custom modules may do the same; those that register parameters in their
+/// constructor get them in construction order.
+///
+/// The parent copies the child's parameter list when it registers it, so a
+/// module keeps no pointers to its children and moves freely; parameters a
+/// child registers after that are not seen by the parent. Calling a module,
+/// `m(x)`, runs `forward` with the caller's line as the location of what the
+/// library's own layers build.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -57,20 +63,26 @@ public:
   /// records an error when called.
   virtual Tensor forward(const Tensor &x);
 
-  /// This module's parameters and its submodules', in registration order.
-  std::vector<Tensor> parameters() const;
-  const std::vector<NamedParameter> &namedParameters() const { return params_; }
+  /// This module's parameters and its submodules', in registration order
+  /// (creating them if they are not yet).
+  std::vector<Tensor> parameters();
+  const std::vector<NamedParameter> &namedParameters();
   /// The parameter registered as `name` ("weight", "fc1.bias"); an invalid
   /// Tensor when there is none.
-  Tensor parameter(std::string_view name) const;
+  Tensor parameter(std::string_view name);
 
 protected:
+  /// Where a module that creates its parameters lazily does so; called once,
+  /// at its registration in a parent or its first use, whichever is first.
+  virtual void createParameters() {}
+  void ensureParameters();
+
   /// Creates a parameter in `g` and registers it as `name`.
   Tensor registerParameter(Graph &g, const std::string &name,
                            ir::TensorType type, InitSpec init,
                            CallSite site = {});
   /// Adopts `child`'s parameters as `name.<theirs>`, renaming their nodes.
-  void registerModule(const std::string &name, const Module &child,
+  void registerModule(const std::string &name, Module &child,
                       CallSite site = {});
   /// The site of the `m(x)` call running forward; unknown when forward is
   /// called directly.
@@ -79,6 +91,7 @@ protected:
 private:
   std::vector<NamedParameter> params_;
   CallSite site_ = CallSite::at({});
+  bool parametersCreated_ = false;
 };
 
 } // namespace voskhod::nn

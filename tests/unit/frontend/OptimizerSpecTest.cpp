@@ -1,0 +1,65 @@
+//===- tests/unit/frontend/OptimizerSpecTest.cpp - optim:: vs the .def ----===//
+///
+/// Each optim:: aggregate names exactly the settings of its optimiser in
+/// compiler/ir/Optimizers.def, with the same defaults; values given reach
+/// the IR under their snake_case names.
+///
+//===----------------------------------------------------------------------===//
+#include "frontend/Frontend.h"
+
+#include <gtest/gtest.h>
+
+namespace voskhod {
+namespace {
+
+TEST(FrontendOptim, DefaultsAreTheDefFiles) {
+  for (const optim::Spec &spec :
+       {optim::Spec(optim::SGD{}), optim::Spec(optim::Adagrad{}),
+        optim::Spec(optim::RMSProp{}), optim::Spec(optim::Adam{}),
+        optim::Spec(optim::AdamW{})}) {
+    optim::IRSpec ir = optim::toIR(spec);
+    EXPECT_EQ(ir.settings, ir::defaultOptimizerAttrs(ir.kind))
+        << ir::optimizerName(ir.kind);
+  }
+  EXPECT_EQ(optim::toIR(optim::SGD{}).kind, ir::OptimizerKind::Sgd);
+  EXPECT_EQ(optim::toIR(optim::Adagrad{}).kind, ir::OptimizerKind::Adagrad);
+  EXPECT_EQ(optim::toIR(optim::RMSProp{}).kind, ir::OptimizerKind::Rmsprop);
+  EXPECT_EQ(optim::toIR(optim::Adam{}).kind, ir::OptimizerKind::Adam);
+  EXPECT_EQ(optim::toIR(optim::AdamW{}).kind, ir::OptimizerKind::AdamW);
+}
+
+TEST(FrontendOptim, GivenValuesReachTheGraph) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({3}));
+  Tensor loss = x.square().sum();
+  g.minimize(loss, optim::SGD{.lr = 0.01,
+                              .momentum = 0.9,
+                              .nesterov = true,
+                              .weightDecay = 0.05});
+  ASSERT_FALSE(g.failed());
+  const auto &m = g.irGraph().minimize();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->optimizer, ir::OptimizerKind::Sgd);
+  EXPECT_EQ(m->loss, loss.node());
+  EXPECT_EQ(m->settings.getFloat("lr"), 0.01);
+  EXPECT_EQ(m->settings.getFloat("momentum"), 0.9);
+  EXPECT_TRUE(m->settings.getBool("nesterov"));
+  EXPECT_EQ(m->settings.getFloat("weight_decay"), 0.05);
+  EXPECT_EQ(m->settings.getFloat("dampening"), 0.0);
+
+  g.minimize(loss,
+             optim::Adagrad{.lrDecay = 0.5, .initialAccumulatorValue = 0.25});
+  EXPECT_EQ(m->optimizer, ir::OptimizerKind::Adagrad);
+  EXPECT_EQ(m->settings.getFloat("lr_decay"), 0.5);
+  EXPECT_EQ(m->settings.getFloat("initial_accumulator_value"), 0.25);
+
+  g.minimize(loss, optim::Adam{.beta1 = 0.8, .beta2 = 0.95, .eps = 1e-6});
+  EXPECT_EQ(m->settings.getFloat("beta1"), 0.8);
+  EXPECT_EQ(m->settings.getFloat("beta2"), 0.95);
+  EXPECT_EQ(m->settings.getFloat("eps"), 1e-6);
+  EXPECT_FALSE(m->settings.getBool("amsgrad"));
+  EXPECT_FALSE(g.failed());
+}
+
+} // namespace
+} // namespace voskhod
