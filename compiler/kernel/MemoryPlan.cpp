@@ -128,8 +128,15 @@ void planMemory(KernelProgram &p) {
     plan.arenaBytes = std::max(plan.arenaBytes, pl.offset + pl.bytes);
     plan.placements.push_back(pl);
   }
+  std::vector<bool> used(p.buffers.size(), false);
+  for (const Kernel &k : p.kernels) {
+    for (int b : k.reads)
+      used[b] = true;
+    for (int b : k.writes)
+      used[b] = true;
+  }
   for (const Buffer &b : p.buffers)
-    if (inArena(b) && !b.isView)
+    if (used[b.id] && inArena(b) && !b.isView)
       plan.sumTempBytes += alignUp(b.bytes());
 }
 
