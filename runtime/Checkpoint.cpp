@@ -24,6 +24,10 @@ using Json = nlohmann::json;
 
 constexpr const char *kMetadataKey = "__metadata__";
 constexpr const char *kChecksumKey = "crc32";
+/// Marks files voskhod wrote, which must carry a checksum: without the
+/// marker, a flipped bit in the checksum's own key would pass unnoticed.
+constexpr const char *kWriterKey = "writer";
+constexpr const char *kWriterName = "voskhod";
 /// The safetensors reference implementation's limit on the header.
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
 
@@ -118,6 +122,11 @@ Expected<Checkpoint> decode(std::string_view bytes, const std::string &source) {
   std::string_view headerText = bytes.substr(8, headerBytes);
   if (headerText.empty() || headerText[0] != '{')
     return corrupt("the header is not a JSON object");
+  // JSON allows no raw control characters, but the parser stops quietly at
+  // a NUL, which would let a damaged padding byte pass.
+  for (char c : headerText)
+    if (uint8_t(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      return corrupt("the header holds a control character");
   Json header = Json::parse(headerText.begin(), headerText.end(), nullptr,
                             /*allow_exceptions=*/false);
   if (header.is_discarded() || !header.is_object())
@@ -200,9 +209,13 @@ Expected<Checkpoint> decode(std::string_view bytes, const std::string &source) {
     return corrupt("the tensors cover " + std::to_string(covered) + " of " +
                    std::to_string(data.size()) + " data bytes");
   auto stored = checkpoint.metadata.find(kChecksumKey);
-  if (stored != checkpoint.metadata.end() &&
-      stored->second != hex32(checksumOf(header, data)))
+  if (stored == checkpoint.metadata.end()) {
+    auto writer = checkpoint.metadata.find(kWriterKey);
+    if (writer != checkpoint.metadata.end() && writer->second == kWriterName)
+      return corrupt("its checksum is missing");
+  } else if (stored->second != hex32(checksumOf(header, data))) {
     return corrupt("its checksum does not match its contents");
+  }
   return checkpoint;
 }
 
@@ -274,8 +287,8 @@ std::string encodeSafetensors(const Checkpoint &checkpoint) {
   for (const auto &[key, value] : checkpoint.metadata)
     if (key != kChecksumKey)
       metadata[key] = value;
-  if (!metadata.empty())
-    header[kMetadataKey] = metadata;
+  metadata[kWriterKey] = kWriterName;
+  header[kMetadataKey] = metadata;
   uint32_t crc = checksumOf(header, data);
   header[kMetadataKey][kChecksumKey] = hex32(crc);
   std::string text = header.dump();

@@ -9,12 +9,12 @@
 /// of 8, then the raw little-endian data. Tensors are laid out widest dtype
 /// first, so every tensor starts aligned for a zero-copy reader.
 ///
-/// Saving is atomic (runtime/AtomicFile.h). voskhod adds a `crc32`
-/// metadata entry over the header (without that entry) and the data, so a
-/// flipped bit anywhere is reported instead of loaded; files from other
-/// writers, without the entry, are still read. Loading validates
-/// everything before it trusts it — the header length against the file
-/// size, the JSON, every dtype, shape and offset range, and that the
+/// Saving is atomic (runtime/AtomicFile.h). voskhod adds the metadata
+/// `writer: voskhod` and a `crc32` over the header (without that entry)
+/// and the data, so a flipped bit anywhere is reported instead of loaded;
+/// files from other writers, without the entries, are still read. Loading
+/// validates everything before it trusts it — the header length against the
+/// file size, the JSON, every dtype, shape and offset range, and that the
 /// tensors exactly tile the data region — so a corrupt file is an error
 /// message, never a crash or a huge allocation. JSON errors are caught
 /// here and never leave this module as exceptions.
