@@ -92,10 +92,14 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
                             InitSpec init) {
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
+    std::string owner = name == kStepCounterName
+                            ? "the training step's counter"
+                            : "the state of optimizer '" +
+                                  std::string(optimizerName(min_.optimizer)) +
+                                  "'";
     diags_.error(clash ? clash->loc() : min_.loc,
-                 "'%" + name + "' is reserved for the state of optimizer '" +
-                     std::string(optimizerName(min_.optimizer)) +
-                     "'; rename this value");
+                 "'%" + name + "' is reserved for " + owner +
+                     "; rename this value");
     return nullptr;
   }
   Expected<Node *> leaf =
