@@ -117,8 +117,10 @@ private:
   bool parseSignedNumber(double &out, std::string_view what);
   bool parseSignedInt(int64_t &out, std::string_view what);
   bool parseIntList(std::vector<int64_t> &out, std::string_view what);
-  bool toDouble(const Token &t, bool negative, double &out);
-  bool toInt(const Token &t, bool negative, int64_t &out);
+  /// `t` is the digits; `sign` the '-' before them or `t` itself, where a
+  /// range error is reported.
+  bool toDouble(const Token &t, const Token &sign, bool negative, double &out);
+  bool toInt(const Token &t, const Token &sign, bool negative, int64_t &out);
 
   Lexer lexer_;
   Token tok_;
@@ -719,7 +721,7 @@ bool Parser::parseAttrValue(AttrValue &out) {
   }
   if (tok_.is(TokenKind::Number) && tok_.isInteger) {
     int64_t v;
-    if (!toInt(tok_, negative, v))
+    if (!toInt(tok_, first, negative, v))
       return false;
     consume();
     out = v;
@@ -727,7 +729,7 @@ bool Parser::parseAttrValue(AttrValue &out) {
   }
   if (tok_.is(TokenKind::Number) || tok_.isWord("inf") || tok_.isWord("nan")) {
     double v;
-    if (!toDouble(tok_, negative, v))
+    if (!toDouble(tok_, first, negative, v))
       return false;
     consume();
     out = v;
@@ -739,6 +741,7 @@ bool Parser::parseAttrValue(AttrValue &out) {
 }
 
 bool Parser::parseSignedNumber(double &out, std::string_view what) {
+  Token first = tok_;
   bool negative = false;
   if (tok_.is(TokenKind::Minus)) {
     negative = true;
@@ -747,13 +750,14 @@ bool Parser::parseSignedNumber(double &out, std::string_view what) {
   if (!tok_.is(TokenKind::Number) && !tok_.isWord("inf") && !tok_.isWord("nan"))
     return expected(negative ? std::string("a number after '-'")
                              : std::string(what));
-  if (!toDouble(tok_, negative, out))
+  if (!toDouble(tok_, first, negative, out))
     return false;
   consume();
   return true;
 }
 
 bool Parser::parseSignedInt(int64_t &out, std::string_view what) {
+  Token first = tok_;
   bool negative = false;
   if (tok_.is(TokenKind::Minus)) {
     negative = true;
@@ -761,13 +765,14 @@ bool Parser::parseSignedInt(int64_t &out, std::string_view what) {
   }
   if (!tok_.is(TokenKind::Number) || !tok_.isInteger)
     return expected(what);
-  if (!toInt(tok_, negative, out))
+  if (!toInt(tok_, first, negative, out))
     return false;
   consume();
   return true;
 }
 
-bool Parser::toDouble(const Token &t, bool negative, double &out) {
+bool Parser::toDouble(const Token &t, const Token &sign, bool negative,
+                      double &out) {
   if (t.isWord("inf")) {
     out = negative ? -std::numeric_limits<double>::infinity()
                    : std::numeric_limits<double>::infinity();
@@ -778,21 +783,25 @@ bool Parser::toDouble(const Token &t, bool negative, double &out) {
     return true;
   }
   if (t.text.size() > kMaxNumberLength) {
-    error(t, "number " + describeToken(t) + " is too long");
+    error(sign, "number " + describeToken(t) + " is too long");
     return false;
   }
   std::string text(t.text); // NUL-terminated for strtod
   char *end = nullptr;
   double v = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || std::isinf(v)) {
-    error(t, "number " + describeToken(t) + " is out of range");
+    std::string shown = describeToken(t);
+    if (negative)
+      shown.insert(1, "-");
+    error(sign, "number " + shown + " is out of range");
     return false;
   }
   out = negative ? -v : v;
   return true;
 }
 
-bool Parser::toInt(const Token &t, bool negative, int64_t &out) {
+bool Parser::toInt(const Token &t, const Token &sign, bool negative,
+                   int64_t &out) {
   uint64_t magnitude = 0;
   const char *begin = t.text.data(), *end = begin + t.text.size();
   auto [ptr, ec] = std::from_chars(begin, end, magnitude);
@@ -802,7 +811,7 @@ bool Parser::toInt(const Token &t, bool negative, int64_t &out) {
     std::string shown = describeToken(t);
     if (negative)
       shown.insert(1, "-");
-    error(t, "integer " + shown + " is out of range");
+    error(sign, "integer " + shown + " is out of range");
     return false;
   }
   out = negative ? int64_t(0 - magnitude) : int64_t(magnitude);
