@@ -13,6 +13,12 @@
 /// nothing. Shape queries on an invalid Tensor answer an empty f32 scalar
 /// type, so code written against valid tensors runs on without crashing.
 ///
+/// Nodes are added in the order C++ evaluates the calls. C++ leaves open the
+/// order of the operands of one expression (`f(x) + g(x)`) and of the
+/// arguments of one call, so two compilers may number such nodes
+/// differently (the graphs compute the same); where the printed order
+/// matters, build the parts in separate statements.
+///
 /// A Tensor refers to its Graph and must not outlive it. Comparisons are the
 /// named methods `greater` and `equal` (returning i1), since `operator==` on
 /// handles would read as a question about the handles.
