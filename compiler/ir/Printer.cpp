@@ -32,7 +32,10 @@ std::string formatNumber(double v, DType dtype) {
     return "nan";
   if (std::isinf(v))
     return v > 0 ? "inf" : "-inf";
-  if (dtype == DType::I32 || dtype == DType::I1)
+  // Integer payloads print as integers; one beyond int64 (the builder only
+  // checks that it is whole) keeps the float spelling, which reads back.
+  bool integral = dtype == DType::I32 || dtype == DType::I1;
+  if (integral && std::fabs(v) < 9.2e18)
     return std::to_string(int64_t(v));
   char buf[64];
   for (int precision = 1; precision <= 17; ++precision) {

@@ -142,6 +142,19 @@ TEST(Printer, ShortestNumbersPerDType) {
   EXPECT_EQ(test::graphDifference(g, *back, false), "");
 }
 
+TEST(Printer, WholeIntegerPayloadsBeyondInt64StillReadBack) {
+  Graph g("big");
+  auto c = buildConst(g, {DType::I32, {2}}, {1e300, -1e19}, {}, "c");
+  ASSERT_TRUE(c);
+  g.results() = {*c};
+  std::string text = printGraph(g);
+  EXPECT_NE(text.find("[1e+300, -1e+19]"), std::string::npos) << text;
+  DiagnosticEngine diags;
+  auto back = parseGraph(text, "big.vg", diags);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(test::graphDifference(g, *back, false), "");
+}
+
 TEST(Printer, InitialisersAndOptimizerSettings) {
   std::string text = canonical(R"(graph @g {
   %w = param f32[2] init = normal(0, 0.02)
