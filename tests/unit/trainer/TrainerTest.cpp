@@ -1,0 +1,409 @@
+//===- tests/unit/trainer/TrainerTest.cpp - the loop with a fake step
+//------===//
+///
+/// The step here is softmax (or linear) regression written out by hand, so
+/// the Trainer is tested without the compiler: learning, metrics, the NaN
+/// stop, Ctrl-C, and resuming to exactly the uninterrupted run's losses.
+///
+//===----------------------------------------------------------------------===//
+#include "runtime/Trainer.h"
+#include "../data/TestFiles.h"
+#include "SvgCheck.h"
+#include "runtime/Random.h"
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+
+using namespace voskhod;
+using namespace voskhod::rt;
+using namespace voskhod::rt::testing;
+
+namespace {
+
+/// x·W + b trained by SGD on softmax cross-entropy (classification) or
+/// mean squared error (regression), in float like a compiled step.
+class LinearModel : public StepRunner {
+public:
+  LinearModel(int64_t features, int64_t outputs, int64_t batch, bool regress,
+              uint64_t initSeed)
+      : f_(features), c_(outputs), b_(batch), regress_(regress),
+        w_(features * outputs), bias_(outputs, 0.f) {
+    for (size_t i = 0; i < w_.size(); ++i)
+      w_[i] = float(0.1 * standardNormal(initSeed, 9, i));
+  }
+
+  int64_t raiseAtStep = -1;  // sends SIGINT to itself during this step
+  int64_t poisonAtStep = -1; // returns NaN at this step
+  float lr = 0.1f;
+
+  StepSignature signature() const override {
+    StepSignature s;
+    s.batchSize = b_;
+    s.featureCount = f_;
+    s.labelKind = regress_ ? LabelKind::Target : LabelKind::Class;
+    s.labelWidth = c_;
+    s.outputWidth = c_;
+    return s;
+  }
+  Status setBatch(const Batch &batch) override {
+    batch_ = batch;
+    return Status::ok();
+  }
+  Expected<double> step() override {
+    ++step_;
+    if (int64_t(step_) == raiseAtStep)
+      std::raise(SIGINT);
+    if (int64_t(step_) == poisonAtStep)
+      return std::nan("");
+    std::vector<float> out = forward(batch_);
+    std::vector<float> grad(b_ * c_);
+    float loss = 0;
+    for (int64_t r = 0; r < b_; ++r) {
+      float *o = &out[r * c_];
+      if (regress_) {
+        for (int64_t k = 0; k < c_; ++k) {
+          float d = o[k] - batch_.targets[r * c_ + k];
+          loss += d * d / float(b_ * c_);
+          grad[r * c_ + k] = 2 * d / float(b_ * c_);
+        }
+        continue;
+      }
+      float top = *std::max_element(o, o + c_), sum = 0;
+      for (int64_t k = 0; k < c_; ++k)
+        sum += std::exp(o[k] - top);
+      int32_t y = batch_.classes[r];
+      loss += (top + std::log(sum) - o[y]) / float(b_);
+      for (int64_t k = 0; k < c_; ++k)
+        grad[r * c_ + k] = (std::exp(o[k] - top) / sum - (k == y)) / float(b_);
+    }
+    for (int64_t k = 0; k < c_; ++k) {
+      float gb = 0;
+      for (int64_t r = 0; r < b_; ++r)
+        gb += grad[r * c_ + k];
+      bias_[k] -= lr * gb;
+      for (int64_t j = 0; j < f_; ++j) {
+        float gw = 0;
+        for (int64_t r = 0; r < b_; ++r)
+          gw += batch_.features[r * f_ + j] * grad[r * c_ + k];
+        w_[j * c_ + k] -= lr * gw;
+      }
+    }
+    return double(loss);
+  }
+  Expected<std::vector<float>> predict(const Batch &batch) override {
+    return forward(batch);
+  }
+  std::vector<TensorSpec> stateSpecs() const override {
+    return {{"w", DType::F32, {f_, c_}},
+            {"b", DType::F32, {c_}},
+            {"step", DType::F32, {}}};
+  }
+  Expected<TensorData> readState(const std::string &name) const override {
+    if (name == "w")
+      return TensorData::fromF32({f_, c_}, w_);
+    if (name == "b")
+      return TensorData::fromF32({c_}, bias_);
+    return TensorData::fromF32({}, {step_});
+  }
+  Status writeState(const std::string &name, const TensorData &v) override {
+    if (name == "w")
+      w_ = v.toF32();
+    else if (name == "b")
+      bias_ = v.toF32();
+    else
+      step_ = v.toF32()[0];
+    return Status::ok();
+  }
+  const std::vector<float> &weights() const { return w_; }
+
+private:
+  std::vector<float> forward(const Batch &batch) const {
+    std::vector<float> out(b_ * c_);
+    for (int64_t r = 0; r < b_; ++r)
+      for (int64_t k = 0; k < c_; ++k) {
+        float acc = bias_[k];
+        for (int64_t j = 0; j < f_; ++j)
+          acc += batch.features[r * f_ + j] * w_[j * c_ + k];
+        out[r * c_ + k] = acc;
+      }
+    return out;
+  }
+
+  int64_t f_, c_, b_;
+  bool regress_;
+  std::vector<float> w_, bias_;
+  float step_ = 0;
+  Batch batch_;
+};
+
+/// Features around 3 ± 2 (so standardisation matters); the class is the
+/// arg-max of a fixed random projection, the target that projection.
+Dataset syntheticData(int64_t rows, bool regress, uint64_t seed) {
+  Dataset d;
+  d.source = d.labelSource = "synthetic-" + std::to_string(seed);
+  d.numFeatures = 4;
+  d.labelKind = regress ? LabelKind::Target : LabelKind::Class;
+  d.targetWidth = regress ? 3 : 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    double x[4], score[3] = {0, 0, 0};
+    for (int j = 0; j < 4; ++j) {
+      x[j] = 3 + 2 * standardNormal(seed, 1, r * 4 + j);
+      d.features.push_back(float(x[j]));
+      for (int k = 0; k < 3; ++k)
+        score[k] += (x[j] - 3) * standardNormal(99, 2, j * 3 + k);
+    }
+    if (regress)
+      for (int k = 0; k < 3; ++k)
+        d.targets.push_back(float(score[k]));
+    else
+      d.classes.push_back(int32_t(std::max_element(score, score + 3) - score));
+  }
+  return d;
+}
+
+DataSplits splits(bool regress = false) {
+  return {syntheticData(200, regress, 1), syntheticData(60, regress, 2)};
+}
+
+TrainerOptions quietOptions(int64_t epochs) {
+  TrainerOptions o;
+  o.epochs = epochs;
+  o.seed = 5;
+  o.progressStyle = ProgressReporter::Style::Quiet;
+  return o;
+}
+
+TEST(Trainer, LearnsAndReportsClassificationMetrics) {
+  LinearModel model(4, 3, 16, false, 1);
+  DataSplits data = splits();
+  auto report = train(model, data, quietOptions(5));
+  ASSERT_TRUE(report) << report.message();
+  ASSERT_EQ(report->stepLosses.size(), 60u); // 200 / 16 = 12 full batches
+  ASSERT_EQ(report->epochs.size(), 5u);
+  EXPECT_LT(report->epochs.back().trainLoss, report->epochs[0].trainLoss);
+  EXPECT_GT(report->epochs.back().testAccuracy, 0.8);
+  EXPECT_GT(report->epochs.back().trainAccuracy, 0.8);
+  EXPECT_TRUE(std::isnan(report->epochs.back().testMae));
+  EXPECT_EQ(report->epochs[2].step, 36);
+  // The epoch's train loss is the mean of its step losses.
+  double sum = 0;
+  for (int i = 12; i < 24; ++i)
+    sum += report->stepLosses[i];
+  EXPECT_DOUBLE_EQ(report->epochs[1].trainLoss, sum / 12);
+  EXPECT_FALSE(report->interrupted);
+}
+
+TEST(Trainer, RegressionReportsMeanAbsoluteError) {
+  LinearModel model(4, 3, 20, true, 2);
+  model.lr = 0.05f;
+  DataSplits data = splits(true);
+  auto report = train(model, data, quietOptions(8));
+  ASSERT_TRUE(report) << report.message();
+  const EpochMetrics &last = report->epochs.back();
+  EXPECT_TRUE(std::isnan(last.testAccuracy));
+  EXPECT_LT(last.testMae, report->epochs[0].testMae);
+  EXPECT_LT(last.testLoss, 0.5);
+}
+
+TEST(Trainer, StopsWithTheStepWhenTheLossIsNotFinite) {
+  LinearModel model(4, 3, 16, false, 3);
+  model.poisonAtStep = 15;
+  DataSplits data = splits();
+  auto report = train(model, data, quietOptions(3));
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.message(),
+            "loss became nan at step 15 (epoch 2, batch 3); stopping");
+}
+
+TEST(Trainer, DataThatDoesNotFitTheModelIsAnError) {
+  LinearModel model(5, 3, 16, false, 4);
+  DataSplits data = splits();
+  expectErrorMentions(errorOf(train(model, data, quietOptions(1))),
+                      {"synthetic-1", "4 features", "%x expects 5"});
+  LinearModel big(4, 3, 500, false, 4);
+  data = splits();
+  expectErrorMentions(errorOf(train(big, data, quietOptions(1))),
+                      {"fewer than one batch of 500"});
+  LinearModel two(4, 2, 16, false, 4);
+  data = splits();
+  expectErrorMentions(errorOf(train(two, data, quietOptions(1))),
+                      {"synthetic-1: item", "outside the class range [0, 2)"});
+}
+
+struct RunResult {
+  TrainReport report;
+  std::vector<float> weights;
+};
+
+TEST(Trainer, ResumeReproducesTheUninterruptedRunBitwise) {
+  TempDir dir;
+  TrainerOptions options = quietOptions(3);
+  options.checkpointPath = dir.file("full.safetensors");
+  LinearModel full(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  auto expected = train(full, data, options);
+  ASSERT_TRUE(expected) << expected.message();
+
+  // Mid-epoch, at an epoch's last step, and at the very first step.
+  for (int64_t stopAt : {17, 24, 1}) {
+    SCOPED_TRACE("interrupted at step " + std::to_string(stopAt));
+    options.checkpointPath = dir.file("part.safetensors");
+    LinearModel first(4, 3, 16, false, 7);
+    first.raiseAtStep = stopAt;
+    data = splits();
+    auto part = train(first, data, options);
+    ASSERT_TRUE(part) << part.message();
+    EXPECT_TRUE(part->interrupted);
+    EXPECT_EQ(part->stepsDone, stopAt);
+
+    // A different initialisation proves the state comes from the file.
+    LinearModel second(4, 3, 16, false, 8);
+    TrainerOptions resumed = options;
+    resumed.resumePath = options.checkpointPath;
+    data = splits();
+    auto rest = train(second, data, resumed);
+    ASSERT_TRUE(rest) << rest.message();
+    EXPECT_FALSE(rest->interrupted);
+    ASSERT_EQ(rest->stepLosses, expected->stepLosses);
+    ASSERT_EQ(rest->epochs.size(), expected->epochs.size());
+    for (size_t e = 0; e < rest->epochs.size(); ++e) {
+      EXPECT_EQ(rest->epochs[e].trainLoss, expected->epochs[e].trainLoss);
+      EXPECT_EQ(rest->epochs[e].testLoss, expected->epochs[e].testLoss);
+      EXPECT_EQ(rest->epochs[e].testAccuracy, expected->epochs[e].testAccuracy);
+    }
+    EXPECT_EQ(second.weights(), full.weights());
+  }
+}
+
+TEST(Trainer, ResumeRefusesADifferentShuffle) {
+  TempDir dir;
+  TrainerOptions options = quietOptions(1);
+  options.checkpointPath = dir.file("m.safetensors");
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  ASSERT_TRUE(train(model, data, options));
+  options.resumePath = options.checkpointPath;
+  options.seed = 6;
+  data = splits();
+  expectErrorMentions(errorOf(train(model, data, options)),
+                      {"m.safetensors", "seed 5", "uses 6"});
+  options.resumePath = dir.file("missing.safetensors");
+  data = splits();
+  expectErrorMentions(errorOf(train(model, data, options)),
+                      {"missing.safetensors"});
+}
+
+TEST(Trainer, CheckpointHoldsStateStatisticsAndHistory) {
+  TempDir dir;
+  TrainerOptions options = quietOptions(2);
+  options.checkpointPath = dir.file("m.safetensors");
+  options.modelName = "softmax";
+  options.metadata["data"] = "synthetic";
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  auto report = train(model, data, options);
+  ASSERT_TRUE(report) << report.message();
+  auto c = loadCheckpoint(options.checkpointPath);
+  ASSERT_TRUE(c) << c.message();
+  EXPECT_EQ(c->tensors["w"].toF32(), model.weights());
+  EXPECT_EQ(c->tensors["data/mean"].shape, (std::vector<int64_t>{4}));
+  EXPECT_NEAR(c->tensors["data/mean"].toF32()[0], 3.0, 0.5);
+  EXPECT_EQ(c->tensors["trainer/step_losses"].toF64(), report->stepLosses);
+  EXPECT_EQ(c->metadata["model"], "softmax");
+  EXPECT_EQ(c->metadata["data"], "synthetic");
+  EXPECT_EQ(c->metadata["step"], "24");
+  EXPECT_EQ(c->metadata["epoch"], "2");
+}
+
+TEST(Trainer, WritesLossCurvesNextToTheCheckpoint) {
+  TempDir dir;
+  TrainerOptions options = quietOptions(3);
+  options.checkpointPath = dir.file("run.safetensors");
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  auto report = train(model, data, options);
+  ASSERT_TRUE(report) << report.message();
+  std::string csv = readFile(dir.file("run.loss.csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 37);
+  EXPECT_EQ(csv.rfind("step,epoch,loss\n1,1,", 0), 0u);
+  std::string metrics = readFile(dir.file("run.metrics.csv"));
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 4);
+  std::string error;
+  auto svg = parseXml(readFile(dir.file("run.loss.svg")), error);
+  ASSERT_EQ(error, "");
+  std::vector<std::string> curves, labels;
+  for (const XmlElement &e : svg) {
+    auto cls = e.attributes.find("class");
+    if (cls == e.attributes.end())
+      continue;
+    if (cls->second == "curve")
+      curves.push_back(e.attributes.at("data-name"));
+    if (cls->second == "x-label" || cls->second == "y-label")
+      labels.push_back(e.text);
+  }
+  EXPECT_EQ(curves,
+            (std::vector<std::string>{"train loss (per step)",
+                                      "train loss (epoch mean)", "test loss"}));
+  EXPECT_EQ(labels, (std::vector<std::string>{"epoch", "loss"}));
+}
+
+TEST(Trainer, RestoresTheInterruptHandler) {
+  struct sigaction before = {};
+  sigaction(SIGINT, nullptr, &before);
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  ASSERT_TRUE(train(model, data, quietOptions(1)));
+  struct sigaction after = {};
+  sigaction(SIGINT, nullptr, &after);
+  EXPECT_EQ(before.sa_handler, after.sa_handler);
+}
+
+TEST(Progress, PlainLinesAndSummaries) {
+  std::FILE *out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  TrainerOptions options = quietOptions(2);
+  options.progressStream = out;
+  options.progressStyle = ProgressReporter::Style::Lines;
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  ASSERT_TRUE(train(model, data, options));
+  std::rewind(out);
+  std::string text;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, out)) > 0)
+    text.append(buffer, n);
+  std::fclose(out);
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_NE(text.find("epoch 1/2 batch 12/12 step 12 loss "),
+            std::string::npos);
+  EXPECT_NE(text.find("epoch 2/2: train loss "), std::string::npos);
+  EXPECT_NE(text.find(", test loss "), std::string::npos);
+  // Ten progress lines per epoch at most, plus the summaries.
+  EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 2 * 12 + 2);
+}
+
+TEST(Progress, Formatting) {
+  EXPECT_EQ(formatDuration(7.4), "0:07");
+  EXPECT_EQ(formatDuration(725), "12:05");
+  EXPECT_EQ(formatDuration(3723), "1:02:03");
+  EXPECT_EQ(formatDuration(-1), "--:--");
+  EXPECT_EQ(formatDuration(std::nan("")), "--:--");
+  ProgressSnapshot p;
+  p.epoch = 1;
+  p.epochs = 4;
+  p.batch = 5;
+  p.batches = 10;
+  p.step = 15;
+  p.loss = 0.123456;
+  p.examplesPerSecond = 2048.4;
+  p.secondsLeft = 65;
+  EXPECT_EQ(formatProgress(p, 10), "epoch 2/4 [=====>    ] batch 5/10 step 15 "
+                                   "loss 0.1235 2048 ex/s left 1:05");
+  EXPECT_EQ(formatProgress(p, 0),
+            "epoch 2/4 batch 5/10 step 15 loss 0.1235 2048 ex/s left 1:05");
+}
+
+} // namespace
