@@ -20,7 +20,7 @@ using namespace ir;
 
 std::unique_ptr<Graph> classifierStep() {
   auto forward = testing::parse(
-      testing::readFile(VOSKHOD_SOURCE_DIR "/examples/models/classifier.vg"));
+      testing::readFile(VOSKHOD_SOURCE_DIR "/examples/classifier.vg"));
   return forward ? testing::trainStep(*forward) : nullptr;
 }
 

@@ -17,7 +17,7 @@ namespace {
 using namespace ir;
 
 const std::string kClassifier =
-    testing::readFile(VOSKHOD_SOURCE_DIR "/examples/models/classifier.vg");
+    testing::readFile(VOSKHOD_SOURCE_DIR "/examples/classifier.vg");
 
 std::string withOptimizer(const std::string &model, const std::string &opt) {
   std::string text = model;
