@@ -177,10 +177,28 @@ private:
           return false;
       return true;
     };
+    // A reduction row reads the element its epilogue writes when the load
+    // follows the row alone (the same strides over the row dims, none over
+    // the reduced ones).
+    auto rowOnly = [&](const Body &b) {
+      for (const Access &a : b.accesses) {
+        if (p_.storageOf(a.buffer) != target)
+          continue;
+        std::vector<int64_t> outer(a.strides.begin(),
+                                   a.strides.begin() + w.numOuter);
+        bool innerFree =
+            std::all_of(a.strides.begin() + w.numOuter, a.strides.end(),
+                        [](int64_t s) { return s == 0; });
+        if (!innerFree || outer != store->access.strides ||
+            a.offset != store->access.offset)
+          return false;
+      }
+      return true;
+    };
     if (!clean(w.a, false) || !clean(w.b, false))
       return false;
     for (const Phase &ph : w.phases)
-      if (!clean(ph.body, false))
+      if (!rowOnly(ph.body) || !ph.stores.empty())
         return false;
     return clean(w.body, true);
   }
