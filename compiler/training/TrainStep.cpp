@@ -207,8 +207,16 @@ std::unique_ptr<Graph> StepBuilder::build() {
     Node *next = buildParamUpdate(min_.optimizer, u);
     nameIfFree(next, p->name() + ".next");
     step_->updates().push_back({p, next});
-    for (const auto &[slotName, value] : u.nextSlots()) {
-      Node *leaf = u.slot(slotName);
+    // Slot updates in the order the slots are declared, whatever order the
+    // rule computed them in.
+    assert(u.nextSlots().size() == slots[i].size() &&
+           "update rule left a slot without a next value");
+    for (const auto &[slotName, leaf] : slots[i]) {
+      Node *value = nullptr;
+      for (const auto &[setName, next] : u.nextSlots())
+        if (setName == slotName)
+          value = next;
+      assert(value && "update rule left a slot without a next value");
       nameIfFree(value, leaf->name() + ".next");
       step_->updates().push_back({leaf, value});
     }
