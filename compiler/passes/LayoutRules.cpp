@@ -1,0 +1,194 @@
+//===- compiler/passes/LayoutRules.cpp - layout and reduction identities --===//
+#include "compiler/ir/Builder.h"
+#include "compiler/passes/Rewrite.h"
+#include "compiler/passes/SimplifyRules.h"
+
+#include <algorithm>
+
+namespace voskhod::passes {
+
+using namespace ir;
+
+namespace {
+
+/// Broadcasts of scalar constants up to this many elements become filled
+/// constants: no larger than the broadcast node they replace, and foldable
+/// with their neighbours. Larger ones stay broadcasts, which fusion reads as
+/// a scalar instead of a buffer.
+constexpr int64_t kSmallConstantElements = 4;
+
+Node *reshapeTo(Graph &g, Node *x, const Shape &shape, SourceLoc loc) {
+  if (x->shape() == shape)
+    return x;
+  Attrs attrs;
+  attrs.set("shape", shape);
+  return buildOrNull(g, OpKind::Reshape, {x}, std::move(attrs), loc);
+}
+
+Node *broadcastOrNull(Graph &g, Node *x, const Shape &shape, SourceLoc loc) {
+  if (!x)
+    return nullptr;
+  Expected<Node *> b = ir::broadcastTo(g, x, shape, loc);
+  return b ? *b : nullptr;
+}
+
+Node *transposeIdentity(Graph &, Node *n) {
+  const std::vector<int64_t> &perm = n->attrs().getInts("perm");
+  for (size_t i = 0; i < perm.size(); ++i)
+    if (perm[i] != int64_t(i))
+      return nullptr;
+  return n->operand(0);
+}
+
+// transpose(transpose(x, p), q)[k] reads x along axis p[q[k]].
+Node *transposeTranspose(Graph &g, Node *n) {
+  Node *inner = n->operand(0);
+  if (!inner->is(OpKind::Transpose))
+    return nullptr;
+  const std::vector<int64_t> &p = inner->attrs().getInts("perm");
+  const std::vector<int64_t> &q = n->attrs().getInts("perm");
+  std::vector<int64_t> composed(q.size());
+  bool identity = true;
+  for (size_t k = 0; k < q.size(); ++k) {
+    composed[k] = p[size_t(q[k])];
+    identity = identity && composed[k] == int64_t(k);
+  }
+  if (identity)
+    return inner->operand(0);
+  Attrs attrs;
+  attrs.set("perm", std::move(composed));
+  return buildOrNull(g, OpKind::Transpose, {inner->operand(0)},
+                     std::move(attrs), n->loc());
+}
+
+Node *reshapeSame(Graph &, Node *n) {
+  return n->shape() == n->operand(0)->shape() ? n->operand(0) : nullptr;
+}
+
+Node *reshapeReshape(Graph &g, Node *n) {
+  Node *inner = n->operand(0);
+  if (!inner->is(OpKind::Reshape))
+    return nullptr;
+  return reshapeTo(g, inner->operand(0), n->shape(), n->loc());
+}
+
+/// A reshape or transpose of a broadcast scalar is the scalar broadcast to
+/// the new shape.
+Node *layoutOfBroadcastScalar(Graph &g, Node *n) {
+  Node *inner = n->operand(0);
+  if (!inner->is(OpKind::Broadcast) || !inner->operand(0)->type().isScalar())
+    return nullptr;
+  return broadcastOrNull(g, inner->operand(0), n->shape(), n->loc());
+}
+
+Node *broadcastSame(Graph &, Node *n) {
+  return n->shape() == n->operand(0)->shape() ? n->operand(0) : nullptr;
+}
+
+// Broadcasting is transitive: a dimension that reached the middle shape
+// unchanged or from 1 reaches the outer one the same way.
+Node *broadcastBroadcast(Graph &g, Node *n) {
+  Node *inner = n->operand(0);
+  if (!inner->is(OpKind::Broadcast))
+    return nullptr;
+  return broadcastOrNull(g, inner->operand(0), n->shape(), n->loc());
+}
+
+/// broadcast(reshape(s)) for a scalar s (the reshape only adds 1s).
+Node *broadcastReshapedScalar(Graph &g, Node *n) {
+  Node *inner = n->operand(0);
+  if (!inner->is(OpKind::Reshape) || !inner->operand(0)->type().isScalar())
+    return nullptr;
+  return broadcastOrNull(g, inner->operand(0), n->shape(), n->loc());
+}
+
+Node *broadcastSmallConstant(Graph &g, Node *n) {
+  Node *c = n->operand(0);
+  if (!c->is(OpKind::Const) || !c->type().isScalar() ||
+      n->type().numElements() > kSmallConstantElements)
+    return nullptr;
+  Expected<Node *> filled =
+      buildConst(g, n->type(), {c->constValues()[0]}, n->loc());
+  return filled ? *filled : nullptr;
+}
+
+const std::vector<int64_t> &axesOf(const Node *n) {
+  return n->attrs().getInts("axes");
+}
+
+/// Reducing only axes of size 1 moves no values together.
+Node *reduceTrivial(Graph &g, Node *n) {
+  Node *x = n->operand(0);
+  for (int64_t a : axesOf(n))
+    if (x->shape()[size_t(a)] != 1)
+      return nullptr;
+  return reshapeTo(g, x, n->shape(), n->loc());
+}
+
+// Every reduced axis of broadcast(x) only repeats x, so the sum is x times
+// the number of repeats, laid out in the result's shape.
+Node *reduceSumOfBroadcast(Graph &g, Node *n) {
+  Node *bc = n->operand(0);
+  if (!bc->is(OpKind::Broadcast))
+    return nullptr;
+  Node *x = bc->operand(0);
+  const Shape &full = bc->shape();
+  size_t lead = full.size() - x->shape().size();
+  Shape aligned(lead, 1);
+  aligned.insert(aligned.end(), x->shape().begin(), x->shape().end());
+  const std::vector<int64_t> &axes = axesOf(n);
+  double repeats = 1;
+  for (int64_t a : axes) {
+    if (aligned[size_t(a)] != 1)
+      return nullptr;
+    repeats *= double(full[size_t(a)]);
+  }
+  bool keepdims = n->attrs().getBool("keepdims");
+  Shape layout;
+  for (size_t i = 0; i < aligned.size(); ++i)
+    if (keepdims || !std::binary_search(axes.begin(), axes.end(), int64_t(i)))
+      layout.push_back(aligned[i]);
+  Node *scaled = x;
+  if (repeats != 1) {
+    Node *factor = splatConstant(g, repeats, x->type(), n->loc());
+    scaled = factor ? buildOrNull(g, OpKind::Mul, {x, factor}, {}, n->loc())
+                    : nullptr;
+  }
+  if (!scaled)
+    return nullptr;
+  Node *shaped = reshapeTo(g, scaled, layout, n->loc());
+  return shaped ? broadcastOrNull(g, shaped, n->shape(), n->loc()) : nullptr;
+}
+
+// Each one_hot row holds exactly one 1 (labels out of range are an error).
+Node *reduceSumOfOneHot(Graph &g, Node *n) {
+  Node *hot = n->operand(0);
+  if (!hot->is(OpKind::OneHot) ||
+      axesOf(n) != std::vector<int64_t>{hot->rank() - 1})
+    return nullptr;
+  return splatConstant(g, 1.0, n->type(), n->loc());
+}
+
+constexpr SimplifyRule kRules[] = {
+    {"transpose-identity", OpKind::Transpose, transposeIdentity},
+    {"transpose-transpose", OpKind::Transpose, transposeTranspose},
+    {"transpose-broadcast-scalar", OpKind::Transpose, layoutOfBroadcastScalar},
+    {"reshape-same", OpKind::Reshape, reshapeSame},
+    {"reshape-reshape", OpKind::Reshape, reshapeReshape},
+    {"reshape-broadcast-scalar", OpKind::Reshape, layoutOfBroadcastScalar},
+    {"broadcast-same", OpKind::Broadcast, broadcastSame},
+    {"broadcast-broadcast", OpKind::Broadcast, broadcastBroadcast},
+    {"broadcast-reshaped-scalar", OpKind::Broadcast, broadcastReshapedScalar},
+    {"broadcast-small-constant", OpKind::Broadcast, broadcastSmallConstant},
+    {"reduce-sum-trivial", OpKind::ReduceSum, reduceTrivial},
+    {"reduce-mean-trivial", OpKind::ReduceMean, reduceTrivial},
+    {"reduce-max-trivial", OpKind::ReduceMax, reduceTrivial},
+    {"reduce-sum-broadcast", OpKind::ReduceSum, reduceSumOfBroadcast},
+    {"reduce-sum-one-hot", OpKind::ReduceSum, reduceSumOfOneHot},
+};
+
+} // namespace
+
+std::span<const SimplifyRule> layoutRules() { return kRules; }
+
+} // namespace voskhod::passes

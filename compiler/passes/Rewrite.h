@@ -1,0 +1,40 @@
+//===- compiler/passes/Rewrite.h - what every rewriting pass needs --------===//
+///
+/// Small shared pieces of the rewriting passes: replacing a node while
+/// keeping the user's name for its value, recognising constants (a `const`
+/// leaf, possibly broadcast or reshaped, with one repeated value), and
+/// building a replacement node that is checked like any other.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/ir/Graph.h"
+
+#include <optional>
+#include <vector>
+
+namespace voskhod::passes {
+
+/// Redirects every use of `from` to `to`. When `to` has no name it takes
+/// `from`'s, so `%h1 = mul %t, 1` simplifies to a `%h1` the user recognises.
+void replaceNode(ir::Graph &g, ir::Node *from, ir::Node *to);
+
+/// The value of every element of `n` when it is a constant with one repeated
+/// value: a `const` leaf, or a broadcast or reshape of one.
+std::optional<double> splatValue(const ir::Node *n);
+bool isSplat(const ir::Node *n, double value);
+
+/// The `const` leaf `n` reads all its values from, looking through
+/// broadcasts and reshapes; null when `n` is not constant.
+const ir::Node *constantSource(const ir::Node *n);
+
+/// A checked node at `loc`, or null when the builder rejects it (a rule
+/// that cannot build its replacement simply does not fire).
+ir::Node *buildOrNull(ir::Graph &g, ir::OpKind op,
+                      std::vector<ir::Node *> operands, ir::Attrs attrs,
+                      ir::SourceLoc loc);
+/// A scalar constant broadcast to `type` (a plain scalar when rank 0).
+ir::Node *splatConstant(ir::Graph &g, double value, const ir::TensorType &type,
+                        ir::SourceLoc loc);
+
+} // namespace voskhod::passes
