@@ -54,7 +54,8 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
     return makeError("invalid data spec '" + text + "': " + why);
   };
   DataSpec spec;
-  size_t colon = text.find(':');
+  // `fashion-mnist,limit=N` has options but no colon.
+  size_t colon = text.find_first_of(":,");
   std::string kind = text.substr(0, colon);
   std::vector<std::string> args;
   if (colon != std::string::npos)

@@ -14,6 +14,11 @@ TEST(DataSpec, ParsesEveryForm) {
   EXPECT_NE(fm->trainFeatures.find(kFashionMnistDir), std::string::npos);
   EXPECT_NE(fm->testLabels.find("t10k-labels-idx1-ubyte"), std::string::npos);
 
+  auto limited = parseDataSpec("fashion-mnist,limit=100");
+  ASSERT_TRUE(limited) << limited.message();
+  EXPECT_EQ(limited->limit, 100);
+  EXPECT_EQ(limited->trainFeatures, fm->trainFeatures);
+
   auto idx = parseDataSpec("idx:a,b,c,d,limit=10");
   ASSERT_TRUE(idx) << idx.message();
   EXPECT_EQ(idx->trainFeatures, "a");
