@@ -51,7 +51,9 @@ enum class GemmElement { F32, F64 };
 /// in memory (after transposition, i.e. A is [K, M] when transposeA is set):
 /// element (row, col) of an operand with leading dimension ld sits at
 /// `base + row * ld + col`, so a hook that reads another buffer of the same
-/// layout "at the same index" loads there.
+/// layout "at the same index" loads there. Vector lanes are only known to
+/// be element-aligned: hooks must load with the element's alignment, not the
+/// vector type's.
 struct GemmSite {
   /// i64 coordinates of lane 0.
   llvm::Value *row = nullptr;

@@ -11,6 +11,7 @@
 
 #include "runtime/ThreadPool.h"
 
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/IR/LLVMContext.h"
@@ -53,6 +54,13 @@ public:
     if (auto err = lljit->getMainJITDylib().define(
             llvm::orc::absoluteSymbols(std::move(symbols))))
       fail(std::move(err));
+    // memcpy and memset, which LLVM may introduce for copy loops.
+    auto process =
+        llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+            lljit->getDataLayout().getGlobalPrefix());
+    if (!process)
+      fail(process.takeError());
+    lljit->getMainJITDylib().addGenerator(std::move(*process));
   }
 
   /// A fresh module sharing this JIT's data layout and triple.
