@@ -1,6 +1,7 @@
 //===- compiler/driver/StepRunner.cpp - `voskhod train`'s machinery -------===//
 #include "compiler/driver/StepRunner.h"
 
+#include "compiler/driver/ExecutableRunner.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/ir/TensorFormat.h"
 #include "compiler/passes/Pipeline.h"
@@ -8,6 +9,7 @@
 #include "compiler/training/InterpreterTrainer.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/data/DataSpec.h"
 
 #ifdef VOSKHOD_HAVE_LLVM
 #include "compiler/codegen/llvm/CpuBackend.h"
@@ -15,6 +17,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
+#include <filesystem>
 #include <iostream>
 
 namespace voskhod::driver {
@@ -29,6 +33,10 @@ void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
                  "Directory for checkpoints, the loss CSV and its SVG plot");
   cmd.add_flag("--resume", opts.resume,
                "Continue from the checkpoint in --checkpoint");
+  cmd.add_flag("--pad-last-batch", opts.padLastBatch,
+               "Pad the last partial batch of an epoch (default: drop it)");
+  cmd.add_flag("--no-standardize", opts.noStandardize,
+               "Feed features as they are instead of (x - mean) / std");
 }
 
 namespace {
@@ -91,6 +99,66 @@ Status copyLeaf(rt::Executable &exe, const std::string &name,
   return Status::ok();
 }
 
+#endif
+
+/// Trains a compiled step on a data set with the runtime's Trainer.
+int trainOnData(rt::Executable &exe, const ir::Graph &forward,
+                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+  auto spec = rt::parseDataSpec(opts.data);
+  if (!spec)
+    return fail(diags, opts, "--data: " + spec.message());
+  auto signature = signatureOf(forward);
+  if (!signature)
+    return fail(diags, opts, signature.message());
+  auto data = rt::loadData(*spec);
+  if (!data)
+    return fail(diags, opts, data.message());
+
+  rt::TrainerOptions options;
+  options.epochs = int64_t(opts.epochs);
+  options.seed = opts.seed;
+  options.partial =
+      opts.padLastBatch ? rt::PartialBatch::Pad : rt::PartialBatch::Drop;
+  options.standardize = !opts.noStandardize;
+  options.modelName = forward.name();
+  if (!opts.checkpointDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opts.checkpointDir, ec);
+    if (ec)
+      return fail(diags, opts, "cannot create checkpoint directory '" +
+                                   opts.checkpointDir + "': " + ec.message());
+    options.checkpointPath =
+        (std::filesystem::path(opts.checkpointDir) / (forward.name() +
+                                                     ".safetensors"))
+            .string();
+    if (opts.resume)
+      options.resumePath = options.checkpointPath;
+  } else if (opts.resume) {
+    return fail(diags, opts, "--resume needs --checkpoint DIR");
+  }
+
+  ExecutableRunner runner(exe, *signature, predictionTensorName(exe));
+  auto report = rt::train(runner, *data, options);
+  if (!report)
+    return fail(diags, opts, report.message());
+  if (!report->epochs.empty()) {
+    const rt::EpochMetrics &last = report->epochs.back();
+    if (data->test && !std::isnan(last.testAccuracy))
+      std::cout << "test accuracy: "
+                << ir::formatScalar(100 * last.testAccuracy, ir::DType::F32)
+                << "%\n";
+    else if (data->test && !std::isnan(last.testMae))
+      std::cout << "test mean absolute error: "
+                << ir::formatScalar(last.testMae, ir::DType::F32) << "\n";
+  }
+  for (const std::string &file : report->files)
+    std::cout << "wrote " << file << "\n";
+  if (report->interrupted)
+    std::cout << "interrupted after step " << report->stepsDone << "\n";
+  return flushDiagnostics(diags);
+}
+
+#ifdef VOSKHOD_HAVE_LLVM
 int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
   cpu::CpuOptions options;
@@ -99,6 +167,8 @@ int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
   if (!exe)
     return fail(diags, opts, exe.message());
   (*exe)->initialize(opts.seed);
+  if (!opts.data.empty())
+    return trainOnData(**exe, forward, opts, diags);
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   for (const auto &[leaf, value] : batch)
     if (Status s = copyLeaf(**exe, leaf->name(), value); !s)
@@ -143,8 +213,12 @@ int runTrain(const TrainOptions &opts) {
   if (!passes::runSimplifyPipeline(*step, diags))
     return flushDiagnostics(diags);
 
-  if (opts.backend == "interp")
+  if (opts.backend == "interp") {
+    if (!opts.data.empty())
+      return fail(diags, opts,
+                  "--data needs a compiled backend (--backend=cpu)");
     return trainInInterpreter(*step, opts, diags);
+  }
 #ifdef VOSKHOD_HAVE_LLVM
   if (opts.backend == "cpu")
     return trainOnCpu(*step, *forward, opts, diags);

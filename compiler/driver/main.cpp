@@ -26,6 +26,7 @@ int main(int argc, char **argv) {
   registerDotCommand(app);
   registerCheckGradCommand(app);
   registerTrainCommand(app);
+  registerCompileCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {

@@ -1,0 +1,200 @@
+//===- compiler/driver/CompileCommand.cpp - `voskhod compile` -------------===//
+///
+/// Compiles a graph ahead of time. A graph with `minimize` is compiled as
+/// its training step (built and simplified exactly as `voskhod train` does)
+/// plus its forward pass; `--inference` keeps only the forward pass. What
+/// comes out is chosen by `--emit`:
+///
+///   obj (default)  an object file with the model's C API (-o), and its C
+///                  header too when --header is given;
+///   header         only the C header;
+///   kernels        the fused kernels and the memory plan, as text;
+///   llvm, asm      the optimised LLVM IR or assembly of the kernels.
+///
+/// Each target is one function below; `--target=cuda` is recognised and
+/// reported as not available yet.
+///
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/Commands.h"
+#include "compiler/driver/GraphLoading.h"
+#include "compiler/kernel/KernelPrinter.h"
+#include "compiler/kernel/Lowering.h"
+#include "compiler/passes/Pipeline.h"
+#include "compiler/training/TrainStep.h"
+
+#ifdef VOSKHOD_HAVE_LLVM
+#include "compiler/codegen/llvm/AotCompiler.h"
+#include "compiler/codegen/llvm/AotHeader.h"
+#include "compiler/codegen/llvm/CpuBackend.h"
+#endif
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace voskhod::driver {
+namespace {
+
+struct CompileOptions {
+  std::string input;
+  std::string target = "cpu";
+  std::string emit = "obj";
+  std::string output;
+  std::string header;
+  std::string name;
+  std::string cpu = "native";
+  bool inference = false;
+};
+
+/// The graphs a compile works on: the forward graph as written and, when it
+/// has `minimize` (and --inference is not given), its simplified step.
+struct Model {
+  std::unique_ptr<ir::Graph> forward, step;
+};
+
+int fail(ir::DiagnosticEngine &diags, const std::string &file,
+         const std::string &message) {
+  diags.error(ir::SourceLoc{ir::internFileName(file)}, message);
+  return flushDiagnostics(diags);
+}
+
+/// `dir/name.h` → `name.h`, for the header's title line.
+std::string baseName(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+int emitKernels(const Model &model, const CompileOptions &opts,
+                ir::DiagnosticEngine &diags) {
+  const ir::Graph &g = model.step ? *model.step : *model.forward;
+  auto program = kernel::lowerToKernels(g);
+  if (!program)
+    return fail(diags, opts.input, program.message());
+  if (!writeOutput(opts.output, kernel::printKernels(*program), diags))
+    return flushDiagnostics(diags);
+  return flushDiagnostics(diags);
+}
+
+#ifdef VOSKHOD_HAVE_LLVM
+int compileForCpuTarget(const Model &model, const CompileOptions &opts,
+                        ir::DiagnosticEngine &diags) {
+  if (opts.emit == "kernels")
+    return emitKernels(model, opts, diags);
+  cpu::CpuGraphs graphs{model.step.get(), model.forward.get()};
+  if (opts.emit == "llvm" || opts.emit == "asm") {
+    auto text = cpu::emitCpuText(graphs,
+                                 opts.emit == "llvm" ? cpu::CpuEmitKind::LLVM
+                                                     : cpu::CpuEmitKind::Assembly);
+    if (!text)
+      return fail(diags, opts.input, text.message());
+    writeOutput(opts.output, *text, diags);
+    return flushDiagnostics(diags);
+  }
+  cpu::AotOptions aot;
+  aot.name = opts.name;
+  aot.cpu = opts.cpu;
+  if (opts.emit == "header") {
+    auto api = cpu::describeAot(graphs, aot);
+    if (!api)
+      return fail(diags, opts.input, api.message());
+    std::string file = opts.output.empty() || opts.output == "-"
+                           ? api->prefix + ".h"
+                           : baseName(opts.output);
+    writeOutput(opts.output, cpu::renderAotHeader(*api, file), diags);
+    return flushDiagnostics(diags);
+  }
+  // obj: written beside its final name and renamed, so a failed compile
+  // never leaves a truncated object behind.
+  if (opts.output.empty() || opts.output == "-")
+    return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
+  cpu::AotInterface api;
+  std::string tmp = opts.output + ".tmp";
+  if (Status s = cpu::emitAotObject(graphs, tmp, aot, &api); !s) {
+    std::remove(tmp.c_str());
+    return fail(diags, opts.input, s.message());
+  }
+  if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return fail(diags, opts.output, "cannot write the object file");
+  }
+  if (!opts.header.empty())
+    writeOutput(opts.header,
+                cpu::renderAotHeader(api, baseName(opts.header)), diags);
+  return flushDiagnostics(diags);
+}
+#endif
+
+int compileForCudaTarget(const Model &, const CompileOptions &opts,
+                         ir::DiagnosticEngine &diags) {
+  return fail(diags, opts.input,
+              "--target=cuda is not available yet: compile for the CPU "
+              "(--target=cpu), or train on the GPU with `voskhod train "
+              "--backend=cuda`");
+}
+
+int runCompile(const CompileOptions &opts) {
+  ir::DiagnosticEngine diags;
+  if (!opts.header.empty() && opts.emit != "obj")
+    return fail(diags, opts.input,
+                "--header goes with --emit=obj; use --emit=header -o FILE "
+                "to write only the header");
+  Model model;
+  model.forward = loadGraph(opts.input, diags);
+  if (!model.forward)
+    return flushDiagnostics(diags);
+  if (model.forward->minimize() && !opts.inference) {
+    model.step = training::buildTrainStep(*model.forward, diags);
+    if (!model.step)
+      return flushDiagnostics(diags);
+    if (!passes::runSimplifyPipeline(*model.step, diags))
+      return flushDiagnostics(diags);
+  } else if (model.forward->results().empty()) {
+    return fail(diags, opts.input,
+                opts.inference
+                    ? "nothing to compile: the graph has no 'return'"
+                    : "nothing to compile: the graph has neither 'minimize' "
+                      "nor 'return'");
+  }
+  if (opts.target == "cuda")
+    return compileForCudaTarget(model, opts, diags);
+#ifdef VOSKHOD_HAVE_LLVM
+  if (opts.target == "cpu")
+    return compileForCpuTarget(model, opts, diags);
+#endif
+  if (opts.emit == "kernels")
+    return emitKernels(model, opts, diags);
+  return fail(diags, opts.input,
+              "target '" + opts.target +
+                  "' is not available in this build (built without LLVM)");
+}
+
+} // namespace
+
+void registerCompileCommand(CLI::App &app) {
+  auto opts = std::make_shared<CompileOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "compile", "Compile a graph ahead of time: an object file and a C "
+                 "header, or the kernels, LLVM IR or assembly as text");
+  cmd->add_option("file", opts->input, "Input .vg file ('-' for stdin)")
+      ->required();
+  cmd->add_option("--target", opts->target, "cpu (default) or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->add_option("--emit", opts->emit,
+                  "obj (default), header, kernels, llvm or asm")
+      ->check(CLI::IsMember({"obj", "header", "kernels", "llvm", "asm"}));
+  cmd->add_option("-o,--output", opts->output,
+                  "Output file ('-' or none: stdout for text)");
+  cmd->add_option("--header", opts->header,
+                  "Also write the C header of the object to this file");
+  cmd->add_option("--name", opts->name,
+                  "Prefix of the C API's symbols (default: the graph's name)");
+  cmd->add_option("--cpu", opts->cpu,
+                  "CPU the object is for: native (default), x86-64-v3, "
+                  "x86-64-v4 or generic")
+      ->check(CLI::IsMember({"native", "x86-64-v3", "x86-64-v4", "generic"}));
+  cmd->add_flag("--inference", opts->inference,
+                "Compile only the forward pass, without the training step");
+  cmd->callback([opts] { exitStatus = runCompile(*opts); });
+}
+
+} // namespace voskhod::driver

@@ -1,0 +1,174 @@
+//===- compiler/driver/ExecutableRunner.cpp - a compiled step for the Trainer //
+#include "compiler/driver/ExecutableRunner.h"
+
+#include <cstring>
+
+namespace voskhod::driver {
+using namespace ir;
+
+Expected<rt::StepSignature> signatureOf(const Graph &forward) {
+  rt::StepSignature sig;
+  if (!forward.minimize())
+    return makeError("the graph has no 'minimize' statement");
+  const Node *features = nullptr;
+  for (Node *in : forward.inputs())
+    if (isFloat(in->dtype())) {
+      features = in;
+      break;
+    }
+  if (!features || features->rank() < 1)
+    return makeError("training on data needs a floating-point input with a "
+                     "batch dimension for the features");
+  sig.featureInput = features->name();
+  sig.batchSize = features->shape()[0];
+  sig.featureCount = features->type().numElements() / sig.batchSize;
+
+  // The label input is the non-feature input the loss node reads.
+  const Node *loss = forward.minimize()->loss;
+  const Node *labels = nullptr, *lossOp = nullptr;
+  std::vector<const Node *> stack{loss};
+  std::vector<bool> seen(forward.size(), false);
+  while (!stack.empty() && !labels) {
+    const Node *n = stack.back();
+    stack.pop_back();
+    if (seen[n->index()])
+      continue;
+    seen[n->index()] = true;
+    if (n->hasTrait(OpTrait::Loss)) {
+      lossOp = n;
+      const Node *t = n->operand(1);
+      while (t->is(OpKind::Convert) || t->is(OpKind::Reshape))
+        t = t->operand(0);
+      if (t->is(OpKind::Input) && t != features)
+        labels = t;
+    }
+    for (Node *o : n->operands())
+      stack.push_back(o);
+  }
+  if (!labels)
+    return makeError("training on data needs a loss (softmax_cross_entropy, "
+                     "sigmoid_cross_entropy, mse_loss or l1_loss) whose second "
+                     "operand is an input holding the labels");
+  if (labels->shape().empty() || labels->shape()[0] != sig.batchSize)
+    return makeError("labels %" + labels->name() + " " + labels->type().str() +
+                     " do not have the batch size " +
+                     std::to_string(sig.batchSize) + " of %" +
+                     features->name());
+  sig.labelInput = labels->name();
+  if (labels->dtype() == DType::I32) {
+    sig.labelKind = rt::LabelKind::Class;
+    sig.labelWidth = lossOp->operand(0)->shape().back();
+  } else {
+    sig.labelKind = rt::LabelKind::Target;
+    sig.labelWidth = labels->type().numElements() / sig.batchSize;
+  }
+  if (forward.results().empty())
+    return makeError("the graph returns nothing to predict with");
+  const Node *prediction = forward.results()[0];
+  if (prediction->shape().empty() || prediction->shape()[0] != sig.batchSize)
+    return makeError("the first returned value " + prediction->type().str() +
+                     " has no batch dimension of " +
+                     std::to_string(sig.batchSize));
+  sig.outputWidth = prediction->type().numElements() / sig.batchSize;
+  return sig;
+}
+
+std::string predictionTensorName(const rt::Executable &exe) {
+  for (const rt::TensorInfo &t : exe.tensors())
+    if (t.forwardOutput)
+      return t.name;
+  return "";
+}
+
+ExecutableRunner::ExecutableRunner(rt::Executable &exe,
+                                   rt::StepSignature signature,
+                                   std::string predictionName)
+    : exe_(exe), signature_(std::move(signature)),
+      predictionName_(std::move(predictionName)) {}
+
+Status ExecutableRunner::copyFeatures(const rt::Batch &batch) {
+  int64_t bytes = int64_t(batch.features.size() * sizeof(float));
+  return exe_.copyIn(signature_.featureInput, batch.features.data(), bytes);
+}
+
+Status ExecutableRunner::setBatch(const rt::Batch &batch) {
+  if (Status s = copyFeatures(batch); !s)
+    return s;
+  if (signature_.labelKind == rt::LabelKind::Class)
+    return exe_.copyIn(signature_.labelInput, batch.classes.data(),
+                       int64_t(batch.classes.size() * sizeof(int32_t)));
+  return exe_.copyIn(signature_.labelInput, batch.targets.data(),
+                     int64_t(batch.targets.size() * sizeof(float)));
+}
+
+Expected<double> ExecutableRunner::step() {
+  if (Status s = exe_.step(); !s)
+    return s;
+  return exe_.loss();
+}
+
+Expected<std::vector<float>>
+ExecutableRunner::predict(const rt::Batch &batch) {
+  if (Status s = copyFeatures(batch); !s)
+    return s;
+  if (Status s = exe_.forward(); !s)
+    return s;
+  std::vector<float> out(size_t(signature_.batchSize * signature_.outputWidth));
+  if (Status s = exe_.copyOut(predictionName_, out.data(),
+                              int64_t(out.size() * sizeof(float)));
+      !s)
+    return s;
+  return out;
+}
+
+static rt::DType checkpointType(rt::ElementType t) {
+  switch (t) {
+  case rt::ElementType::F64:
+    return rt::DType::F64;
+  case rt::ElementType::I32:
+  case rt::ElementType::I1:
+    return rt::DType::I32;
+  case rt::ElementType::F32:
+    break;
+  }
+  return rt::DType::F32;
+}
+
+std::vector<rt::TensorSpec> ExecutableRunner::stateSpecs() const {
+  std::vector<rt::TensorSpec> specs;
+  for (const rt::TensorInfo &t : exe_.tensors())
+    if (t.role == rt::TensorRole::Param || t.role == rt::TensorRole::State)
+      specs.push_back({t.name, checkpointType(t.type), t.shape});
+  return specs;
+}
+
+Expected<rt::TensorData>
+ExecutableRunner::readState(const std::string &name) const {
+  int index = exe_.find(name);
+  if (index < 0)
+    return makeError("no tensor '" + name + "' in the compiled step");
+  const rt::TensorInfo &info = exe_.tensors()[index];
+  if (info.type == rt::ElementType::I1)
+    return makeError("tensor '" + name + "' is boolean; not checkpointable");
+  rt::TensorData data;
+  data.dtype = checkpointType(info.type);
+  data.shape = info.shape;
+  data.bytes.resize(size_t(info.bytes()));
+  if (Status s = exe_.copyOut(name, data.bytes.data(), info.bytes()); !s)
+    return s;
+  return data;
+}
+
+Status ExecutableRunner::writeState(const std::string &name,
+                                    const rt::TensorData &value) {
+  int index = exe_.find(name);
+  if (index < 0)
+    return makeError("no tensor '" + name + "' in the compiled step");
+  const rt::TensorInfo &info = exe_.tensors()[index];
+  if (value.dtype != checkpointType(info.type) || value.shape != info.shape)
+    return makeError("checkpoint tensor '" + name +
+                     "' does not match the model's type");
+  return exe_.copyIn(name, value.bytes.data(), int64_t(value.bytes.size()));
+}
+
+} // namespace voskhod::driver
