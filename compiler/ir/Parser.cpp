@@ -268,8 +268,8 @@ Node *Parser::parseLeaf(OpKind op, const Token &opTok,
     }
     built = buildConst(*graph_, *type, std::move(values), at, name);
   } else {
-    assert(hasTrait(op, OpTrait::Stateful) && "leaf kinds: input, const, "
-                                              "and the stateful ones");
+    assert(hasTrait(op, OpTrait::Stateful) &&
+           "a leaf is an input, a const, or stateful (param, state)");
     InitSpec init;
     if (tok_.isWord("init") && !tok_.startsLine) {
       consume();
