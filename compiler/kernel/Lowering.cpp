@@ -39,6 +39,7 @@ public:
       return s;
     dropDeadStores();
     schedule();
+    addProductBuffers();
     externalInterface();
     planMemory(p_);
     return std::move(p_);
@@ -289,6 +290,52 @@ private:
     for (size_t i = 0; i < ordered.size(); ++i)
       ordered[i].name = "k" + std::to_string(i);
     p_.kernels = std::move(ordered);
+  }
+
+  /// A contraction accumulates in a dense [M, N] buffer that nothing else
+  /// in the kernel reads (the packed GEMM keeps partial sums there). When
+  /// every store of the epilogue lands elsewhere (an update written in
+  /// place over a weight the epilogue also reads), the kernel gets a scratch
+  /// buffer for the product.
+  void addProductBuffers() {
+    for (Kernel &k : p_.kernels) {
+      if (k.kind != KernelKind::Contraction)
+        continue;
+      int64_t m = k.domain[0], n = k.domain[1];
+      int acc = -1;
+      for (size_t i = 0; i < k.body.insts.size(); ++i)
+        if (k.body.insts[i].op == ScalarOp::Acc)
+          acc = int(i);
+      if (acc < 0)
+        continue;
+      DType t = k.body.insts[acc].dtype;
+      std::set<int> read;
+      for (const Body *body : {&k.a, &k.b, &k.body})
+        for (const Access &a : body->accesses)
+          read.insert(p_.storageOf(a.buffer));
+      bool hasAccumulator = false;
+      for (const Store &s : k.stores) {
+        const Buffer &b = p_.buffers[s.access.buffer];
+        int storage = p_.storageOf(b.id);
+        int sharing = 0;
+        for (const Store &o : k.stores)
+          sharing += p_.storageOf(o.access.buffer) == storage;
+        hasAccumulator |= s.access.offset == 0 &&
+                          s.access.strides == std::vector<int64_t>{n, 1} &&
+                          b.type.dtype == t && b.type.numElements() == m * n &&
+                          !read.count(storage) && sharing == 1;
+      }
+      if (hasAccumulator)
+        continue;
+      Buffer product;
+      product.id = int(p_.buffers.size());
+      product.name = k.name + ".product";
+      product.type = {t, {m, n}};
+      product.kind = BufferKind::Scratch;
+      p_.buffers.push_back(product);
+      k.stores.push_back({Access{product.id, 0, {n, 1}}, acc});
+      collectBufferUses(k);
+    }
   }
 
   void externalInterface() {

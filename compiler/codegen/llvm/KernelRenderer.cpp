@@ -162,7 +162,8 @@ private:
 
   /// for (i = lo; i < hi; ++i) body(i), with loop-carried values.
   std::vector<Value *>
-  loop(IRBuilder<> &b, Value *lo, Value *hi, std::vector<Value *> carried,
+  loop(llvm::IRBuilderBase &b, Value *lo, Value *hi,
+       std::vector<Value *> carried,
        const std::function<std::vector<Value *>(Value *, std::vector<Value *>)>
            &body) {
     Function *f = b.GetInsertBlock()->getParent();
@@ -198,8 +199,8 @@ private:
 
   /// Nested loops over `groups` (each from 0), innermost last.
   std::vector<Value *>
-  nest(IRBuilder<> &b, const std::vector<DimGroup> &groups, size_t first,
-       std::vector<Value *> &vars, std::vector<Value *> carried,
+  nest(llvm::IRBuilderBase &b, const std::vector<DimGroup> &groups,
+       size_t first, std::vector<Value *> &vars, std::vector<Value *> carried,
        const std::function<std::vector<Value *>(std::vector<Value *>)> &body) {
     if (first == groups.size())
       return body(std::move(carried));
@@ -238,8 +239,8 @@ private:
   };
 
   /// Element index of lane 0 and the stride between lanes.
-  std::pair<Value *, int64_t> elementIndex(IRBuilder<> &b, const Env &env,
-                                           const Access &a) {
+  std::pair<Value *, int64_t> elementIndex(llvm::IRBuilderBase &b,
+                                           const Env &env, const Access &a) {
     Value *idx = i64(a.offset);
     int64_t laneStride = 0;
     for (size_t g = 0; g < env.groups->size(); ++g) {
@@ -254,18 +255,19 @@ private:
     return {idx, laneStride};
   }
 
-  Value *pointer(IRBuilder<> &b, const Env &env, const Access &a, Value *idx) {
+  Value *pointer(llvm::IRBuilderBase &b, const Env &env, const Access &a,
+                 Value *idx) {
     int storage = p_.storageOf(a.buffer);
     Type *t = storageType(p_.buffers[a.buffer].type.dtype);
     return b.CreateInBoundsGEP(t, env.storage.at(storage), idx);
   }
 
-  Value *fromStorage(IRBuilder<> &b, Value *v, DType t) {
+  Value *fromStorage(llvm::IRBuilderBase &b, Value *v, DType t) {
     if (t != DType::I1)
       return v;
     return b.CreateICmpNE(v, llvm::Constant::getNullValue(v->getType()));
   }
-  Value *toStorage(IRBuilder<> &b, Value *v, DType t) {
+  Value *toStorage(llvm::IRBuilderBase &b, Value *v, DType t) {
     if (t != DType::I1)
       return v;
     Type *st = storageType(t);
@@ -274,7 +276,8 @@ private:
     return b.CreateZExt(v, st);
   }
 
-  Value *load(IRBuilder<> &b, const Env &env, const Access &a, DType t) {
+  Value *load(llvm::IRBuilderBase &b, const Env &env, const Access &a,
+              DType t) {
     auto [idx, laneStride] = elementIndex(b, env, a);
     Type *st = storageType(t);
     if (env.lanes == 1)
@@ -300,7 +303,8 @@ private:
     return fromStorage(b, vec, t);
   }
 
-  void store(IRBuilder<> &b, const Env &env, const Access &a, Value *v) {
+  void store(llvm::IRBuilderBase &b, const Env &env, const Access &a,
+             Value *v) {
     DType t = p_.buffers[a.buffer].type.dtype;
     v = toStorage(b, v, t);
     auto [idx, laneStride] = elementIndex(b, env, a);
@@ -321,12 +325,12 @@ private:
     }
   }
 
-  Value *intrinsic(IRBuilder<> &b, llvm::Intrinsic::ID id,
+  Value *intrinsic(llvm::IRBuilderBase &b, llvm::Intrinsic::ID id,
                    std::vector<Value *> args) {
     return b.CreateIntrinsic(id, {args[0]->getType()}, args);
   }
 
-  Value *convert(IRBuilder<> &b, Value *v, DType from, DType to,
+  Value *convert(llvm::IRBuilderBase &b, Value *v, DType from, DType to,
                  unsigned lanes) {
     if (from == to)
       return v;
@@ -348,7 +352,7 @@ private:
   }
 
   /// Renders `body` at the point `env` describes; returns every value.
-  std::vector<Value *> renderBody(IRBuilder<> &b, const Body &body,
+  std::vector<Value *> renderBody(llvm::IRBuilderBase &b, const Body &body,
                                   const Env &env) {
     std::vector<Value *> v(body.insts.size(), nullptr);
     unsigned lanes = env.lanes;
@@ -517,7 +521,7 @@ private:
   }
 
   /// The storage's address in the entry function.
-  Value *storageAddress(IRBuilder<> &b, int storage) {
+  Value *storageAddress(llvm::IRBuilderBase &b, int storage) {
     const Buffer &buf = p_.buffers[storage];
     if (isExternal(buf.kind)) {
       auto it = std::find(p_.external.begin(), p_.external.end(), storage);
@@ -559,9 +563,10 @@ private:
   /// Creates `<kernel>.body(ptr noalias..., i64 begin, i64 end)` and the
   /// `.chunk(ptr ctx, i64, i64)` trampoline the thread pool calls; emits the
   /// call from the entry. `fill` renders the body for [begin, end).
-  void emitKernelFunction(
-      IRBuilder<> &eb, const Kernel &k, int64_t count, int64_t grain,
-      const std::function<void(IRBuilder<> &, Env &, Value *, Value *)> &fill) {
+  void emitKernelFunction(llvm::IRBuilderBase &eb, const Kernel &k,
+                          int64_t count, int64_t grain,
+                          const std::function<void(llvm::IRBuilderBase &, Env &,
+                                                   Value *, Value *)> &fill) {
     std::vector<int> storages = storagesOf(k);
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     auto *i64Ty = Type::getInt64Ty(ctx_);
@@ -621,7 +626,7 @@ private:
     eb.CreateCall(pf, {chunk, ctxArr, i64(count), i64(grain)});
   }
 
-  void renderKernel(const Kernel &k, IRBuilder<> &eb) {
+  void renderKernel(const Kernel &k, llvm::IRBuilderBase &eb) {
     switch (k.kind) {
     case KernelKind::Loop:
       renderLoop(k, eb);
@@ -636,7 +641,7 @@ private:
     }
   }
 
-  void renderLoop(const Kernel &k, IRBuilder<> &eb) {
+  void renderLoop(const Kernel &k, llvm::IRBuilderBase &eb) {
     std::vector<std::vector<int64_t>> strides;
     std::set<int> indexed;
     collectStrides(k.body, strides, indexed, k.domain.size());
@@ -652,7 +657,7 @@ private:
       grain = (grain + 63) / 64 * 64;
     emitKernelFunction(
         eb, k, count, grain,
-        [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+        [&](llvm::IRBuilderBase &b, Env &env, Value *lo, Value *hi) {
           env.setGroups(*groups);
           auto emitPoint = [&] {
             std::vector<Value *> v = renderBody(b, k.body, env);
@@ -674,7 +679,7 @@ private:
         });
   }
 
-  Value *accumulate(IRBuilder<> &b, PhaseKind kind, DType t, Value *acc,
+  Value *accumulate(llvm::IRBuilderBase &b, PhaseKind kind, DType t, Value *acc,
                     Value *x) {
     if (kind == PhaseKind::Max) {
       Value *lt =
@@ -692,7 +697,7 @@ private:
     return sum;
   }
 
-  void renderReduction(const Kernel &k, IRBuilder<> &eb) {
+  void renderReduction(const Kernel &k, llvm::IRBuilderBase &eb) {
     size_t rank = k.domain.size();
     int numOuter = k.numOuter;
     std::vector<std::vector<int64_t>> outerStrides, innerStrides;
@@ -720,7 +725,7 @@ private:
     int64_t grain = std::max<int64_t>(1, kChunkElements / work);
     emitKernelFunction(
         eb, k, rows, grain,
-        [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+        [&](llvm::IRBuilderBase &b, Env &env, Value *lo, Value *hi) {
           loop(b, lo, hi, {}, [&](Value *r, std::vector<Value *>) {
             Env penv = env;
             penv.setGroups(all);
@@ -800,7 +805,7 @@ private:
   /// A plain loop nest: rows of C in parallel; per row, acc[n] += A(m,k) *
   /// B(k,n) over k in order (unit stride in n, so it vectorises), then the
   /// epilogue.
-  void renderContraction(const Kernel &k, IRBuilder<> &eb) {
+  void renderContraction(const Kernel &k, llvm::IRBuilderBase &eb) {
     int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
     std::vector<DimGroup> aGroups = separateDims({M, K});
     std::vector<DimGroup> bGroups = separateDims({K, N});
@@ -812,7 +817,8 @@ private:
     Type *st = storageType(t);
     int64_t grain = std::max<int64_t>(1, (int64_t(1) << 16) / (N * K));
     emitKernelFunction(
-        eb, k, M, grain, [&](IRBuilder<> &b, Env &env, Value *lo, Value *hi) {
+        eb, k, M, grain,
+        [&](llvm::IRBuilderBase &b, Env &env, Value *lo, Value *hi) {
           Value *acc;
           {
             Function *f = b.GetInsertBlock()->getParent();
@@ -858,8 +864,144 @@ private:
         });
   }
 
-  bool renderPackedContraction(const Kernel &k, IRBuilder<> &eb) {
-    return false;
+  /// The load in `body` that reads a dense [rows, cols] operand, as stored
+  /// (`transposed` when it is stored [cols, rows]); -1 if there is none.
+  int denseOperand(const Body &body, int64_t rows, int64_t cols, DType t,
+                   bool &transposed) {
+    for (const Inst &in : body.insts) {
+      if (in.op != ScalarOp::Load)
+        continue;
+      const Access &a = body.accesses[in.access];
+      const Buffer &buf = p_.buffers[a.buffer];
+      if (a.offset != 0 || buf.type.dtype != t ||
+          buf.type.numElements() != rows * cols)
+        continue;
+      if (a.strides == std::vector<int64_t>{cols, 1}) {
+        transposed = false;
+        return in.access;
+      }
+      if (a.strides == std::vector<int64_t>{1, rows}) {
+        transposed = true;
+        return in.access;
+      }
+    }
+    return -1;
+  }
+
+  /// The contraction through GemmEmitter: A and B are the dense operands
+  /// their bodies load (the rest of each body is the packing prologue), C is
+  /// a dense store of the epilogue that nothing in the kernel reads; the
+  /// epilogue's other stores happen in its hook. False when the kernel does
+  /// not have that form.
+  bool renderPackedContraction(const Kernel &k, llvm::IRBuilderBase &eb) {
+    int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
+    DType t = DType::F32;
+    for (const Inst &in : k.body.insts)
+      if (in.op == ScalarOp::Acc)
+        t = in.dtype;
+    if (t != DType::F32 && t != DType::F64)
+      return false;
+    bool ta = false, tb = false;
+    int aAccess = denseOperand(k.a, M, K, t, ta);
+    int bAccess = denseOperand(k.b, K, N, t, tb);
+    if (aAccess < 0 || bAccess < 0)
+      return false;
+    std::set<int> readStorage;
+    for (const Body *body : {&k.a, &k.b, &k.body})
+      for (const Access &a : body->accesses)
+        readStorage.insert(p_.storageOf(a.buffer));
+    const Store *c = nullptr;
+    for (const Store &s : k.stores) {
+      const Buffer &buf = p_.buffers[s.access.buffer];
+      int storage = p_.storageOf(s.access.buffer);
+      bool shared = false;
+      for (const Store &o : k.stores)
+        shared |= &o != &s && p_.storageOf(o.access.buffer) == storage;
+      if (!c && s.access.offset == 0 &&
+          s.access.strides == std::vector<int64_t>{N, 1} &&
+          buf.type.dtype == t && buf.type.numElements() == M * N &&
+          !readStorage.count(storage) && !shared)
+        c = &s;
+    }
+    if (!c)
+      return false;
+    int aStorage = p_.storageOf(k.a.accesses[aAccess].buffer);
+    int bStorage = p_.storageOf(k.b.accesses[bAccess].buffer);
+    int cStorage = p_.storageOf(c->access.buffer);
+    std::vector<int> extras;
+    auto addExtra = [&](int buffer) {
+      int s = p_.storageOf(buffer);
+      if (s != cStorage &&
+          std::find(extras.begin(), extras.end(), s) == extras.end())
+        extras.push_back(s);
+    };
+    for (const Body *body : {&k.a, &k.b, &k.body})
+      for (const Access &a : body->accesses)
+        addExtra(a.buffer);
+    for (const Store &s : k.stores)
+      if (&s != c)
+        addExtra(s.access.buffer);
+
+    std::vector<DimGroup> aGroups = separateDims({M, K});
+    std::vector<DimGroup> bGroups = separateDims({K, N});
+    std::vector<DimGroup> eGroups = separateDims({M, N});
+    auto siteEnv = [&](const std::vector<DimGroup> &groups,
+                       const GemmSite &site, bool transposed) {
+      Env env;
+      env.setGroups(groups);
+      // Site coordinates are those of the stored matrix.
+      Value *first = transposed ? site.col : site.row;
+      Value *second = transposed ? site.row : site.col;
+      env.vars = {first, second};
+      env.lanes = site.lanes;
+      bool alongSecond = site.lanesAlongRow == transposed;
+      env.laneGroup = site.lanes == 1 ? -1 : (alongSecond ? 1 : 0);
+      for (size_t i = 0; i < extras.size(); ++i)
+        env.storage[extras[i]] = site.extras[i];
+      return env;
+    };
+    auto prologue = [&](const Body &body, int value, int access,
+                        const std::vector<DimGroup> &groups,
+                        bool transposed) -> GemmHook {
+      if (body.insts.size() == 1)
+        return nullptr; // the plain operand
+      return [&, value, access, transposed](llvm::IRBuilderBase &b, Value *v,
+                                            const GemmSite &site) {
+        Env env = siteEnv(groups, site, transposed);
+        env.givenAccess = access;
+        env.given = v;
+        return renderBody(b, body, env)[value];
+      };
+    };
+    GemmSpec spec;
+    spec.m = M, spec.n = N, spec.k = K;
+    spec.element = t == DType::F32 ? GemmElement::F32 : GemmElement::F64;
+    spec.transposeA = ta;
+    spec.transposeB = tb;
+    spec.numExtraArgs = unsigned(extras.size());
+    spec.tuning = GemmTuning::forHost(spec.element);
+    spec.prologueA = prologue(k.a, k.aValue, aAccess, aGroups, ta);
+    spec.prologueB = prologue(k.b, k.bValue, bAccess, bGroups, tb);
+    bool plainEpilogue = k.stores.size() == 1 && k.body.insts.size() == 1;
+    if (!plainEpilogue)
+      spec.epilogue = [&](llvm::IRBuilderBase &b, Value *v,
+                          const GemmSite &site) {
+        Env env = siteEnv(eGroups, site, false);
+        env.acc = v;
+        std::vector<Value *> values = renderBody(b, k.body, env);
+        for (const Store &s : k.stores)
+          if (&s != c)
+            store(b, env, s.access, values[s.value]);
+        return values[c->value];
+      };
+    Function *gemm = emitGemm(m_, prefix_ + k.name + ".gemm", spec);
+    std::vector<Value *> args = {storageAddress(eb, aStorage),
+                                 storageAddress(eb, bStorage),
+                                 storageAddress(eb, cStorage)};
+    for (int e : extras)
+      args.push_back(storageAddress(eb, e));
+    eb.CreateCall(gemm, args);
+    return true;
   }
 
   llvm::Module &m_;
