@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-build/compiler/driver/voskhod eval examples/classifier.vg --seed 1
+build/compiler/driver/voskhod train examples/fashion_mlp.vg --data fashion-mnist --epochs 6 --checkpoint runs/fashion_mlp
