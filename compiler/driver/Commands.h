@@ -18,6 +18,7 @@ void registerEvalCommand(CLI::App &app);
 void registerDotCommand(CLI::App &app);
 void registerCheckGradCommand(CLI::App &app);
 void registerTrainCommand(CLI::App &app);
+void registerPredictCommand(CLI::App &app);
 void registerCompileCommand(CLI::App &app);
 
 /// Set by a subcommand's callback; main returns it.

@@ -26,6 +26,7 @@ int main(int argc, char **argv) {
   registerDotCommand(app);
   registerCheckGradCommand(app);
   registerTrainCommand(app);
+  registerPredictCommand(app);
   registerCompileCommand(app);
   try {
     app.parse(argc, argv);
