@@ -328,7 +328,7 @@ private:
     // split the dimension whose blocks hold more register tiles.
     double flops = 2.0 * double(spec.m) * double(spec.n) * double(spec.k);
     int64_t target = std::clamp<int64_t>(
-        int64_t(flops / double(std::max<int64_t>(1, t.flopsPerBlock))), 1, 64);
+        int64_t(flops / double(std::max<int64_t>(1, t.flopsPerBlock))), 1, 32);
     mBlocks = ceilDiv(spec.m, std::max<int64_t>(mr, t.mc));
     nBlocks = ceilDiv(spec.n, std::max<int64_t>(nr, t.nc));
     while (mBlocks * nBlocks < target) {

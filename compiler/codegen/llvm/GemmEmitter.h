@@ -93,7 +93,7 @@ struct GemmTuning {
   int64_t noPackBelow = 32 * 32 * 32;
   /// Target flop count of one parallel block; smaller products run as one
   /// block on the calling thread.
-  int64_t flopsPerBlock = int64_t(1) << 22;
+  int64_t flopsPerBlock = int64_t(1) << 25;
 
   /// Vector width from the host's CPU features; KC, MC and NC from the
   /// host's cache sizes (sysconf), with fixed defaults where unknown.

@@ -2,9 +2,9 @@
 ///
 /// Compiles one module at a time for the host CPU, runs the O3 pipeline on
 /// it, and resolves the runtime's C entry points, so emitter tests can call
-/// what they emitted. Header-only because the GEMM tests share it. The
-/// backend's own JIT lives in compiler/codegen/llvm; this one exists so the
-/// emitters can be tested on their own.
+/// what they emitted. Header-only because the GEMM tests and bench/gemm share
+/// it. The backend's own JIT lives in compiler/codegen/llvm; this one exists so
+/// the emitters can be tested on their own.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -20,8 +20,6 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
@@ -77,8 +75,10 @@ public:
            std::unique_ptr<llvm::LLVMContext> context) {
     std::string message;
     llvm::raw_string_ostream os(message);
-    if (llvm::verifyModule(*module, &os))
-      FAIL() << "invalid module: " << os.str();
+    if (llvm::verifyModule(*module, &os)) {
+      llvm::errs() << "invalid module: " << os.str() << "\n";
+      std::abort();
+    }
     optimize(*module);
     if (auto err = lljit->addIRModule(
             llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
