@@ -297,24 +297,24 @@ TEST_F(GemmEmitter, F32AllShapesAndTransposes) {
 }
 
 TEST_F(GemmEmitter, F32PrologueEpilogueHooks) {
-  runCases<float>(casesFor(GemmElement::F32, true, false, 2));
+  runCases<float>(casesFor(GemmElement::F32, true, false, 4));
 }
 
 TEST_F(GemmEmitter, F32AccumulateIntoC) {
-  std::vector<Case> cases = casesFor(GemmElement::F32, false, true, 3);
-  std::vector<Case> hooked = casesFor(GemmElement::F32, true, true, 3);
+  std::vector<Case> cases = casesFor(GemmElement::F32, false, true, 6);
+  std::vector<Case> hooked = casesFor(GemmElement::F32, true, true, 6);
   cases.insert(cases.end(), hooked.begin(), hooked.end());
   runCases<float>(cases);
 }
 
 TEST_F(GemmEmitter, F64AllShapesAndTransposes) {
-  runCases<double>(casesFor(GemmElement::F64, true, false, 3));
+  runCases<double>(casesFor(GemmElement::F64, true, false, 4));
 }
 
 TEST_F(GemmEmitter, WideVectorTileOnAnyHost) {
   // 512-bit vectors with an odd tile height: the IR is legalised on hosts
   // without AVX-512, so this checks the emitter's logic for that shape.
-  std::vector<Case> cases = casesFor(GemmElement::F32, true, false, 3);
+  std::vector<Case> cases = casesFor(GemmElement::F32, true, false, 4);
   for (Case &cs : cases) {
     cs.tuning.vectorBits = 512;
     cs.tuning.mr = 5;
