@@ -67,12 +67,22 @@ Loaded load() {
   RESOLVE(cuGraphLaunch, "cuGraphLaunch")
   RESOLVE(cuGraphExecDestroy, "cuGraphExecDestroy")
   RESOLVE(cuGraphDestroy, "cuGraphDestroy")
+  RESOLVE(cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2")
+  RESOLVE(cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")
+  RESOLVE(cuMemAllocHost, "cuMemAllocHost_v2")
+  RESOLVE(cuMemFreeHost, "cuMemFreeHost")
+  RESOLVE(cuCtxSynchronize, "cuCtxSynchronize")
+  RESOLVE(cuEventCreate, "cuEventCreate")
+  RESOLVE(cuEventDestroy, "cuEventDestroy_v2")
+  RESOLVE(cuEventRecord, "cuEventRecord")
+  RESOLVE(cuEventSynchronize, "cuEventSynchronize")
+  RESOLVE(cuEventElapsedTime, "cuEventElapsedTime")
   RESOLVE(cuGetErrorName, "cuGetErrorName")
   RESOLVE(cuGetErrorString, "cuGetErrorString")
 #undef RESOLVE
   if (missing) {
-    out.status = makeError(std::string("the CUDA driver is too old: it lacks ") +
-                           missing);
+    out.status = makeError(
+        std::string("the CUDA driver is too old: it lacks ") + missing);
     return out;
   }
   if (CUresult r = a.cuInit(0); r != kSuccess)

@@ -92,8 +92,8 @@ TEST(Nvrtc, ErrorsCarryTheLog) {
     GTEST_SKIP() << "built without NVRTC";
   cuda::NvrtcOptions o;
   o.useCache = false;
-  auto r = cuda::compileCuda("extern \"C\" __global__ void k() { undeclared(); }",
-                             "broken.cu", o);
+  auto r = cuda::compileCuda(
+      "extern \"C\" __global__ void k() { undeclared(); }", "broken.cu", o);
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("broken.cu"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("undeclared"), std::string::npos) << r.message();

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+#===- bench/gpu/build.sh - the binaries check.sh carries to a GPU machine ===#
+#
+# Builds, on a machine with the project's packages (CLI11, GoogleTest, zlib,
+# fmt's CMake package, the CUDA toolkit's NVRTC), the three programs the GPU
+# check runs: voskhod, unit_cuda and bench_cuda. The build leaves out the
+# LLVM backend (VOSKHOD_ENABLE_LLVM=OFF) and links libstdc++, libgcc, zlib
+# and GoogleTest statically, so the binaries need only glibc, libnvrtc.so.13
+# and, when they run kernels, the driver's libcuda.so.1 (opened with
+# dlopen). They land stripped in BUILD/bin (default build-gpu/bin), a few
+# MiB in all; carry that folder to the GPU machine and run check.sh there.
+#
+# Usage: bench/gpu/build.sh [BUILD_DIR]
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-gpu}
+jobs=${JOBS:-2}
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DVOSKHOD_ENABLE_LLVM=OFF -DZLIB_USE_STATIC_LIBS=ON \
+  -DCMAKE_EXE_LINKER_FLAGS="-static-libstdc++ -static-libgcc -Wl,--as-needed" \
+  >"$build.cmake.log" 2>&1 || { cat "$build.cmake.log"; exit 1; }
+ninja -C "$build" -j"$jobs" voskhod unit_cuda bench_cuda
+
+mkdir -p "$build/bin"
+for target in compiler/driver/voskhod tests/unit_cuda bench/gpu/bench_cuda; do
+  strip -o "$build/bin/$(basename "$target")" "$build/$target"
+done
+# Nothing but glibc, NVRTC and the loader may remain dynamic.
+for bin in "$build"/bin/*; do
+  extra=$(ldd "$bin" | awk '{print $1}' |
+    grep -v -E '^(linux-vdso|/lib64/ld-linux|libc\.so|libm\.so|libnvrtc\.so)' || true)
+  if [ -n "$extra" ]; then
+    echo "build.sh: $bin needs more than glibc and NVRTC: $extra" >&2
+    exit 1
+  fi
+done
+du -sh "$build/bin"

@@ -1,0 +1,291 @@
+//===- compiler/codegen/cuda/CudaBackend.cpp - lower, render, compile, run ===//
+#include "compiler/codegen/cuda/CudaBackend.h"
+
+#include "compiler/codegen/cuda/CudaRenderer.h"
+#include "compiler/codegen/cuda/NvrtcCompiler.h"
+#include "compiler/kernel/Lowering.h"
+#include "runtime/cuda/DeviceProgram.h"
+
+#include <algorithm>
+
+namespace voskhod::cuda {
+using kernel::Buffer;
+using kernel::BufferKind;
+using kernel::KernelProgram;
+
+namespace {
+
+rt::ElementType elementType(ir::DType t) {
+  switch (t) {
+  case ir::DType::F32:
+    return rt::ElementType::F32;
+  case ir::DType::F64:
+    return rt::ElementType::F64;
+  case ir::DType::I32:
+    return rt::ElementType::I32;
+  case ir::DType::I1:
+    return rt::ElementType::I1;
+  }
+  return rt::ElementType::F32;
+}
+
+rt::TensorRole role(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return rt::TensorRole::Input;
+  case BufferKind::Param:
+    return rt::TensorRole::Param;
+  case BufferKind::State:
+    return rt::TensorRole::State;
+  default:
+    return rt::TensorRole::Output;
+  }
+}
+
+/// Adds a program's external buffers to the tensor table (by name) and
+/// returns each one's position there.
+Expected<std::vector<int>> addTensors(const KernelProgram &p, bool isStep,
+                                      std::vector<rt::TensorInfo> &tensors) {
+  std::vector<int> table;
+  for (int id : p.external) {
+    const Buffer &b = p.buffers[id];
+    rt::TensorInfo info;
+    info.name = b.name;
+    info.type = elementType(b.type.dtype);
+    info.shape = b.type.shape;
+    info.role = role(b.kind);
+    info.init = b.init;
+    auto it =
+        std::find_if(tensors.begin(), tensors.end(),
+                     [&](const rt::TensorInfo &t) { return t.name == b.name; });
+    if (it == tensors.end()) {
+      tensors.push_back(info);
+      it = tensors.end() - 1;
+    } else if (it->type != info.type || it->shape != info.shape ||
+               it->role != info.role) {
+      return makeError("tensor '" + b.name +
+                       "' differs between the step and the forward graph");
+    }
+    if (info.role == rt::TensorRole::Output)
+      (isStep ? it->stepOutput : it->forwardOutput) = true;
+    table.push_back(int(it - tensors.begin()));
+  }
+  return table;
+}
+
+} // namespace
+
+Expected<CudaModule> renderCudaModule(const CudaGraphs &graphs) {
+  if (!graphs.step && !graphs.forward)
+    return makeError("nothing to compile: neither a step nor a forward graph");
+  CudaModule m;
+  m.source = cudaPreamble();
+  auto add = [&](const ir::Graph &g, bool isStep) -> Status {
+    auto p = kernel::lowerToKernels(g);
+    if (!p)
+      return p.status();
+    RenderedProgram r =
+        renderCudaProgram(*p, isStep ? kCudaStepPrefix : kCudaForwardPrefix);
+    m.source += "\n" + r.source;
+    auto table = addTensors(*p, isStep, m.tensors);
+    if (!table)
+      return table.status();
+    (isStep ? m.step : m.forward) = std::move(r.plan);
+    (isStep ? m.stepTable : m.forwardTable) = table.take();
+    return Status::ok();
+  };
+  if (graphs.step)
+    if (Status s = add(*graphs.step, true); !s)
+      return s;
+  if (graphs.forward)
+    if (Status s = add(*graphs.forward, false); !s)
+      return s;
+  return m;
+}
+
+struct CudaExecutable::Impl {
+  std::unique_ptr<rt::cuda::DeviceProgram> program;
+  int stepLaunches = 0, forwardLaunches = 0;
+  int stepEntry = -1, forwardEntry = -1;
+  std::vector<int> stepTable, forwardTable;
+};
+
+CudaExecutable::CudaExecutable(std::vector<rt::TensorInfo> tensors,
+                               bool hasStep, bool hasForward)
+    : Executable(std::move(tensors), hasStep, hasForward),
+      impl_(std::make_unique<Impl>()) {}
+
+CudaExecutable::~CudaExecutable() = default;
+
+std::string CudaExecutable::deviceName() const {
+  return impl_->program->device().name;
+}
+
+int CudaExecutable::launchCount(bool step) const {
+  return step ? impl_->stepLaunches : impl_->forwardLaunches;
+}
+
+void CudaExecutable::setUseGraph(bool useGraph) {
+  impl_->program->setUseGraph(useGraph);
+}
+
+Status CudaExecutable::syncToDevice() {
+  std::vector<void *> host;
+  for (size_t i = 0; i < tensors().size(); ++i) {
+    rt::TensorRole r = tensors()[i].role;
+    if (r != rt::TensorRole::Param && r != rt::TensorRole::State)
+      continue;
+    pointers({int(i)}, host);
+    if (Status s = impl_->program->upload(int(i), host[0]); !s)
+      return s;
+  }
+  deviceCurrent_ = true;
+  return Status::ok();
+}
+
+Status CudaExecutable::syncToHost() {
+  if (!deviceCurrent_)
+    return Status::ok();
+  std::vector<void *> host;
+  for (size_t i = 0; i < tensors().size(); ++i) {
+    rt::TensorRole r = tensors()[i].role;
+    if (r != rt::TensorRole::Param && r != rt::TensorRole::State)
+      continue;
+    pointers({int(i)}, host);
+    if (Status s = impl_->program->download(int(i), host[0]); !s)
+      return s;
+  }
+  return Status::ok();
+}
+
+Status CudaExecutable::run(bool isStep) {
+  int entry = isStep ? impl_->stepEntry : impl_->forwardEntry;
+  if (entry < 0)
+    return makeError(std::string("this executable has no ") +
+                     (isStep ? "training step" : "forward graph"));
+  const std::vector<int> &table =
+      isStep ? impl_->stepTable : impl_->forwardTable;
+  if (sync_ == HostSync::All || !deviceCurrent_)
+    if (Status s = syncToDevice(); !s)
+      return s;
+  std::vector<void *> host;
+  for (int t : table) {
+    if (tensors()[t].role != rt::TensorRole::Input)
+      continue;
+    pointers({t}, host);
+    if (Status s = impl_->program->upload(t, host[0]); !s)
+      return s;
+  }
+  if (Status s = impl_->program->run(entry); !s)
+    return s;
+  if (Status s = impl_->program->synchronize(); !s)
+    return s;
+  for (int t : table) {
+    const rt::TensorInfo &info = tensors()[t];
+    if (info.role != rt::TensorRole::Output ||
+        !(isStep ? info.stepOutput : info.forwardOutput))
+      continue;
+    pointers({t}, host);
+    if (Status s = impl_->program->download(t, host[0]); !s)
+      return s;
+  }
+  if (isStep && sync_ == HostSync::All)
+    return syncToHost();
+  return Status::ok();
+}
+
+Status CudaExecutable::step() { return run(true); }
+Status CudaExecutable::forward() { return run(false); }
+
+Status CudaExecutable::runDeviceOnly(bool isStep, int count) {
+  int entry = isStep ? impl_->stepEntry : impl_->forwardEntry;
+  if (entry < 0)
+    return makeError("this executable has no such entry");
+  if (!deviceCurrent_)
+    if (Status s = syncToDevice(); !s)
+      return s;
+  for (int i = 0; i < count; ++i)
+    if (Status s = impl_->program->run(entry); !s)
+      return s;
+  return impl_->program->synchronize();
+}
+
+Expected<std::unique_ptr<rt::Executable>>
+compileForCuda(const CudaGraphs &graphs, const CudaOptions &options) {
+  auto devices = rt::cuda::listDevices();
+  if (!devices)
+    return devices.status();
+  if (options.device < 0 || options.device >= int(devices->size()))
+    return makeError(devices->empty()
+                         ? std::string("the CUDA driver found no GPU")
+                         : "no CUDA device " + std::to_string(options.device));
+  auto module = renderCudaModule(graphs);
+  if (!module)
+    return module.status();
+  NvrtcOptions nv;
+  nv.arch = options.arch.empty() ? (*devices)[size_t(options.device)].arch()
+                                 : options.arch;
+  nv.useCache = options.useCache;
+  auto compiled = compileCuda(module->source, "voskhod.cu", nv);
+  if (!compiled)
+    return compiled.status();
+  std::vector<int64_t> bytes;
+  for (const rt::TensorInfo &t : module->tensors)
+    bytes.push_back(t.bytes());
+  std::vector<rt::cuda::DeviceEntry> entries;
+  auto impl = std::make_unique<CudaExecutable::Impl>();
+  if (module->step) {
+    impl->stepEntry = int(entries.size());
+    impl->stepTable = module->stepTable;
+    impl->stepLaunches = int(module->step->launches.size());
+    entries.push_back({*module->step, module->stepTable});
+  }
+  if (module->forward) {
+    impl->forwardEntry = int(entries.size());
+    impl->forwardTable = module->forwardTable;
+    impl->forwardLaunches = int(module->forward->launches.size());
+    entries.push_back({*module->forward, module->forwardTable});
+  }
+  auto program = rt::cuda::DeviceProgram::load(
+      compiled->cubin.empty() ? compiled->ptx : compiled->cubin, bytes,
+      std::move(entries), options.device);
+  if (!program)
+    return program.status();
+  impl->program = program.take();
+  impl->program->setUseGraph(options.useGraph);
+  std::unique_ptr<CudaExecutable> exe(new CudaExecutable(
+      std::move(module->tensors), bool(module->step), bool(module->forward)));
+  exe->impl_ = std::move(impl);
+  exe->sync_ = options.sync;
+  return std::unique_ptr<rt::Executable>(std::move(exe));
+}
+
+Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit) {
+  if (emit == "cuda")
+    return CudaEmitKind::Source;
+  if (emit == "ptx")
+    return CudaEmitKind::Ptx;
+  if (emit == "cubin")
+    return CudaEmitKind::Cubin;
+  return makeError("--target=cuda emits cuda, ptx, cubin or kernels, not '" +
+                   emit + "'");
+}
+
+Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
+                                   const CudaOptions &options) {
+  auto module = renderCudaModule(graphs);
+  if (!module)
+    return module.status();
+  if (kind == CudaEmitKind::Source)
+    return module->source;
+  NvrtcOptions nv;
+  nv.arch = options.arch.empty() ? "sm_90" : options.arch;
+  nv.useCache = options.useCache;
+  nv.emitCubin = kind == CudaEmitKind::Cubin;
+  auto compiled = compileCuda(module->source, "voskhod.cu", nv);
+  if (!compiled)
+    return compiled.status();
+  return kind == CudaEmitKind::Cubin ? compiled->cubin : compiled->ptx;
+}
+
+} // namespace voskhod::cuda

@@ -1,0 +1,59 @@
+//===- compiler/codegen/cuda/CudaText.h - spelling things in CUDA C++ -----===//
+///
+/// The small vocabulary every CUDA renderer file shares: C++ names of the
+/// kernel IR's dtypes (as registers and as stored, i1 being a byte in
+/// memory), exact literals (hexadecimal floats, so a constant means the same
+/// bits on the device as in the interpreter; bit patterns for infinities and
+/// NaN), identifiers made from buffer names, and an indenting line writer.
+///
+/// It knows nothing of kernels.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/ir/Type.h"
+
+#include <string>
+#include <string_view>
+
+namespace voskhod::cuda {
+
+/// `float`, `double`, `int`, `bool`: the type of a value in registers.
+const char *valueTypeName(ir::DType t);
+/// As stored in memory: i1 is `unsigned char`.
+const char *storageTypeName(ir::DType t);
+
+/// A literal of type `t` equal to `v` rounded to `t` (exact: hex floats).
+std::string literal(ir::DType t, double v);
+
+/// `%h1.grad` → `h1_grad`: letters, digits and `_` only, never empty and
+/// never starting with a digit.
+std::string identifier(std::string_view name);
+
+/// Whether `text` mentions the identifier `name` (as a whole word).
+bool mentions(std::string_view text, std::string_view name);
+
+/// Lines of C++ with the current indentation.
+class CodeWriter {
+public:
+  explicit CodeWriter(int depth = 0) : depth_(depth) {}
+  int depth() const { return depth_; }
+  /// Appends text another writer produced (already indented).
+  CodeWriter &append(const CodeWriter &other) {
+    text_ += other.text_;
+    return *this;
+  }
+  CodeWriter &line(std::string_view text);
+  /// `text {` and one more level.
+  CodeWriter &open(std::string_view text);
+  /// One level less and `}` (plus `suffix`).
+  CodeWriter &close(std::string_view suffix = "");
+  const std::string &text() const { return text_; }
+  std::string take() { return std::move(text_); }
+
+private:
+  std::string text_;
+  int depth_ = 0;
+};
+
+} // namespace voskhod::cuda

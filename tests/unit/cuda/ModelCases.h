@@ -1,0 +1,312 @@
+//===- tests/unit/cuda/ModelCases.h - the graphs the CUDA tests use -------===//
+///
+/// Every op (one small forward graph each, at shapes that leave ragged
+/// tiles and odd vector tails, with transposed operands and reductions over
+/// every kind of axis set), fused patterns, and whole training steps (the
+/// seed classifier, small MLPs under each optimiser, the MLP benchmark).
+/// The render tests compile all of them; the execution tests run them
+/// against the interpreter. `tolerance` is the relative error allowed in
+/// f32: 1e-5 elementwise, 1e-4 through reductions and products.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace voskhod::cuda::test {
+
+inline constexpr double kElementwise = 1e-5, kReduction = 1e-4;
+
+struct ModelCase {
+  std::string name;
+  std::string text; // a whole .vg graph
+  double tolerance;
+  bool train = false; // compile its training step (it has `minimize`)
+};
+
+/// `body` over the standard inputs: %x, %y f32[37, 19], %v f32[19],
+/// %c i1[37, 19], %i i32[37, 19], %l i32[37].
+inline std::string opGraph(const std::string &name, const std::string &body) {
+  return "graph @" + name +
+         " {\n"
+         "  %x = input f32[37, 19]\n"
+         "  %y = input f32[37, 19]\n"
+         "  %v = input f32[19]\n"
+         "  %c = input i1[37, 19]\n"
+         "  %i = input i32[37, 19]\n"
+         "  %l = input i32[37]\n" +
+         body + "\n}\n";
+}
+
+inline std::vector<ModelCase> opCases() {
+  struct Op {
+    const char *name, *body;
+    double tolerance;
+  };
+  const Op ops[] = {
+      {"neg", "  %r = neg %x\n  return %r", kElementwise},
+      {"abs", "  %r = abs %x\n  return %r", kElementwise},
+      {"exp", "  %r = exp %x\n  return %r", kElementwise},
+      {"log", "  %r = log (add (abs %x), 0.25)\n  return %r", kElementwise},
+      {"sqrt", "  %r = sqrt (abs %x)\n  return %r", kElementwise},
+      {"rsqrt", "  %r = rsqrt (add (abs %x), 0.1)\n  return %r", kElementwise},
+      {"square", "  %r = square %x\n  return %r", kElementwise},
+      {"sign", "  %r = sign %x\n  return %r", kElementwise},
+      {"relu", "  %r = relu %x\n  return %r", kElementwise},
+      {"leaky_relu", "  %r = leaky_relu %x {alpha = 0.2}\n  return %r",
+       kElementwise},
+      {"elu", "  %r = elu %x {alpha = 1.5}\n  return %r", kElementwise},
+      {"sigmoid", "  %r = sigmoid %x\n  return %r", kElementwise},
+      {"tanh", "  %r = tanh %x\n  return %r", kElementwise},
+      {"softplus", "  %r = softplus (mul %x, 8)\n  return %r", kElementwise},
+      {"convert",
+       "  %a = convert %x {dtype = f64}\n"
+       "  %b = convert (mul %x, 3) {dtype = i32}\n"
+       "  %d = convert %x {dtype = i1}\n"
+       "  %e = convert %c {dtype = f32}\n"
+       "  return %a, %b, %d, %e",
+       kElementwise},
+      {"add", "  %r = add %x, %y\n  return %r", kElementwise},
+      {"sub", "  %r = sub %x, %y\n  return %r", kElementwise},
+      {"mul", "  %r = mul %x, %y\n  return %r", kElementwise},
+      {"div", "  %r = div %x, (add (abs %y), 0.5)\n  return %r", kElementwise},
+      {"pow", "  %r = pow (add (abs %x), 0.5), %y\n  return %r", kElementwise},
+      {"maximum", "  %r = maximum %x, %y\n  return %r", kElementwise},
+      {"minimum", "  %r = minimum %x, %y\n  return %r", kElementwise},
+      {"greater", "  %r = greater %x, %y\n  return %r", kElementwise},
+      {"equal", "  %r = equal %i, 3\n  return %r", kElementwise},
+      {"select", "  %r = select %c, %x, %y\n  return %r", kElementwise},
+      {"int_arith",
+       "  %r = div (sub (mul %i, 3), 13), (add %i, 1)\n  return %r",
+       kElementwise},
+      {"broadcast_row", "  %r = mul %x, %v\n  return %r", kElementwise},
+      {"broadcast_scalar", "  %r = add (mul %x, 0.5), 2\n  return %r",
+       kElementwise},
+      {"transpose", "  %r = transpose %x\n  return %r", kElementwise},
+      {"transpose_add",
+       "  %r = add (transpose %x), (transpose (exp %y))\n  return %r",
+       kElementwise},
+      {"transpose3",
+       "  %t = reshape %x {shape = [37, 1, 19]}\n"
+       "  %r = transpose (neg %t) {perm = [2, 0, 1]}\n  return %r",
+       kElementwise},
+      {"reshape",
+       "  %r = reshape (exp %x) {shape = [19, 37]}\n"
+       "  %s = add %r, 1\n  return %s",
+       kElementwise},
+      {"broadcast_col",
+       "  %m = reduce_sum %x {axes = [1], keepdims = true}\n"
+       "  %r = sub %x, %m\n  return %r",
+       kReduction},
+      {"one_hot", "  %r = one_hot %l {depth = 11}\n  return %r", kElementwise},
+      {"sum_rows", "  %r = reduce_sum %x {axes = [1]}\n  return %r",
+       kReduction},
+      {"sum_cols", "  %r = reduce_sum %x {axes = [0]}\n  return %r",
+       kReduction},
+      {"sum_all", "  %r = reduce_sum (square %x)\n  return %r", kReduction},
+      {"sum_keepdims",
+       "  %r = reduce_sum %x {axes = [0], keepdims = true}\n  return %r",
+       kReduction},
+      {"mean", "  %r = reduce_mean (mul %x, %y) {axes = [1]}\n  return %r",
+       kReduction},
+      {"max", "  %r = reduce_max %x {axes = [0]}\n  return %r", kReduction},
+      {"max_int", "  %r = reduce_max %i {axes = [1]}\n  return %r", kReduction},
+      {"softmax", "  %r = softmax %x\n  return %r", kReduction},
+      {"softmax_axis0", "  %r = softmax %x {axis = 0}\n  return %r",
+       kReduction},
+      {"log_softmax", "  %r = log_softmax (mul %x, 4)\n  return %r",
+       kReduction},
+      {"cross_entropy", "  %r = softmax_cross_entropy %x, %l\n  return %r",
+       kReduction},
+      {"cross_entropy_probs",
+       "  %r = softmax_cross_entropy %x, (softmax %y)\n  return %r",
+       kReduction},
+      {"sigmoid_cross_entropy",
+       "  %r = sigmoid_cross_entropy %x, (sigmoid %y)\n  return %r",
+       kReduction},
+      {"mse", "  %r = mse_loss %x, %y\n  return %r", kReduction},
+      {"l1", "  %r = l1_loss %x, %y\n  return %r", kReduction},
+      {"mean_epilogue",
+       "  %r = mul (reduce_mean %x {axes = [0]}), %v\n  return %r", kReduction},
+      {"matmul_nn", "  %r = matmul %x, (transpose %y)\n  return %r",
+       kReduction},
+      {"matmul_tn", "  %r = matmul %x, %y {transpose_a = true}\n  return %r",
+       kReduction},
+      {"matmul_nt", "  %r = matmul %x, %y {transpose_b = true}\n  return %r",
+       kReduction},
+      {"matmul_tt",
+       "  %r = matmul %x, (transpose %y) {transpose_a = true, "
+       "transpose_b = true}\n  return %r",
+       kReduction},
+      {"prologue_epilogue",
+       "  %m = select %c, %x, (mul %x, 0.5)\n"
+       "  %r = relu (add (matmul %m, %y {transpose_b = true}), 0.1)\n"
+       "  return %r",
+       kReduction},
+      {"matvec",
+       "  %r = matmul %x, (reshape %v {shape = [19, 1]})\n  return %r",
+       kReduction},
+  };
+  std::vector<ModelCase> out;
+  for (const Op &op : ops)
+    out.push_back({op.name, opGraph(op.name, op.body), op.tolerance});
+  return out;
+}
+
+/// Patterns that exercise the kernel shapes at sizes the op cases do not:
+/// aligned 4-wide paths, long rows, big tiles, f64.
+inline std::vector<ModelCase> patternCases() {
+  return {
+      {"aligned_vectors", R"(
+graph @aligned_vectors {
+  %a = input f32[64, 128]
+  %b = input f32[128]
+  %c = input i1[64, 128]
+  %r = select %c, (tanh (add %a, %b)), (mul %a, 0.25)
+  %s = greater %r, 0.1
+  return %r, %s
+}
+)",
+       kElementwise},
+      {"long_rows", R"(
+graph @long_rows {
+  %a = input f32[3, 5000]
+  %s = softmax %a
+  %m = reduce_max %a {axes = [1]}
+  %t = reduce_sum %a
+  return %s, %m, %t
+}
+)",
+       kReduction},
+      {"column_sums", R"(
+graph @column_sums {
+  %a = input f32[96, 300]
+  %r = reduce_sum (relu %a) {axes = [0]}
+  return %r
+}
+)",
+       kReduction},
+      {"big_gemm", R"(
+graph @big_gemm {
+  %a = input f32[300, 1100]
+  %b = input f32[1100, 260]
+  %bias = input f32[260]
+  %r = relu (add (matmul %a, %b), %bias)
+  return %r
+}
+)",
+       kReduction},
+      {"long_inner", R"(
+graph @long_inner {
+  %a = input f32[4, 1500]
+  %b = input f32[1500, 3]
+  %r = matmul %a, %b
+  %s = reduce_sum %a {axes = [1]}
+  return %r, %s
+}
+)",
+       kReduction},
+      {"vector_row_col", R"(
+graph @vector_row_col {
+  %a = input f32[1, 33]
+  %b = input f32[33, 65]
+  %c = input f32[65, 1]
+  %r = matmul %a, %b
+  %s = matmul %b, %c
+  return %r, %s
+}
+)",
+       kReduction},
+      {"float64", R"(
+graph @float64 {
+  %a = input f64[17, 5]
+  %b = input f64[5, 3]
+  %r = softmax (matmul (tanh %a), %b)
+  return %r
+}
+)",
+       1e-10},
+  };
+}
+
+inline std::string mlpText(const std::string &optimizer) {
+  return R"(
+graph @mlp {
+  %x  = input f32[16, 67]
+  %y  = input i32[16]
+  %w1 = param f32[67, 48] init = he_uniform
+  %b1 = param f32[48]     init = uniform(-0.1, 0.1)
+  %w2 = param f32[48, 33] init = he_uniform
+  %b2 = param f32[33]     init = uniform(-0.1, 0.1)
+  %w3 = param f32[33, 10] init = xavier_normal
+  %b3 = param f32[10]     init = zeros
+  %h1 = relu (add (matmul %x, %w1), %b1)
+  %h2 = tanh (add (matmul %h1, %w2), %b2)
+  %lg = add (matmul %h2, %w3), %b3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using )" +
+         optimizer + R"(
+  return %lg
+}
+)";
+}
+
+inline const char *kClassifier = R"(
+graph @classifier {
+  %x  = input f32[2, 3]
+  %y  = input i32[2]
+  %w1 = param f32[3, 10] init = he_normal
+  %b1 = param f32[10]    init = zeros
+  %w2 = param f32[10, 20] init = xavier_uniform
+  %b2 = param f32[20]    init = zeros
+  %w3 = param f32[20, 3] init = xavier_uniform
+  %b3 = param f32[3]     init = zeros
+  %h1 = relu (add (matmul %x, %w1), %b1)
+  %h2 = relu (add (matmul %h1, %w2), %b2)
+  %lg = add (matmul %h2, %w3), %b3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using sgd {lr = 0.01, weight_decay = 0.05}
+  return %lg
+}
+)";
+
+/// The benchmark MLP: 784 → 512 → 512 → 10, batch 128, Adam.
+inline const char *kBenchMlp = R"(
+graph @bench_mlp {
+  %x  = input f32[128, 784]
+  %y  = input i32[128]
+  %w1 = param f32[784, 512] init = he_normal
+  %b1 = param f32[512]      init = zeros
+  %w2 = param f32[512, 512] init = he_normal
+  %b2 = param f32[512]      init = zeros
+  %w3 = param f32[512, 10]  init = xavier_uniform
+  %b3 = param f32[10]       init = zeros
+  %h1 = relu (add (matmul %x, %w1), %b1)
+  %h2 = relu (add (matmul %h1, %w2), %b2)
+  %lg = add (matmul %h2, %w3), %b3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.001}
+  return %lg
+}
+)";
+
+inline std::vector<ModelCase> trainingCases() {
+  return {
+      {"classifier_sgd", kClassifier, 1e-5, true},
+      {"mlp_adam", mlpText("adam {lr = 0.01, eps = 0.001}"), 1e-4, true},
+      {"mlp_nesterov",
+       mlpText("sgd {lr = 0.05, momentum = 0.9, nesterov = true}"), 1e-4, true},
+      {"mlp_adamw",
+       mlpText("adamw {lr = 0.01, weight_decay = 0.1, eps = 0.001}"), 1e-4,
+       true},
+      {"mlp_rmsprop",
+       mlpText("rmsprop {lr = 0.01, momentum = 0.5, centered = true, eps = "
+               "0.01}"),
+       1e-4, true},
+      {"mlp_adagrad", mlpText("adagrad {lr = 0.05}"), 1e-4, true},
+      {"bench_mlp", kBenchMlp, 1e-4, true},
+  };
+}
+
+} // namespace voskhod::cuda::test
