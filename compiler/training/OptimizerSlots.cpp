@@ -1,5 +1,4 @@
-//===- compiler/training/OptimizerSlots.cpp - per-parameter optimiser state
-//===//
+//===- compiler/training/OptimizerSlots.cpp - optimiser slots -------------===//
 #include "compiler/training/OptimizerSlots.h"
 
 namespace voskhod::training {

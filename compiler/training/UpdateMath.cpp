@@ -1,5 +1,4 @@
-//===- compiler/training/UpdateMath.cpp - optimiser arithmetic as graph ops
-//===//
+//===- compiler/training/UpdateMath.cpp - optimiser arithmetic ------------===//
 #include "compiler/training/UpdateMath.h"
 
 #include "compiler/ir/Builder.h"
