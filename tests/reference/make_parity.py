@@ -27,6 +27,8 @@ STEPS = 100
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 torch.set_default_dtype(torch.float64)
+# One thread: reductions then sum in one order, so reruns are bitwise equal.
+torch.set_num_threads(1)
 
 
 def linear(fan_in, fan_out):
