@@ -1,0 +1,74 @@
+# The AOT runtime (runtime/aot/*.c) as LLVM bitcode embedded in the LLVM
+# backend, which links it into every object `voskhod compile` writes.
+#
+# The bitcode must be readable by the LLVM the backend links (16): a clang of
+# that version or older. Without one the backend still builds, with an empty
+# runtime, and `voskhod compile --emit=obj` explains what is missing.
+if(NOT TARGET voskhod_codegen_llvm)
+  return()
+endif()
+
+set(_aot_dir ${PROJECT_SOURCE_DIR}/runtime/aot)
+set(_aot_out ${PROJECT_BINARY_DIR}/runtime/aot)
+
+if(NOT VOSKHOD_AOT_CLANG)
+  find_program(VOSKHOD_AOT_CLANG NAMES clang clang-${LLVM_VERSION_MAJOR}
+               PATHS ${LLVM_TOOLS_BINARY_DIR} NO_DEFAULT_PATH)
+endif()
+if(NOT VOSKHOD_AOT_CLANG)
+  find_program(VOSKHOD_AOT_CLANG NAMES clang-${LLVM_VERSION_MAJOR} clang-15
+               clang-14 clang)
+endif()
+set(_aot_clang_ok FALSE)
+if(VOSKHOD_AOT_CLANG)
+  execute_process(COMMAND ${VOSKHOD_AOT_CLANG} --version
+                  OUTPUT_VARIABLE _aot_clang_version ERROR_QUIET)
+  if(_aot_clang_version MATCHES "clang version ([0-9]+)")
+    if(CMAKE_MATCH_1 LESS_EQUAL LLVM_VERSION_MAJOR)
+      set(_aot_clang_ok TRUE)
+    else()
+      message(WARNING "AOT: ${VOSKHOD_AOT_CLANG} is clang ${CMAKE_MATCH_1}, "
+              "whose bitcode LLVM ${LLVM_VERSION_MAJOR} cannot read; set "
+              "VOSKHOD_AOT_CLANG to clang ${LLVM_VERSION_MAJOR} or older")
+    endif()
+  endif()
+endif()
+
+set(_aot_bitcode)
+if(_aot_clang_ok)
+  message(STATUS "AOT runtime compiled with ${VOSKHOD_AOT_CLANG}")
+  file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c)
+  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h)
+  file(MAKE_DIRECTORY ${_aot_out})
+  foreach(src ${_aot_sources})
+    get_filename_component(name ${src} NAME_WE)
+    set(bc ${_aot_out}/${name}.bc)
+    # No fortify wrappers or stack protector: the object may need nothing
+    # beyond plain libc. No FMA contraction: the initialisers must round as
+    # the C++ runtime does.
+    add_custom_command(
+      OUTPUT ${bc}
+      COMMAND ${VOSKHOD_AOT_CLANG} -std=c11 -O2 -fPIC -ffp-contract=off
+              -fno-stack-protector -U_FORTIFY_SOURCE -Wall -Wextra -Werror
+              -emit-llvm -c ${src} -o ${bc}
+      DEPENDS ${src} ${_aot_headers}
+      COMMENT "Compiling the AOT runtime's ${name}.c to bitcode"
+      VERBATIM)
+    list(APPEND _aot_bitcode ${bc})
+  endforeach()
+else()
+  message(WARNING "AOT: no clang found; `voskhod compile` will not write "
+          "object files (install clang, or set VOSKHOD_AOT_CLANG)")
+endif()
+
+set(_aot_cpp ${_aot_out}/AotRuntimeBitcode.cpp)
+add_custom_command(
+  OUTPUT ${_aot_cpp}
+  COMMAND ${CMAKE_COMMAND} -DOUTPUT=${_aot_cpp} "-DINPUTS=${_aot_bitcode}"
+          -P ${PROJECT_SOURCE_DIR}/cmake/EmbedBitcode.cmake
+  DEPENDS ${_aot_bitcode} ${PROJECT_SOURCE_DIR}/cmake/EmbedBitcode.cmake
+  COMMENT "Embedding the AOT runtime's bitcode"
+  VERBATIM)
+add_library(voskhod_aot_runtime_bitcode STATIC ${_aot_cpp})
+target_include_directories(voskhod_aot_runtime_bitcode PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(voskhod_codegen_llvm PUBLIC voskhod_aot_runtime_bitcode)

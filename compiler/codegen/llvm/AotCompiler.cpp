@@ -1,0 +1,611 @@
+//===- compiler/codegen/llvm/AotCompiler.cpp - lower, render, link, emit --===//
+#include "compiler/codegen/llvm/AotCompiler.h"
+
+#include "compiler/codegen/llvm/AotRuntime.h"
+#include "compiler/codegen/llvm/HostTarget.h"
+#include "compiler/codegen/llvm/KernelRenderer.h"
+#include "compiler/kernel/Lowering.h"
+
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Pass.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/IPO.h"
+#include "llvm/Transforms/IPO/Internalize.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace voskhod::cpu {
+using kernel::Buffer;
+using kernel::BufferKind;
+using kernel::KernelProgram;
+
+int64_t AotTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t AotTensor::bytes() const {
+  return numElements() * rt::elementBytes(type);
+}
+
+const std::vector<std::string> &aotCpuNames() {
+  static const std::vector<std::string> names = {"native", "x86-64-v3",
+                                                 "x86-64-v4", "generic"};
+  return names;
+}
+
+namespace {
+
+std::string errorText(llvm::Error err) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << err;
+  return os.str();
+}
+
+rt::ElementType elementType(ir::DType t) {
+  switch (t) {
+  case ir::DType::F32:
+    return rt::ElementType::F32;
+  case ir::DType::F64:
+    return rt::ElementType::F64;
+  case ir::DType::I32:
+    return rt::ElementType::I32;
+  case ir::DType::I1:
+    return rt::ElementType::I1;
+  }
+  return rt::ElementType::F32;
+}
+
+rt::TensorRole role(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return rt::TensorRole::Input;
+  case BufferKind::Param:
+    return rt::TensorRole::Param;
+  case BufferKind::State:
+    return rt::TensorRole::State;
+  default:
+    return rt::TensorRole::Output;
+  }
+}
+
+/// Letters, digits and `_`, not starting with a digit.
+std::string cIdentifier(const std::string &name) {
+  std::string out;
+  for (char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])))
+    out = "_" + out;
+  return out;
+}
+
+bool isCIdentifier(const std::string &name) {
+  return !name.empty() && cIdentifier(name) == name;
+}
+
+struct Lowered {
+  std::optional<KernelProgram> step, forward;
+  AotInterface interface;
+};
+
+/// Adds a program's external buffers to the tensor table, by name, in the
+/// order the JIT's Executable lists them, so checkpoints agree.
+Expected<std::vector<int>> addTensors(const KernelProgram &p,
+                                      std::vector<AotTensor> &tensors) {
+  std::vector<int> table;
+  for (int id : p.external) {
+    const Buffer &b = p.buffers[id];
+    AotTensor t;
+    t.name = b.name;
+    t.type = elementType(b.type.dtype);
+    t.shape = b.type.shape;
+    t.role = role(b.kind);
+    t.init = b.init;
+    auto it =
+        std::find_if(tensors.begin(), tensors.end(),
+                     [&](const AotTensor &x) { return x.name == t.name; });
+    if (it == tensors.end()) {
+      tensors.push_back(t);
+      it = tensors.end() - 1;
+    } else if (it->type != t.type || it->shape != t.shape ||
+               it->role != t.role) {
+      return makeError("tensor '" + b.name +
+                       "' differs between the step and the forward graph");
+    }
+    table.push_back(int(it - tensors.begin()));
+  }
+  return table;
+}
+
+/// Whether some kernel of `p` reads its k-th external buffer, directly or
+/// through a reshape view (not through a temporary that reuses its storage);
+/// the API leaves out inputs no kernel reads.
+bool readsExternal(const KernelProgram &p, size_t k) {
+  auto viewed = [&](int b) {
+    while (p.buffers[b].isView && p.buffers[b].aliasOf >= 0)
+      b = p.buffers[b].aliasOf;
+    return b;
+  };
+  for (const kernel::Kernel &kernel : p.kernels)
+    for (int read : kernel.reads)
+      if (viewed(read) == p.external[k])
+        return true;
+  return false;
+}
+
+Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
+  if (!graphs.step && !graphs.forward)
+    return makeError("nothing to compile: neither a step nor a forward graph");
+  if (std::find(aotCpuNames().begin(), aotCpuNames().end(), options.cpu) ==
+      aotCpuNames().end())
+    return makeError("unknown CPU '" + options.cpu +
+                     "': expected native, x86-64-v3, x86-64-v4 or generic");
+  Lowered out;
+  AotInterface &api = out.interface;
+  api.cpu = options.cpu;
+  if (graphs.forward) {
+    api.graphName = graphs.forward->name();
+  } else {
+    api.graphName = graphs.step->name();
+    if (api.graphName.size() > 5 &&
+        api.graphName.compare(api.graphName.size() - 5, 5, ".step") == 0)
+      api.graphName.resize(api.graphName.size() - 5);
+  }
+  if (!options.name.empty()) {
+    if (!isCIdentifier(options.name))
+      return makeError("--name '" + options.name +
+                       "' is not a C identifier (letters, digits and '_', "
+                       "not starting with a digit)");
+    api.prefix = options.name;
+  } else {
+    api.prefix = cIdentifier(api.graphName.empty() ? "model" : api.graphName);
+  }
+
+  if (graphs.step) {
+    auto p = kernel::lowerToKernels(*graphs.step);
+    if (!p)
+      return p.status();
+    out.step = p.take();
+    auto t = addTensors(*out.step, api.tensors);
+    if (!t)
+      return t.status();
+    api.stepTable = t.take();
+    api.arenaBytes = std::max(api.arenaBytes, out.step->memory.arenaBytes);
+  }
+  // A forward graph with no results has no inference entry.
+  if (graphs.forward && !graphs.forward->results().empty()) {
+    auto p = kernel::lowerToKernels(*graphs.forward);
+    if (!p)
+      return p.status();
+    out.forward = p.take();
+    auto t = addTensors(*out.forward, api.tensors);
+    if (!t)
+      return t.status();
+    api.forwardTable = t.take();
+    api.arenaBytes = std::max(api.arenaBytes, out.forward->memory.arenaBytes);
+  }
+  for (size_t k = 0; k < api.stepTable.size(); ++k) {
+    int i = api.stepTable[k];
+    if (api.tensors[i].role == rt::TensorRole::Input &&
+        readsExternal(*out.step, k))
+      api.stepInputs.push_back(i);
+    if (api.tensors[i].role == rt::TensorRole::Output && api.lossIndex < 0)
+      api.lossIndex = i;
+  }
+  if (graphs.step && api.lossIndex < 0)
+    return makeError("the training step has no loss output");
+  if (api.lossIndex >= 0 && api.tensors[api.lossIndex].numElements() != 1)
+    return makeError("the training step's loss '" +
+                     api.tensors[api.lossIndex].name + "' is not a scalar");
+  for (size_t k = 0; k < api.forwardTable.size(); ++k) {
+    int i = api.forwardTable[k];
+    if (api.tensors[i].role == rt::TensorRole::Input &&
+        readsExternal(*out.forward, k))
+      api.forwardInputs.push_back(i);
+    if (api.tensors[i].role == rt::TensorRole::Output)
+      api.forwardOutputs.push_back(i);
+  }
+  std::set<std::string> taken;
+  for (size_t i = 0; i < api.tensors.size(); ++i) {
+    AotTensor &t = api.tensors[i];
+    if (t.role == rt::TensorRole::Param)
+      api.params.push_back(int(i));
+    if (t.role == rt::TensorRole::State)
+      api.states.push_back(int(i));
+    // Unique also in upper case, as the header's macros spell it.
+    std::string base = cIdentifier(t.name), name = base;
+    auto upper = [](std::string s) {
+      for (char &c : s)
+        c = char(std::toupper(static_cast<unsigned char>(c)));
+      return s;
+    };
+    for (int k = 2; taken.count(upper(name)); ++k)
+      name = base + "_" + std::to_string(k);
+    taken.insert(upper(name));
+    t.cName = name;
+  }
+  return out;
+}
+
+/// The target machine `--cpu` asks for, on the host's architecture.
+Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const std::string &cpu, unsigned optLevel) {
+  if (cpu == "native") {
+    auto tm = codegen::createHostTargetMachine(optLevel);
+    if (!tm)
+      return makeError("cannot target the host: " + errorText(tm.takeError()));
+    return std::move(*tm);
+  }
+  codegen::initializeNativeTarget();
+  std::string triple = llvm::sys::getProcessTriple();
+  bool x86 = llvm::StringRef(triple).startswith("x86_64");
+  if (!x86 && cpu != "generic")
+    return makeError("--cpu=" + cpu + " needs an x86-64 host; this one is " +
+                     triple);
+  std::string name = cpu == "generic" ? (x86 ? "x86-64" : "generic") : cpu;
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return makeError("cannot target " + triple + ": " + error);
+  auto level = optLevel >= 3   ? llvm::CodeGenOpt::Aggressive
+               : optLevel == 0 ? llvm::CodeGenOpt::None
+                               : llvm::CodeGenOpt::Default;
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, name, "", llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
+  if (!tm)
+    return makeError("cannot create a target machine for " + name);
+  return std::move(tm);
+}
+
+unsigned vectorBitsFor(const std::string &cpu) {
+  if (cpu == "x86-64-v4")
+    return 512;
+  if (cpu == "x86-64-v3")
+    return 256;
+  if (cpu == "generic")
+    return 128;
+  return codegen::hostVectorBits();
+}
+
+/// Builds the descriptor and the `NAME_` functions into a module that
+/// already holds the entries and the runtime.
+class ApiEmitter {
+public:
+  ApiEmitter(llvm::Module &m, const AotInterface &api)
+      : m_(m), ctx_(m.getContext()), api_(api), b_(ctx_) {
+    ptr_ = llvm::PointerType::getUnqual(ctx_);
+    i32_ = llvm::Type::getInt32Ty(ctx_);
+    i64_ = llvm::Type::getInt64Ty(ctx_);
+    f64_ = llvm::Type::getDoubleTy(ctx_);
+    void_ = llvm::Type::getVoidTy(ctx_);
+    infoTy_ = llvm::StructType::get(ctx_, {ptr_, ptr_, i64_, i32_, i32_});
+    tensorTy_ =
+        llvm::StructType::get(ctx_, {infoTy_, f64_, f64_, i64_, i32_, i32_});
+    modelTy_ = llvm::StructType::get(
+        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_,
+               i32_, i32_, i32_, i32_, i32_, i32_, i32_, i32_});
+  }
+
+  Status emit() {
+    const llvm::DataLayout &dl = m_.getDataLayout();
+    // runtime/aot/AotAbi.h fixes these sizes; a mismatch would corrupt
+    // every handle.
+    if (dl.getTypeAllocSize(infoTy_) != 32 ||
+        dl.getTypeAllocSize(tensorTy_) != 64 ||
+        dl.getTypeAllocSize(modelTy_) != 112)
+      return makeError("internal: the AOT descriptor layout does not match "
+                       "runtime/aot/AotAbi.h on this target");
+    for (const char *name :
+         {"vkaot_create", "vkaot_destroy", "vkaot_reset", "vkaot_train_step",
+          "vkaot_forward", "vkaot_save", "vkaot_load", "vkaot_threads",
+          "vkaot_set_threads", "vkaot_param", "vkaot_info_at",
+          "vkaot_last_error"})
+      if (!m_.getFunction(name))
+        return makeError(std::string("internal: the AOT runtime lacks ") +
+                         name);
+    emitDescriptor();
+    emitFunctions();
+    return Status::ok();
+  }
+
+  const std::set<std::string> &exported() const { return exported_; }
+
+private:
+  llvm::Constant *string(const std::string &s) {
+    return b_.CreateGlobalStringPtr(s, "vkaot.str", 0, &m_);
+  }
+
+  llvm::GlobalVariable *constant(llvm::Constant *init, const char *name) {
+    return new llvm::GlobalVariable(m_, init->getType(), true,
+                                    llvm::GlobalValue::PrivateLinkage, init,
+                                    name);
+  }
+
+  llvm::Constant *i32(int64_t v) { return llvm::ConstantInt::get(i32_, v); }
+  llvm::Constant *i64(int64_t v) { return llvm::ConstantInt::get(i64_, v); }
+
+  llvm::Constant *intArray(const std::vector<int> &values, const char *name) {
+    if (values.empty())
+      return llvm::ConstantPointerNull::get(ptr_);
+    std::vector<llvm::Constant *> items;
+    for (int v : values)
+      items.push_back(i32(v));
+    return constant(llvm::ConstantArray::get(
+                        llvm::ArrayType::get(i32_, items.size()), items),
+                    name);
+  }
+
+  /// An array of pointers to the descriptors at `positions`.
+  llvm::Constant *tensorList(const std::vector<int> &positions,
+                             const char *name) {
+    if (positions.empty())
+      return llvm::ConstantPointerNull::get(ptr_);
+    std::vector<llvm::Constant *> items;
+    for (int i : positions)
+      items.push_back(llvm::ConstantExpr::getInBoundsGetElementPtr(
+          tensorsArrayTy_, tensors_,
+          llvm::ArrayRef<llvm::Constant *>{i64(0), i64(i)}));
+    return constant(llvm::ConstantArray::get(
+                        llvm::ArrayType::get(ptr_, items.size()), items),
+                    name);
+  }
+
+  void emitDescriptor() {
+    std::vector<llvm::Constant *> tensors;
+    for (const AotTensor &t : api_.tensors) {
+      llvm::Constant *shape = llvm::ConstantPointerNull::get(ptr_);
+      if (!t.shape.empty()) {
+        std::vector<llvm::Constant *> dims;
+        for (int64_t d : t.shape)
+          dims.push_back(i64(d));
+        shape = constant(llvm::ConstantArray::get(
+                             llvm::ArrayType::get(i64_, dims.size()), dims),
+                         "vkaot.shape");
+      }
+      llvm::Constant *info = llvm::ConstantStruct::get(
+          infoTy_, {string(t.name), shape, i64(t.numElements()),
+                    i32(int64_t(t.shape.size())), i32(int64_t(t.type))});
+      tensors.push_back(llvm::ConstantStruct::get(
+          tensorTy_, {info, llvm::ConstantFP::get(f64_, t.init.a),
+                      llvm::ConstantFP::get(f64_, t.init.b), i64(t.bytes()),
+                      i32(int64_t(t.role)), i32(int64_t(t.init.kind))}));
+    }
+    tensorsArrayTy_ = llvm::ArrayType::get(tensorTy_, tensors.size());
+    tensors_ = constant(llvm::ConstantArray::get(tensorsArrayTy_, tensors),
+                        "vkaot.tensors");
+    auto entry = [&](const char *name) -> llvm::Constant * {
+      llvm::Function *f = m_.getFunction(name);
+      return f ? static_cast<llvm::Constant *>(f)
+               : llvm::ConstantPointerNull::get(ptr_);
+    };
+    llvm::Constant *model = llvm::ConstantStruct::get(
+        modelTy_,
+        {string(api_.prefix), tensors_,
+         api_.hasStep() ? entry(kStepEntry)
+                        : llvm::ConstantPointerNull::get(ptr_),
+         intArray(api_.stepTable, "vkaot.step_table"),
+         api_.hasForward() ? entry(kForwardEntry)
+                           : llvm::ConstantPointerNull::get(ptr_),
+         intArray(api_.forwardTable, "vkaot.forward_table"),
+         intArray(api_.stepInputs, "vkaot.step_inputs"),
+         intArray(api_.forwardInputs, "vkaot.forward_inputs"),
+         intArray(api_.forwardOutputs, "vkaot.forward_outputs"),
+         i64(api_.arenaBytes), i32(int64_t(api_.tensors.size())),
+         i32(int64_t(api_.stepTable.size())),
+         i32(int64_t(api_.forwardTable.size())), i32(api_.lossIndex),
+         i32(int64_t(api_.stepInputs.size())),
+         i32(int64_t(api_.forwardInputs.size())),
+         i32(int64_t(api_.forwardOutputs.size())), i32(0)});
+    model_ = constant(model, "vkaot.model");
+  }
+
+  llvm::Function *define(const std::string &suffix, llvm::Type *result,
+                         std::vector<llvm::Type *> params) {
+    std::string name = api_.prefix + "_" + suffix;
+    auto *f =
+        llvm::Function::Create(llvm::FunctionType::get(result, params, false),
+                               llvm::GlobalValue::ExternalLinkage, name, m_);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    exported_.insert(name);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", f));
+    return f;
+  }
+
+  llvm::Value *call(const char *callee, std::vector<llvm::Value *> args) {
+    return b_.CreateCall(m_.getFunction(callee), args);
+  }
+
+  void ret(llvm::Value *v) {
+    if (v->getType()->isVoidTy())
+      b_.CreateRetVoid();
+    else
+      b_.CreateRet(v);
+  }
+
+  /// `NAME_suffix(args...)` returning `callee(prefixArgs..., args...)`.
+  void forwardTo(const std::string &suffix, llvm::Type *result,
+                 std::vector<llvm::Type *> params, const char *callee,
+                 std::vector<llvm::Value *> prefixArgs = {}) {
+    llvm::Function *f = define(suffix, result, params);
+    for (llvm::Argument &a : f->args())
+      prefixArgs.push_back(&a);
+    ret(call(callee, prefixArgs));
+  }
+
+  /// Stores `count` arguments of `f` from `first` on into a stack array.
+  llvm::Value *argumentArray(llvm::Function *f, unsigned first,
+                             unsigned count) {
+    llvm::Value *array = b_.CreateAlloca(
+        llvm::ArrayType::get(ptr_, std::max(1u, count)), nullptr, "args");
+    for (unsigned k = 0; k < count; ++k)
+      b_.CreateStore(
+          f->getArg(first + k),
+          b_.CreateConstInBoundsGEP2_64(
+              llvm::ArrayType::get(ptr_, std::max(1u, count)), array, 0, k));
+    return array;
+  }
+
+  /// `NAME_<what>_count()` and `NAME_<what>_info(index)` over `list`.
+  void infoFunctions(const std::string &what, const std::vector<int> &list) {
+    llvm::Constant *table = tensorList(list, "vkaot.list");
+    define(what + "_count", i32_, {});
+    b_.CreateRet(i32(int64_t(list.size())));
+    forwardTo(what + "_info", ptr_, {i32_}, "vkaot_info_at",
+              {table, i32(int64_t(list.size()))});
+  }
+
+  void emitFunctions() {
+    forwardTo("create", ptr_, {i64_}, "vkaot_create", {model_});
+    forwardTo("destroy", void_, {ptr_}, "vkaot_destroy");
+    forwardTo("reset", void_, {ptr_, i64_}, "vkaot_reset");
+    if (api_.hasStep()) {
+      unsigned n = unsigned(api_.stepInputs.size());
+      std::vector<llvm::Type *> params(n + 1, ptr_);
+      llvm::Function *f = define("train_step", f64_, params);
+      llvm::Value *inputs = argumentArray(f, 1, n);
+      b_.CreateRet(call("vkaot_train_step", {f->getArg(0), inputs}));
+      forwardTo("train_step_v", f64_, {ptr_, ptr_}, "vkaot_train_step");
+    }
+    if (api_.hasForward()) {
+      unsigned n = unsigned(api_.forwardInputs.size());
+      unsigned k = unsigned(api_.forwardOutputs.size());
+      std::vector<llvm::Type *> params(n + k + 1, ptr_);
+      llvm::Function *f = define("forward", i32_, params);
+      llvm::Value *inputs = argumentArray(f, 1, n);
+      llvm::Value *outputs = argumentArray(f, 1 + n, k);
+      b_.CreateRet(call("vkaot_forward", {f->getArg(0), inputs, outputs}));
+      forwardTo("forward_v", i32_, {ptr_, ptr_, ptr_}, "vkaot_forward");
+    }
+    forwardTo("save", i32_, {ptr_, ptr_}, "vkaot_save");
+    forwardTo("load", i32_, {ptr_, ptr_}, "vkaot_load");
+    forwardTo("last_error", ptr_, {ptr_}, "vkaot_last_error");
+    forwardTo("threads", i32_, {ptr_}, "vkaot_threads");
+    forwardTo("set_threads", i32_, {ptr_, i32_}, "vkaot_set_threads");
+    forwardTo("param", ptr_, {ptr_, ptr_, ptr_}, "vkaot_param");
+    infoFunctions("param", api_.params);
+    infoFunctions("input", api_.stepInputs);
+    infoFunctions("forward_input", api_.forwardInputs);
+    infoFunctions("output", api_.forwardOutputs);
+  }
+
+  llvm::Module &m_;
+  llvm::LLVMContext &ctx_;
+  const AotInterface &api_;
+  llvm::IRBuilder<> b_;
+  llvm::PointerType *ptr_;
+  llvm::Type *i32_, *i64_, *f64_, *void_;
+  llvm::StructType *infoTy_, *tensorTy_, *modelTy_;
+  llvm::ArrayType *tensorsArrayTy_ = nullptr;
+  llvm::Constant *tensors_ = nullptr, *model_ = nullptr;
+  std::set<std::string> exported_;
+};
+
+Status linkRuntime(llvm::Module &module) {
+  auto modules = aotRuntimeBitcode();
+  if (modules.empty())
+    return makeError("this voskhod was built without the AOT runtime (no "
+                     "clang was found to compile runtime/aot); rebuild with "
+                     "clang installed to write object files");
+  llvm::Linker linker(module);
+  for (const AotBitcode &bc : modules) {
+    llvm::MemoryBufferRef buffer(
+        llvm::StringRef(reinterpret_cast<const char *>(bc.data), bc.size),
+        bc.name);
+    auto parsed = llvm::parseBitcodeFile(buffer, module.getContext());
+    if (!parsed)
+      return makeError(std::string("internal: cannot read the AOT runtime's ") +
+                       bc.name + ": " + errorText(parsed.takeError()));
+    (*parsed)->setTargetTriple(module.getTargetTriple());
+    (*parsed)->setDataLayout(module.getDataLayout());
+    if (linker.linkInModule(std::move(*parsed)))
+      return makeError(std::string("internal: cannot link the AOT runtime's ") +
+                       bc.name);
+  }
+  return Status::ok();
+}
+
+} // namespace
+
+Expected<AotInterface> describeAot(const CpuGraphs &graphs,
+                                   const AotOptions &options) {
+  auto lowered = lower(graphs, options);
+  if (!lowered)
+    return lowered.status();
+  return std::move(lowered->interface);
+}
+
+Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
+                     const AotOptions &options, AotInterface *interface) {
+  auto lowered = lower(graphs, options);
+  if (!lowered)
+    return lowered.status();
+  const AotInterface &api = lowered->interface;
+  auto tm = createTargetMachine(options.cpu, options.optLevel);
+  if (!tm)
+    return tm.status();
+
+  // Rendered and optimised exactly as CpuBackend does for the JIT, before
+  // anything else joins the module.
+  llvm::LLVMContext context;
+  llvm::Module module(api.prefix, context);
+  codegen::RenderOptions ro;
+  ro.vectorBits = vectorBitsFor(options.cpu);
+  ro.packedGemm = options.packedGemm;
+  if (lowered->step)
+    codegen::renderProgram(module, *lowered->step, kStepEntry, ro);
+  if (lowered->forward)
+    codegen::renderProgram(module, *lowered->forward, kForwardEntry, ro);
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (llvm::verifyModule(module, &os))
+    return makeError("internal: the rendered module is invalid: " + os.str());
+  codegen::optimizeModule(module, **tm, options.optLevel);
+
+  if (Status s = linkRuntime(module); !s)
+    return s;
+  ApiEmitter emitter(module, api);
+  if (Status s = emitter.emit(); !s)
+    return s;
+  llvm::internalizeModule(module, [&](const llvm::GlobalValue &gv) {
+    return emitter.exported().count(gv.getName().str()) > 0;
+  });
+  problems.clear();
+  if (llvm::verifyModule(module, &os))
+    return makeError("internal: the AOT module is invalid: " + os.str());
+
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  llvm::legacy::PassManager pm;
+  pm.add(llvm::createGlobalDCEPass());
+  if ((*tm)->addPassesToEmitFile(pm, out, nullptr, llvm::CGFT_ObjectFile))
+    return makeError("the target cannot emit object files");
+  pm.run(module);
+  out.flush();
+  if (out.has_error()) {
+    out.clear_error();
+    return makeError("cannot write '" + path + "'");
+  }
+  if (interface)
+    *interface = api;
+  return Status::ok();
+}
+
+} // namespace voskhod::cpu

@@ -1,0 +1,89 @@
+//===- compiler/codegen/llvm/AotCompiler.h - a model as an object and a C API //
+///
+/// Ahead-of-time compilation for the CPU: what the JIT runs (CpuBackend.h),
+/// written into a standalone object file together with the AOT runtime
+/// (AotRuntime.h: a per-handle pthread pool, the Philox initialisers,
+/// safetensors checkpoints) and a C API whose every exported symbol starts
+/// with the model's prefix, `NAME_`. The object needs only libc, libm and
+/// pthreads; its header (AotHeader.h) declares the API.
+///
+/// Steps: lower the step and forward graphs to kernel programs; render them
+/// into one module and optimise it exactly as the JIT does, so the object's
+/// arithmetic is the JIT's to the bit (given the same CPU); link the runtime
+/// bitcode; add the model descriptor and the `NAME_` wrappers; make every
+/// other symbol internal and drop what is unused; emit the object.
+///
+/// This header includes no LLVM header. Deliberately not here: cross
+/// compilation to another architecture (`--cpu` picks an x86-64 level of
+/// the host's architecture), and GPU objects.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/codegen/llvm/CpuBackend.h"
+#include "runtime/Executable.h"
+#include "support/Error.h"
+#include "support/Init.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace voskhod::cpu {
+
+struct AotOptions {
+  /// The C prefix of every exported symbol; empty: the graph's name.
+  std::string name;
+  /// native, x86-64-v3, x86-64-v4 or generic.
+  std::string cpu = "native";
+  unsigned optLevel = 3;
+  bool packedGemm = true;
+};
+
+/// A tensor of the handle, as the C API shows it.
+struct AotTensor {
+  std::string name;  // the model's name, also the checkpoint key
+  std::string cName; // a C identifier, unique within the model
+  rt::ElementType type = rt::ElementType::F32;
+  std::vector<int64_t> shape;
+  rt::TensorRole role = rt::TensorRole::Input;
+  InitSpec init;
+
+  int64_t numElements() const;
+  int64_t bytes() const;
+};
+
+/// Everything the header and the object agree on.
+struct AotInterface {
+  std::string graphName;
+  /// The C prefix (a C identifier).
+  std::string prefix;
+  std::vector<AotTensor> tensors;
+  /// Each entry's external buffers as positions in `tensors`, in the order
+  /// the entry takes them; empty when the entry does not exist.
+  std::vector<int> stepTable, forwardTable;
+  /// Positions in `tensors`: the step's inputs (the order of
+  /// NAME_train_step's arguments), the forward entry's inputs and outputs
+  /// (NAME_forward's), the params and the states.
+  std::vector<int> stepInputs, forwardInputs, forwardOutputs, params, states;
+  int lossIndex = -1;
+  int64_t arenaBytes = 0;
+  std::string cpu;
+
+  bool hasStep() const { return lossIndex >= 0; }
+  bool hasForward() const { return !forwardTable.empty(); }
+};
+
+/// Lowers the graphs and describes the API, without generating code.
+Expected<AotInterface> describeAot(const CpuGraphs &graphs,
+                                   const AotOptions &options = {});
+
+/// Writes the object file; `interface` (if not null) receives its API.
+Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
+                     const AotOptions &options = {},
+                     AotInterface *interface = nullptr);
+
+/// The CPUs `--cpu` accepts, for messages.
+const std::vector<std::string> &aotCpuNames();
+
+} // namespace voskhod::cpu

@@ -1,0 +1,195 @@
+/*===- runtime/aot/State.c - the handle behind a model's C API ------------===*/
+/*
+ * What every `NAME_` function of an AOT object forwards to: a handle owns
+ * 64-byte-aligned storage for each tensor of the model (inputs, params,
+ * optimiser states, outputs), the arena the entries' temporaries live in,
+ * and its own thread pool. Inputs are copied in before an entry runs,
+ * because the memory plan may reuse a dead input's storage for
+ * temporaries; outputs are copied out after it.
+ *
+ * Nothing here is global: two handles, of one model or of two, share no
+ * memory and no threads.
+ *
+ *===----------------------------------------------------------------------===*/
+#define _POSIX_C_SOURCE 200809L
+#include "AotInternal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vkaot_state {
+  const vkaot_model *model;
+  void **storage;  /* one per model tensor */
+  void **pointers; /* an entry's table, rebuilt per call */
+  void *arena;
+  vkaot_pool *pool;
+  char error[512];
+};
+
+static void *aligned_zeroed(int64_t bytes) {
+  size_t size = (size_t)((bytes + 63) / 64 * 64);
+  if (size == 0)
+    size = 64;
+  void *p = NULL;
+  if (posix_memalign(&p, 64, size) != 0)
+    return NULL;
+  memset(p, 0, size);
+  return p;
+}
+
+void vkaot_destroy(vkaot_state *s) {
+  if (!s)
+    return;
+  vkaot_pool_destroy(s->pool);
+  if (s->storage)
+    for (int i = 0; i < s->model->num_tensors; ++i)
+      free(s->storage[i]);
+  free(s->storage);
+  free(s->pointers);
+  free(s->arena);
+  free(s);
+}
+
+void vkaot_reset(vkaot_state *s, uint64_t seed) {
+  const vkaot_model *m = s->model;
+  for (int i = 0; i < m->num_tensors; ++i) {
+    const vkaot_tensor *t = &m->tensors[i];
+    if (t->role == VKAOT_PARAM || t->role == VKAOT_STATE)
+      vkaot_fill_init(t, s->storage[i], seed);
+    else
+      memset(s->storage[i], 0, (size_t)t->bytes);
+  }
+}
+
+vkaot_state *vkaot_create(const vkaot_model *m, uint64_t seed) {
+  vkaot_state *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->model = m;
+  size_t n = (size_t)m->num_tensors + 1;
+  s->storage = calloc(n, sizeof *s->storage);
+  size_t widest = (size_t)(m->step_count > m->forward_count ? m->step_count
+                                                            : m->forward_count);
+  s->pointers = calloc(widest + 1, sizeof *s->pointers);
+  s->arena = aligned_zeroed(m->arena_bytes);
+  s->pool = vkaot_pool_create(vkaot_default_threads());
+  if (!s->storage || !s->pointers || !s->arena || !s->pool) {
+    vkaot_destroy(s);
+    return NULL;
+  }
+  for (int i = 0; i < m->num_tensors; ++i)
+    if (!(s->storage[i] = aligned_zeroed(m->tensors[i].bytes))) {
+      vkaot_destroy(s);
+      return NULL;
+    }
+  vkaot_reset(s, seed);
+  return s;
+}
+
+/* Copies the caller's inputs for an entry into the handle and runs it. */
+static void run(vkaot_state *s, vkaot_entry entry, const int32_t *table,
+                int32_t count, const int32_t *fed, int32_t fed_count,
+                const void *const *inputs) {
+  const vkaot_model *m = s->model;
+  for (int32_t k = 0; k < fed_count; ++k)
+    memcpy(s->storage[fed[k]], inputs[k], (size_t)m->tensors[fed[k]].bytes);
+  for (int32_t k = 0; k < count; ++k)
+    s->pointers[k] = s->storage[table[k]];
+  vkaot_pool_run(s->pool, entry, s->pointers, s->arena);
+}
+
+double vkaot_train_step(vkaot_state *s, const void *const *inputs) {
+  const vkaot_model *m = s ? s->model : NULL;
+  if (!m || !m->step || m->loss_index < 0)
+    return NAN;
+  run(s, m->step, m->step_table, m->step_count, m->step_inputs,
+      m->step_input_count, inputs);
+  const void *loss = s->storage[m->loss_index];
+  switch (m->tensors[m->loss_index].info.dtype) {
+  case VOSKHOD_F32:
+    return (double)*(const float *)loss;
+  case VOSKHOD_F64:
+    return *(const double *)loss;
+  default:
+    return NAN;
+  }
+}
+
+int vkaot_forward(vkaot_state *s, const void *const *inputs,
+                  void *const *outputs) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  const vkaot_model *m = s->model;
+  if (!m->forward) {
+    snprintf(s->error, sizeof s->error, "model '%s' has no forward entry",
+             m->name);
+    return VOSKHOD_ERR_UNSUPPORTED;
+  }
+  run(s, m->forward, m->forward_table, m->forward_count, m->forward_inputs,
+      m->forward_input_count, inputs);
+  for (int32_t k = 0; k < m->forward_output_count; ++k) {
+    int32_t i = m->forward_outputs[k];
+    memcpy(outputs[k], s->storage[i], (size_t)m->tensors[i].bytes);
+  }
+  return VOSKHOD_OK;
+}
+
+int vkaot_save(vkaot_state *s, const char *path) {
+  if (!s || !path)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  return vkaot_save_checkpoint(s->model, s->storage, path, s->error,
+                               sizeof s->error);
+}
+
+int vkaot_load(vkaot_state *s, const char *path) {
+  if (!s || !path)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  return vkaot_load_checkpoint(s->model, s->storage, path, s->error,
+                               sizeof s->error);
+}
+
+int vkaot_threads(const vkaot_state *s) {
+  return s ? vkaot_pool_size(s->pool) : 0;
+}
+
+int vkaot_set_threads(vkaot_state *s, int threads) {
+  if (!s || threads < 1)
+    return VOSKHOD_ERR_ARGUMENT;
+  if (threads == vkaot_pool_size(s->pool))
+    return VOSKHOD_OK;
+  vkaot_pool *pool = vkaot_pool_create(threads);
+  if (!pool)
+    return VOSKHOD_ERR_NO_MEMORY;
+  vkaot_pool_destroy(s->pool);
+  s->pool = pool;
+  return VOSKHOD_OK;
+}
+
+void *vkaot_param(vkaot_state *s, const char *name,
+                  const voskhod_tensor_info **info) {
+  if (!s || !name)
+    return NULL;
+  const vkaot_model *m = s->model;
+  for (int i = 0; i < m->num_tensors; ++i) {
+    const vkaot_tensor *t = &m->tensors[i];
+    if (t->role == VKAOT_PARAM && strcmp(t->info.name, name) == 0) {
+      if (info)
+        *info = &t->info;
+      return s->storage[i];
+    }
+  }
+  return NULL;
+}
+
+const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
+                                         int count, int index) {
+  return index >= 0 && index < count ? &list[index]->info : NULL;
+}
+
+const char *vkaot_last_error(const vkaot_state *s) {
+  return s ? s->error : "no handle";
+}
