@@ -5,11 +5,35 @@
 #include "compiler/ir/Interpreter.h"
 #include "compiler/passes/Rewrite.h"
 
+#include <bit>
+#include <optional>
+
 namespace voskhod::passes {
 
 using namespace ir;
 
 namespace {
+
+/// Operand values are materialised up to this size even when the folded
+/// result is small (a sum over a broadcast constant, say).
+constexpr int64_t kMaxOperandElements = int64_t(1) << 20;
+
+/// The value of a `const` leaf, or of a broadcast or reshape of one.
+std::optional<HostTensor> constantValue(const Node *n) {
+  if (n->is(OpKind::Const))
+    return HostTensor(n->type(), n->constValues());
+  if (!(n->is(OpKind::Broadcast) || n->is(OpKind::Reshape)) ||
+      n->type().numElements() > kMaxOperandElements)
+    return std::nullopt;
+  std::optional<HostTensor> inner = constantValue(n->operand(0));
+  if (!inner)
+    return std::nullopt;
+  const HostTensor *operands[] = {&*inner};
+  Expected<HostTensor> value = evaluateNode(*n, operands);
+  if (!value)
+    return std::nullopt;
+  return value.take();
+}
 
 /// The value of `n` from constant operand values, as a `const` leaf.
 Node *foldConstants(Graph &g, Node *n) {
@@ -17,15 +41,27 @@ Node *foldConstants(Graph &g, Node *n) {
     return nullptr;
   std::vector<HostTensor> values;
   values.reserve(n->numOperands());
-  for (Node *o : n->operands())
-    values.emplace_back(o->type(), o->constValues());
+  for (Node *o : n->operands()) {
+    std::optional<HostTensor> v = constantValue(o);
+    if (!v)
+      return nullptr;
+    values.push_back(std::move(*v));
+  }
   std::vector<const HostTensor *> pointers;
   for (const HostTensor &v : values)
     pointers.push_back(&v);
   Expected<HostTensor> result = evaluateNode(*n, pointers);
   if (!result)
     return nullptr;
-  Expected<Node *> c = buildConst(g, n->type(), result->data, n->loc());
+  // A value that repeats one number stays a broadcast scalar.
+  const std::vector<double> &data = result->data;
+  bool uniform = true;
+  for (double v : data)
+    uniform = uniform && std::bit_cast<uint64_t>(v) ==
+                             std::bit_cast<uint64_t>(data.front());
+  if (uniform)
+    return splatConstant(g, data.front(), n->type(), n->loc());
+  Expected<Node *> c = buildConst(g, n->type(), data, n->loc());
   return c ? *c : nullptr;
 }
 
@@ -61,13 +97,6 @@ Node *foldSplats(Graph &g, Node *n) {
   return splatConstant(g, result->data.at(0), n->type(), n->loc());
 }
 
-bool allConstLeaves(const Node *n) {
-  for (const Node *o : n->operands())
-    if (!o->is(OpKind::Const))
-      return false;
-  return true;
-}
-
 } // namespace
 
 bool ConstantFolding::run(Graph &g) {
@@ -78,10 +107,10 @@ bool ConstantFolding::run(Graph &g) {
     if (n->hasTrait(OpTrait::Leaf) || n->is(OpKind::Broadcast))
       continue;
     Node *folded = nullptr;
-    if (allConstLeaves(n))
-      folded = foldConstants(g, n);
-    else if (n->hasTrait(OpTrait::Elementwise))
+    if (n->hasTrait(OpTrait::Elementwise))
       folded = foldSplats(g, n);
+    if (!folded)
+      folded = foldConstants(g, n);
     if (!folded)
       continue;
     replaceNode(g, n, folded);

@@ -4,12 +4,14 @@
 /// by the reference interpreter (ir::evaluateNode) so folding agrees with
 /// evaluation by construction. In one sweep in topological order, so chains
 /// of constants fold at once. Two shapes of folding:
-///   - operands that are `const` leaves: the node becomes a `const` leaf,
-///     unless its value has more than kMaxFoldedElements elements (a big
-///     literal would bloat the graph and the object file);
 ///   - an elementwise node whose operands all repeat one value (scalar
 ///     constants, possibly broadcast): computed once on scalars, then
-///     broadcast, whatever the size.
+///     broadcast, whatever the size;
+///   - any other node whose operands are constants (`const` leaves, or
+///     broadcasts or reshapes of them): the node becomes a `const` leaf,
+///     unless its value has more than kMaxFoldedElements elements (a big
+///     literal would bloat the graph and the object file); a value that
+///     repeats one number becomes a broadcast scalar instead.
 ///
 /// It never materialises a broadcast of a constant (the simplifier's
 /// broadcast-small-constant rule does, for tiny ones), and it leaves alone

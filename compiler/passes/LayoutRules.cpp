@@ -12,10 +12,11 @@ using namespace ir;
 namespace {
 
 /// Broadcasts of scalar constants up to this many elements become filled
-/// constants: no larger than the broadcast node they replace, and foldable
-/// with their neighbours. Larger ones stay broadcasts, which fusion reads as
-/// a scalar instead of a buffer.
-constexpr int64_t kSmallConstantElements = 4;
+/// constants, which are then no larger than the scalar and fold with their
+/// neighbours. Anything larger stays a broadcast: fusion reads it as one
+/// scalar rather than a buffer, and `mul %g, 0.01` reads better than a list
+/// of equal numbers.
+constexpr int64_t kSmallConstantElements = 1;
 
 Node *reshapeTo(Graph &g, Node *x, const Shape &shape, SourceLoc loc) {
   if (x->shape() == shape)

@@ -110,3 +110,39 @@ TEST(ConstantFolding, KeepsNonFiniteResults) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ConstantFolding, FoldsThroughBroadcastConstants) {
+  PassCase c;
+  Node *k = c.constant({2, 2}, {1, 2, 3, 4});
+  c.returns({c.op(OpKind::Mul, {k, c.scalar(0.5)})});
+  c.snapshot();
+  ConstantFolding cf;
+  EXPECT_TRUE(cf.run(c.graph()));
+  c.expectSameResults();
+  Node *r = c.graph().results()[0];
+  ASSERT_TRUE(r->is(OpKind::Const));
+  EXPECT_EQ(r->constValues(), (std::vector<double>{0.5, 1, 1.5, 2}));
+}
+
+TEST(ConstantFolding, UniformResultsStayBroadcastScalars) {
+  PassCase c;
+  Node *b = c.op(OpKind::Broadcast, {c.scalar(2)}, attrs("shape", Shape{5, 3}));
+  c.returns(
+      {c.op(OpKind::ReduceSum, {b}, attrs("axes", std::vector<int64_t>{0})),
+       c.op(OpKind::Reshape, {b}, attrs("shape", Shape{15}))});
+  c.snapshot();
+  ConstantFolding cf;
+  EXPECT_TRUE(cf.run(c.graph()));
+  c.expectSameResults();
+  for (Node *r : c.graph().results()) {
+    ASSERT_TRUE(r->is(OpKind::Broadcast));
+    EXPECT_TRUE(r->operand(0)->is(OpKind::Const));
+  }
+  EXPECT_EQ(c.graph().results()[0]->operand(0)->constValues(),
+            std::vector<double>{10});
+  EXPECT_FALSE(cf.run(c.graph())) << "a broadcast is never folded again";
+}
+
+} // namespace
