@@ -116,8 +116,11 @@ Expected<Node *> buildConst(Graph &g, TensorType type,
                      std::to_string(values.size()));
   for (double &v : values) {
     if (type.dtype == DType::I32 || type.dtype == DType::I1) {
-      if (v != std::trunc(v))
-        return makeError("integer constant has a fractional value");
+      if (!std::isfinite(v) || v != std::trunc(v))
+        return makeError("integer constant has a value that is not a whole "
+                         "number");
+      if (v < -2147483648.0 || v > 2147483647.0)
+        return makeError("integer constant does not fit in i32");
       if (type.dtype == DType::I1 && v != 0 && v != 1)
         return makeError("i1 constant values must be 0 or 1");
     } else if (type.dtype == DType::F32) {
