@@ -116,9 +116,10 @@ Expected<Node *> buildConst(Graph &g, TensorType type,
                      std::to_string(values.size()));
   for (double &v : values) {
     if (type.dtype == DType::I32 || type.dtype == DType::I1) {
-      if (!std::isfinite(v) || v != std::trunc(v))
-        return makeError("integer constant has a value that is not a whole "
-                         "number");
+      if (!std::isfinite(v))
+        return makeError("integer constant is not finite");
+      if (v != std::trunc(v))
+        return makeError("integer constant has a fractional value");
       if (v < -2147483648.0 || v > 2147483647.0)
         return makeError("integer constant does not fit in i32");
       if (type.dtype == DType::I1 && v != 0 && v != 1)
