@@ -11,10 +11,12 @@
 ///   kernels        the fused kernels and the memory plan, as text;
 ///   llvm, asm      the optimised LLVM IR or assembly of the kernels.
 ///
-/// Each target is one function below; `--target=cuda` is recognised and
-/// reported as not available yet.
+/// Each target is one function below; `--target=cuda` emits the CUDA C++
+/// of the kernels (`--emit=cuda`), or NVRTC's PTX or cubin for
+/// `--gpu-arch` (compiler/codegen/cuda/CudaBackend.h).
 ///
 //===----------------------------------------------------------------------===//
+#include "compiler/codegen/cuda/CudaBackend.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/kernel/KernelPrinter.h"
@@ -43,6 +45,7 @@ struct CompileOptions {
   std::string header;
   std::string name;
   std::string cpu = "native";
+  std::string gpuArch = "sm_90";
   bool inference = false;
 };
 
@@ -124,12 +127,21 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
 }
 #endif
 
-int compileForCudaTarget(const Model &, const CompileOptions &opts,
+int compileForCudaTarget(const Model &model, const CompileOptions &opts,
                          ir::DiagnosticEngine &diags) {
-  return fail(diags, opts.input,
-              "--target=cuda is not available yet: compile for the CPU "
-              "(--target=cpu), or train on the GPU with `voskhod train "
-              "--backend=cuda`");
+  if (opts.emit == "kernels")
+    return emitKernels(model, opts, diags);
+  auto kind = cuda::parseCudaEmitKind(opts.emit);
+  if (!kind)
+    return fail(diags, opts.input, kind.message());
+  cuda::CudaOptions options;
+  options.arch = opts.gpuArch;
+  auto text = cuda::emitCudaText({model.step.get(), model.forward.get()},
+                                 *kind, options);
+  if (!text)
+    return fail(diags, opts.input, text.message());
+  writeOutput(opts.output, *text, diags);
+  return flushDiagnostics(diags);
 }
 
 int runCompile(const CompileOptions &opts) {
@@ -180,8 +192,10 @@ void registerCompileCommand(CLI::App &app) {
   cmd->add_option("--target", opts->target, "cpu (default) or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_option("--emit", opts->emit,
-                  "obj (default), header, kernels, llvm or asm")
-      ->check(CLI::IsMember({"obj", "header", "kernels", "llvm", "asm"}));
+                  "obj (default), header, kernels, llvm or asm; for "
+                  "--target=cuda: cuda, ptx or cubin")
+      ->check(CLI::IsMember({"obj", "header", "kernels", "llvm", "asm", "cuda",
+                             "ptx", "cubin"}));
   cmd->add_option("-o,--output", opts->output,
                   "Output file ('-' or none: stdout for text)");
   cmd->add_option("--header", opts->header,
@@ -192,6 +206,8 @@ void registerCompileCommand(CLI::App &app) {
                   "CPU the object is for: native (default), x86-64-v3, "
                   "x86-64-v4 or generic")
       ->check(CLI::IsMember({"native", "x86-64-v3", "x86-64-v4", "generic"}));
+  cmd->add_option("--gpu-arch", opts->gpuArch,
+                  "GPU architecture for --target=cuda (default sm_90)");
   cmd->add_flag("--inference", opts->inference,
                 "Compile only the forward pass, without the training step");
   cmd->callback([opts] { exitStatus = runCompile(*opts); });

@@ -1,6 +1,7 @@
 //===- compiler/driver/StepRunner.cpp - `voskhod train`'s machinery -------===//
 #include "compiler/driver/StepRunner.h"
 
+#include "compiler/codegen/cuda/CudaBackend.h"
 #include "compiler/driver/ExecutableRunner.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/ir/TensorFormat.h"
@@ -69,7 +70,6 @@ int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
   return flushDiagnostics(diags);
 }
 
-#ifdef VOSKHOD_HAVE_LLVM
 /// Copies an interpreter value into an executable's tensor, converting from
 /// float64 to the tensor's element type.
 Status copyLeaf(rt::Executable &exe, const std::string &name,
@@ -98,8 +98,6 @@ Status copyLeaf(rt::Executable &exe, const std::string &name,
   }
   return Status::ok();
 }
-
-#endif
 
 /// Trains a compiled step on a data set with the runtime's Trainer.
 int trainOnData(rt::Executable &exe, const ir::Graph &forward,
@@ -186,6 +184,35 @@ int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
 }
 #endif
 
+int trainOnCuda(const ir::Graph &step, const ir::Graph &forward,
+                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+  cuda::CudaOptions options;
+  // The Trainer reads params for checkpoints, so they round-trip; the
+  // fixed-batch loop leaves them on the GPU.
+  options.sync = opts.data.empty() ? cuda::HostSync::Inputs
+                                   : cuda::HostSync::All;
+  auto exe = cuda::compileForCuda({&step, &forward}, options);
+  if (!exe)
+    return fail(diags, opts, exe.message());
+  (*exe)->initialize(opts.seed);
+  if (!opts.data.empty())
+    return trainOnData(**exe, forward, opts, diags);
+  ir::LeafValues batch = training::randomInputs(step, opts.seed);
+  for (const auto &[leaf, value] : batch)
+    if (Status s = copyLeaf(**exe, leaf->name(), value); !s)
+      return fail(diags, opts, s.message());
+  for (uint64_t i = 0; i < opts.steps; ++i) {
+    if (Status s = (*exe)->step(); !s)
+      return fail(diags, opts, s.message());
+    auto loss = (*exe)->loss();
+    if (!loss)
+      return fail(diags, opts, loss.message());
+    if (i % opts.printEvery == 0 || i + 1 == opts.steps)
+      printLoss(i, *loss);
+  }
+  return flushDiagnostics(diags);
+}
+
 } // namespace
 
 int runTrain(const TrainOptions &opts) {
@@ -223,6 +250,8 @@ int runTrain(const TrainOptions &opts) {
   if (opts.backend == "cpu")
     return trainOnCpu(*step, *forward, opts, diags);
 #endif
+  if (opts.backend == "cuda")
+    return trainOnCuda(*step, *forward, opts, diags);
   return fail(diags, opts,
               "backend '" + opts.backend + "' is not available in this build");
 }

@@ -43,13 +43,13 @@ INSTANTIATE_TEST_SUITE_P(Models, CudaTraining,
                          [](const auto &info) { return info.param.name; });
 
 /// Losses and final params of `steps` steps of the benchmark MLP.
-struct Run {
+struct TrainingRun {
   std::vector<double> losses;
   std::vector<double> w1, b3;
 };
 
-Run trainMlp(CudaOptions options, int steps) {
-  Run run;
+TrainingRun trainMlp(CudaOptions options, int steps) {
+  TrainingRun run;
   auto fwd = parse(kBenchMlp);
   auto step = trainStep(*fwd);
   auto exe = compileForCuda({step.get(), nullptr}, options);
@@ -64,8 +64,9 @@ Run trainMlp(CudaOptions options, int steps) {
     EXPECT_TRUE(ran) << ran.message();
     run.losses.push_back(*(*exe)->loss());
   }
-  if (auto *cuda = dynamic_cast<CudaExecutable *>(exe->get()))
+  if (auto *cuda = dynamic_cast<CudaExecutable *>(exe->get())) {
     EXPECT_TRUE(cuda->syncToHost());
+  }
   run.w1 = get(**exe, "w1");
   run.b3 = get(**exe, "b3");
   return run;
@@ -75,7 +76,7 @@ TEST(CudaExecution, GraphReplayEqualsKernelLaunches) {
   SKIP_WITHOUT_GPU();
   CudaOptions graph, eager;
   eager.useGraph = false;
-  Run a = trainMlp(graph, 5), b = trainMlp(eager, 5);
+  TrainingRun a = trainMlp(graph, 5), b = trainMlp(eager, 5);
   EXPECT_EQ(a.losses, b.losses);
   EXPECT_EQ(a.w1, b.w1);
   EXPECT_EQ(a.b3, b.b3);
@@ -87,7 +88,7 @@ TEST(CudaExecution, DeviceResidentTrainingMatchesHostSync) {
   SKIP_WITHOUT_GPU();
   CudaOptions all, resident;
   resident.sync = HostSync::Inputs;
-  Run a = trainMlp(all, 4), b = trainMlp(resident, 4);
+  TrainingRun a = trainMlp(all, 4), b = trainMlp(resident, 4);
   EXPECT_EQ(a.losses, b.losses);
   EXPECT_EQ(a.w1, b.w1);
 }

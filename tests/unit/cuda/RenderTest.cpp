@@ -11,6 +11,7 @@
 #include "CudaTestUtil.h"
 #include "ModelCases.h"
 
+#include "compiler/codegen/cuda/CudaGemm.h"
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/cuda/CudaText.h"
 #include "compiler/codegen/cuda/NvrtcCompiler.h"
@@ -150,6 +151,21 @@ TEST(CudaRender, LiteralsAreExact) {
   EXPECT_EQ(literal(ir::DType::I32, -2147483648.0), "(-2147483647 - 1)");
   EXPECT_EQ(identifier("%h1.grad"), "h1_grad");
   EXPECT_EQ(identifier("3x"), "t3x");
+}
+
+TEST(CudaRender, GemmTilesFitTheShape) {
+  // Big products take the biggest tile; small ones trade tile size for
+  // enough blocks to fill the GPU.
+  GemmTile big = chooseGemmTile(4096, 4096, 4096, ir::DType::F32);
+  EXPECT_EQ(big.bm, 128);
+  EXPECT_EQ(big.tm, 8);
+  GemmTile mid = chooseGemmTile(1024, 1024, 1024, ir::DType::F32);
+  EXPECT_EQ(mid.bm, 64);
+  GemmTile mlp = chooseGemmTile(128, 512, 784, ir::DType::F32);
+  EXPECT_LT(mlp.bm, 64);
+  for (const GemmTile &t : {big, mid, mlp})
+    EXPECT_EQ(t.threads(), 256u);
+  EXPECT_LE(chooseGemmTile(4096, 4096, 64, ir::DType::F64).tm, 4);
 }
 
 } // namespace
