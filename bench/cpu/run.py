@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Training-step speed of voskhod's CPU backend against PyTorch eager.
 
 Builds bench_cpu_step (bench/cpu/StepBench.cpp) in a Release build
@@ -9,9 +9,9 @@ same thread count, in the same run, and prints a table of ratios:
   MLP 784-512-512-10, batch 128, Adam: ms/step
   JIT compile time of each step
 
-Usage: bench/cpu/run.py [--build DIR] [--threads N]
-The build directory must configure the project with this folder added
-(add_subdirectory(bench/cpu)); --build defaults to build-bench.
+Usage: /usr/bin/python3 bench/cpu/run.py [--build DIR] [--threads N]
+(/usr/bin/python3 has Debian's python3-torch). --build defaults to
+build-bench, configured as a Release build on first use.
 """
 import argparse
 import json

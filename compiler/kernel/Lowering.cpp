@@ -140,8 +140,12 @@ private:
   }
 
   void bindResults() {
+    std::set<const Node *> bound;
     for (size_t i = 0; i < g_.results().size(); ++i) {
       const Node *r = g_.results()[i];
+      // A value returned twice is one output.
+      if (!bound.insert(r).second)
+        continue;
       int b = plan_.bufferOf[r->index()];
       std::string name = resultName(r, i);
       Buffer &buf = p_.buffers[b];

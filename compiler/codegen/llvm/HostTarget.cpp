@@ -59,7 +59,7 @@ createHostTargetMachine(unsigned optLevel) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot create a target machine for " +
                                        triple);
-  return std::move(tm);
+  return tm;
 }
 
 unsigned hostVectorBits() {

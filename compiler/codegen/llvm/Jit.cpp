@@ -2,6 +2,7 @@
 #include "compiler/codegen/llvm/Jit.h"
 
 #include "compiler/codegen/llvm/HostTarget.h"
+#include "runtime/NumericsCheck.h"
 #include "runtime/ThreadPool.h"
 
 #include "llvm/ExecutionEngine/JITSymbol.h"
@@ -34,7 +35,7 @@ llvm::Expected<std::unique_ptr<CpuJit>> CpuJit::create(unsigned optLevel) {
         m.withModuleDo([&](llvm::Module &mod) {
           optimizeModule(mod, *machine, optLevel);
         });
-        return std::move(m);
+        return m;
       });
   llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
   llvm::orc::SymbolMap runtime;
@@ -42,8 +43,12 @@ llvm::Expected<std::unique_ptr<CpuJit>> CpuJit::create(unsigned optLevel) {
     runtime[(*jit)->mangleAndIntern(s.name)] = llvm::JITEvaluatedSymbol(
         llvm::pointerToJITTargetAddress(s.address),
         llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  for (const rt::RuntimeSymbol &s : rt::numericsCheckSymbols())
+    runtime[(*jit)->mangleAndIntern(s.name)] = llvm::JITEvaluatedSymbol(
+        llvm::pointerToJITTargetAddress(s.address),
+        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
   if (auto err = main.define(llvm::orc::absoluteSymbols(std::move(runtime))))
-    return std::move(err);
+    return err;
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
       (*jit)->getDataLayout().getGlobalPrefix());
   if (!process)

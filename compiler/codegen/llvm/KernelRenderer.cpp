@@ -3,6 +3,7 @@
 
 #include "compiler/codegen/llvm/GemmEmitter.h"
 #include "compiler/codegen/llvm/VectorMath.h"
+#include "compiler/kernel/KernelDescription.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
@@ -110,8 +111,11 @@ public:
     setAttributes(entry_);
     IRBuilder<> b(BasicBlock::Create(ctx_, "entry", entry_));
     prefix_ = entryName.str() + ".";
-    for (const Kernel &k : p_.kernels)
+    for (const Kernel &k : p_.kernels) {
       renderKernel(k, b);
+      if (options_.checkNumerics)
+        emitNumericsCheck(k, b);
+    }
     b.CreateRetVoid();
     return entry_;
   }
@@ -626,6 +630,42 @@ private:
     eb.CreateCall(pf, {chunk, ctxArr, i64(count), i64(grain)});
   }
 
+  /// After kernel `k`: hands each floating-point buffer it wrote to the
+  /// runtime's voskhod_check_finite (runtime/NumericsCheck.h) and returns
+  /// from the entry at the first fault, so the fault names this kernel.
+  void emitNumericsCheck(const Kernel &k, llvm::IRBuilderBase &eb) {
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    auto *i32Ty = Type::getInt32Ty(ctx_);
+    llvm::FunctionCallee check = m_.getOrInsertFunction(
+        "voskhod_check_finite",
+        llvm::FunctionType::get(
+            i32Ty, {ptrTy, ptrTy, ptrTy, Type::getInt64Ty(ctx_), i32Ty},
+            false));
+    Value *what = nullptr;
+    for (int w : k.writes) {
+      const Buffer &buf = p_.buffers[w];
+      DType t = buf.type.dtype;
+      if (buf.kind == BufferKind::Scratch ||
+          (t != DType::F32 && t != DType::F64))
+        continue;
+      if (!what)
+        what = eb.CreateGlobalStringPtr(describeKernel(k),
+                                        prefix_ + k.name + ".what");
+      Value *name = eb.CreateGlobalStringPtr("%" + buf.name,
+                                             prefix_ + k.name + ".buffer");
+      Value *bad = eb.CreateCall(
+          check, {what, name, storageAddress(eb, p_.storageOf(w)),
+                  i64(buf.type.numElements()),
+                  llvm::ConstantInt::get(i32Ty, t == DType::F64)});
+      BasicBlock *fault = BasicBlock::Create(ctx_, k.name + ".fault", entry_);
+      BasicBlock *next = BasicBlock::Create(ctx_, k.name + ".checked", entry_);
+      eb.CreateCondBr(eb.CreateICmpNE(bad, llvm::ConstantInt::get(i32Ty, 0)),
+                      fault, next);
+      IRBuilder<>(fault).CreateRetVoid();
+      eb.SetInsertPoint(next);
+    }
+  }
+
   void renderKernel(const Kernel &k, llvm::IRBuilderBase &eb) {
     switch (k.kind) {
     case KernelKind::Loop:
@@ -810,7 +850,7 @@ private:
     std::vector<DimGroup> aGroups = separateDims({M, K});
     std::vector<DimGroup> bGroups = separateDims({K, N});
     std::vector<DimGroup> eGroups = separateDims({M, N});
-    DType t = k.body.insts.empty() ? DType::F32 : DType::F32;
+    DType t = DType::F32;
     for (const Inst &in : k.body.insts)
       if (in.op == ScalarOp::Acc)
         t = in.dtype;

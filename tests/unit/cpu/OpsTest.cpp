@@ -205,6 +205,19 @@ graph @vec {
                kReduction);
 }
 
+TEST(Results, LeavesAndRepeats) {
+  // A returned leaf is copied out; a value returned twice is one output.
+  checkForward(R"(
+graph @results {
+  %a = input f32[5, 3]
+  %b = input i32[4]
+  %r = exp %a
+  return %a, %r, %r, %b
+}
+)",
+               kElementwise);
+}
+
 TEST(Float64, Arithmetic) {
   checkForward(R"(
 graph @f64 {
