@@ -298,8 +298,8 @@ public:
     tensorTy_ =
         llvm::StructType::get(ctx_, {infoTy_, f64_, f64_, i64_, i32_, i32_});
     modelTy_ = llvm::StructType::get(
-        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_,
-               i32_, i32_, i32_, i32_, i32_, i32_, i32_, i32_});
+        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i32_,
+               i32_, i32_, i32_, i32_, i32_, i32_, i32_});
   }
 
   Status emit() {
@@ -395,23 +395,22 @@ private:
                : llvm::ConstantPointerNull::get(ptr_);
     };
     llvm::Constant *model = llvm::ConstantStruct::get(
-        modelTy_,
-        {string(api_.prefix), tensors_,
-         api_.hasStep() ? entry(kStepEntry)
-                        : llvm::ConstantPointerNull::get(ptr_),
-         intArray(api_.stepTable, "vkaot.step_table"),
-         api_.hasForward() ? entry(kForwardEntry)
-                           : llvm::ConstantPointerNull::get(ptr_),
-         intArray(api_.forwardTable, "vkaot.forward_table"),
-         intArray(api_.stepInputs, "vkaot.step_inputs"),
-         intArray(api_.forwardInputs, "vkaot.forward_inputs"),
-         intArray(api_.forwardOutputs, "vkaot.forward_outputs"),
-         i64(api_.arenaBytes), i32(int64_t(api_.tensors.size())),
-         i32(int64_t(api_.stepTable.size())),
-         i32(int64_t(api_.forwardTable.size())), i32(api_.lossIndex),
-         i32(int64_t(api_.stepInputs.size())),
-         i32(int64_t(api_.forwardInputs.size())),
-         i32(int64_t(api_.forwardOutputs.size())), i32(0)});
+        modelTy_, {string(api_.prefix), tensors_,
+                   api_.hasStep() ? entry(kStepEntry)
+                                  : llvm::ConstantPointerNull::get(ptr_),
+                   intArray(api_.stepTable, "vkaot.step_table"),
+                   api_.hasForward() ? entry(kForwardEntry)
+                                     : llvm::ConstantPointerNull::get(ptr_),
+                   intArray(api_.forwardTable, "vkaot.forward_table"),
+                   intArray(api_.stepInputs, "vkaot.step_inputs"),
+                   intArray(api_.forwardInputs, "vkaot.forward_inputs"),
+                   intArray(api_.forwardOutputs, "vkaot.forward_outputs"),
+                   i64(api_.arenaBytes), i32(int64_t(api_.tensors.size())),
+                   i32(int64_t(api_.stepTable.size())),
+                   i32(int64_t(api_.forwardTable.size())), i32(api_.lossIndex),
+                   i32(int64_t(api_.stepInputs.size())),
+                   i32(int64_t(api_.forwardInputs.size())),
+                   i32(int64_t(api_.forwardOutputs.size())), i32(0)});
     model_ = constant(model, "vkaot.model");
   }
 

@@ -1,0 +1,141 @@
+//===- tests/unit/aot/HandleTest.cpp - handles, models and their API ------===//
+///
+/// Handles share nothing (values, threads), even when used at the same time
+/// from two threads; two models live in one library; parameters are found
+/// by name with their shape; the info functions describe inputs, outputs
+/// and params in the order the entries take them; invalid arguments are
+/// refused rather than crashing.
+///
+//===----------------------------------------------------------------------===//
+#include "AotTestSupport.h"
+
+#include <cstring>
+#include <thread>
+
+namespace voskhod::aot::test {
+namespace {
+
+TEST(AotHandle, HandlesShareNothing) {
+  Model model = loadModel("examples/classifier.vg");
+  auto lib = AotLibrary::build(model, "clf", freshDirectory("handles"));
+  ASSERT_TRUE(lib);
+  AotHandle a(*lib, "clf", 1), b(*lib, "clf", 2), c(*lib, "clf", 1);
+  EXPECT_NE(a.param("w1"), b.param("w1"));
+  EXPECT_EQ(a.param("w1"), c.param("w1"));
+  auto before = b.params();
+  a.trainStep(stepInputs(model, lib->api(), 1));
+  EXPECT_EQ(b.params(), before);
+  EXPECT_NE(a.param("w1"), c.param("w1"));
+}
+
+TEST(AotHandle, ConcurrentHandlesGiveSequentialResults) {
+  Model model = loadModel("tests/aot/models/inits.vg");
+  auto lib = AotLibrary::build(model, "m", freshDirectory("concurrent"));
+  ASSERT_TRUE(lib);
+  auto run = [&](uint64_t seed, std::vector<double> &losses) {
+    AotHandle h(*lib, "m", seed);
+    h.setThreads(2);
+    for (int i = 0; i < 30; ++i)
+      losses.push_back(h.trainStep(stepInputs(model, lib->api(), seed, i)));
+  };
+  std::vector<double> seq1, seq2, par1, par2;
+  run(1, seq1);
+  run(2, seq2);
+  std::thread t1([&] { run(1, par1); }), t2([&] { run(2, par2); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(par1, seq1);
+  EXPECT_EQ(par2, seq2);
+}
+
+TEST(AotHandle, TwoModelsInOneLibrary) {
+  Model classifier = loadModel("examples/classifier.vg");
+  Model inits = loadModel("tests/aot/models/inits.vg");
+  auto both = AotLibrary::buildMany({{&classifier, "clf"}, {&inits, "ini"}},
+                                    freshDirectory("two"));
+  ASSERT_TRUE(both);
+  auto alone = AotLibrary::build(classifier, "clf", freshDirectory("alone"));
+  ASSERT_TRUE(alone);
+  AotHandle x(*both, "clf", 5), y(*both, "ini", 5), z(*alone, "clf", 5);
+  for (int i = 0; i < 10; ++i) {
+    auto batch = stepInputs(classifier, both->api(0), 5, uint64_t(i));
+    EXPECT_EQ(x.trainStep(batch), z.trainStep(batch));
+    y.trainStep(stepInputs(inits, both->api(1), 5, uint64_t(i)));
+  }
+}
+
+TEST(AotHandle, ParamsByNameWithShapes) {
+  Model model = loadModel("examples/classifier.vg");
+  auto lib = AotLibrary::build(model, "clf", freshDirectory("params"));
+  ASSERT_TRUE(lib);
+  AotHandle h(*lib, "clf", 3);
+  auto param =
+      lib->function<void *(*)(void *, const char *, const TensorInfo **)>(
+          "clf", "param");
+  const TensorInfo *info = nullptr;
+  auto *w2 = static_cast<float *>(param(h.state(), "w2", &info));
+  ASSERT_TRUE(w2);
+  ASSERT_TRUE(info);
+  EXPECT_STREQ(info->name, "w2");
+  EXPECT_EQ(info->rank, 2);
+  EXPECT_EQ(info->shape[0], 10);
+  EXPECT_EQ(info->shape[1], 20);
+  EXPECT_EQ(info->size, 200);
+  EXPECT_EQ(info->dtype, 0);
+  EXPECT_EQ(param(h.state(), "nope", &info), nullptr);
+  // Only params: optimiser state and inputs are not parameters.
+  EXPECT_EQ(param(h.state(), "step", nullptr), nullptr);
+  EXPECT_EQ(param(h.state(), "x", nullptr), nullptr);
+  // Writing through the pointer changes what the model computes with.
+  auto batch = stepInputs(model, lib->api(), 3);
+  AotHandle same(*lib, "clf", 3);
+  for (int i = 0; i < 200; ++i)
+    w2[i] *= 3;
+  EXPECT_NE(h.trainStep(batch), same.trainStep(batch));
+  EXPECT_EQ(h.paramCount(), 6);
+}
+
+TEST(AotHandle, InfoFunctionsFollowTheEntries) {
+  Model model = loadModel("examples/classifier.vg");
+  auto lib = AotLibrary::build(model, "clf", freshDirectory("info"));
+  ASSERT_TRUE(lib);
+  auto count = [&](const char *what) {
+    return lib->function<int (*)()>("clf", std::string(what) + "_count")();
+  };
+  auto info = [&](const char *what, int i) {
+    return lib->function<const TensorInfo *(*)(int)>("clf", std::string(what) +
+                                                                "_info")(i);
+  };
+  ASSERT_EQ(count("input"), 2);
+  EXPECT_STREQ(info("input", 0)->name, "x");
+  EXPECT_STREQ(info("input", 1)->name, "y");
+  EXPECT_EQ(info("input", 1)->dtype, 2);
+  EXPECT_EQ(info("input", 2), nullptr);
+  EXPECT_EQ(info("input", -1), nullptr);
+  ASSERT_EQ(count("forward_input"), 1);
+  EXPECT_STREQ(info("forward_input", 0)->name, "x");
+  ASSERT_EQ(count("output"), 1);
+  EXPECT_STREQ(info("output", 0)->name, "lg");
+  EXPECT_EQ(info("output", 0)->size, 6);
+  ASSERT_EQ(count("param"), 6);
+  EXPECT_STREQ(info("param", 0)->name, "w1");
+}
+
+TEST(AotHandle, InvalidArgumentsAreRefused) {
+  Model model = loadModel("examples/classifier.vg");
+  auto lib = AotLibrary::build(model, "clf", freshDirectory("invalid"));
+  ASSERT_TRUE(lib);
+  AotHandle h(*lib, "clf", 3);
+  EXPECT_EQ(h.setThreads(0), 1);
+  EXPECT_GE(h.threads(), 1);
+  auto save = lib->function<int (*)(void *, const char *)>("clf", "save");
+  EXPECT_EQ(save(nullptr, "x"), 1);
+  EXPECT_EQ(save(h.state(), nullptr), 1);
+  lib->function<void (*)(void *)>("clf", "destroy")(nullptr);
+  // A directory that does not exist cannot take the temporary file.
+  EXPECT_EQ(h.save("/nonexistent-dir/x.safetensors"), 3);
+  EXPECT_NE(h.lastError().find("cannot create"), std::string::npos);
+}
+
+} // namespace
+} // namespace voskhod::aot::test
