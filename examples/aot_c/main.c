@@ -45,7 +45,7 @@ static void make_data(void) {
     int c = i % CLASSES;
     labels[i] = c;
     for (int f = 0; f < FEATURES; ++f)
-      features[i][f] = (float)((f == c ? 2.0 : 0.0) + 0.5 * gaussian());
+      features[i][f] = (float)((f == c ? 1.5 : 0.0) + 0.8 * gaussian());
   }
 }
 
