@@ -21,8 +21,10 @@ std::string printDot(const Graph &g) {
   std::string s = "digraph \"" + escape(g.name()) + "\" {\n";
   s += "  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
   for (Node *n : g) {
-    std::string label = n->name().empty() ? "" : "%" + n->name() + "\\n";
-    label += std::string(opName(n->op())) + " : " + n->type().str();
+    // Escape each part, then join them with dot's line break.
+    std::string label =
+        n->name().empty() ? "" : escape("%" + n->name()) + "\\n";
+    label += escape(std::string(opName(n->op())) + " : " + n->type().str());
     std::string style;
     switch (n->op()) {
     case OpKind::Input:
@@ -44,8 +46,8 @@ std::string printDot(const Graph &g) {
       style += ", penwidth=3, color=\"#c0392b\"";
     else if (outputs.count(n))
       style += ", penwidth=3";
-    s += "  n" + std::to_string(n->index()) + " [label=\"" + escape(label) +
-         "\"" + style + "];\n";
+    s += "  n" + std::to_string(n->index()) + " [label=\"" + label + "\"" +
+         style + "];\n";
   }
   for (Node *n : g)
     for (Node *o : n->operands())
