@@ -37,3 +37,5 @@ if has_cuda_device():
     config.available_features.add("cuda-device")
 if os.path.exists(os.path.join(config.voskhod_build_dir, "compiler", "codegen", "llvm")):
     config.available_features.add("llvm-backend")
+if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
