@@ -11,7 +11,9 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 #include <sys/stat.h>
 
 namespace voskhod::aot::test {
@@ -37,6 +39,39 @@ Model loadModel(const std::string &relativePath) {
   m.forward->minimize().reset();
   passes::DeadCodeElimination().run(*m.forward);
   return m;
+}
+
+const Model &sharedModel(const std::string &relativePath) {
+  static std::map<std::string, Model> models;
+  auto it = models.find(relativePath);
+  if (it == models.end())
+    it = models.emplace(relativePath, loadModel(relativePath)).first;
+  return it->second;
+}
+
+const AotLibrary &sharedLibrary(const std::string &relativePath,
+                                const std::string &prefix) {
+  static std::map<std::string, std::unique_ptr<AotLibrary>> libraries;
+  std::unique_ptr<AotLibrary> &lib = libraries[relativePath + "|" + prefix];
+  if (!lib)
+    lib = AotLibrary::build(sharedModel(relativePath), prefix,
+                            freshDirectory("shared"));
+  if (!lib)
+    throw std::runtime_error("cannot build " + relativePath);
+  return *lib;
+}
+
+rt::Executable &sharedJit(const std::string &relativePath, uint64_t seed,
+                          int threads) {
+  static std::map<std::string, std::unique_ptr<rt::Executable>> jits;
+  std::unique_ptr<rt::Executable> &exe = jits[relativePath];
+  if (!exe)
+    exe = compileJit(sharedModel(relativePath), seed, threads);
+  if (!exe)
+    throw std::runtime_error("cannot compile " + relativePath);
+  exe->setThreads(threads);
+  exe->initialize(seed);
+  return *exe;
 }
 
 std::string freshDirectory(const std::string &stem) {

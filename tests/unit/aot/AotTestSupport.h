@@ -49,6 +49,9 @@ struct Model {
 };
 Model loadModel(const std::string &relativePath);
 
+/// The model at `relativePath`, loaded once per test binary.
+const Model &sharedModel(const std::string &relativePath);
+
 /// A fresh directory under the test temp dir.
 std::string freshDirectory(const std::string &stem);
 
@@ -77,6 +80,11 @@ private:
   std::vector<cpu::AotInterface> apis_;
   std::vector<std::string> objects_;
 };
+
+/// The library of sharedModel(relativePath) under `prefix`, built once per
+/// test binary (compiling is the slow part of these tests).
+const AotLibrary &sharedLibrary(const std::string &relativePath,
+                                const std::string &prefix = "m");
 
 /// One handle of one model in a library, with typed calls.
 class AotHandle {
@@ -121,6 +129,11 @@ void feedJit(rt::Executable &exe, const cpu::AotInterface &api,
 /// A JIT executable of the same graphs, initialised from `seed`.
 std::unique_ptr<rt::Executable> compileJit(const Model &model, uint64_t seed,
                                            int threads);
+
+/// The JIT executable of sharedModel(relativePath), compiled once per test
+/// binary and initialised from `seed` again on every call.
+rt::Executable &sharedJit(const std::string &relativePath, uint64_t seed,
+                          int threads);
 
 /// Bytes of a tensor of the JIT.
 std::vector<uint8_t> jitBytes(const rt::Executable &exe,

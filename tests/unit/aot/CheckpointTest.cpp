@@ -34,10 +34,12 @@ void writeAll(const std::string &path, const std::string &bytes) {
   out << bytes;
 }
 
+constexpr const char *kModel = "tests/aot/models/inits.vg";
+
 struct Fixture {
-  Model model = loadModel("tests/aot/models/inits.vg");
+  const Model &model = sharedModel(kModel);
   std::string dir = freshDirectory("checkpoint");
-  std::unique_ptr<AotLibrary> lib = AotLibrary::build(model, "m", dir);
+  const AotLibrary *lib = &sharedLibrary(kModel);
   std::vector<std::vector<uint8_t>> batch(uint64_t i) {
     return stepInputs(model, lib->api(), 4, i);
   }
@@ -93,21 +95,20 @@ TEST(AotCheckpoint, AotReadsWhatRuntimeSaves) {
   Fixture f;
   ASSERT_TRUE(f.lib);
   const cpu::AotInterface &api = f.lib->api();
-  auto jit = compileJit(f.model, 4, 2);
-  ASSERT_TRUE(jit);
+  rt::Executable &jit = sharedJit(kModel, 4, 2);
   for (int i = 0; i < 5; ++i) {
-    feedJit(*jit, api, f.batch(uint64_t(i)));
-    ASSERT_TRUE(jit->step());
+    feedJit(jit, api, f.batch(uint64_t(i)));
+    ASSERT_TRUE(jit.step());
   }
   rt::Checkpoint checkpoint;
-  for (const rt::TensorInfo &t : jit->tensors()) {
+  for (const rt::TensorInfo &t : jit.tensors()) {
     if (t.role != rt::TensorRole::Param && t.role != rt::TensorRole::State)
       continue;
     rt::TensorData data;
     data.dtype =
         t.type == rt::ElementType::F64 ? rt::DType::F64 : rt::DType::F32;
     data.shape = t.shape;
-    data.bytes = jitBytes(*jit, t.name);
+    data.bytes = jitBytes(jit, t.name);
     checkpoint.tensors[t.name] = data;
   }
   // What a Trainer adds: statistics and its own metadata.
@@ -120,11 +121,11 @@ TEST(AotCheckpoint, AotReadsWhatRuntimeSaves) {
   ASSERT_EQ(aot.load(path), Ok) << aot.lastError();
   for (int i : api.params)
     EXPECT_EQ(aot.param(api.tensors[i].name),
-              jitBytes(*jit, api.tensors[i].name));
+              jitBytes(jit, api.tensors[i].name));
   for (int i = 5; i < 10; ++i) {
-    feedJit(*jit, api, f.batch(uint64_t(i)));
-    ASSERT_TRUE(jit->step());
-    EXPECT_EQ(aot.trainStep(f.batch(uint64_t(i))), *jit->loss());
+    feedJit(jit, api, f.batch(uint64_t(i)));
+    ASSERT_TRUE(jit.step());
+    EXPECT_EQ(aot.trainStep(f.batch(uint64_t(i))), *jit.loss());
   }
 }
 
@@ -184,12 +185,8 @@ TEST(AotCheckpoint, CorruptFilesAreRejected) {
 TEST(AotCheckpoint, FilesOfAnotherModelAreRejected) {
   Fixture f;
   ASSERT_TRUE(f.lib);
-  Model classifier = loadModel("examples/classifier.vg");
-  Model mlp = loadModel("tests/aot/models/mlp.vg");
-  auto lib = AotLibrary::buildMany({{&classifier, "clf"}, {&mlp, "mlp"}},
-                                   freshDirectory("other"));
-  ASSERT_TRUE(lib);
-  AotHandle clf(*lib, "clf", 1), big(*lib, "mlp", 1);
+  AotHandle clf(sharedLibrary("examples/classifier.vg"), "m", 1);
+  AotHandle big(sharedLibrary("tests/aot/models/mlp.vg"), "m", 1);
   std::string clfPath = f.dir + "/clf.safetensors";
   ASSERT_EQ(clf.save(clfPath), Ok);
   AotHandle h(*f.lib, "m", 4);

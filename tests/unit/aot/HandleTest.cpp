@@ -15,10 +15,11 @@
 namespace voskhod::aot::test {
 namespace {
 
+constexpr const char *kClassifier = "examples/classifier.vg";
+
 TEST(AotHandle, HandlesShareNothing) {
-  Model model = loadModel("examples/classifier.vg");
-  auto lib = AotLibrary::build(model, "clf", freshDirectory("handles"));
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel(kClassifier);
+  const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   AotHandle a(*lib, "clf", 1), b(*lib, "clf", 2), c(*lib, "clf", 1);
   EXPECT_NE(a.param("w1"), b.param("w1"));
   EXPECT_EQ(a.param("w1"), c.param("w1"));
@@ -29,9 +30,8 @@ TEST(AotHandle, HandlesShareNothing) {
 }
 
 TEST(AotHandle, ConcurrentHandlesGiveSequentialResults) {
-  Model model = loadModel("tests/aot/models/inits.vg");
-  auto lib = AotLibrary::build(model, "m", freshDirectory("concurrent"));
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel("tests/aot/models/inits.vg");
+  const AotLibrary *lib = &sharedLibrary("tests/aot/models/inits.vg");
   auto run = [&](uint64_t seed, std::vector<double> &losses) {
     AotHandle h(*lib, "m", seed);
     h.setThreads(2);
@@ -49,13 +49,12 @@ TEST(AotHandle, ConcurrentHandlesGiveSequentialResults) {
 }
 
 TEST(AotHandle, TwoModelsInOneLibrary) {
-  Model classifier = loadModel("examples/classifier.vg");
-  Model inits = loadModel("tests/aot/models/inits.vg");
+  const Model &classifier = sharedModel(kClassifier);
+  const Model &inits = sharedModel("tests/aot/models/inits.vg");
   auto both = AotLibrary::buildMany({{&classifier, "clf"}, {&inits, "ini"}},
                                     freshDirectory("two"));
   ASSERT_TRUE(both);
-  auto alone = AotLibrary::build(classifier, "clf", freshDirectory("alone"));
-  ASSERT_TRUE(alone);
+  const AotLibrary *alone = &sharedLibrary(kClassifier, "clf");
   AotHandle x(*both, "clf", 5), y(*both, "ini", 5), z(*alone, "clf", 5);
   for (int i = 0; i < 10; ++i) {
     auto batch = stepInputs(classifier, both->api(0), 5, uint64_t(i));
@@ -65,9 +64,8 @@ TEST(AotHandle, TwoModelsInOneLibrary) {
 }
 
 TEST(AotHandle, ParamsByNameWithShapes) {
-  Model model = loadModel("examples/classifier.vg");
-  auto lib = AotLibrary::build(model, "clf", freshDirectory("params"));
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel(kClassifier);
+  const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   AotHandle h(*lib, "clf", 3);
   auto param =
       lib->function<void *(*)(void *, const char *, const TensorInfo **)>(
@@ -96,9 +94,8 @@ TEST(AotHandle, ParamsByNameWithShapes) {
 }
 
 TEST(AotHandle, InfoFunctionsFollowTheEntries) {
-  Model model = loadModel("examples/classifier.vg");
-  auto lib = AotLibrary::build(model, "clf", freshDirectory("info"));
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel(kClassifier);
+  const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   auto count = [&](const char *what) {
     return lib->function<int (*)()>("clf", std::string(what) + "_count")();
   };
@@ -122,9 +119,8 @@ TEST(AotHandle, InfoFunctionsFollowTheEntries) {
 }
 
 TEST(AotHandle, InvalidArgumentsAreRefused) {
-  Model model = loadModel("examples/classifier.vg");
-  auto lib = AotLibrary::build(model, "clf", freshDirectory("invalid"));
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel(kClassifier);
+  const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   AotHandle h(*lib, "clf", 3);
   EXPECT_EQ(h.setThreads(0), 1);
   EXPECT_GE(h.threads(), 1);

@@ -25,15 +25,12 @@ uint64_t bitsOf(double v) {
 /// draws, and checks losses and final parameters bit for bit.
 void expectSameTraining(const std::string &file, uint64_t seed, int threads,
                         int steps, int batches) {
-  Model model = loadModel(file);
+  const Model &model = sharedModel(file);
   ASSERT_TRUE(model.step);
-  std::string dir = freshDirectory("parity");
-  auto lib = AotLibrary::build(model, "m", dir);
-  ASSERT_TRUE(lib);
-  const cpu::AotInterface &api = lib->api();
-  auto jit = compileJit(model, seed, threads);
-  ASSERT_TRUE(jit);
-  AotHandle aot(*lib, "m", seed);
+  const AotLibrary &lib = sharedLibrary(file);
+  const cpu::AotInterface &api = lib.api();
+  rt::Executable &jit = sharedJit(file, seed, threads);
+  AotHandle aot(lib, "m", seed);
   ASSERT_EQ(aot.setThreads(threads), 0);
 
   std::vector<std::vector<std::vector<uint8_t>>> inputs;
@@ -42,9 +39,9 @@ void expectSameTraining(const std::string &file, uint64_t seed, int threads,
   double first = 0, last = 0;
   for (int i = 0; i < steps; ++i) {
     const auto &batch = inputs[size_t(i % batches)];
-    feedJit(*jit, api, batch);
-    ASSERT_TRUE(jit->step());
-    double expected = *jit->loss();
+    feedJit(jit, api, batch);
+    ASSERT_TRUE(jit.step());
+    double expected = *jit.loss();
     double got = aot.trainStep(batch);
     ASSERT_EQ(bitsOf(got), bitsOf(expected))
         << file << " step " << i << ": AOT " << got << ", JIT " << expected;
@@ -53,7 +50,7 @@ void expectSameTraining(const std::string &file, uint64_t seed, int threads,
   EXPECT_LT(last, first) << file << ": the loss should fall";
   for (int i : api.params)
     EXPECT_EQ(aot.param(api.tensors[i].name),
-              jitBytes(*jit, api.tensors[i].name))
+              jitBytes(jit, api.tensors[i].name))
         << file << ": parameter " << api.tensors[i].name;
 }
 
@@ -76,20 +73,16 @@ TEST(AotParity, Float64Regression) {
 TEST(AotParity, InitialValuesOfEveryParamAndState) {
   for (const char *file :
        {"tests/aot/models/inits.vg", "tests/aot/models/regression_f64.vg"}) {
-    Model model = loadModel(file);
-    std::string dir = freshDirectory("init");
-    auto lib = AotLibrary::build(model, "m", dir);
-    ASSERT_TRUE(lib);
+    const AotLibrary &lib = sharedLibrary(file);
     for (uint64_t seed : {0ull, 1ull, 0x9e3779b97f4a7c15ull}) {
-      auto jit = compileJit(model, seed, 1);
-      ASSERT_TRUE(jit);
-      AotHandle aot(*lib, "m", seed);
+      rt::Executable &jit = sharedJit(file, seed, 1);
+      AotHandle aot(lib, "m", seed);
       int params = 0;
-      for (int i : lib->api().params) {
-        const std::string &name = lib->api().tensors[i].name;
+      for (int i : lib.api().params) {
+        const std::string &name = lib.api().tensors[i].name;
         std::vector<uint8_t> bytes = aot.param(name);
         ASSERT_FALSE(bytes.empty()) << name;
-        EXPECT_EQ(bytes, jitBytes(*jit, name)) << file << " " << name;
+        EXPECT_EQ(bytes, jitBytes(jit, name)) << file << " " << name;
         ++params;
       }
       EXPECT_EQ(params, aot.paramCount());
@@ -98,18 +91,16 @@ TEST(AotParity, InitialValuesOfEveryParamAndState) {
 }
 
 TEST(AotParity, ThreadCountDoesNotChangeResults) {
-  Model model = loadModel("tests/aot/models/inits.vg");
-  std::string dir = freshDirectory("threads");
-  auto lib = AotLibrary::build(model, "m", dir);
-  ASSERT_TRUE(lib);
+  const Model &model = sharedModel("tests/aot/models/inits.vg");
+  const AotLibrary &lib = sharedLibrary("tests/aot/models/inits.vg");
   std::vector<std::vector<double>> runs;
   for (int threads : {1, 3, 4}) {
-    AotHandle aot(*lib, "m", 21);
+    AotHandle aot(lib, "m", 21);
     ASSERT_EQ(aot.setThreads(threads), 0);
     EXPECT_EQ(aot.threads(), threads);
     std::vector<double> losses;
     for (int i = 0; i < 20; ++i)
-      losses.push_back(aot.trainStep(stepInputs(model, lib->api(), 21, i)));
+      losses.push_back(aot.trainStep(stepInputs(model, lib.api(), 21, i)));
     runs.push_back(losses);
   }
   EXPECT_EQ(runs[0], runs[1]);
@@ -117,24 +108,22 @@ TEST(AotParity, ThreadCountDoesNotChangeResults) {
 }
 
 TEST(AotParity, ForwardMatchesJit) {
-  Model model = loadModel("examples/classifier.vg");
-  std::string dir = freshDirectory("forward");
-  auto lib = AotLibrary::build(model, "m", dir);
-  ASSERT_TRUE(lib);
-  const cpu::AotInterface &api = lib->api();
-  auto jit = compileJit(model, 9, 2);
-  ASSERT_TRUE(jit);
-  AotHandle aot(*lib, "m", 9);
+  const char *file = "examples/classifier.vg";
+  const Model &model = sharedModel(file);
+  const AotLibrary &lib = sharedLibrary(file);
+  const cpu::AotInterface &api = lib.api();
+  rt::Executable &jit = sharedJit(file, 9, 2);
+  AotHandle aot(lib, "m", 9);
   ASSERT_EQ(aot.setThreads(2), 0);
   for (int i = 0; i < 10; ++i) {
     auto batch = stepInputs(model, api, 9, uint64_t(i));
-    feedJit(*jit, api, batch);
-    ASSERT_TRUE(jit->step());
+    feedJit(jit, api, batch);
+    ASSERT_TRUE(jit.step());
     aot.trainStep(batch);
   }
   auto batch = stepInputs(model, api, 9, 99);
-  feedJit(*jit, api, batch);
-  ASSERT_TRUE(jit->forward());
+  feedJit(jit, api, batch);
+  ASSERT_TRUE(jit.forward());
   // The forward entry reads only the inputs it needs, in its own order.
   std::vector<std::vector<uint8_t>> forwardInputs;
   for (int i : api.forwardInputs)
@@ -147,7 +136,7 @@ TEST(AotParity, ForwardMatchesJit) {
   ASSERT_EQ(outputs.size(), api.forwardOutputs.size());
   for (size_t k = 0; k < outputs.size(); ++k)
     EXPECT_EQ(outputs[k],
-              jitBytes(*jit, api.tensors[api.forwardOutputs[k]].name));
+              jitBytes(jit, api.tensors[api.forwardOutputs[k]].name));
 }
 
 } // namespace
