@@ -21,6 +21,7 @@
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/kernel/KernelPrinter.h"
 #include "compiler/kernel/Lowering.h"
+#include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/TrainStep.h"
 
@@ -49,11 +50,21 @@ struct CompileOptions {
   bool inference = false;
 };
 
-/// The graphs a compile works on: the forward graph as written and, when it
-/// has `minimize` (and --inference is not given), its simplified step.
+/// The graphs a compile works on: the forward graph, pruned to what its
+/// `return` values need, and, when it has `minimize` (and --inference is
+/// not given), its simplified training step.
 struct Model {
   std::unique_ptr<ir::Graph> forward, step;
 };
+
+/// The forward graph without its loss: inference computes only what
+/// `return` names, and takes only the inputs that needs.
+std::unique_ptr<ir::Graph> inferenceGraph(const ir::Graph &g) {
+  std::unique_ptr<ir::Graph> forward = g.clone();
+  forward->minimize().reset();
+  passes::DeadCodeElimination().run(*forward);
+  return forward;
+}
 
 int fail(ir::DiagnosticEngine &diags, const std::string &file,
          const std::string &message) {
@@ -85,9 +96,9 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
     return emitKernels(model, opts, diags);
   cpu::CpuGraphs graphs{model.step.get(), model.forward.get()};
   if (opts.emit == "llvm" || opts.emit == "asm") {
-    auto text = cpu::emitCpuText(graphs,
-                                 opts.emit == "llvm" ? cpu::CpuEmitKind::LLVM
-                                                     : cpu::CpuEmitKind::Assembly);
+    auto text = cpu::emitCpuText(graphs, opts.emit == "llvm"
+                                             ? cpu::CpuEmitKind::LLVM
+                                             : cpu::CpuEmitKind::Assembly);
     if (!text)
       return fail(diags, opts.input, text.message());
     writeOutput(opts.output, *text, diags);
@@ -121,8 +132,8 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.output, "cannot write the object file");
   }
   if (!opts.header.empty())
-    writeOutput(opts.header,
-                cpu::renderAotHeader(api, baseName(opts.header)), diags);
+    writeOutput(opts.header, cpu::renderAotHeader(api, baseName(opts.header)),
+                diags);
   return flushDiagnostics(diags);
 }
 #endif
@@ -160,13 +171,15 @@ int runCompile(const CompileOptions &opts) {
       return flushDiagnostics(diags);
     if (!passes::runSimplifyPipeline(*model.step, diags))
       return flushDiagnostics(diags);
-  } else if (model.forward->results().empty()) {
+  }
+  if (model.forward->results().empty() && !model.step)
     return fail(diags, opts.input,
                 opts.inference
                     ? "nothing to compile: the graph has no 'return'"
                     : "nothing to compile: the graph has neither 'minimize' "
                       "nor 'return'");
-  }
+  if (!model.forward->results().empty())
+    model.forward = inferenceGraph(*model.forward);
   if (opts.target == "cuda")
     return compileForCudaTarget(model, opts, diags);
 #ifdef VOSKHOD_HAVE_LLVM
