@@ -270,7 +270,7 @@ createTargetMachine(const std::string &cpu, unsigned optLevel) {
                                   llvm::Reloc::PIC_, std::nullopt, level));
   if (!tm)
     return makeError("cannot create a target machine for " + name);
-  return std::move(tm);
+  return tm;
 }
 
 unsigned vectorBitsFor(const std::string &cpu) {
