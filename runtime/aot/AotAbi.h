@@ -1,5 +1,4 @@
-/*===- runtime/aot/AotAbi.h - what generated code and the AOT runtime share
- * -===*/
+/*===- runtime/aot/AotAbi.h - generated code and runtime ABI --------------===*/
 /*
  * The contract between an AOT object's generated part (the step and forward
  * entries, the model descriptor and the `NAME_` wrappers that
@@ -15,8 +14,8 @@
  * ones, no padding anywhere (checked below). Changing a field means changing
  * AotCompiler.cpp in the same commit.
  *
- * This header deliberately declares no public API: the generated C header
- * does that, per model.
+ * Deliberately not here: the user-facing API, which the generated C header
+ * declares per model with its `NAME_` prefix.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef VOSKHOD_RUNTIME_AOT_AOTABI_H

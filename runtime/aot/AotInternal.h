@@ -1,5 +1,4 @@
-/*===- runtime/aot/AotInternal.h - the AOT runtime's pieces, to each other
- * -===*/
+/*===- runtime/aot/AotInternal.h - the AOT runtime's shared pieces --------===*/
 /*
  * Declarations the files of the AOT runtime share: the per-handle thread
  * pool (Pool.c), the Philox initialisers (Random.c), the safetensors reader

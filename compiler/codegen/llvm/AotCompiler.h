@@ -1,4 +1,4 @@
-//===- compiler/codegen/llvm/AotCompiler.h - a model as an object and a C API //
+//===- compiler/codegen/llvm/AotCompiler.h - a model as an object ---------===//
 ///
 /// Ahead-of-time compilation for the CPU: what the JIT runs (CpuBackend.h),
 /// written into a standalone object file together with the AOT runtime

@@ -52,8 +52,9 @@ TEST(AotCheckpoint, SaveLoadContinueMatchesUninterruptedTraining) {
   AotHandle uninterrupted(*f.lib, "m", 4);
   std::vector<double> expected;
   for (int i = 0; i < 20; ++i) {
-    if (i == 10)
+    if (i == 10) {
       ASSERT_EQ(uninterrupted.save(path), Ok) << uninterrupted.lastError();
+    }
     expected.push_back(uninterrupted.trainStep(f.batch(uint64_t(i))));
   }
   // Another seed, so only the checkpoint can make the runs agree.

@@ -94,7 +94,6 @@ TEST(AotHandle, ParamsByNameWithShapes) {
 }
 
 TEST(AotHandle, InfoFunctionsFollowTheEntries) {
-  const Model &model = sharedModel(kClassifier);
   const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   auto count = [&](const char *what) {
     return lib->function<int (*)()>("clf", std::string(what) + "_count")();
@@ -119,7 +118,6 @@ TEST(AotHandle, InfoFunctionsFollowTheEntries) {
 }
 
 TEST(AotHandle, InvalidArgumentsAreRefused) {
-  const Model &model = sharedModel(kClassifier);
   const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
   AotHandle h(*lib, "clf", 3);
   EXPECT_EQ(h.setThreads(0), 1);
