@@ -5,6 +5,7 @@
 #include "compiler/codegen/llvm/Jit.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
 #include "compiler/kernel/Lowering.h"
+#include "runtime/NumericsCheck.h"
 #include "runtime/ThreadPool.h"
 
 #include "llvm/IR/LegacyPassManager.h"
@@ -86,6 +87,7 @@ Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
   codegen::RenderOptions ro;
   ro.vectorBits = codegen::hostVectorBits();
   ro.packedGemm = options.packedGemm;
+  ro.checkNumerics = options.checkNumerics;
   if (out.step) {
     codegen::renderProgram(*out.module, *out.step, kStepEntry, ro);
     out.arenaBytes = std::max(out.arenaBytes, out.step->memory.arenaBytes);
@@ -129,6 +131,8 @@ private:
       return makeError(std::string("this executable has no ") + what);
     pointers(table, scratchPointers_);
     entry(scratchPointers_.data(), arena_);
+    if (auto fault = rt::takeNumericsFault())
+      return makeError(fault->message());
     return Status::ok();
   }
 

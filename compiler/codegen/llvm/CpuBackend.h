@@ -29,6 +29,9 @@ struct CpuOptions {
   unsigned optLevel = 3;
   /// Contractions through the packed GEMM rather than a plain loop nest.
   bool packedGemm = true;
+  /// Check every kernel's outputs for NaN and infinity; a step that finds
+  /// one stops there and fails naming the kernel and its ops' source lines.
+  bool checkNumerics = false;
 };
 
 /// The graphs one module holds; either may be null, not both. `step` is a

@@ -39,6 +39,9 @@ struct RenderOptions {
   unsigned vectorBits = 256;
   /// Use the packed GEMM for contractions (a plain loop nest otherwise).
   bool packedGemm = true;
+  /// After each kernel, call voskhod_check_finite on what it wrote and
+  /// return at the first NaN or infinity (runtime/NumericsCheck.h).
+  bool checkNumerics = false;
 };
 
 llvm::Function *renderProgram(llvm::Module &module,
