@@ -1,20 +1,26 @@
 //===- examples/cpp/classifier.cpp - the seed classifier, in C++ ----------===//
 ///
 /// The 3 → 10 → 20 → 3 classifier of examples/classifier.vg built with
-/// nn::Sequential, printed as `.vg` text. The seed names its values (w1, b1,
-/// h1, ...) where Sequential would say 0.weight, 0.bias, ...: naming nodes
-/// is only for readers, so the printed graph matches the text file.
+/// nn::Sequential, trained with SGD and weight decay on three Gaussian blobs
+/// in 3-D (Datasets.h) in mini-batches of two, as the seed declares. The
+/// program checks the accuracy on held-out points; about 1% of them lie
+/// nearer another blob's centre, so no classifier gets them all.
+///
+/// The seed names its values (w1, b1, h1, ...) where Sequential would say
+/// 0.weight, 0.bias, ...: naming nodes is only for readers, so `--print`
+/// gives exactly the text of examples/classifier.vg.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Printer.h"
+#include "examples/cpp/support/Datasets.h"
+#include "examples/cpp/support/Training.h"
 #include "frontend/Frontend.h"
 
-#include <iostream>
-
 using namespace voskhod;
+using namespace voskhod::examples;
 
-int main() {
-  Graph g("classifier");
+namespace {
+
+void build(Graph &g) {
   Tensor x = g.input("x", f32({2, 3}));
   Tensor y = g.input("y", i32({2}));
   nn::Sequential model(
@@ -22,10 +28,7 @@ int main() {
       nn::Linear(g, 10, 20, {.weightInit = init::xavierUniform()}), nn::ReLU(),
       nn::Linear(g, 20, 3, {.weightInit = init::xavierUniform()}));
 
-  std::vector<Tensor> params = model.parameters();
-  const char *names[] = {"w1", "b1", "w2", "b2", "w3", "b3"};
-  for (size_t i = 0; i < params.size(); ++i)
-    params[i].named(names[i]);
+  nameParameters(model, {"w1", "b1", "w2", "b2", "w3", "b3"});
   std::vector<Tensor> layers = model.trace(x);
   layers[1].named("h1");
   layers[3].named("h2");
@@ -34,12 +37,26 @@ int main() {
   Tensor loss = nn::softmaxCrossEntropy(logits, y).named("loss");
   g.minimize(loss, optim::SGD{.lr = 0.01, .weightDecay = 0.05});
   g.returns({logits});
+}
 
-  auto graph = g.build();
-  if (!graph) {
-    std::cerr << graph.message() << "\n";
-    return 1;
-  }
-  ir::printGraph(**graph, std::cout);
-  return 0;
+Expected<bool> train(const Graph &g) {
+  rt::Dataset trainSet = blobs(600, /*seed=*/20);
+  rt::Dataset testSet = blobs(300, /*seed=*/21);
+  auto model = compile(g, /*seed=*/0);
+  if (!model)
+    return model.status();
+  auto losses = trainEpochs(*model->exe, trainSet, {}, /*epochs=*/2, 0);
+  if (!losses)
+    return losses.status();
+  auto logits = predict(*model->exe, testSet, {});
+  if (!logits)
+    return logits.status();
+  return reportAtLeast("test accuracy (%)", 100 * accuracy(*logits, testSet),
+                       95);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  return exampleMain(argc, argv, "classifier", build, train);
 }
