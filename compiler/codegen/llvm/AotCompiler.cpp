@@ -536,6 +536,12 @@ Status linkRuntime(llvm::Module &module) {
       return makeError(std::string("internal: cannot link the AOT runtime's ") +
                        bc.name);
   }
+  // Generated code may call only what runtime/aot defines; anything else
+  // would surface as an undefined symbol when the user links the object.
+  for (const llvm::Function &f : module)
+    if (f.isDeclaration() && f.getName().startswith("voskhod_"))
+      return makeError("internal: generated code calls " + f.getName().str() +
+                       ", which the AOT runtime (runtime/aot) does not define");
   return Status::ok();
 }
 
