@@ -17,6 +17,7 @@
 #include "compiler/ir/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
+#include "runtime/cuda/CudaDriver.h"
 
 #include <chrono>
 #include <cstdio>
