@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradCheck.h"
 #include "compiler/driver/Commands.h"
+#include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/training/Initialize.h"
 
@@ -30,12 +31,13 @@ void registerCheckGradCommand(CLI::App &app) {
       "check-grad", "Check symbolic gradients against finite differences");
   cmd->add_option("file", opts->input, "Input .vg file ('-' for stdin)")
       ->required();
-  cmd->add_option("--seed", opts->seed, "Seed for params and inputs");
+  cmd->add_option("--seed", opts->seed, "Seed for params and inputs")
+      ->check(wholeNumber(0, UINT64_MAX));
   cmd->add_option("--tolerance", opts->tolerance,
                   "Largest accepted relative error")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   cmd->add_option("--epsilon", opts->epsilon, "Finite-difference step")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   cmd->callback([opts] {
     ir::DiagnosticEngine diags;
     std::unique_ptr<ir::Graph> g = loadGraph(opts->input, diags);

@@ -19,6 +19,7 @@
 #include "compiler/codegen/cuda/CudaBackend.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/GraphLoading.h"
+#include "compiler/driver/ResourceLimits.h"
 #include "compiler/kernel/KernelPrinter.h"
 #include "compiler/kernel/Lowering.h"
 #include "compiler/passes/DeadCodeElimination.h"
@@ -48,6 +49,7 @@ struct CompileOptions {
   std::string cpu = "native";
   std::string gpuArch = "sm_90";
   bool inference = false;
+  std::string maxMemory; // --max-memory; the model runs elsewhere
 };
 
 /// The graphs a compile works on: the forward graph, pruned to what its
@@ -180,6 +182,10 @@ int runCompile(const CompileOptions &opts) {
                       "nor 'return'");
   if (!model.forward->results().empty())
     model.forward = inferenceGraph(*model.forward);
+  if (Status s = checkModelMemory({model.step.get(), model.forward.get()},
+                                  opts.maxMemory, /*runsHere=*/false);
+      !s)
+    return fail(diags, opts.input, s.message());
   if (opts.target == "cuda")
     return compileForCudaTarget(model, opts, diags);
 #ifdef VOSKHOD_HAVE_LLVM
@@ -221,6 +227,7 @@ void registerCompileCommand(CLI::App &app) {
       ->check(CLI::IsMember({"native", "x86-64-v3", "x86-64-v4", "generic"}));
   cmd->add_option("--gpu-arch", opts->gpuArch,
                   "GPU architecture for --target=cuda (default sm_90)");
+  addMaxMemoryOption(*cmd, opts->maxMemory);
   cmd->add_flag("--inference", opts->inference,
                 "Compile only the forward pass, without the training step");
   cmd->callback([opts] { exitStatus = runCompile(*opts); });

@@ -7,6 +7,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Commands.h"
+#include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/ir/Interpreter.h"
 #include "compiler/ir/TensorFormat.h"
@@ -29,7 +30,8 @@ void registerEvalCommand(CLI::App &app) {
       "eval", "Evaluate a graph in the reference interpreter on random inputs");
   cmd->add_option("file", opts->input, "Input .vg file ('-' for stdin)")
       ->required();
-  cmd->add_option("--seed", opts->seed, "Seed for params and inputs");
+  cmd->add_option("--seed", opts->seed, "Seed for params and inputs")
+      ->check(wholeNumber(0, UINT64_MAX));
   cmd->add_flag("--full", opts->full, "Print every element of large tensors");
   cmd->callback([opts] {
     ir::DiagnosticEngine diags;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/ExecutableRunner.h"
+#include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/ir/TensorFormat.h"
 #include "runtime/Checkpoint.h"
@@ -177,7 +178,7 @@ void registerPredictCommand(CLI::App &app) {
       ->check(CLI::IsMember({"test", "train"}));
   cmd->add_option("-o", opts->output, "Write predictions as CSV");
   cmd->add_option("--threads", opts->threads, "Threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(wholeNumber(0, kMaxThreadsFlag));
   cmd->callback([opts] { exitStatus = runPredict(*opts); });
 }
 

@@ -3,7 +3,9 @@
 
 #include "compiler/codegen/cuda/CudaBackend.h"
 #include "compiler/driver/ExecutableRunner.h"
+#include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
+#include "compiler/driver/ResourceLimits.h"
 #include "compiler/ir/TensorFormat.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/Initialize.h"
@@ -29,7 +31,7 @@ void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
                  "Data set: fashion-mnist, idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_"
                  "IMAGES,TEST_LABELS], csv:FILE[,label=COL][,test=FILE]");
   cmd.add_option("--epochs", opts.epochs, "Epochs over --data (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(wholeNumber(1, 1000000));
   cmd.add_option("--checkpoint", opts.checkpointDir,
                  "Directory for checkpoints, the loss CSV and its SVG plot");
   cmd.add_flag("--resume", opts.resume,
@@ -68,6 +70,14 @@ int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
   if (!losses)
     return fail(diags, opts, losses.message());
   return flushDiagnostics(diags);
+}
+
+/// As the interpreter loop says it, plus where to look next.
+std::string nonFiniteLoss(uint64_t step, double loss) {
+  return "step " + std::to_string(step) + ": loss is " +
+         (std::isnan(loss) ? "nan" : "infinite") +
+         "; stopping (--check-numerics names the kernel that first computes a "
+         "non-finite value)";
 }
 
 /// Copies an interpreter value into an executable's tensor, converting from
@@ -161,6 +171,7 @@ int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
   cpu::CpuOptions options;
   options.threads = opts.threads;
+  options.checkNumerics = opts.checkNumerics;
   auto exe = cpu::compileForCpu({&step, &forward}, options);
   if (!exe)
     return fail(diags, opts, exe.message());
@@ -179,6 +190,8 @@ int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
       return fail(diags, opts, loss.message());
     if (i % opts.printEvery == 0 || i + 1 == opts.steps)
       printLoss(i, *loss);
+    if (!std::isfinite(*loss))
+      return fail(diags, opts, nonFiniteLoss(i, *loss));
   }
   return flushDiagnostics(diags);
 }
@@ -209,6 +222,8 @@ int trainOnCuda(const ir::Graph &step, const ir::Graph &forward,
       return fail(diags, opts, loss.message());
     if (i % opts.printEvery == 0 || i + 1 == opts.steps)
       printLoss(i, *loss);
+    if (!std::isfinite(*loss))
+      return fail(diags, opts, nonFiniteLoss(i, *loss));
   }
   return flushDiagnostics(diags);
 }
@@ -225,6 +240,11 @@ int runTrain(const TrainOptions &opts) {
                 "nothing to train: the graph has no 'minimize' statement");
   if (opts.lr > 0)
     forward->minimize()->settings.set("lr", opts.lr);
+  if ((opts.resume || !opts.checkpointDir.empty()) && opts.data.empty())
+    return fail(diags, opts,
+                std::string(opts.resume ? "--resume" : "--checkpoint") +
+                    " needs --data: only training on a data set saves "
+                    "checkpoints");
 
   if (opts.backend == "cuda") {
     auto devices = rt::cuda::listDevices();
@@ -239,6 +259,17 @@ int runTrain(const TrainOptions &opts) {
     return flushDiagnostics(diags);
   if (!passes::runSimplifyPipeline(*step, diags))
     return flushDiagnostics(diags);
+
+  if (opts.checkNumerics && opts.backend != "cpu")
+    return fail(diags, opts, "--check-numerics needs --backend=cpu");
+  // Before anything is allocated; a GPU step is checked against the flag
+  // only, since its tensors live on the device.
+  if (Status s = opts.backend == "interp"
+                     ? checkInterpreterMemory(*step, opts.maxMemory)
+                     : checkModelMemory({step.get(), forward.get()},
+                                        opts.maxMemory, opts.backend == "cpu");
+      !s)
+    return fail(diags, opts, s.message());
 
   if (opts.backend == "interp") {
     if (!opts.data.empty())

@@ -31,6 +31,9 @@ struct TrainOptions {
   bool resume = false;
   bool padLastBatch = false;
   bool noStandardize = false;
+  // Limits and checks.
+  std::string maxMemory;      // --max-memory; empty: only what is available
+  bool checkNumerics = false; // --check-numerics
 };
 
 void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts);

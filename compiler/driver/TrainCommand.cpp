@@ -8,6 +8,8 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Commands.h"
+#include "compiler/driver/FlagChecks.h"
+#include "compiler/driver/ResourceLimits.h"
 #include "compiler/driver/StepRunner.h"
 
 #include <CLI/CLI.hpp>
@@ -29,17 +31,22 @@ void registerTrainCommand(CLI::App &app) {
       ->check(CLI::IsMember({"cpu", "interp", "cuda"}));
   cmd->add_option("--steps", opts->steps,
                   "Steps to run without --data (default 100)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", opts->seed, "Seed for params, data and shuffling");
+      ->check(wholeNumber(0, 1000000000000));
+  cmd->add_option("--seed", opts->seed, "Seed for params, data and shuffling")
+      ->check(wholeNumber(0, UINT64_MAX));
   cmd->add_option("--threads", opts->threads,
                   "Threads for the CPU backend (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(wholeNumber(0, kMaxThreadsFlag));
   cmd->add_option("--lr", opts->lr, "Override the optimiser's learning rate")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(wholeNumber(1, 1000000000000));
   addDataTrainingOptions(*cmd, *opts);
+  addMaxMemoryOption(*cmd, opts->maxMemory);
+  cmd->add_flag("--check-numerics", opts->checkNumerics,
+                "Check every kernel's outputs for NaN and infinity; stop at "
+                "the first, naming the kernel and its ops' source lines");
   cmd->callback([opts] { exitStatus = runTrain(*opts); });
 }
 
