@@ -64,7 +64,12 @@ Expected<CompiledModel> compile(const Graph &g, uint64_t seed) {
     return diagnosticsError(diags);
   if (!passes::runSimplifyPipeline(*step, diags))
     return diagnosticsError(diags);
-  auto exe = cpu::compileForCpu({step.get(), forward->get()});
+  // The models here are tiny and train in well under a second, less than
+  // LLVM takes to optimise them; a real model wants the default options.
+  cpu::CpuOptions quick;
+  quick.optLevel = 0;
+  quick.packedGemm = false;
+  auto exe = cpu::compileForCpu({step.get(), forward->get()}, quick);
   if (!exe)
     return exe.status();
   (*exe)->initialize(seed);
