@@ -221,6 +221,34 @@ graph @vector_row_col {
 }
 )",
        kReduction},
+      {"gemm_tile128", R"(
+graph @gemm_tile128 {
+  %a = input f32[1536, 9]
+  %b = input f32[1536, 9]
+  %r = matmul %a, %b {transpose_b = true}
+  return %r
+}
+)",
+       kReduction},
+      {"gemm_tile64", R"(
+graph @gemm_tile64 {
+  %a = input f32[12, 1024]
+  %b = input f32[12, 1024]
+  %v = input f32[1024]
+  %r = sigmoid (add (matmul %a, %b {transpose_a = true}), %v)
+  return %r
+}
+)",
+       kReduction},
+      {"gemm_f64_tile64", R"(
+graph @gemm_f64_tile64 {
+  %a = input f64[1030, 5]
+  %b = input f64[5, 1030]
+  %r = matmul %a, %b
+  return %r
+}
+)",
+       1e-10},
       {"float64", R"(
 graph @float64 {
   %a = input f64[17, 5]
