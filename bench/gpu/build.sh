@@ -27,10 +27,11 @@ mkdir -p "$build/bin"
 for target in compiler/driver/voskhod tests/unit_cuda bench/gpu/bench_cuda; do
   strip -o "$build/bin/$(basename "$target")" "$build/$target"
 done
-# Nothing but glibc, NVRTC and the loader may remain dynamic.
+# Nothing but glibc (libc, libm and its libpthread, librt, libdl stubs),
+# NVRTC and the loader may remain dynamic.
 for bin in "$build"/bin/*; do
   extra=$(ldd "$bin" | awk '{print $1}' |
-    grep -v -E '^(linux-vdso|/lib64/ld-linux|libc\.so|libm\.so|libnvrtc\.so)' || true)
+    grep -v -E '^(linux-vdso|/lib64/ld-linux|lib(c|m|pthread|rt|dl)\.so|libnvrtc\.so)' || true)
   if [ -n "$extra" ]; then
     echo "build.sh: $bin needs more than glibc and NVRTC: $extra" >&2
     exit 1

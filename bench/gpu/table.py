@@ -54,6 +54,8 @@ def main():
         lines.append(f"launch cost per kernel (tiny step, {launch['launches']} "
                      f"kernels): graph {launch['graph_us_per_kernel']:.2f} us, "
                      f"eager {launch['eager_us_per_kernel']:.2f} us")
+    if not any(r["kind"] == "gemm" for r in ours):
+        lines.append("voskhod: no numbers (see bench_cuda.log)")
     for r in theirs:
         if r["kind"] == "error":
             lines.append("pytorch: " + r["message"])

@@ -267,6 +267,9 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit) {
     return CudaEmitKind::Ptx;
   if (emit == "cubin")
     return CudaEmitKind::Cubin;
+  if (emit == "obj" || emit == "header")
+    return makeError("--target=cuda cannot write objects or C headers yet; "
+                     "it emits cuda, ptx, cubin or kernels");
   return makeError("--target=cuda emits cuda, ptx, cubin or kernels, not '" +
                    emit + "'");
 }

@@ -114,7 +114,9 @@ CodeWriter &CodeWriter::open(std::string_view text) {
 CodeWriter &CodeWriter::close(std::string_view suffix) {
   assert(depth_ > 0 && "close without open");
   --depth_;
-  return line("}" + std::string(suffix));
+  std::string text = "}";
+  text += suffix;
+  return line(text);
 }
 
 } // namespace voskhod::cuda
