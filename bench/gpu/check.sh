@@ -19,10 +19,13 @@
 # What travels: the binaries that bench/gpu/build.sh makes on a development
 # machine, in build-gpu/bin (voskhod, unit_cuda, bench_cuda: Release builds
 # without the LLVM backend, libstdc++/libgcc/zlib/GoogleTest linked in;
-# they need only glibc, libnvrtc.so.13 and the driver), a few MiB. Carry
-# build-gpu/bin, or point $VOSKHOD_GPU_BIN at another folder of them. When
-# they are missing the script tries `bench/gpu/build.sh` here, which works
-# only where the project's build dependencies are installed.
+# they need only glibc 2.36 or newer, libnvrtc.so.13 and the driver), about
+# 9 MiB. Carry build-gpu/bin, or point $VOSKHOD_GPU_BIN at another folder
+# of them. When they are missing the script tries `bench/gpu/build.sh`
+# there, which works only where the project's build dependencies are
+# installed (and takes minutes of the budget). From a development session:
+#   bench/gpu/build.sh            # here, once
+#   run: bash bench/gpu/check.sh  with carry = [build-gpu/bin]
 #
 # Exit status: 0 when the tests passed and the benchmarks ran.
 #===----------------------------------------------------------------------===#
