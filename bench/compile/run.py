@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Compile time and memory of `voskhod compile` against graph size.
+
+    bench/compile/run.py VOSKHOD [--sizes 125,250,500,1000] [--obj-max 500]
+
+For each size (layers of make_graph.py's residual MLP; four forward nodes per
+layer, about ten more in the training step) it runs, as separate processes:
+  front   `voskhod opt --train-step --simplify`: parse, verify, autodiff,
+          optimiser, simplification (CSE, folding, DCE);
+  kernels `voskhod compile --emit=kernels`: the above plus fusion, lowering,
+          memory planning and printing the kernels;
+  object  `voskhod compile -o model.o`: the above plus LLVM at O3 and the
+          object file (only up to --obj-max layers: LLVM dominates).
+It reports CPU seconds (user + system of the child, so a busy machine does
+not inflate them) and peak resident memory, then the growth exponent
+between consecutive sizes (time ~ size^k): k near 1 is linear.
+"""
+import argparse
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+parser = argparse.ArgumentParser()
+parser.add_argument("voskhod")
+parser.add_argument("--sizes", default="125,250,500,1000")
+parser.add_argument("--obj-max", type=int, default=500)
+args = parser.parse_args()
+sizes = [int(s) for s in args.sizes.split(",")]
+
+
+def measure(cmd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), proc.stderr))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, after.ru_maxrss / 1024.0  # MiB; the largest child so far
+
+
+work = tempfile.mkdtemp(prefix="voskhod-bench-compile-")
+rows = []
+for layers in sizes:
+    model = os.path.join(work, "deep%d.vg" % layers)
+    with open(model, "w") as f:
+        subprocess.run([sys.executable, os.path.join(here, "make_graph.py"), str(layers)],
+                       stdout=f, check=True)
+    nodes = 4 * layers + 8
+    row = {"layers": layers, "nodes": nodes}
+    row["front"] = measure([args.voskhod, "opt", model, "--train-step", "--simplify", "-o", os.devnull])
+    row["kernels"] = measure([args.voskhod, "compile", model, "--emit=kernels", "-o", os.devnull])
+    if layers <= args.obj_max:
+        row["object"] = measure([args.voskhod, "compile", model, "-o", os.path.join(work, "m.o")])
+    rows.append(row)
+    print("%6d layers %7d nodes: " % (layers, nodes) + ", ".join(
+        "%s %.2f s" % (k, row[k][0]) for k in ("front", "kernels", "object") if k in row), flush=True)
+
+print("\n| forward nodes | front end (s) | to kernels (s) | to object (s) | peak RSS (MiB) |")
+print("|---:|---:|---:|---:|---:|")
+for r in rows:
+    obj = "%.2f" % r["object"][0] if "object" in r else "-"
+    print("| %d | %.2f | %.2f | %s | %.0f |" % (r["nodes"], r["front"][0], r["kernels"][0], obj,
+                                              max(v[1] for k, v in r.items() if isinstance(v, tuple))))
+print("\ngrowth exponent k (time ~ nodes^k) between consecutive sizes:")
+for a, b in zip(rows, rows[1:]):
+    ratio = math.log(b["nodes"] / a["nodes"])
+    parts = []
+    for k in ("front", "kernels", "object"):
+        if k in a and k in b and a[k][0] > 0.05:
+            parts.append("%s %.2f" % (k, math.log(b[k][0] / a[k][0]) / ratio))
+    print("  %d -> %d nodes: %s" % (a["nodes"], b["nodes"], ", ".join(parts)))
