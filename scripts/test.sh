@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs, builds and runs every test: GoogleTest binaries and the lit suite
-# through CTest.
+# Installs, builds and runs every test: GoogleTest binaries and the lit
+# suites through CTest, then each libFuzzer target for a bounded time.
+# The sanitizer run (scripts/test-sanitizers.sh) is run by hand for now.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
-scripts/test-sanitizers.sh
-scripts/fuzz.sh
+scripts/fuzz.sh 30
