@@ -146,8 +146,8 @@ TEST(Printer, IntegerPayloadsOutsideI32AreRejected) {
   Graph g("big");
   EXPECT_FALSE(buildConst(g, {DType::I32, {2}}, {1e300, -1e19}, {}, "c"));
   EXPECT_FALSE(buildConst(g, {DType::I32, {1}}, {2147483648.0}, {}, "d"));
-  auto edge = buildConst(g, {DType::I32, {2}}, {2147483647.0, -2147483648.0},
-                         {}, "e");
+  auto edge =
+      buildConst(g, {DType::I32, {2}}, {2147483647.0, -2147483648.0}, {}, "e");
   ASSERT_TRUE(edge);
   g.results() = {*edge};
   std::string text = printGraph(g);
