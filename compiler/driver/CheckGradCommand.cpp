@@ -63,10 +63,9 @@ void registerCheckGradCommand(CLI::App &app) {
       char line[256];
       bool pass = p.maxRelError <= opts->tolerance;
       ok &= pass;
-      std::snprintf(line, sizeof line,
-                    "%s: max relative error %.3e (abs %.3e) %s\n",
-                    p.param.c_str(), p.maxRelError, p.maxAbsError,
-                    pass ? "ok" : "FAIL");
+      std::snprintf(
+          line, sizeof line, "%s: max relative error %.3e (abs %.3e) %s\n",
+          p.param.c_str(), p.maxRelError, p.maxAbsError, pass ? "ok" : "FAIL");
       std::cout << line;
     }
     if (!ok) {

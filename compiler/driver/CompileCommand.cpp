@@ -149,8 +149,8 @@ int compileForCudaTarget(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.input, kind.message());
   cuda::CudaOptions options;
   options.arch = opts.gpuArch;
-  auto text = cuda::emitCudaText({model.step.get(), model.forward.get()},
-                                 *kind, options);
+  auto text = cuda::emitCudaText({model.step.get(), model.forward.get()}, *kind,
+                                 options);
   if (!text)
     return fail(diags, opts.input, text.message());
   writeOutput(opts.output, *text, diags);
@@ -213,8 +213,8 @@ void registerCompileCommand(CLI::App &app) {
   cmd->add_option("--emit", opts->emit,
                   "obj (default), header, kernels, llvm or asm; for "
                   "--target=cuda: cuda, ptx or cubin")
-      ->check(CLI::IsMember({"obj", "header", "kernels", "llvm", "asm", "cuda",
-                             "ptx", "cubin"}));
+      ->check(CLI::IsMember(
+          {"obj", "header", "kernels", "llvm", "asm", "cuda", "ptx", "cubin"}));
   cmd->add_option("-o,--output", opts->output,
                   "Output file ('-' or none: stdout for text)");
   cmd->add_option("--header", opts->header,

@@ -14,7 +14,8 @@ void registerDotCommand(CLI::App &app) {
     PipelineFlags pipeline;
   };
   auto opts = std::make_shared<Options>();
-  CLI::App *cmd = app.add_subcommand("dot", "Print a Graphviz picture of a graph");
+  CLI::App *cmd =
+      app.add_subcommand("dot", "Print a Graphviz picture of a graph");
   cmd->add_option("file", opts->input, "Input .vg file ('-' for stdin)")
       ->required();
   cmd->add_option("-o", opts->output, "Output file (default: stdout)");

@@ -50,8 +50,8 @@ void registerEvalCommand(CLI::App &app) {
     }
     for (size_t i = 0; i < g->results().size(); ++i) {
       const ir::Node *r = g->results()[i];
-      std::string name = r->name().empty() ? "result " + std::to_string(i)
-                                           : "%" + r->name();
+      std::string name =
+          r->name().empty() ? "result " + std::to_string(i) : "%" + r->name();
       std::cout << name << " : " << r->type().str() << " = "
                 << ir::formatTensor(eval->value(r), opts->full) << "\n";
     }

@@ -107,8 +107,7 @@ Expected<double> ExecutableRunner::step() {
   return exe_.loss();
 }
 
-Expected<std::vector<float>>
-ExecutableRunner::predict(const rt::Batch &batch) {
+Expected<std::vector<float>> ExecutableRunner::predict(const rt::Batch &batch) {
   if (Status s = copyFeatures(batch); !s)
     return s;
   if (Status s = exe_.forward(); !s)

@@ -25,7 +25,8 @@ std::optional<std::string> readInputFile(const std::string &path,
   }
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    diags.error(where, std::string("cannot open file: ") + std::strerror(errno));
+    diags.error(where,
+                std::string("cannot open file: ") + std::strerror(errno));
     return std::nullopt;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -34,7 +35,8 @@ std::optional<std::string> readInputFile(const std::string &path,
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error(where, std::string("cannot open file: ") + std::strerror(errno));
+    diags.error(where,
+                std::string("cannot open file: ") + std::strerror(errno));
     return std::nullopt;
   }
   std::string text((std::istreambuf_iterator<char>(in)),
@@ -74,8 +76,8 @@ bool writeOutput(const std::string &path, const std::string &text,
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
-      diags.error(where, std::string("cannot write file: ") +
-                             std::strerror(errno));
+      diags.error(where,
+                  std::string("cannot write file: ") + std::strerror(errno));
       return false;
     }
     out << text;
@@ -87,8 +89,8 @@ bool writeOutput(const std::string &path, const std::string &text,
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    diags.error(where, std::string("cannot write file: ") +
-                           std::strerror(errno));
+    diags.error(where,
+                std::string("cannot write file: ") + std::strerror(errno));
     std::remove(tmp.c_str());
     return false;
   }

@@ -17,8 +17,7 @@ void addPipelineFlags(CLI::App &cmd, PipelineFlags &flags) {
                "Append the gradient of the loss w.r.t. every param");
   cmd.add_flag("--train-step", flags.trainStep,
                "Build the whole training step (gradients and update rule)");
-  cmd.add_flag("--simplify", flags.simplify,
-               "Run the simplification pipeline");
+  cmd.add_flag("--simplify", flags.simplify, "Run the simplification pipeline");
   std::string passes = "Print the graph to stderr after the named pass, or "
                        "'all' (passes:";
   for (const std::string &p : passes::simplifyPassNames())

@@ -75,7 +75,8 @@ int runPredict(const PredictOptions &opts) {
     return fail(s.message());
   auto mean = checkpoint->tensors.find("data/mean");
   auto stddev = checkpoint->tensors.find("data/std");
-  if (mean != checkpoint->tensors.end() && stddev != checkpoint->tensors.end()) {
+  if (mean != checkpoint->tensors.end() &&
+      stddev != checkpoint->tensors.end()) {
     auto st = rt::Standardizer::fromStatistics(mean->second.toF32(),
                                                stddev->second.toF32());
     if (!st)

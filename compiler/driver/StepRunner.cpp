@@ -61,8 +61,7 @@ int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
                                        training::initialState(step, opts.seed));
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   auto losses = trainer.run(
-      opts.steps,
-      [&](uint64_t) -> Expected<ir::LeafValues> { return batch; },
+      opts.steps, [&](uint64_t) -> Expected<ir::LeafValues> { return batch; },
       [&](uint64_t i, double loss) {
         if (i % opts.printEvery == 0 || i + 1 == opts.steps)
           printLoss(i, loss);
@@ -133,12 +132,12 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
     std::error_code ec;
     std::filesystem::create_directories(opts.checkpointDir, ec);
     if (ec)
-      return fail(diags, opts, "cannot create checkpoint directory '" +
-                                   opts.checkpointDir + "': " + ec.message());
-    options.checkpointPath =
-        (std::filesystem::path(opts.checkpointDir) / (forward.name() +
-                                                     ".safetensors"))
-            .string();
+      return fail(diags, opts,
+                  "cannot create checkpoint directory '" + opts.checkpointDir +
+                      "': " + ec.message());
+    options.checkpointPath = (std::filesystem::path(opts.checkpointDir) /
+                              (forward.name() + ".safetensors"))
+                                 .string();
     if (opts.resume)
       options.resumePath = options.checkpointPath;
   } else if (opts.resume) {
@@ -202,8 +201,8 @@ int trainOnCuda(const ir::Graph &step, const ir::Graph &forward,
   cuda::CudaOptions options;
   // The Trainer reads params for checkpoints, so they round-trip; the
   // fixed-batch loop leaves them on the GPU.
-  options.sync = opts.data.empty() ? cuda::HostSync::Inputs
-                                   : cuda::HostSync::All;
+  options.sync =
+      opts.data.empty() ? cuda::HostSync::Inputs : cuda::HostSync::All;
   auto exe = cuda::compileForCuda({&step, &forward}, options);
   if (!exe)
     return fail(diags, opts, exe.message());

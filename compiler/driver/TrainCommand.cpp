@@ -14,7 +14,6 @@
 
 #include <CLI/CLI.hpp>
 
-
 namespace voskhod::driver {
 
 void registerTrainCommand(CLI::App &app) {

@@ -70,8 +70,7 @@ Expected<Node *> buildInput(Graph &g, TensorType type, SourceLoc loc,
                             std::string name) {
   if (Status s = checkLeafType(type); !s)
     return s;
-  return g.create(OpKind::Input, {}, std::move(type), {}, loc,
-                  std::move(name));
+  return g.create(OpKind::Input, {}, std::move(type), {}, loc, std::move(name));
 }
 
 static Expected<Node *> buildStateful(Graph &g, OpKind op, TensorType type,
@@ -128,8 +127,8 @@ Expected<Node *> buildConst(Graph &g, TensorType type,
       v = double(float(v)); // what an f32 backend will hold
     }
   }
-  Node *node = g.create(OpKind::Const, {}, std::move(type), {}, loc,
-                        std::move(name));
+  Node *node =
+      g.create(OpKind::Const, {}, std::move(type), {}, loc, std::move(name));
   node->setConstValues(std::move(values));
   return node;
 }

@@ -30,8 +30,8 @@ TEST(ShapeInference, ElementwiseKeepsType) {
     auto t = infer(op, in);
     ASSERT_TRUE(t) << opName(op) << ": " << t.message();
     EXPECT_EQ(t->shape, (Shape{3, 5})) << opName(op);
-    EXPECT_EQ(t->dtype, hasTrait(op, OpTrait::Comparison) ? DType::I1
-                                                           : DType::F32)
+    EXPECT_EQ(t->dtype,
+              hasTrait(op, OpTrait::Comparison) ? DType::I1 : DType::F32)
         << opName(op);
   }
 }
