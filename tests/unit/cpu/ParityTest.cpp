@@ -3,8 +3,7 @@
 /// The nine PyTorch parity runs of tests/reference (written in float64 by
 /// make_parity.py; the interpreter reproduces them to 1e-9) replayed on the
 /// LLVM CPU backend in f32: the same initial values and batches for 100
-/// steps must give every step's loss to 1e-4 relative. (The float64
-/// interpreter reproduces the same losses to 1e-9: tests/unit/training.)
+/// steps must give every step's loss to 1e-4 relative.
 ///
 //===----------------------------------------------------------------------===//
 #include "../training/TestGraphs.h"
