@@ -165,6 +165,32 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
   return flushDiagnostics(diags);
 }
 
+/// Trains a compiled step from the initial values of `--seed`: on --data
+/// when given, otherwise on one fixed random batch for --steps steps.
+int trainCompiled(rt::Executable &exe, const ir::Graph &step,
+                  const ir::Graph &forward, const TrainOptions &opts,
+                  ir::DiagnosticEngine &diags) {
+  exe.initialize(opts.seed);
+  if (!opts.data.empty())
+    return trainOnData(exe, forward, opts, diags);
+  ir::LeafValues batch = training::randomInputs(step, opts.seed);
+  for (const auto &[leaf, value] : batch)
+    if (Status s = copyLeaf(exe, leaf->name(), value); !s)
+      return fail(diags, opts, s.message());
+  for (uint64_t i = 0; i < opts.steps; ++i) {
+    if (Status s = exe.step(); !s)
+      return fail(diags, opts, s.message());
+    auto loss = exe.loss();
+    if (!loss)
+      return fail(diags, opts, loss.message());
+    if (i % opts.printEvery == 0 || i + 1 == opts.steps)
+      printLoss(i, *loss);
+    if (!std::isfinite(*loss))
+      return fail(diags, opts, nonFiniteLoss(i, *loss));
+  }
+  return flushDiagnostics(diags);
+}
+
 #ifdef VOSKHOD_HAVE_LLVM
 int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
@@ -174,25 +200,7 @@ int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
   auto exe = cpu::compileForCpu({&step, &forward}, options);
   if (!exe)
     return fail(diags, opts, exe.message());
-  (*exe)->initialize(opts.seed);
-  if (!opts.data.empty())
-    return trainOnData(**exe, forward, opts, diags);
-  ir::LeafValues batch = training::randomInputs(step, opts.seed);
-  for (const auto &[leaf, value] : batch)
-    if (Status s = copyLeaf(**exe, leaf->name(), value); !s)
-      return fail(diags, opts, s.message());
-  for (uint64_t i = 0; i < opts.steps; ++i) {
-    if (Status s = (*exe)->step(); !s)
-      return fail(diags, opts, s.message());
-    auto loss = (*exe)->loss();
-    if (!loss)
-      return fail(diags, opts, loss.message());
-    if (i % opts.printEvery == 0 || i + 1 == opts.steps)
-      printLoss(i, *loss);
-    if (!std::isfinite(*loss))
-      return fail(diags, opts, nonFiniteLoss(i, *loss));
-  }
-  return flushDiagnostics(diags);
+  return trainCompiled(**exe, step, forward, opts, diags);
 }
 #endif
 
@@ -206,25 +214,7 @@ int trainOnCuda(const ir::Graph &step, const ir::Graph &forward,
   auto exe = cuda::compileForCuda({&step, &forward}, options);
   if (!exe)
     return fail(diags, opts, exe.message());
-  (*exe)->initialize(opts.seed);
-  if (!opts.data.empty())
-    return trainOnData(**exe, forward, opts, diags);
-  ir::LeafValues batch = training::randomInputs(step, opts.seed);
-  for (const auto &[leaf, value] : batch)
-    if (Status s = copyLeaf(**exe, leaf->name(), value); !s)
-      return fail(diags, opts, s.message());
-  for (uint64_t i = 0; i < opts.steps; ++i) {
-    if (Status s = (*exe)->step(); !s)
-      return fail(diags, opts, s.message());
-    auto loss = (*exe)->loss();
-    if (!loss)
-      return fail(diags, opts, loss.message());
-    if (i % opts.printEvery == 0 || i + 1 == opts.steps)
-      printLoss(i, *loss);
-    if (!std::isfinite(*loss))
-      return fail(diags, opts, nonFiniteLoss(i, *loss));
-  }
-  return flushDiagnostics(diags);
+  return trainCompiled(**exe, step, forward, opts, diags);
 }
 
 } // namespace

@@ -4,7 +4,6 @@
 #include "compiler/training/Initialize.h"
 
 #include <cassert>
-#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -64,26 +63,6 @@ InterpreterTrainer::run(uint64_t steps, const BatchProvider &batches,
     losses.push_back(*loss);
   }
   return losses;
-}
-
-/// The shortest decimal that reads back as `x`.
-static std::string shortest(double x) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  assert(ec == std::errc() && "32 chars hold any double");
-  return std::string(buf, end);
-}
-
-Status trainAndPrint(const Graph &step, uint64_t steps, uint64_t seed,
-                     std::ostream &os) {
-  InterpreterTrainer trainer(step, initialState(step, seed));
-  Expected<std::vector<double>> losses = trainer.run(
-      steps, randomBatches(step, seed), [&os](uint64_t index, double loss) {
-        os << "step " << index << ": loss " << shortest(loss) << "\n";
-      });
-  if (!losses)
-    return losses.status();
-  return Status::ok();
 }
 
 } // namespace voskhod::training

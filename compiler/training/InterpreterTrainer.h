@@ -21,7 +21,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <ostream>
 #include <vector>
 
 namespace voskhod::training {
@@ -57,12 +56,5 @@ private:
   ir::LeafValues state_;
   uint64_t stepsDone_ = 0;
 };
-
-/// `voskhod train --backend=interp`: `steps` steps of `step` from the
-/// initial values training::initialState(step, seed) on randomBatches(step,
-/// seed), printing `step <i>: loss <x>` per step (0-based; x as the shortest
-/// decimal that reads back to the same double).
-Status trainAndPrint(const ir::Graph &step, uint64_t steps, uint64_t seed,
-                     std::ostream &os);
 
 } // namespace voskhod::training

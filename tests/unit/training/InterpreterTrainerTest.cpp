@@ -12,7 +12,6 @@
 
 #include <cmath>
 #include <limits>
-#include <regex>
 
 namespace voskhod::training {
 namespace {
@@ -68,29 +67,6 @@ TEST(InterpreterTrainer, RunsResumeWhereTheyStopped) {
             std::vector<double>{5});
   for (Node *in : step->inputs())
     EXPECT_FALSE(split.state().count(in)) << "inputs are not state";
-}
-
-TEST(InterpreterTrainer, PrintsOneDeterministicLinePerStep) {
-  auto step = classifierStep();
-  ASSERT_TRUE(step);
-  auto log = [&](uint64_t seed) {
-    std::ostringstream os;
-    Status s = trainAndPrint(*step, 4, seed, os);
-    EXPECT_TRUE(s) << s.message();
-    return os.str();
-  };
-  std::string text = log(3);
-  std::regex line(R"(step (\d+): loss (\S+)\n)");
-  int i = 0;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), line);
-       it != std::sregex_iterator(); ++it, ++i) {
-    EXPECT_EQ((*it)[1].str(), std::to_string(i));
-    double loss = std::stod((*it)[2].str());
-    EXPECT_TRUE(std::isfinite(loss) && loss > 0) << (*it)[2].str();
-  }
-  EXPECT_EQ(i, 4) << text;
-  EXPECT_EQ(log(3), text);
-  EXPECT_NE(log(4), text);
 }
 
 TEST(InterpreterTrainer, StopsWhenTheLossIsNotFinite) {
