@@ -12,6 +12,8 @@
 
 #include "runtime/ThreadPool.h"
 
+#include <cstring>
+
 namespace voskhod::cpu::test {
 namespace {
 

@@ -1,51 +1,24 @@
-//===- tests/unit/cuda/CudaTestUtil.h - CUDA code against the interpreter -===//
+//===- tests/unit/cuda/CudaTestUtil.h - CUDA code against the oracle ------===//
 ///
-/// Parses a `.vg` graph, builds its training step when asked, and either
-/// renders its kernels (no GPU needed) or compiles it for the GPU, feeds it
-/// the interpreter's random inputs and initial values, and compares every
-/// output, and after each training step every param and state, with the
-/// float64 interpreter. The error measure is the CPU tests':
-/// |got - want| / (|want| + 1e-2 * max|want|). Without a GPU the execution
-/// checks skip, naming the driver's reason.
+/// tests/support/CompiledVsInterpreter.h with the CUDA backend. Without a
+/// GPU the execution checks skip, naming the driver's reason.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "../../support/CompiledVsInterpreter.h"
+
 #include "compiler/codegen/cuda/CudaBackend.h"
-#include "compiler/ir/Interpreter.h"
-#include "compiler/ir/Parser.h"
-#include "compiler/training/Initialize.h"
-#include "compiler/training/TrainStep.h"
 #include "runtime/cuda/CudaDriver.h"
-
-#include <gtest/gtest.h>
-
-#include <cmath>
-#include <sstream>
 
 namespace voskhod::cuda::test {
 
-inline std::unique_ptr<ir::Graph> parse(const std::string &text) {
-  ir::DiagnosticEngine diags;
-  auto g = ir::parseGraph(text, "test.vg", diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
-
-inline std::unique_ptr<ir::Graph> trainStep(const ir::Graph &forward) {
-  ir::DiagnosticEngine diags;
-  auto g = training::buildTrainStep(forward, diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
+using voskhod::test::get;
+using voskhod::test::maxError;
+using voskhod::test::parse;
+using voskhod::test::put;
+using voskhod::test::resultName;
+using voskhod::test::trainStep;
 
 /// Why execution tests cannot run here, or empty when a GPU is present.
 inline std::string noDeviceReason() {
@@ -61,148 +34,22 @@ inline std::string noDeviceReason() {
   if (std::string why = noDeviceReason(); !why.empty())                        \
   GTEST_SKIP() << "no CUDA device: " << why
 
-inline void put(rt::Executable &exe, const std::string &name,
-                const ir::HostTensor &t) {
-  void *p = exe.data(name);
-  ASSERT_NE(p, nullptr) << "no tensor " << name;
-  for (size_t i = 0; i < t.data.size(); ++i) {
-    switch (t.type.dtype) {
-    case ir::DType::F32:
-      static_cast<float *>(p)[i] = float(t.data[i]);
-      break;
-    case ir::DType::F64:
-      static_cast<double *>(p)[i] = t.data[i];
-      break;
-    case ir::DType::I32:
-      static_cast<int32_t *>(p)[i] = int32_t(t.data[i]);
-      break;
-    case ir::DType::I1:
-      static_cast<uint8_t *>(p)[i] = t.data[i] != 0;
-      break;
-    }
-  }
+inline voskhod::test::CompileFn cudaCompiler(CudaOptions options) {
+  return [options](const ir::Graph *step, const ir::Graph *forward) {
+    return compileForCuda({step, forward}, options);
+  };
 }
 
-inline std::vector<double> get(const rt::Executable &exe,
-                               const std::string &name) {
-  int i = exe.find(name);
-  EXPECT_GE(i, 0) << "no tensor " << name;
-  if (i < 0)
-    return {};
-  const rt::TensorInfo &t = exe.tensors()[i];
-  const void *p = exe.data(name);
-  std::vector<double> out(size_t(t.numElements()));
-  for (size_t k = 0; k < out.size(); ++k) {
-    switch (t.type) {
-    case rt::ElementType::F32:
-      out[k] = static_cast<const float *>(p)[k];
-      break;
-    case rt::ElementType::F64:
-      out[k] = static_cast<const double *>(p)[k];
-      break;
-    case rt::ElementType::I32:
-      out[k] = static_cast<const int32_t *>(p)[k];
-      break;
-    case rt::ElementType::I1:
-      out[k] = static_cast<const uint8_t *>(p)[k];
-      break;
-    }
-  }
-  return out;
-}
-
-inline double maxError(const std::vector<double> &got,
-                       const std::vector<double> &want) {
-  EXPECT_EQ(got.size(), want.size());
-  double scale = 0, worst = 0;
-  for (double w : want)
-    scale = std::max(scale, std::fabs(w));
-  for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
-    if (std::isnan(want[i]) && std::isnan(got[i]))
-      continue;
-    double err = std::fabs(got[i] - want[i]) /
-                 (std::fabs(want[i]) + 1e-2 * scale + 1e-30);
-    if (!(err <= worst))
-      worst = std::isnan(err) ? INFINITY : std::max(worst, err);
-  }
-  return worst;
-}
-
-inline std::string resultName(const ir::Node *n, size_t i) {
-  if (!n->name().empty() && !n->hasTrait(ir::OpTrait::Leaf))
-    return n->name();
-  return "result" + std::to_string(i);
-}
-
-/// Compiles the forward graph for the GPU, runs it on random inputs and
-/// checks every result against the interpreter.
 inline void checkForward(const std::string &text, double tolerance,
                          uint64_t seed = 7, CudaOptions options = {}) {
-  auto g = parse(text);
-  ASSERT_TRUE(g);
-  auto exe = compileForCuda({nullptr, g.get()}, options);
-  ASSERT_TRUE(exe) << exe.message();
-  ir::LeafValues leaves = training::initialLeafValues(*g, seed);
-  for (auto &[node, value] : leaves)
-    put(**exe, node->name(), value);
-  Status ran = (*exe)->forward();
-  ASSERT_TRUE(ran) << ran.message();
-  auto eval = ir::evaluate(*g, leaves);
-  ASSERT_TRUE(eval) << eval.message();
-  for (size_t i = 0; i < g->results().size(); ++i) {
-    const ir::Node *r = g->results()[i];
-    double err = maxError(get(**exe, resultName(r, i)), eval->value(r).data);
-    EXPECT_LE(err, tolerance) << "result " << i << " of\n" << text;
-  }
+  voskhod::test::checkForward(text, tolerance, seed, cudaCompiler(options));
 }
 
-/// Runs `steps` training steps on the GPU and in the interpreter from the
-/// same start and checks the loss and every param and state after each.
 inline std::vector<double> checkTraining(const std::string &text, int steps,
                                          double tolerance, uint64_t seed = 7,
                                          CudaOptions options = {}) {
-  std::vector<double> losses;
-  auto fwd = parse(text);
-  if (!fwd)
-    return losses;
-  auto step = trainStep(*fwd);
-  if (!step)
-    return losses;
-  auto exe = compileForCuda({step.get(), nullptr}, options);
-  EXPECT_TRUE(exe) << exe.message();
-  if (!exe)
-    return losses;
-  ir::LeafValues leaves = training::initialState(*step, seed);
-  for (auto &[node, value] : leaves)
-    put(**exe, node->name(), value);
-  for (int s = 0; s < steps; ++s) {
-    ir::LeafValues inputs = training::randomInputs(*step, seed, uint64_t(s));
-    for (auto &[node, value] : inputs) {
-      put(**exe, node->name(), value);
-      leaves[node] = value;
-    }
-    Status ran = (*exe)->step();
-    EXPECT_TRUE(ran) << ran.message();
-    auto eval = ir::evaluate(*step, leaves);
-    EXPECT_TRUE(eval) << eval.message();
-    if (!eval)
-      return losses;
-    auto loss = (*exe)->loss();
-    EXPECT_TRUE(loss) << loss.message();
-    losses.push_back(*loss);
-    EXPECT_LE(maxError({*loss}, eval->value(step->results()[0]).data),
-              tolerance)
-        << "loss at step " << s;
-    leaves = ir::nextLeafValues(*step, *eval, leaves);
-    for (const ir::Update &u : step->updates()) {
-      double err =
-          maxError(get(**exe, u.target->name()), leaves.at(u.target).data);
-      EXPECT_LE(err, tolerance)
-          << "'" << u.target->name() << "' after step " << s;
-      leaves.at(u.target).data = get(**exe, u.target->name());
-    }
-  }
-  return losses;
+  return voskhod::test::checkTraining(text, steps, tolerance, seed,
+                                      cudaCompiler(options));
 }
 
 } // namespace voskhod::cuda::test
