@@ -1,4 +1,4 @@
-//===- tests/support/CompiledVsInterpreter.h - a backend vs the oracle ------===//
+//===- tests/support/CompiledVsInterpreter.h - a backend vs the oracle ----===//
 ///
 /// Parses a `.vg` graph, compiles it with a backend's compile function,
 /// feeds it the interpreter's random inputs and initial values
