@@ -6,6 +6,7 @@
 #include "runtime/Plot.h"
 #include "runtime/data/Standardizer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -95,6 +96,18 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
           sum += std::exp(double(out[c]) - top);
         lossSum += top + std::log(sum) - double(out[label]);
         hits += best == label;
+      } else if (sig.multiLabel) {
+        // The sigmoid cross-entropy of the logits, averaged over labels; a
+        // row is right when every label is.
+        bool allRight = true;
+        for (int64_t c = 0; c < width; ++c) {
+          double z = out[c], t = batch.targets[r * width + c];
+          lossSum +=
+              (std::max(z, 0.0) - z * t + std::log1p(std::exp(-std::fabs(z)))) /
+              double(width);
+          allRight &= (z > 0) == (t > 0.5);
+        }
+        hits += allRight;
       } else {
         for (int64_t c = 0; c < width; ++c) {
           double d = double(out[c]) - double(batch.targets[r * width + c]);
@@ -109,7 +122,7 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
   if (rows == 0)
     return e;
   e.loss = lossSum / double(rows);
-  if (sig.labelKind == LabelKind::Class)
+  if (sig.labelKind == LabelKind::Class || sig.multiLabel)
     e.accuracy = hits / double(rows);
   else
     e.mae = absSum / double(rows);

@@ -13,9 +13,9 @@
 ///   2. for each epoch, shuffle with (seed, epoch), step through the full
 ///      batches, stop with an error naming the step if the loss is NaN or
 ///      infinite, then evaluate: train loss is the mean of the epoch's step
-///      losses; accuracy (classification) or MSE and mean absolute error
-///      (regression) come from predictions on the training and test splits,
-///      padded and masked so every example counts once;
+///      losses; accuracy (classification, multi-label) or MSE and mean
+///      absolute error (regression) come from predictions on the training
+///      and test splits, padded and masked so every example counts once;
 ///   3. save a checkpoint after every epoch and, on Ctrl-C, after the
 ///      current step (a second Ctrl-C kills the process as usual), plus the
 ///      loss curve as CSV and SVG next to it.
@@ -29,7 +29,9 @@
 /// not occur in a graph name, so these never collide with the model's.
 ///
 /// Classification metrics read predictions as logits (softmax cross-
-/// entropy, arg-max accuracy); regression metrics read them as values.
+/// entropy, arg-max accuracy), multi-label metrics as one logit per label
+/// (sigmoid cross-entropy; a row counts as right when every label is);
+/// regression metrics read them as values.
 /// The Trainer deliberately knows nothing of learning-rate schedules or
 /// early stopping on validation loss.
 ///

@@ -61,6 +61,7 @@ Expected<rt::StepSignature> signatureOf(const Graph &forward) {
   } else {
     sig.labelKind = rt::LabelKind::Target;
     sig.labelWidth = labels->type().numElements() / sig.batchSize;
+    sig.multiLabel = lossOp->is(OpKind::SigmoidCrossEntropy);
   }
   if (forward.results().empty())
     return makeError("the graph returns nothing to predict with");

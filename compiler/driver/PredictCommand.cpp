@@ -130,6 +130,20 @@ int runPredict(const PredictOptions &opts) {
             best = c;
         correct += best == batch.classes[r];
         csv << best << "," << batch.classes[r] << "\n";
+      } else if (signature->multiLabel) {
+        // One 0/1 decision per label; a row is right when all of them are.
+        bool allRight = true;
+        for (int64_t c = 0; c < width; ++c) {
+          bool yes = row[c] > 0;
+          allRight &= yes == (batch.targets[r * width + c] > 0.5f);
+          csv << (c ? " " : "") << int(yes);
+        }
+        correct += allRight;
+        csv << ",";
+        for (int64_t c = 0; c < width; ++c)
+          csv << (c ? " " : "")
+              << ir::formatScalar(batch.targets[r * width + c], ir::DType::F32);
+        csv << "\n";
       } else {
         for (int64_t c = 0; c < width; ++c) {
           float target = batch.targets[r * width + c];
@@ -144,8 +158,9 @@ int runPredict(const PredictOptions &opts) {
       }
     }
   }
-  if (classify)
-    std::cout << opts.split << " accuracy: "
+  if (classify || signature->multiLabel)
+    std::cout << opts.split
+              << (classify ? " accuracy: " : " accuracy (every label right): ")
               << ir::formatScalar(100.0 * double(correct) / double(seen),
                                   ir::DType::F32)
               << "% (" << correct << "/" << seen << ")\n";

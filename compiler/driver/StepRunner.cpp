@@ -29,7 +29,7 @@ namespace voskhod::driver {
 void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
   cmd.add_option("--data", opts.data,
                  "Data set: fashion-mnist, idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_"
-                 "IMAGES,TEST_LABELS], csv:FILE[,label=COL][,test=FILE]");
+                 "IMAGES,TEST_LABELS], csv:FILE[,label=COL...][,test=FILE]");
   cmd.add_option("--epochs", opts.epochs, "Epochs over --data (default 1)")
       ->check(wholeNumber(1, 1000000));
   cmd.add_option("--checkpoint", opts.checkpointDir,

@@ -94,6 +94,44 @@ bool allDigits(std::string_view s) {
   return true;
 }
 
+/// Resolves the label columns the options name against the header: fills
+/// `slot` (a column's place in a label row, or -1 for a feature) and
+/// `count`. Empty `wanted`: the last column.
+Status chooseLabelColumns(const std::vector<std::string> &header,
+                          const std::vector<std::string> &wanted,
+                          std::vector<int64_t> &slot, int64_t &count) {
+  slot.assign(header.size(), -1);
+  count = 0;
+  if (wanted.empty()) {
+    slot.back() = 0;
+    count = 1;
+    return Status::ok();
+  }
+  for (const std::string &name : wanted) {
+    int64_t index = -1;
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] != name)
+        continue;
+      if (index >= 0)
+        return makeError("two columns are named '" + name +
+                         "'; choose the label column by index");
+      index = int64_t(i);
+    }
+    if (index < 0 && allDigits(name) && name.size() < 10)
+      index = std::stoll(name);
+    if (index < 0 || index >= int64_t(header.size()))
+      return makeError("no label column '" + name + "' (the header has " +
+                       std::to_string(header.size()) + " columns)");
+    if (slot[size_t(index)] >= 0)
+      return makeError("label column '" + name + "' is column " +
+                       std::to_string(index) + ", which is already a label");
+    slot[size_t(index)] = count++;
+  }
+  if (count == int64_t(header.size()))
+    return makeError("every column is a label; a data set needs a feature");
+  return Status::ok();
+}
+
 } // namespace
 
 Expected<Dataset> readCsv(const std::string &path, const CsvOptions &options) {
@@ -106,9 +144,12 @@ Expected<Dataset> readCsv(const std::string &path, const CsvOptions &options) {
   data.source = path;
   data.labelSource = path;
   std::vector<std::string> header;
-  int64_t labelIndex = -1;
+  // labelSlot[column]: the column's place in a label row, or -1 for a
+  // feature.
+  std::vector<int64_t> labelSlot;
+  int64_t labelCount = 0;
   std::vector<Cell> cells;
-  std::vector<double> labels;
+  std::vector<double> labels, labelRow;
   int64_t lineNumber = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -132,27 +173,13 @@ Expected<Dataset> readCsv(const std::string &path, const CsvOptions &options) {
         return makeError(where + ": the header names " +
                          std::to_string(header.size()) +
                          " column; a data set needs a feature and a label");
-      const std::string &wanted = options.labelColumn;
-      if (wanted.empty()) {
-        labelIndex = int64_t(header.size()) - 1;
-      } else {
-        for (size_t i = 0; i < header.size(); ++i) {
-          if (header[i] != wanted)
-            continue;
-          if (labelIndex >= 0)
-            return makeError(where + ": two columns are named '" + wanted +
-                             "'; choose the label column by index");
-          labelIndex = int64_t(i);
-        }
-        if (labelIndex < 0 && allDigits(wanted) && wanted.size() < 10)
-          labelIndex = std::stoll(wanted);
-        if (labelIndex < 0 || labelIndex >= int64_t(header.size()))
-          return makeError(where + ": no label column '" + wanted +
-                           "' (the header has " +
-                           std::to_string(header.size()) + " columns)");
-      }
-      data.numFeatures = int64_t(header.size()) - 1;
+      if (Status chosen = chooseLabelColumns(header, options.labelColumns,
+                                             labelSlot, labelCount);
+          !chosen)
+        return makeError(where + ": " + chosen.message());
+      data.numFeatures = int64_t(header.size()) - labelCount;
       data.exampleShape = {data.numFeatures};
+      labelRow.assign(size_t(labelCount), 0.0);
       continue;
     }
     if (cells.size() != header.size())
@@ -168,17 +195,24 @@ Expected<Dataset> readCsv(const std::string &path, const CsvOptions &options) {
                  ? std::string("empty cell")
                  : "cell '" + cells[i].text + "' is not a finite number") +
             " in column '" + header[i] + "'");
-      if (int64_t(i) == labelIndex)
-        labels.push_back(value);
+      if (labelSlot[i] >= 0)
+        labelRow[size_t(labelSlot[i])] = value;
       else
         data.features.push_back(float(value));
     }
+    labels.insert(labels.end(), labelRow.begin(), labelRow.end());
     data.sourceLines.push_back(lineNumber);
   }
   if (header.empty())
     return makeError(path + ": the file has no header row");
   if (labels.empty())
     return makeError(path + ": the file has a header but no data rows");
+  if (labelCount > 1) {
+    data.labelKind = LabelKind::Target;
+    data.targetWidth = labelCount;
+    data.targets.assign(labels.begin(), labels.end());
+    return data;
+  }
   bool integral = true;
   for (double v : labels)
     integral &= v >= 0 && v == std::floor(v) && v <= 2147483647.0;

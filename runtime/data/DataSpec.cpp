@@ -80,7 +80,7 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
     } else if (key == "label" && kind == "csv") {
       if (value.empty())
         return bad("empty label column");
-      spec.csv.labelColumn = value;
+      spec.csv.labelColumns.push_back(value);
     } else if (key == "test" && kind == "csv") {
       if (value.empty())
         return bad("empty test file");
@@ -115,7 +115,7 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
   }
   if (kind == "csv") {
     if (paths.size() != 1)
-      return bad("expected csv:FILE[,label=COL][,test=FILE]");
+      return bad("expected csv:FILE[,label=COL...][,test=FILE]");
     spec.format = DataSpec::Format::Csv;
     spec.trainFeatures = spec.trainLabels = paths[0];
     return spec;

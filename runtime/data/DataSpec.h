@@ -10,10 +10,12 @@
 ///                              ubyte, t10k-images-idx3-ubyte, t10k-labels-
 ///                              idx1-ubyte, each gzip'd with .gz or not)
 ///   idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_IMAGES,TEST_LABELS]
-///   csv:FILE[,label=COL][,test=FILE]
+///   csv:FILE[,label=COL...][,test=FILE]
 ///                              COL is a header name or a 0-based index
-///                              (default: the last column); the test file
-///                              has the same columns
+///                              (default: the last column); several
+///                              label=COL options make multi-label data,
+///                              one target per label in the order given;
+///                              the test file has the same columns
 ///
 /// Every form also takes `,limit=N`: keep the first N examples of each
 /// split, for quick runs. Paths cannot contain commas. Parsing checks only

@@ -72,6 +72,16 @@ Status conformToSignature(Dataset &data, const StepSignature &signature) {
                      " target values per example, but the model's input %" +
                      signature.labelInput + " expects " +
                      std::to_string(signature.labelWidth));
+  if (signature.multiLabel)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < data.targetWidth; ++c) {
+        float v = data.targets[r * data.targetWidth + c];
+        if (!(v >= 0.f && v <= 1.f))
+          return makeError(data.describeLabelOf(r) + ": target " +
+                           formatValue(v) + " of label " + std::to_string(c) +
+                           " is outside [0, 1], which the sigmoid "
+                           "cross-entropy of the model takes");
+      }
   return Status::ok();
 }
 

@@ -10,7 +10,8 @@
 /// `conformToSignature` is that match: the feature count must equal what the
 /// graph's feature input expects, labels are converted to the kind the label
 /// input takes (integral values become class indices; class indices become
-/// float targets) and class indices must lie in the model's class range. It
+/// float targets), class indices must lie in the model's class range and
+/// the targets of a sigmoid cross-entropy in [0, 1]. It
 /// deliberately does not reshape or resample anything: a data set that does
 /// not fit is an error, not a guess.
 ///
@@ -73,6 +74,9 @@ struct StepSignature {
   int64_t labelWidth = 0;
   /// The width of a prediction row (logits or regression outputs).
   int64_t outputWidth = 0;
+  /// The loss is a sigmoid cross-entropy: every target is a probability
+  /// (0 or 1 for multi-hot labels) and predictions are one logit each.
+  bool multiLabel = false;
 };
 
 /// Makes `data` fit `signature` or says, naming the file and row, why not.

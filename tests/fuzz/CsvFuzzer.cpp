@@ -42,8 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string path = fuzz::writeScratchFile(data, size, "table.csv");
   static const char *labels[] = {"", "0", "1", "label", "y", "-1", "99999"};
   rt::CsvOptions options;
-  if (size)
-    options.labelColumn = labels[data[0] % (sizeof labels / sizeof *labels)];
+  // The first byte picks up to two label columns ("": the default).
+  if (size) {
+    size_t n = sizeof labels / sizeof *labels;
+    for (size_t pick : {data[0] % n, data[0] / n % 2 ? data[0] / n / 2 % n : 0})
+      if (*labels[pick])
+        options.labelColumns.push_back(labels[pick]);
+  }
   auto set = rt::readCsv(path, options);
   if (set)
     check(*set);

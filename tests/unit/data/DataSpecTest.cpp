@@ -28,8 +28,13 @@ TEST(DataSpec, ParsesEveryForm) {
   auto csv = parseDataSpec("csv:train.csv,label=price,test=test.csv");
   ASSERT_TRUE(csv) << csv.message();
   EXPECT_EQ(csv->format, DataSpec::Format::Csv);
-  EXPECT_EQ(csv->csv.labelColumn, "price");
+  EXPECT_EQ(csv->csv.labelColumns, (std::vector<std::string>{"price"}));
   EXPECT_EQ(csv->testFeatures, "test.csv");
+
+  auto multi = parseDataSpec("csv:train.csv,label=t0,label=3,label=t2");
+  ASSERT_TRUE(multi) << multi.message();
+  EXPECT_EQ(multi->csv.labelColumns,
+            (std::vector<std::string>{"t0", "3", "t2"}));
 }
 
 TEST(DataSpec, RejectsMalformedSpecs) {

@@ -22,8 +22,9 @@ using namespace voskhod::rt::testing;
 
 namespace {
 
-/// x·W + b trained by SGD on softmax cross-entropy (classification) or
-/// mean squared error (regression), in float like a compiled step.
+/// x·W + b trained by SGD on softmax cross-entropy (classification), mean
+/// squared error (regression) or sigmoid cross-entropy (multi-label, with
+/// `multiLabel` set on a regression model), in float like a compiled step.
 class LinearModel : public StepRunner {
 public:
   LinearModel(int64_t features, int64_t outputs, int64_t batch, bool regress,
@@ -37,6 +38,7 @@ public:
   int64_t raiseAtStep = -1;  // sends SIGINT to itself during this step
   int64_t poisonAtStep = -1; // returns NaN at this step
   float lr = 0.1f;
+  bool multiLabel = false;
 
   StepSignature signature() const override {
     StepSignature s;
@@ -45,6 +47,7 @@ public:
     s.labelKind = regress_ ? LabelKind::Target : LabelKind::Class;
     s.labelWidth = c_;
     s.outputWidth = c_;
+    s.multiLabel = multiLabel;
     return s;
   }
   Status setBatch(const Batch &batch) override {
@@ -62,6 +65,16 @@ public:
     float loss = 0;
     for (int64_t r = 0; r < b_; ++r) {
       float *o = &out[r * c_];
+      if (multiLabel) {
+        for (int64_t k = 0; k < c_; ++k) {
+          float z = o[k], t = batch_.targets[r * c_ + k];
+          loss +=
+              (std::max(z, 0.f) - z * t + std::log1p(std::exp(-std::fabs(z)))) /
+              float(b_ * c_);
+          grad[r * c_ + k] = (1 / (1 + std::exp(-z)) - t) / float(b_ * c_);
+        }
+        continue;
+      }
       if (regress_) {
         for (int64_t k = 0; k < c_; ++k) {
           float d = o[k] - batch_.targets[r * c_ + k];
@@ -205,6 +218,31 @@ TEST(Trainer, RegressionReportsMeanAbsoluteError) {
   EXPECT_TRUE(std::isnan(last.testAccuracy));
   EXPECT_LT(last.testMae, report->epochs[0].testMae);
   EXPECT_LT(last.testLoss, 0.5);
+}
+
+TEST(Trainer, MultiLabelReportsSigmoidLossAndAccuracy) {
+  LinearModel model(4, 3, 20, true, 6);
+  model.multiLabel = true;
+  model.lr = 2.f;
+  // Each label is whether its projection (the regression target) is
+  // positive: three linearly separable yes/no labels per row.
+  DataSplits data = splits(true);
+  for (Dataset *d : {&data.train, &*data.test})
+    for (float &t : d->targets)
+      t = t > 0;
+  auto report = train(model, data, quietOptions(8));
+  ASSERT_TRUE(report) << report.message();
+  const EpochMetrics &first = report->epochs.front(),
+                     &last = report->epochs.back();
+  EXPECT_TRUE(std::isnan(last.testMae));
+  EXPECT_LT(last.testLoss, first.testLoss);
+  // A row counts only when all three labels are right.
+  EXPECT_GT(last.testAccuracy, 0.8);
+  EXPECT_GT(last.trainAccuracy, 0.8);
+  // A target outside [0, 1] is refused, naming the row.
+  data = splits(true);
+  expectErrorMentions(errorOf(train(model, data, quietOptions(1))),
+                      {"synthetic-1: item", "outside [0, 1]"});
 }
 
 TEST(Trainer, StopsWithTheStepWhenTheLossIsNotFinite) {
