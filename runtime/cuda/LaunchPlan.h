@@ -47,6 +47,9 @@ struct EntryPlan {
 struct ProgramImage {
   std::string arch;  // sm_XX the cubin is for
   std::string cubin; // NVRTC's output, an ELF image
+  /// The same module as PTX, which the driver can compile for GPUs newer
+  /// than `arch` that the cubin does not run on.
+  std::string ptx;
   std::optional<EntryPlan> step, forward;
   /// The names of each entry's external tensors, in the order its plan
   /// numbers them.

@@ -312,6 +312,7 @@ Expected<rt::cuda::ProgramImage> compileCudaImage(const CudaGraphs &graphs,
   rt::cuda::ProgramImage image;
   image.arch = nv.arch;
   image.cubin = std::move(compiled->cubin);
+  image.ptx = std::move(compiled->ptx);
   image.step = std::move(module->step);
   image.forward = std::move(module->forward);
   for (int t : module->stepTable)

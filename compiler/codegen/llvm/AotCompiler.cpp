@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 namespace voskhod::cpu {
@@ -309,7 +310,7 @@ public:
     launchTy_ =
         llvm::StructType::get(ctx_, {ptr_, ptr_, i32_, i32_, i32_, i32_});
     programTy_ = llvm::StructType::get(
-        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i32_, i32_});
+        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i32_, i32_});
   }
 
   Status emit() {
@@ -320,7 +321,7 @@ public:
         dl.getTypeAllocSize(tensorTy_) != 64 ||
         dl.getTypeAllocSize(modelTy_) != 112 ||
         dl.getTypeAllocSize(launchTy_) != 32 ||
-        dl.getTypeAllocSize(programTy_) != 64)
+        dl.getTypeAllocSize(programTy_) != 72)
       return makeError("internal: the AOT descriptor layout does not match "
                        "runtime/aot/AotAbi.h (or cuda/CudaAbi.h) on this "
                        "target");
@@ -463,7 +464,8 @@ private:
   }
 
   /// The cubin (a named local symbol in a section of its own, so tools
-  /// can find it) and the vkcuda_program descriptor around the model's.
+  /// can find it), the PTX the driver falls back on for newer GPUs, and
+  /// the vkcuda_program descriptor around the model's.
   Status emitProgram() {
     const rt::cuda::ProgramImage &image = *image_;
     if (image.cubin.empty())
@@ -476,6 +478,16 @@ private:
         "vkcuda_cubin");
     cubin->setSection(".voskhod.cubin");
     cubin->setAlignment(llvm::Align(64));
+    llvm::Constant *ptx = llvm::ConstantPointerNull::get(ptr_);
+    if (!image.ptx.empty()) {
+      // NUL-terminated, as cuModuleLoadData reads PTX.
+      llvm::Constant *text = llvm::ConstantDataArray::getString(
+          ctx_, llvm::StringRef(image.ptx.data(),
+                                strnlen(image.ptx.data(), image.ptx.size())));
+      ptx = new llvm::GlobalVariable(m_, text->getType(), true,
+                                     llvm::GlobalValue::InternalLinkage, text,
+                                     "vkcuda_ptx");
+    }
     int64_t arena = 0;
     for (const auto *plan : {&image.step, &image.forward})
       if (*plan)
@@ -488,10 +500,10 @@ private:
     };
     program_ =
         constant(llvm::ConstantStruct::get(
-                     programTy_,
-                     {model_, cubin, string(image.arch), launches(image.step),
-                      launches(image.forward), i64(int64_t(image.cubin.size())),
-                      i64(arena), count(image.step), count(image.forward)}),
+                     programTy_, {model_, cubin, ptx, string(image.arch),
+                                  launches(image.step), launches(image.forward),
+                                  i64(int64_t(image.cubin.size())), i64(arena),
+                                  count(image.step), count(image.forward)}),
                  "vkcuda.program");
     return Status::ok();
   }

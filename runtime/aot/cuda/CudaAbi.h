@@ -29,6 +29,7 @@ typedef struct vkcuda_launch {
 typedef struct vkcuda_program {
   const vkaot_model *model;   /* step and forward entries are null */
   const unsigned char *image; /* the cubin */
+  const char *ptx;            /* the same module as PTX, or null */
   const char *arch;           /* "sm_90" */
   const vkcuda_launch *step;
   const vkcuda_launch *forward;
@@ -39,7 +40,7 @@ typedef struct vkcuda_program {
 } vkcuda_program;
 
 typedef char vkcuda_check_launch_layout[sizeof(vkcuda_launch) == 32 ? 1 : -1];
-typedef char vkcuda_check_program_layout[sizeof(vkcuda_program) == 64 ? 1 : -1];
+typedef char vkcuda_check_program_layout[sizeof(vkcuda_program) == 72 ? 1 : -1];
 
 /* The API every generated `NAME_` wrapper of a GPU object forwards to
    (CudaState.c); the same as AotAbi.h's vkaot_ functions, plus

@@ -36,6 +36,7 @@ enum {
   CU_SUCCESS = 0,
   CU_ERROR_OUT_OF_MEMORY = 2,
   CU_ERROR_NO_DEVICE = 100,
+  CU_ERROR_INVALID_IMAGE = 200,
   CU_ERROR_NO_BINARY_FOR_GPU = 209,
   CU_ERROR_INVALID_SOURCE = 300,
   CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75,
@@ -149,13 +150,22 @@ void vkcuda_reset(vkcuda_state *s, uint64_t seed) {
   s->device_newer = 0;
 }
 
-/* The module: a cubin runs only on the architecture it was compiled for,
-   so a mismatch is said in those terms. */
+/* The module: the cubin, or on a GPU it does not run on, the PTX compiled
+   by the driver (which works for newer GPUs only); a mismatch is said in
+   terms of architectures. */
 static int load_module(vkcuda_state *s) {
   const vkcuda_driver *d = s->d;
   CUresult r = d->cuModuleLoadData(&s->module, s->program->image);
   if (r == CU_SUCCESS)
     return VOSKHOD_OK;
+  s->module = NULL;
+  int other_arch = r == CU_ERROR_NO_BINARY_FOR_GPU ||
+                   r == CU_ERROR_INVALID_SOURCE || r == CU_ERROR_INVALID_IMAGE;
+  if (other_arch && s->program->ptx) {
+    if (d->cuModuleLoadData(&s->module, s->program->ptx) == CU_SUCCESS)
+      return VOSKHOD_OK;
+    s->module = NULL;
+  }
   int major = 0, minor = 0;
   d->cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
                           s->device);
@@ -163,7 +173,7 @@ static int load_module(vkcuda_state *s) {
                           s->device);
   char why[256];
   vkcuda_driver_error(d, r, "cuModuleLoadData", why, sizeof why);
-  if (r == CU_ERROR_NO_BINARY_FOR_GPU || r == CU_ERROR_INVALID_SOURCE) {
+  if (other_arch) {
     snprintf(s->error, sizeof s->error,
              "model '%s' was compiled for %s and the GPU is sm_%d%d; compile "
              "it again with --gpu-arch=sm_%d%d (%s)",

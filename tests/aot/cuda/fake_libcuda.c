@@ -2,12 +2,19 @@
  * so the paths between "no driver" and "a working GPU" run on machines
  * without one (tests/lit/aot/cuda-fake-driver.test). FAKE_CUDA_DEVICES
  * sets how many devices it reports (default 0); each is an sm_80 part on
- * which no module loads, as a cubin for another architecture would not. */
+ * which no cubin loads, as a cubin for another architecture would not, and
+ * PTX loads only when FAKE_CUDA_PTX_LOADS is set (as it would on a newer
+ * GPU than the PTX's); nothing after that works. */
 #include <stddef.h>
 #include <stdlib.h>
 
 typedef int CUresult;
-enum { OK = 0, NOT_SUPPORTED = 801, NO_BINARY_FOR_GPU = 209 };
+enum {
+  OK = 0,
+  NOT_SUPPORTED = 801,
+  NO_BINARY_FOR_GPU = 209,
+  INVALID_PTX = 218
+};
 
 static int devices(void) {
   const char *n = getenv("FAKE_CUDA_DEVICES");
@@ -43,9 +50,14 @@ CUresult cuCtxSetCurrent(void *context) {
   return OK;
 }
 CUresult cuModuleLoadData(void **module, const void *image) {
-  (void)module;
-  (void)image;
-  return NO_BINARY_FOR_GPU;
+  static int token;
+  const unsigned char *bytes = image;
+  if (bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F')
+    return NO_BINARY_FOR_GPU;
+  if (!getenv("FAKE_CUDA_PTX_LOADS"))
+    return INVALID_PTX;
+  *module = &token;
+  return OK;
 }
 CUresult cuGetErrorName(CUresult r, const char **name) {
   *name = r == NO_BINARY_FOR_GPU ? "CUDA_ERROR_NO_BINARY_FOR_GPU"
