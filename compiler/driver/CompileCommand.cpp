@@ -267,7 +267,7 @@ void registerCompileCommand(CLI::App &app) {
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_option("--emit", opts->emit,
                   "obj (default), header, kernels, llvm or asm; for "
-                  "--target=cuda: cuda, ptx or cubin")
+                  "--target=cuda: obj, header, kernels, cuda, ptx or cubin")
       ->check(CLI::IsMember(
           {"obj", "header", "kernels", "llvm", "asm", "cuda", "ptx", "cubin"}));
   cmd->add_option("-o,--output", opts->output,
@@ -277,8 +277,8 @@ void registerCompileCommand(CLI::App &app) {
   cmd->add_option("--name", opts->name,
                   "Prefix of the C API's symbols (default: the graph's name)");
   cmd->add_option("--cpu", opts->cpu,
-                  "CPU the object is for: native (default), x86-64-v3, "
-                  "x86-64-v4 or generic")
+                  "CPU the object is for (--target=cpu): native (default), "
+                  "x86-64-v3, x86-64-v4 or generic")
       ->check(CLI::IsMember({"native", "x86-64-v3", "x86-64-v4", "generic"}));
   cmd->add_option("--gpu-arch", opts->gpuArch,
                   "GPU architecture for --target=cuda (default sm_90)");
