@@ -37,12 +37,20 @@ endif()
 set(_aot_bitcode)
 if(_aot_clang_ok)
   message(STATUS "AOT runtime compiled with ${VOSKHOD_AOT_CLANG}")
-  file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c)
-  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h)
-  file(MAKE_DIRECTORY ${_aot_out})
+  # runtime/aot/cuda holds the host side of GPU objects; its modules are
+  # embedded as `cuda/<name>` (compiler/codegen/llvm/AotRuntime.h).
+  file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c ${_aot_dir}/cuda/*.c)
+  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h)
+  file(MAKE_DIRECTORY ${_aot_out}/cuda)
   foreach(src ${_aot_sources})
     get_filename_component(name ${src} NAME_WE)
-    set(bc ${_aot_out}/${name}.bc)
+    file(RELATIVE_PATH rel ${_aot_dir} ${src})
+    get_filename_component(subdir ${rel} DIRECTORY)
+    if(subdir)
+      set(bc ${_aot_out}/${subdir}/${name}.bc)
+    else()
+      set(bc ${_aot_out}/${name}.bc)
+    endif()
     # No fortify wrappers or stack protector: the object may need nothing
     # beyond plain libc. No FMA contraction: the initialisers must round as
     # the C++ runtime does.
@@ -52,7 +60,7 @@ if(_aot_clang_ok)
               -fno-stack-protector -U_FORTIFY_SOURCE -Wall -Wextra -Werror
               -emit-llvm -c ${src} -o ${bc}
       DEPENDS ${src} ${_aot_headers}
-      COMMENT "Compiling the AOT runtime's ${name}.c to bitcode"
+      COMMENT "Compiling the AOT runtime's ${rel} to bitcode"
       VERBATIM)
     list(APPEND _aot_bitcode ${bc})
   endforeach()

@@ -15,6 +15,12 @@ foreach(input ${INPUTS})
   # Lines of 16 bytes keep the file readable by editors and diff.
   string(REGEX REPLACE "((0x..,){16})" "\\1\n" hex "${hex}")
   get_filename_component(name ${input} NAME_WE)
+  # The GPU objects' host runtime (runtime/aot/cuda) is named `cuda/<name>`.
+  get_filename_component(dir ${input} DIRECTORY)
+  get_filename_component(dir ${dir} NAME)
+  if(dir STREQUAL "cuda")
+    set(name "cuda/${name}")
+  endif()
   string(APPEND text "const unsigned char module${index}[] = {\n${hex}};\n")
   string(APPEND table "    {\"${name}\", module${index}, ${bytes}},\n")
   math(EXPR index "${index} + 1")

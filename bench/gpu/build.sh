@@ -3,7 +3,11 @@
 #
 # Builds, on a machine with the project's packages (CLI11, GoogleTest, zlib,
 # fmt's CMake package, the CUDA toolkit's NVRTC), the three programs the GPU
-# check runs: voskhod, unit_cuda and bench_cuda. The build leaves out the
+# check runs: voskhod, unit_cuda and bench_cuda. When a voskhod with the
+# LLVM backend is at hand ($VOSKHOD_AOT, default build/compiler/driver/
+# voskhod), a fourth: aot_gpu_app, tests/aot/cuda/gpu_app.c linked with the
+# seed classifier compiled by `voskhod compile --target=cuda` for sm_90 (the
+# GPU machine has no LLVM to write that object). The build leaves out the
 # LLVM backend (VOSKHOD_ENABLE_LLVM=OFF) and links libstdc++, libgcc, zlib
 # and GoogleTest statically, so the binaries need only glibc, libnvrtc.so.13
 # and, when they run kernels, the driver's libcuda.so.1 (opened with
@@ -27,6 +31,16 @@ mkdir -p "$build/bin"
 for target in compiler/driver/voskhod tests/unit_cuda bench/gpu/bench_cuda; do
   strip -o "$build/bin/$(basename "$target")" "$build/$target"
 done
+aot=${VOSKHOD_AOT:-$root/build/compiler/driver/voskhod}
+if [ -x "$aot" ]; then
+  mkdir -p "$build/aot"
+  "$aot" compile "$root/examples/classifier.vg" --target=cuda --gpu-arch=sm_90 \
+    --name gpu -o "$build/aot/gpu.o" --header "$build/aot/gpu.h"
+  cc -std=c99 -O2 -Wall -Werror -I"$build/aot" "$root/tests/aot/cuda/gpu_app.c" \
+    "$build/aot/gpu.o" -lm -lpthread -ldl -o "$build/bin/aot_gpu_app"
+else
+  echo "build.sh: no voskhod with the LLVM backend at $aot; no aot_gpu_app" >&2
+fi
 # Nothing but glibc (libc, libm and its libpthread, librt, libdl stubs),
 # NVRTC and the loader may remain dynamic.
 for bin in "$build"/bin/*; do

@@ -4,7 +4,8 @@
 # Runs on a machine with an NVIDIA GPU: the CUDA execution tests (every op,
 # fused pattern and training model against the float64 interpreter, graph
 # replay against kernel-by-kernel launches), `voskhod train --target=cuda`
-# on the seed classifier, then the benchmarks: f32 GEMM GFLOP/s against
+# on the seed classifier, a C program linked with the classifier's GPU
+# object (aot_gpu_app, when build.sh made it), then the benchmarks: f32 GEMM GFLOP/s against
 # cuBLAS through PyTorch, the MLP training step (784→512→512→10, batch 128,
 # Adam) against PyTorch on the same GPU, and the launch cost per kernel with
 # and without the CUDA graph. It prints a short table last. Logs go to $OUT
@@ -73,6 +74,16 @@ if ! run train 40 "$bin/voskhod" train "$root/examples/classifier.vg" \
   status=1
 fi
 cat "$logs/train.log"
+
+# The AOT object for the GPU: trains, saves, loads and runs inference.
+if [ -x "$bin/aot_gpu_app" ]; then
+  if ! run aot_gpu 30 "$bin/aot_gpu_app" "$logs/aot_gpu.safetensors"; then
+    status=1
+  fi
+  cat "$logs/aot_gpu.log"
+else
+  say "aot_gpu: no aot_gpu_app in $bin (build.sh makes it where LLVM is)"
+fi
 
 run bench_cuda 120 "$bin/bench_cuda" || status=1
 run torch 100 python3 "$root/bench/gpu/torch_bench.py" ||

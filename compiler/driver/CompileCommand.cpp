@@ -13,7 +13,9 @@
 ///
 /// Each target is one function below; `--target=cuda` emits the CUDA C++
 /// of the kernels (`--emit=cuda`), or NVRTC's PTX or cubin for
-/// `--gpu-arch` (compiler/codegen/cuda/CudaBackend.h).
+/// `--gpu-arch` (compiler/codegen/cuda/CudaBackend.h), or an object with
+/// that cubin embedded and the same C API (`obj`, `header`), whose host
+/// side the LLVM backend writes.
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/cuda/CudaBackend.h"
@@ -92,6 +94,35 @@ int emitKernels(const Model &model, const CompileOptions &opts,
 }
 
 #ifdef VOSKHOD_HAVE_LLVM
+/// Renames the object written to `tmp` into place (so a failed compile never
+/// leaves a truncated object behind) and writes --header beside it.
+int writeObjectOutputs(const CompileOptions &opts, ir::DiagnosticEngine &diags,
+                       const std::string &tmp, Status written,
+                       const cpu::AotInterface &api) {
+  if (!written) {
+    std::remove(tmp.c_str());
+    return fail(diags, opts.input, written.message());
+  }
+  if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return fail(diags, opts.output, "cannot write the object file");
+  }
+  if (!opts.header.empty())
+    writeOutput(opts.header, cpu::renderAotHeader(api, baseName(opts.header)),
+                diags);
+  return flushDiagnostics(diags);
+}
+
+/// `--emit=header`: the header alone, to -o or stdout.
+int writeHeaderOnly(const CompileOptions &opts, ir::DiagnosticEngine &diags,
+                    const cpu::AotInterface &api) {
+  std::string file = opts.output.empty() || opts.output == "-"
+                         ? api.prefix + ".h"
+                         : baseName(opts.output);
+  writeOutput(opts.output, cpu::renderAotHeader(api, file), diags);
+  return flushDiagnostics(diags);
+}
+
 int compileForCpuTarget(const Model &model, const CompileOptions &opts,
                         ir::DiagnosticEngine &diags) {
   if (opts.emit == "kernels")
@@ -113,11 +144,7 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
     auto api = cpu::describeAot(graphs, aot);
     if (!api)
       return fail(diags, opts.input, api.message());
-    std::string file = opts.output.empty() || opts.output == "-"
-                           ? api->prefix + ".h"
-                           : baseName(opts.output);
-    writeOutput(opts.output, cpu::renderAotHeader(*api, file), diags);
-    return flushDiagnostics(diags);
+    return writeHeaderOnly(opts, diags, *api);
   }
   // obj: written beside its final name and renamed, so a failed compile
   // never leaves a truncated object behind.
@@ -125,18 +152,36 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
   cpu::AotInterface api;
   std::string tmp = opts.output + ".tmp";
-  if (Status s = cpu::emitAotObject(graphs, tmp, aot, &api); !s) {
-    std::remove(tmp.c_str());
-    return fail(diags, opts.input, s.message());
+  Status written = cpu::emitAotObject(graphs, tmp, aot, &api);
+  return writeObjectOutputs(opts, diags, tmp, written, api);
+}
+
+/// `--target=cuda --emit=obj|header`: the cubin embedded in an object whose
+/// host code opens the CUDA driver at run time.
+int compileCudaObject(const Model &model, const CompileOptions &opts,
+                      ir::DiagnosticEngine &diags) {
+  cpu::CpuGraphs graphs{model.step.get(), model.forward.get()};
+  cpu::AotOptions aot;
+  aot.name = opts.name;
+  aot.gpuArch = opts.gpuArch;
+  if (opts.emit == "header") {
+    auto api = cpu::describeAot(graphs, aot);
+    if (!api)
+      return fail(diags, opts.input, api.message());
+    return writeHeaderOnly(opts, diags, *api);
   }
-  if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return fail(diags, opts.output, "cannot write the object file");
-  }
-  if (!opts.header.empty())
-    writeOutput(opts.header, cpu::renderAotHeader(api, baseName(opts.header)),
-                diags);
-  return flushDiagnostics(diags);
+  if (opts.output.empty() || opts.output == "-")
+    return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
+  cuda::CudaOptions options;
+  options.arch = opts.gpuArch;
+  auto image =
+      cuda::compileCudaImage({model.step.get(), model.forward.get()}, options);
+  if (!image)
+    return fail(diags, opts.input, image.message());
+  cpu::AotInterface api;
+  std::string tmp = opts.output + ".tmp";
+  Status written = cpu::emitAotCudaObject(graphs, *image, tmp, aot, &api);
+  return writeObjectOutputs(opts, diags, tmp, written, api);
 }
 #endif
 
@@ -144,6 +189,16 @@ int compileForCudaTarget(const Model &model, const CompileOptions &opts,
                          ir::DiagnosticEngine &diags) {
   if (opts.emit == "kernels")
     return emitKernels(model, opts, diags);
+  if (opts.emit == "obj" || opts.emit == "header") {
+#ifdef VOSKHOD_HAVE_LLVM
+    return compileCudaObject(model, opts, diags);
+#else
+    return fail(diags, opts.input,
+                "--target=cuda --emit=" + opts.emit +
+                    " needs the LLVM backend, which this build leaves out; "
+                    "it emits cuda, ptx, cubin or kernels");
+#endif
+  }
   auto kind = cuda::parseCudaEmitKind(opts.emit);
   if (!kind)
     return fail(diags, opts.input, kind.message());
@@ -212,7 +267,7 @@ void registerCompileCommand(CLI::App &app) {
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_option("--emit", opts->emit,
                   "obj (default), header, kernels, llvm or asm; for "
-                  "--target=cuda: cuda, ptx or cubin")
+                  "--target=cuda: obj, header, kernels, cuda, ptx or cubin")
       ->check(CLI::IsMember(
           {"obj", "header", "kernels", "llvm", "asm", "cuda", "ptx", "cubin"}));
   cmd->add_option("-o,--output", opts->output,
@@ -222,8 +277,8 @@ void registerCompileCommand(CLI::App &app) {
   cmd->add_option("--name", opts->name,
                   "Prefix of the C API's symbols (default: the graph's name)");
   cmd->add_option("--cpu", opts->cpu,
-                  "CPU the object is for: native (default), x86-64-v3, "
-                  "x86-64-v4 or generic")
+                  "CPU the object is for (--target=cpu): native (default), "
+                  "x86-64-v3, x86-64-v4 or generic")
       ->check(CLI::IsMember({"native", "x86-64-v3", "x86-64-v4", "generic"}));
   cmd->add_option("--gpu-arch", opts->gpuArch,
                   "GPU architecture for --target=cuda (default sm_90)");

@@ -43,7 +43,9 @@ typedef enum voskhod_status {
   VOSKHOD_ERR_CORRUPT = 5,
   VOSKHOD_ERR_MISMATCH = 6,
   VOSKHOD_ERR_NO_MEMORY = 7,
-  VOSKHOD_ERR_UNSUPPORTED = 8
+  VOSKHOD_ERR_UNSUPPORTED = 8,
+  VOSKHOD_ERR_NO_DEVICE = 9,
+  VOSKHOD_ERR_DEVICE = 10
 } voskhod_status;
 
 typedef struct voskhod_tensor_info {

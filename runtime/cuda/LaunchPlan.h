@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,20 @@ struct EntryPlan {
   /// How many external tensors the entry takes.
   int numExternals = 0;
   int64_t arenaBytes = 0;
+};
+
+/// A compiled module and how to run its entries: what an object written by
+/// `voskhod compile --target=cuda` embeds.
+struct ProgramImage {
+  std::string arch;  // sm_XX the cubin is for
+  std::string cubin; // NVRTC's output, an ELF image
+  /// The same module as PTX, which the driver can compile for GPUs newer
+  /// than `arch` that the cubin does not run on.
+  std::string ptx;
+  std::optional<EntryPlan> step, forward;
+  /// The names of each entry's external tensors, in the order its plan
+  /// numbers them.
+  std::vector<std::string> stepTensors, forwardTensors;
 };
 
 } // namespace voskhod::rt::cuda

@@ -1,6 +1,7 @@
 # lit configuration for voskhod's regression tests: tests/lit/<area>/*.vg
 # (and *.test for shell-driven cases), each with `// RUN:` lines.
 import os
+import re
 import shutil
 import subprocess
 
@@ -35,6 +36,14 @@ def has_cuda_device():
 
 if has_cuda_device():
     config.available_features.add("cuda-device")
+# NVRTC in this build (`nvrtc`): PTX and cubins, here and in aot/ for GPU
+# objects.
+try:
+    with open(os.path.join(config.voskhod_build_dir, "CMakeCache.txt")) as f:
+        if re.search(r"^VOSKHOD_PTXAS:FILEPATH=\S", f.read(), re.M):
+            config.available_features.add("nvrtc")
+except OSError:
+    pass
 if os.path.exists(os.path.join(config.voskhod_build_dir, "compiler", "codegen", "llvm")):
     config.available_features.add("llvm-backend")
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

@@ -268,8 +268,9 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit) {
   if (emit == "cubin")
     return CudaEmitKind::Cubin;
   if (emit == "obj" || emit == "header")
-    return makeError("--target=cuda cannot write objects or C headers yet; "
-                     "it emits cuda, ptx, cubin or kernels");
+    return makeError("--emit=" + emit +
+                     " is not text: the object and header of --target=cuda "
+                     "come from compileCudaImage and the LLVM backend");
   return makeError("--target=cuda emits cuda, ptx, cubin or kernels, not '" +
                    emit + "'");
 }
@@ -289,6 +290,36 @@ Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
   if (!compiled)
     return compiled.status();
   return kind == CudaEmitKind::Cubin ? compiled->cubin : compiled->ptx;
+}
+
+Expected<rt::cuda::ProgramImage> compileCudaImage(const CudaGraphs &graphs,
+                                                  const CudaOptions &options) {
+  CudaGraphs used = graphs;
+  if (used.forward && used.forward->results().empty())
+    used.forward = nullptr;
+  auto module = renderCudaModule(used);
+  if (!module)
+    return module.status();
+  NvrtcOptions nv;
+  nv.arch = options.arch.empty() ? "sm_90" : options.arch;
+  nv.useCache = options.useCache;
+  nv.emitCubin = true;
+  auto compiled = compileCuda(module->source, "voskhod.cu", nv);
+  if (!compiled)
+    return compiled.status();
+  if (compiled->cubin.empty())
+    return makeError("nvrtc produced no cubin for " + nv.arch);
+  rt::cuda::ProgramImage image;
+  image.arch = nv.arch;
+  image.cubin = std::move(compiled->cubin);
+  image.ptx = std::move(compiled->ptx);
+  image.step = std::move(module->step);
+  image.forward = std::move(module->forward);
+  for (int t : module->stepTable)
+    image.stepTensors.push_back(module->tensors[size_t(t)].name);
+  for (int t : module->forwardTable)
+    image.forwardTensors.push_back(module->tensors[size_t(t)].name);
+  return image;
 }
 
 } // namespace voskhod::cuda

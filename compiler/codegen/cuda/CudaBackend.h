@@ -115,6 +115,13 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit);
 Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
                                    const CudaOptions &options = {});
 
+/// What an object written by `voskhod compile --target=cuda` embeds: the
+/// module compiled to a cubin for `options.arch` (sm_90 by default) and
+/// each entry's launches (compiler/codegen/llvm/AotCompiler.h writes the
+/// object). A forward graph without results has no entry. Needs no GPU.
+Expected<rt::cuda::ProgramImage>
+compileCudaImage(const CudaGraphs &graphs, const CudaOptions &options = {});
+
 inline constexpr const char *kCudaStepPrefix = "voskhod_step";
 inline constexpr const char *kCudaForwardPrefix = "voskhod_forward";
 

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 namespace voskhod::cpu {
@@ -157,6 +158,7 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
   Lowered out;
   AotInterface &api = out.interface;
   api.cpu = options.cpu;
+  api.gpuArch = options.gpuArch;
   if (graphs.forward) {
     api.graphName = graphs.forward->name();
   } else {
@@ -284,11 +286,16 @@ unsigned vectorBitsFor(const std::string &cpu) {
 }
 
 /// Builds the descriptor and the `NAME_` functions into a module that
-/// already holds the entries and the runtime.
+/// already holds the entries and the runtime. A CPU object's functions
+/// forward to runtime/aot's `vkaot_` API; a GPU object's (given `image`)
+/// to runtime/aot/cuda's `vkcuda_` API, with the cubin and launch tables
+/// in a second descriptor that `NAME_create` passes along.
 class ApiEmitter {
 public:
-  ApiEmitter(llvm::Module &m, const AotInterface &api)
-      : m_(m), ctx_(m.getContext()), api_(api), b_(ctx_) {
+  ApiEmitter(llvm::Module &m, const AotInterface &api,
+             const rt::cuda::ProgramImage *image = nullptr)
+      : m_(m), ctx_(m.getContext()), api_(api), image_(image),
+        rt_(image ? "vkcuda_" : "vkaot_"), b_(ctx_) {
     ptr_ = llvm::PointerType::getUnqual(ctx_);
     i32_ = llvm::Type::getInt32Ty(ctx_);
     i64_ = llvm::Type::getInt64Ty(ctx_);
@@ -300,6 +307,10 @@ public:
     modelTy_ = llvm::StructType::get(
         ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i32_,
                i32_, i32_, i32_, i32_, i32_, i32_, i32_});
+    launchTy_ =
+        llvm::StructType::get(ctx_, {ptr_, ptr_, i32_, i32_, i32_, i32_});
+    programTy_ = llvm::StructType::get(
+        ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i32_, i32_});
   }
 
   Status emit() {
@@ -308,18 +319,28 @@ public:
     // every handle.
     if (dl.getTypeAllocSize(infoTy_) != 32 ||
         dl.getTypeAllocSize(tensorTy_) != 64 ||
-        dl.getTypeAllocSize(modelTy_) != 112)
+        dl.getTypeAllocSize(modelTy_) != 112 ||
+        dl.getTypeAllocSize(launchTy_) != 32 ||
+        dl.getTypeAllocSize(programTy_) != 72)
       return makeError("internal: the AOT descriptor layout does not match "
-                       "runtime/aot/AotAbi.h on this target");
-    for (const char *name :
-         {"vkaot_create", "vkaot_destroy", "vkaot_reset", "vkaot_train_step",
-          "vkaot_forward", "vkaot_save", "vkaot_load", "vkaot_threads",
-          "vkaot_set_threads", "vkaot_param", "vkaot_info_at",
-          "vkaot_last_error"})
-      if (!m_.getFunction(name))
-        return makeError(std::string("internal: the AOT runtime lacks ") +
-                         name);
+                       "runtime/aot/AotAbi.h (or cuda/CudaAbi.h) on this "
+                       "target");
+    std::vector<std::string> needed = {"create",     "destroy", "reset",
+                                       "train_step", "forward", "save",
+                                       "load",       "threads", "set_threads",
+                                       "param",      "info_at", "last_error"};
+    if (image_)
+      needed.push_back("last_status");
+    for (const std::string &name : needed)
+      if (!m_.getFunction(rt_ + name))
+        return makeError("internal: the AOT runtime lacks " + rt_ + name);
     emitDescriptor();
+    createArgs_ = {model_};
+    if (image_) {
+      if (Status s = emitProgram(); !s)
+        return s;
+      createArgs_ = {program_};
+    }
     emitFunctions();
     return Status::ok();
   }
@@ -414,6 +435,79 @@ private:
     model_ = constant(model, "vkaot.model");
   }
 
+  /// One entry's launches as vkcuda_launch records (runtime/aot/cuda/
+  /// CudaAbi.h): an argument is the external's position in the entry's
+  /// table, or -1 - its offset in the arena.
+  llvm::Constant *launchTable(const rt::cuda::EntryPlan &plan) {
+    std::vector<llvm::Constant *> launches;
+    for (const rt::cuda::KernelLaunch &l : plan.launches) {
+      std::vector<llvm::Constant *> args;
+      for (const rt::cuda::LaunchArg &a : l.args)
+        args.push_back(i64(a.external >= 0 ? a.external : -1 - a.arenaOffset));
+      llvm::Constant *argArray =
+          args.empty()
+              ? static_cast<llvm::Constant *>(
+                    llvm::ConstantPointerNull::get(ptr_))
+              : constant(llvm::ConstantArray::get(
+                             llvm::ArrayType::get(i64_, args.size()), args),
+                         "vkcuda.args");
+      launches.push_back(llvm::ConstantStruct::get(
+          launchTy_, {string(l.function), argArray, i32(l.grid), i32(l.block),
+                      i32(l.sharedBytes), i32(int64_t(l.args.size()))}));
+    }
+    if (launches.empty())
+      return llvm::ConstantPointerNull::get(ptr_);
+    return constant(
+        llvm::ConstantArray::get(
+            llvm::ArrayType::get(launchTy_, launches.size()), launches),
+        "vkcuda.launches");
+  }
+
+  /// The cubin (a named local symbol in a section of its own, so tools
+  /// can find it), the PTX the driver falls back on for newer GPUs, and
+  /// the vkcuda_program descriptor around the model's.
+  Status emitProgram() {
+    const rt::cuda::ProgramImage &image = *image_;
+    if (image.cubin.empty())
+      return makeError("internal: the GPU object has no cubin");
+    auto *cubin = new llvm::GlobalVariable(
+        m_, llvm::ArrayType::get(b_.getInt8Ty(), image.cubin.size()), true,
+        llvm::GlobalValue::InternalLinkage,
+        llvm::ConstantDataArray::getRaw(image.cubin, image.cubin.size(),
+                                        b_.getInt8Ty()),
+        "vkcuda_cubin");
+    cubin->setSection(".voskhod.cubin");
+    cubin->setAlignment(llvm::Align(64));
+    llvm::Constant *ptx = llvm::ConstantPointerNull::get(ptr_);
+    if (!image.ptx.empty()) {
+      // NUL-terminated, as cuModuleLoadData reads PTX.
+      llvm::Constant *text = llvm::ConstantDataArray::getString(
+          ctx_, llvm::StringRef(image.ptx.data(),
+                                strnlen(image.ptx.data(), image.ptx.size())));
+      ptx = new llvm::GlobalVariable(m_, text->getType(), true,
+                                     llvm::GlobalValue::InternalLinkage, text,
+                                     "vkcuda_ptx");
+    }
+    int64_t arena = 0;
+    for (const auto *plan : {&image.step, &image.forward})
+      if (*plan)
+        arena = std::max(arena, (*plan)->arenaBytes);
+    auto launches = [&](const std::optional<rt::cuda::EntryPlan> &plan) {
+      return plan ? launchTable(*plan) : llvm::ConstantPointerNull::get(ptr_);
+    };
+    auto count = [&](const std::optional<rt::cuda::EntryPlan> &plan) {
+      return i32(plan ? int64_t(plan->launches.size()) : 0);
+    };
+    program_ =
+        constant(llvm::ConstantStruct::get(
+                     programTy_, {model_, cubin, ptx, string(image.arch),
+                                  launches(image.step), launches(image.forward),
+                                  i64(int64_t(image.cubin.size())), i64(arena),
+                                  count(image.step), count(image.forward)}),
+                 "vkcuda.program");
+    return Status::ok();
+  }
+
   llvm::Function *define(const std::string &suffix, llvm::Type *result,
                          std::vector<llvm::Type *> params) {
     std::string name = api_.prefix + "_" + suffix;
@@ -426,8 +520,10 @@ private:
     return f;
   }
 
-  llvm::Value *call(const char *callee, std::vector<llvm::Value *> args) {
-    return b_.CreateCall(m_.getFunction(callee), args);
+  /// Calls the runtime's `<rt>callee`.
+  llvm::Value *call(const std::string &callee,
+                    std::vector<llvm::Value *> args) {
+    return b_.CreateCall(m_.getFunction(rt_ + callee), args);
   }
 
   void ret(llvm::Value *v) {
@@ -439,7 +535,7 @@ private:
 
   /// `NAME_suffix(args...)` returning `callee(prefixArgs..., args...)`.
   void forwardTo(const std::string &suffix, llvm::Type *result,
-                 std::vector<llvm::Type *> params, const char *callee,
+                 std::vector<llvm::Type *> params, const std::string &callee,
                  std::vector<llvm::Value *> prefixArgs = {}) {
     llvm::Function *f = define(suffix, result, params);
     for (llvm::Argument &a : f->args())
@@ -465,21 +561,23 @@ private:
     llvm::Constant *table = tensorList(list, "vkaot.list");
     define(what + "_count", i32_, {});
     b_.CreateRet(i32(int64_t(list.size())));
-    forwardTo(what + "_info", ptr_, {i32_}, "vkaot_info_at",
+    forwardTo(what + "_info", ptr_, {i32_}, "info_at",
               {table, i32(int64_t(list.size()))});
   }
 
   void emitFunctions() {
-    forwardTo("create", ptr_, {i64_}, "vkaot_create", {model_});
-    forwardTo("destroy", void_, {ptr_}, "vkaot_destroy");
-    forwardTo("reset", void_, {ptr_, i64_}, "vkaot_reset");
+    std::vector<llvm::Value *> createArgs(createArgs_.begin(),
+                                          createArgs_.end());
+    forwardTo("create", ptr_, {i64_}, "create", createArgs);
+    forwardTo("destroy", void_, {ptr_}, "destroy");
+    forwardTo("reset", void_, {ptr_, i64_}, "reset");
     if (api_.hasStep()) {
       unsigned n = unsigned(api_.stepInputs.size());
       std::vector<llvm::Type *> params(n + 1, ptr_);
       llvm::Function *f = define("train_step", f64_, params);
       llvm::Value *inputs = argumentArray(f, 1, n);
-      b_.CreateRet(call("vkaot_train_step", {f->getArg(0), inputs}));
-      forwardTo("train_step_v", f64_, {ptr_, ptr_}, "vkaot_train_step");
+      b_.CreateRet(call("train_step", {f->getArg(0), inputs}));
+      forwardTo("train_step_v", f64_, {ptr_, ptr_}, "train_step");
     }
     if (api_.hasForward()) {
       unsigned n = unsigned(api_.forwardInputs.size());
@@ -488,15 +586,17 @@ private:
       llvm::Function *f = define("forward", i32_, params);
       llvm::Value *inputs = argumentArray(f, 1, n);
       llvm::Value *outputs = argumentArray(f, 1 + n, k);
-      b_.CreateRet(call("vkaot_forward", {f->getArg(0), inputs, outputs}));
-      forwardTo("forward_v", i32_, {ptr_, ptr_, ptr_}, "vkaot_forward");
+      b_.CreateRet(call("forward", {f->getArg(0), inputs, outputs}));
+      forwardTo("forward_v", i32_, {ptr_, ptr_, ptr_}, "forward");
     }
-    forwardTo("save", i32_, {ptr_, ptr_}, "vkaot_save");
-    forwardTo("load", i32_, {ptr_, ptr_}, "vkaot_load");
-    forwardTo("last_error", ptr_, {ptr_}, "vkaot_last_error");
-    forwardTo("threads", i32_, {ptr_}, "vkaot_threads");
-    forwardTo("set_threads", i32_, {ptr_, i32_}, "vkaot_set_threads");
-    forwardTo("param", ptr_, {ptr_, ptr_, ptr_}, "vkaot_param");
+    forwardTo("save", i32_, {ptr_, ptr_}, "save");
+    forwardTo("load", i32_, {ptr_, ptr_}, "load");
+    forwardTo("last_error", ptr_, {ptr_}, "last_error");
+    if (image_)
+      forwardTo("last_status", i32_, {ptr_}, "last_status");
+    forwardTo("threads", i32_, {ptr_}, "threads");
+    forwardTo("set_threads", i32_, {ptr_, i32_}, "set_threads");
+    forwardTo("param", ptr_, {ptr_, ptr_, ptr_}, "param");
     infoFunctions("param", api_.params);
     infoFunctions("input", api_.stepInputs);
     infoFunctions("forward_input", api_.forwardInputs);
@@ -506,16 +606,28 @@ private:
   llvm::Module &m_;
   llvm::LLVMContext &ctx_;
   const AotInterface &api_;
+  const rt::cuda::ProgramImage *image_;
+  std::string rt_; // the runtime API's prefix
   llvm::IRBuilder<> b_;
   llvm::PointerType *ptr_;
   llvm::Type *i32_, *i64_, *f64_, *void_;
-  llvm::StructType *infoTy_, *tensorTy_, *modelTy_;
+  llvm::StructType *infoTy_, *tensorTy_, *modelTy_, *launchTy_, *programTy_;
   llvm::ArrayType *tensorsArrayTy_ = nullptr;
-  llvm::Constant *tensors_ = nullptr, *model_ = nullptr;
+  llvm::Constant *tensors_ = nullptr, *model_ = nullptr, *program_ = nullptr;
+  std::vector<llvm::Constant *> createArgs_;
   std::set<std::string> exported_;
 };
 
-Status linkRuntime(llvm::Module &module) {
+/// Whether a module of the embedded runtime belongs in a CPU object (all
+/// of runtime/aot) or a GPU one (initialisers, checkpoints and
+/// runtime/aot/cuda, but not the handle and thread pool of the CPU).
+bool runtimeModuleFor(llvm::StringRef name, bool gpu) {
+  if (name.startswith("cuda/"))
+    return gpu;
+  return !gpu || name == "Random" || name == "Safetensors" || name == "Json";
+}
+
+Status linkRuntime(llvm::Module &module, bool gpu) {
   auto modules = aotRuntimeBitcode();
   if (modules.empty())
     return makeError("this voskhod was built without the AOT runtime (no "
@@ -523,6 +635,8 @@ Status linkRuntime(llvm::Module &module) {
                      "clang installed to write object files");
   llvm::Linker linker(module);
   for (const AotBitcode &bc : modules) {
+    if (!runtimeModuleFor(bc.name, gpu))
+      continue;
     llvm::MemoryBufferRef buffer(
         llvm::StringRef(reinterpret_cast<const char *>(bc.data), bc.size),
         bc.name);
@@ -543,6 +657,61 @@ Status linkRuntime(llvm::Module &module) {
       return makeError("internal: generated code calls " + f.getName().str() +
                        ", which the AOT runtime (runtime/aot) does not define");
   return Status::ok();
+}
+
+/// Keeps only the `NAME_` API external, drops what is unused and writes
+/// the object file.
+Status writeObject(llvm::Module &module, const ApiEmitter &emitter,
+                   llvm::TargetMachine &tm, const std::string &path) {
+  llvm::internalizeModule(module, [&](const llvm::GlobalValue &gv) {
+    return emitter.exported().count(gv.getName().str()) > 0;
+  });
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (llvm::verifyModule(module, &os))
+    return makeError("internal: the AOT module is invalid: " + os.str());
+
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  llvm::legacy::PassManager pm;
+  pm.add(llvm::createGlobalDCEPass());
+  if (tm.addPassesToEmitFile(pm, out, nullptr, llvm::CGFT_ObjectFile))
+    return makeError("the target cannot emit object files");
+  pm.run(module);
+  out.flush();
+  if (out.has_error()) {
+    out.clear_error();
+    return makeError("cannot write '" + path + "'");
+  }
+  return Status::ok();
+}
+
+/// Checks that the image was compiled from the graphs `api` describes: the
+/// same entries, each with the same external tensors in the same order.
+Status checkImage(const AotInterface &api,
+                  const rt::cuda::ProgramImage &image) {
+  auto same = [&](const std::optional<rt::cuda::EntryPlan> &plan,
+                  const std::vector<std::string> &names,
+                  const std::vector<int> &table, const char *what) -> Status {
+    if (bool(plan) != !table.empty() || names.size() != table.size() ||
+        (plan && plan->numExternals != int(table.size())))
+      return makeError(std::string("internal: the GPU image's ") + what +
+                       " does not match the model");
+    for (size_t k = 0; k < table.size(); ++k)
+      if (api.tensors[table[k]].name != names[k])
+        return makeError(std::string("internal: the GPU image's ") + what +
+                         " takes '" + names[k] + "' where the model has '" +
+                         api.tensors[table[k]].name + "'");
+    return Status::ok();
+  };
+  if (Status s =
+          same(image.step, image.stepTensors, api.stepTable, "training step");
+      !s)
+    return s;
+  return same(image.forward, image.forwardTensors, api.forwardTable,
+              "forward pass");
 }
 
 } // namespace
@@ -582,32 +751,45 @@ Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
     return makeError("internal: the rendered module is invalid: " + os.str());
   codegen::optimizeModule(module, **tm, options.optLevel);
 
-  if (Status s = linkRuntime(module); !s)
+  if (Status s = linkRuntime(module, false); !s)
     return s;
   ApiEmitter emitter(module, api);
   if (Status s = emitter.emit(); !s)
     return s;
-  llvm::internalizeModule(module, [&](const llvm::GlobalValue &gv) {
-    return emitter.exported().count(gv.getName().str()) > 0;
-  });
-  problems.clear();
-  if (llvm::verifyModule(module, &os))
-    return makeError("internal: the AOT module is invalid: " + os.str());
+  if (Status s = writeObject(module, emitter, **tm, path); !s)
+    return s;
+  if (interface)
+    *interface = api;
+  return Status::ok();
+}
 
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return makeError("cannot write '" + path + "': " + ec.message());
-  llvm::legacy::PassManager pm;
-  pm.add(llvm::createGlobalDCEPass());
-  if ((*tm)->addPassesToEmitFile(pm, out, nullptr, llvm::CGFT_ObjectFile))
-    return makeError("the target cannot emit object files");
-  pm.run(module);
-  out.flush();
-  if (out.has_error()) {
-    out.clear_error();
-    return makeError("cannot write '" + path + "'");
-  }
+Status emitAotCudaObject(const CpuGraphs &graphs,
+                         const rt::cuda::ProgramImage &image,
+                         const std::string &path, const AotOptions &options,
+                         AotInterface *interface) {
+  AotOptions host = options;
+  host.cpu = "generic";
+  host.gpuArch = image.arch;
+  auto lowered = lower(graphs, host);
+  if (!lowered)
+    return lowered.status();
+  const AotInterface &api = lowered->interface;
+  if (Status s = checkImage(api, image); !s)
+    return s;
+  auto tm = createTargetMachine(host.cpu, host.optLevel);
+  if (!tm)
+    return tm.status();
+  llvm::LLVMContext context;
+  llvm::Module module(api.prefix, context);
+  module.setTargetTriple((*tm)->getTargetTriple().str());
+  module.setDataLayout((*tm)->createDataLayout());
+  if (Status s = linkRuntime(module, true); !s)
+    return s;
+  ApiEmitter emitter(module, api, &image);
+  if (Status s = emitter.emit(); !s)
+    return s;
+  if (Status s = writeObject(module, emitter, **tm, path); !s)
+    return s;
   if (interface)
     *interface = api;
   return Status::ok();

@@ -13,15 +13,23 @@
 /// bitcode; add the model descriptor and the `NAME_` wrappers; make every
 /// other symbol internal and drop what is unused; emit the object.
 ///
+/// GPU objects (`--target=cuda`) are written here too, from a compiled
+/// rt::cuda::ProgramImage: the same descriptor and `NAME_` API, the cubin
+/// and the entries' launch tables as constants, and the host runtime of
+/// runtime/aot/cuda (which opens the CUDA driver with dlopen) instead of the
+/// thread pool; no kernel runs on the CPU.
+///
 /// This header includes no LLVM header. Deliberately not here: cross
 /// compilation to another architecture (`--cpu` picks an x86-64 level of
-/// the host's architecture), and GPU objects.
+/// the host's architecture), and rendering or compiling CUDA
+/// (compiler/codegen/cuda does that).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "compiler/codegen/llvm/CpuBackend.h"
 #include "runtime/Executable.h"
+#include "runtime/cuda/LaunchPlan.h"
 #include "support/Error.h"
 #include "support/Init.h"
 
@@ -38,6 +46,8 @@ struct AotOptions {
   std::string cpu = "native";
   unsigned optLevel = 3;
   bool packedGemm = true;
+  /// Non-empty for a GPU object: the sm_XX its cubin is compiled for.
+  std::string gpuArch;
 };
 
 /// A tensor of the handle, as the C API shows it.
@@ -69,6 +79,10 @@ struct AotInterface {
   int lossIndex = -1;
   int64_t arenaBytes = 0;
   std::string cpu;
+  /// The GPU architecture of a `--target=cuda` object; empty for the CPU.
+  std::string gpuArch;
+
+  bool isGpu() const { return !gpuArch.empty(); }
 
   bool hasStep() const { return lossIndex >= 0; }
   bool hasForward() const { return !forwardTable.empty(); }
@@ -82,6 +96,15 @@ Expected<AotInterface> describeAot(const CpuGraphs &graphs,
 Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
                      const AotOptions &options = {},
                      AotInterface *interface = nullptr);
+
+/// Writes a GPU object: `image` is what compiler/codegen/cuda compiled from
+/// the same graphs. Its host code is built for `generic` x86-64 whatever
+/// `options.cpu` says.
+Status emitAotCudaObject(const CpuGraphs &graphs,
+                         const rt::cuda::ProgramImage &image,
+                         const std::string &path,
+                         const AotOptions &options = {},
+                         AotInterface *interface = nullptr);
 
 /// The CPUs `--cpu` accepts, for messages.
 const std::vector<std::string> &aotCpuNames();

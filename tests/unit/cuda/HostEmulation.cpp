@@ -174,22 +174,29 @@ HostModule::~HostModule() {
 
 Status HostModule::run(const rt::cuda::EntryPlan &plan,
                        const std::vector<void *> &externals, void *arena) {
-  using Run = int (*)(void *, unsigned, unsigned, void **, int);
-  auto run = reinterpret_cast<Run>(dlsym(library_, "vk_run"));
-  if (!run)
-    return makeError("the host module has no vk_run");
   for (const rt::cuda::KernelLaunch &l : plan.launches) {
-    void *fn = dlsym(library_, l.function.c_str());
-    if (!fn)
-      return makeError("no kernel '" + l.function + "' in the module");
     std::vector<void *> args;
     for (const rt::cuda::LaunchArg &a : l.args)
       args.push_back(a.external >= 0
                          ? externals[size_t(a.external)]
                          : static_cast<char *>(arena) + a.arenaOffset);
-    if (run(fn, l.grid, l.block, args.data(), int(args.size())) != 0)
-      return makeError("kernel '" + l.function + "' takes too many pointers");
+    if (Status s = launch(l.function, l.grid, l.block, std::move(args)); !s)
+      return s;
   }
+  return Status::ok();
+}
+
+Status HostModule::launch(const std::string &function, unsigned grid,
+                          unsigned block, std::vector<void *> args) {
+  using Run = int (*)(void *, unsigned, unsigned, void **, int);
+  auto run = reinterpret_cast<Run>(dlsym(library_, "vk_run"));
+  if (!run)
+    return makeError("the host module has no vk_run");
+  void *fn = dlsym(library_, function.c_str());
+  if (!fn)
+    return makeError("no kernel '" + function + "' in the module");
+  if (run(fn, grid, block, args.data(), int(args.size())) != 0)
+    return makeError("kernel '" + function + "' takes too many pointers");
   return Status::ok();
 }
 

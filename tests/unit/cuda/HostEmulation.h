@@ -37,6 +37,9 @@ public:
   /// the arena (plan.arenaBytes long).
   Status run(const rt::cuda::EntryPlan &plan,
              const std::vector<void *> &externals, void *arena);
+  /// Runs one kernel of the module on `args` (at most 32 pointers).
+  Status launch(const std::string &function, unsigned grid, unsigned block,
+                std::vector<void *> args);
 
 private:
   HostModule() = default;
