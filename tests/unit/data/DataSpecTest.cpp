@@ -44,8 +44,9 @@ TEST(DataSpec, RejectsMalformedSpecs) {
         "mnist", "idx:a,,b"}) {
     auto spec = parseDataSpec(bad);
     EXPECT_FALSE(spec) << bad;
-    if (!spec)
+    if (!spec) {
       EXPECT_NE(spec.message().find("invalid data spec"), std::string::npos);
+    }
   }
 }
 
