@@ -210,8 +210,10 @@ private:
     }
   }
 
-  /// Remembers which nodes group `gi` reads at the same index.
+  /// Remembers which nodes loop group `gi` reads at the same index.
   void indexLoads(int gi) {
+    if (plan_.groups[gi].kind != KernelKind::Loop)
+      return;
     for (const LoadedValue &l : plan_.built[gi].loaded)
       if (l.identity)
         identityReaders_[l.node->index()].insert(gi);
@@ -394,11 +396,16 @@ private:
       for (const LoadedValue &l : plan_.built[gi].loaded) {
         if (!l.identity)
           continue;
-        for (int other : identityReaders_[l.node->index()]) {
-          if (other >= int(gi))
-            break;
-          if (dead[other] || plan_.groups[other].kind != KernelKind::Loop ||
-              plan_.groups[other].members.front()->shape() != n->shape() ||
+        std::set<int> &readers = identityReaders_[l.node->index()];
+        for (auto it = readers.begin(); it != readers.end() && *it < int(gi);) {
+          int other = *it;
+          ++plan_.mergeSearchSteps;
+          if (dead[other]) { // merged away for good: drop it from the index
+            it = readers.erase(it);
+            continue;
+          }
+          ++it;
+          if (plan_.groups[other].members.front()->shape() != n->shape() ||
               !loadsAtIdentity(plan_.built[other], l.node))
             continue;
           consider(other);
@@ -474,9 +481,10 @@ private:
   std::vector<std::vector<Node *>> users_;
   std::vector<int> groupOf_;
   // Indexes that keep merging near-linear. dependents_[g]: the groups whose
-  // deps hold g. identityReaders_[node]: groups that loaded the node at the
-  // same index (possibly stale: checked when used). order_: a topological
-  // order of the groups (deps first) while orderValid_; groupAt_ inverts it.
+  // deps hold g. identityReaders_[node]: the loop groups that loaded the node
+  // at the same index (possibly stale: checked when used). order_: a
+  // topological order of the groups (deps first) while orderValid_;
+  // groupAt_ inverts it.
   std::vector<std::set<int>> dependents_;
   std::vector<std::set<int>> identityReaders_;
   static constexpr int kOrderSpacing = 20;

@@ -41,8 +41,9 @@ struct FusionPlan {
   std::vector<BuildResult> built; // one per group
   /// deps[i]: groups whose outputs group i reads.
   std::vector<std::vector<int>> deps;
-  /// Groups the merge step's cycle checks and reorderings visited: its
-  /// work, which tests check grows with the graph, not with its square.
+  /// Groups the merge step's searches visited (for partners, for cycles,
+  /// when reordering): its work, which tests check grows with the graph,
+  /// not with its square.
   int64_t mergeSearchSteps = 0;
 };
 
