@@ -60,17 +60,17 @@ struct Executable::Storage {
 Executable::Executable(std::vector<TensorInfo> tensors, bool hasStep,
                        bool hasForward)
     : tensors_(std::move(tensors)), hasStep_(hasStep), hasForward_(hasForward) {
-  for (const TensorInfo &t : tensors_)
-    storage_.push_back(std::make_unique<Storage>(t.bytes()));
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    storage_.push_back(std::make_unique<Storage>(tensors_[i].bytes()));
+    byName_.emplace(tensors_[i].name, int(i));
+  }
 }
 
 Executable::~Executable() = default;
 
 int Executable::find(std::string_view name) const {
-  for (size_t i = 0; i < tensors_.size(); ++i)
-    if (tensors_[i].name == name)
-      return int(i);
-  return -1;
+  auto it = byName_.find(std::string(name));
+  return it == byName_.end() ? -1 : it->second;
 }
 
 void *Executable::data(std::string_view name) {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace voskhod::rt {
@@ -93,6 +94,8 @@ protected:
 private:
   struct Storage;
   std::vector<TensorInfo> tensors_;
+  /// Name -> index of its first tensor; looked up, never iterated.
+  std::unordered_map<std::string, int> byName_;
   std::vector<std::unique_ptr<Storage>> storage_;
   bool hasStep_, hasForward_;
 };

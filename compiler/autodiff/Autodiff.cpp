@@ -16,6 +16,9 @@
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
 
+#include <string>
+#include <unordered_set>
+
 namespace voskhod::autodiff {
 
 using namespace ir;
@@ -162,14 +165,21 @@ bool addParamGradients(Graph &g, DiagnosticEngine &diags) {
   auto grads = appendGradients(g, g.minimize()->loss, params, diags);
   if (!grads)
     return false;
+  // Names in use, looked up (never iterated) so that naming n gradients
+  // does not scan the graph n times.
+  std::unordered_set<std::string> taken;
+  for (Node *n : g)
+    if (!n->name().empty())
+      taken.insert(n->name());
   for (size_t i = 0; i < params.size(); ++i) {
     Node *grad = (*grads)[i];
     // Two params can share one gradient node (the loss uses their sum);
     // it keeps the first name.
     if (grad->name().empty()) {
       std::string name = params[i]->name() + ".grad";
-      for (int suffix = 1; g.findByName(name); ++suffix)
+      for (int suffix = 1; taken.count(name); ++suffix)
         name = params[i]->name() + ".grad." + std::to_string(suffix);
+      taken.insert(name);
       grad->setName(std::move(name));
     }
     g.results().push_back(grad);

@@ -33,6 +33,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace voskhod::ir {
 namespace {
@@ -129,6 +130,7 @@ private:
   size_t errorsAtStart_;
   std::unique_ptr<Graph> graph_;
   std::map<std::string, Binding, std::less<>> values_;
+  std::set<const Node *> updated_; // update targets so far
   bool sawReturn_ = false;
 };
 
@@ -618,11 +620,9 @@ bool Parser::parseUpdate() {
                         value->type().str());
     return false;
   }
-  for (const Update &u : graph_->updates()) {
-    if (u.target == target) {
-      error(targetTok, describeToken(targetTok) + " is updated twice");
-      return false;
-    }
+  if (!updated_.insert(target).second) {
+    error(targetTok, describeToken(targetTok) + " is updated twice");
+    return false;
   }
   graph_->updates().push_back(Update{target, value});
   return true;

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
+#include <map>
+#include <queue>
 #include <set>
 
 namespace voskhod::kernel {
@@ -190,9 +193,37 @@ private:
       assert(built && "a single node always forms a kernel");
       plan_.built.push_back(std::move(*built));
     }
-    plan_.deps.resize(plan_.groups.size());
-    for (size_t gi = 0; gi < plan_.groups.size(); ++gi)
+    size_t count = plan_.groups.size();
+    plan_.deps.resize(count);
+    dependents_.assign(count, {});
+    identityReaders_.assign(g_.size(), {});
+    // Groups are formed in graph order, so their numbers are a first
+    // topological order; spaced out so that merges can slot groups in.
+    order_.resize(count);
+    for (size_t gi = 0; gi < count; ++gi) {
       plan_.deps[gi] = producerGroups(plan_.built[gi], int(gi));
+      for (int d : plan_.deps[gi])
+        dependents_[d].insert(int(gi));
+      indexLoads(int(gi));
+      order_[gi] = int64_t(gi + 1) << kOrderSpacing;
+      groupAt_.emplace(order_[gi], int(gi));
+    }
+  }
+
+  /// Remembers which nodes loop group `gi` reads at the same index.
+  void indexLoads(int gi) {
+    if (plan_.groups[gi].kind != KernelKind::Loop)
+      return;
+    for (const LoadedValue &l : plan_.built[gi].loaded)
+      if (l.identity)
+        identityReaders_[l.node->index()].insert(gi);
+  }
+
+  static bool loadsAtIdentity(const BuildResult &r, const Node *n) {
+    for (const LoadedValue &l : r.loaded)
+      if (l.identity && l.node == n)
+        return true;
+    return false;
   }
 
   std::optional<BuildResult> build(const KernelSpec &spec) {
@@ -219,25 +250,131 @@ private:
   }
 
   /// Whether group `from` reads, directly or not, what group `to` writes.
-  bool dependsOn(int from, int to) const {
-    std::vector<bool> seen(plan_.groups.size(), false);
+  /// While order_ is a topological order of the groups, only groups between
+  /// the two in that order can be on a path, and they are searched nearest
+  /// to `to` first: in a training step a late group usually reaches an early
+  /// one through a few long edges (a gradient reading a forward value), which
+  /// this search follows before the many short ones.
+  bool dependsOn(int from, int to) {
+    if (!orderValid_)
+      return dependsOnUnordered(from, to);
+    if (order_[from] < order_[to])
+      return false;
+    ++epoch_;
+    using Entry = std::pair<int64_t, int>; // place, group
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+    queue.push({order_[from], from});
+    seen_[from] = epoch_;
+    while (!queue.empty()) {
+      int x = queue.top().second;
+      queue.pop();
+      if (x == to)
+        return true;
+      ++plan_.mergeSearchSteps;
+      for (int d : plan_.deps[x])
+        if (seen_[d] != epoch_ && order_[d] >= order_[to]) {
+          seen_[d] = epoch_;
+          queue.push({order_[d], d});
+        }
+    }
+    return false;
+  }
+
+  /// dependsOn without a topological order: a plain depth-first search.
+  bool dependsOnUnordered(int from, int to) {
+    ++epoch_;
     std::vector<int> stack = {from};
     while (!stack.empty()) {
       int x = stack.back();
       stack.pop_back();
       if (x == to)
         return true;
-      if (seen[x])
+      if (seen_[x] == epoch_)
         continue;
-      seen[x] = true;
+      seen_[x] = epoch_;
+      ++plan_.mergeSearchSteps;
       for (int d : plan_.deps[x])
         stack.push_back(d);
     }
     return false;
   }
 
+  /// Group `gi` has just been merged into `c`: c takes the later of the two
+  /// places in the topological order, and the groups that read c and sat
+  /// between the two places move, in their order, to just after it. When
+  /// that cannot restore a topological order (no room left between two
+  /// places, or a cycle), the search in dependsOn stops relying on it.
+  void reorderAfterMerge(int gi, int c) {
+    if (!orderValid_)
+      return;
+    int64_t place = std::max(order_[gi], order_[c]);
+    groupAt_.erase(order_[gi]);
+    groupAt_.erase(order_[c]);
+    order_[c] = place;
+    groupAt_.emplace(place, c);
+    for (int d : plan_.deps[c])
+      if (order_[d] >= place)
+        return invalidateOrder();
+    // Everything reading c that sits before it, and what reads those.
+    std::vector<int> moved;
+    ++epoch_;
+    std::vector<int> stack(dependents_[c].begin(), dependents_[c].end());
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      if (seen_[x] == epoch_ || order_[x] > place)
+        continue;
+      if (x == c)
+        return invalidateOrder(); // a cycle
+      seen_[x] = epoch_;
+      ++plan_.mergeSearchSteps;
+      moved.push_back(x);
+      stack.insert(stack.end(), dependents_[x].begin(), dependents_[x].end());
+    }
+    if (moved.empty())
+      return;
+    std::sort(moved.begin(), moved.end(),
+              [&](int a, int b) { return order_[a] < order_[b]; });
+    int64_t step = roomAfter(order_[c], moved.size());
+    if (step < 1) {
+      respaceOrder();
+      step = roomAfter(order_[c], moved.size());
+    }
+    if (step < 1)
+      return invalidateOrder();
+    place = order_[c];
+    for (size_t i = 0; i < moved.size(); ++i) {
+      groupAt_.erase(order_[moved[i]]);
+      order_[moved[i]] = place + step * int64_t(i + 1);
+      groupAt_.emplace(order_[moved[i]], moved[i]);
+    }
+  }
+
+  /// The spacing that fits `count` places after `place`, before the next.
+  int64_t roomAfter(int64_t place, size_t count) const {
+    auto next = groupAt_.upper_bound(place);
+    int64_t limit = next == groupAt_.end()
+                        ? place + (int64_t(count + 1) << kOrderSpacing)
+                        : next->first;
+    return (limit - place) / int64_t(count + 1);
+  }
+
+  /// Spreads the places out evenly again, keeping their order.
+  void respaceOrder() {
+    std::map<int64_t, int> spaced;
+    int64_t i = 0;
+    for (auto [place, group] : groupAt_) {
+      order_[group] = ++i << kOrderSpacing;
+      spaced.emplace(order_[group], group);
+    }
+    groupAt_ = std::move(spaced);
+  }
+
+  void invalidateOrder() { orderValid_ = false; }
+
   void mergeGroups() {
     std::vector<bool> dead(plan_.groups.size(), false);
+    seen_.assign(plan_.groups.size(), 0);
     for (size_t gi = 0; gi < plan_.groups.size(); ++gi) {
       KernelSpec &spec = plan_.groups[gi];
       if (spec.kind != KernelKind::Loop || spec.members.size() != 1)
@@ -254,17 +391,24 @@ private:
       for (const LoadedValue &l : plan_.built[gi].loaded)
         if (l.identity && l.node->shape() == n->shape())
           consider(groupOf_[l.node->index()]);
-      // Horizontal: a loop of the same shape reading one of our inputs.
+      // Horizontal: a loop of the same shape reading one of our inputs,
+      // found through the index of who reads what at the same index.
       for (const LoadedValue &l : plan_.built[gi].loaded) {
         if (!l.identity)
           continue;
-        for (size_t other = 0; other < gi; ++other) {
-          if (dead[other] || plan_.groups[other].kind != KernelKind::Loop ||
-              plan_.groups[other].members.front()->shape() != n->shape())
+        std::set<int> &readers = identityReaders_[l.node->index()];
+        for (auto it = readers.begin(); it != readers.end() && *it < int(gi);) {
+          int other = *it;
+          ++plan_.mergeSearchSteps;
+          if (dead[other]) { // merged away for good: drop it from the index
+            it = readers.erase(it);
             continue;
-          for (const LoadedValue &ol : plan_.built[other].loaded)
-            if (ol.identity && ol.node == l.node)
-              consider(int(other));
+          }
+          ++it;
+          if (plan_.groups[other].members.front()->shape() != n->shape() ||
+              !loadsAtIdentity(plan_.built[other], l.node))
+            continue;
+          consider(other);
         }
       }
       for (int c : candidates) {
@@ -280,15 +424,26 @@ private:
           continue;
         plan_.groups[c] = std::move(joint);
         plan_.built[c] = std::move(*built);
+        indexLoads(c);
         groupOf_[n->index()] = c;
         dead[gi] = true;
         // Every group reading n now reads c.
-        for (auto &d : plan_.deps)
-          for (int &x : d)
+        for (int r : dependents_[gi]) {
+          for (int &x : plan_.deps[r])
             if (x == int(gi))
               x = c;
+          dependents_[c].insert(r);
+        }
+        dependents_[gi].clear();
+        for (int d : plan_.deps[c])
+          dependents_[d].erase(c);
         plan_.deps[c] = producerGroups(plan_.built[c], c);
+        for (int d : plan_.deps[c])
+          dependents_[d].insert(c);
+        for (int d : plan_.deps[gi])
+          dependents_[d].erase(int(gi));
         plan_.deps[gi].clear();
+        reorderAfterMerge(int(gi), c);
         break;
       }
     }
@@ -325,6 +480,19 @@ private:
   std::vector<bool> isRoot_;
   std::vector<std::vector<Node *>> users_;
   std::vector<int> groupOf_;
+  // Indexes that keep merging near-linear. dependents_[g]: the groups whose
+  // deps hold g. identityReaders_[node]: the loop groups that loaded the node
+  // at the same index (possibly stale: checked when used). order_: a
+  // topological order of the groups (deps first) while orderValid_;
+  // groupAt_ inverts it.
+  std::vector<std::set<int>> dependents_;
+  std::vector<std::set<int>> identityReaders_;
+  static constexpr int kOrderSpacing = 20;
+  std::vector<int64_t> order_;
+  std::map<int64_t, int> groupAt_;
+  bool orderValid_ = true;
+  std::vector<uint32_t> seen_; // by group: the dependsOn search that saw it
+  uint32_t epoch_ = 0;
 };
 
 } // namespace

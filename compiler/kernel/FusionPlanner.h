@@ -15,6 +15,11 @@
 ///     epilogue, another loop of the same shape) or of a loop with which it
 ///     shares an input, when the joint kernel builds and no cycle forms.
 ///
+/// Merging stays near-linear in the graph: the groups reading each group
+/// and the groups reading each node at the same index are indexed, and a
+/// topological order of the groups, repaired after each merge, bounds the
+/// search for a cycle to the groups between the two being merged.
+///
 /// It does not schedule, place memory or decide in-place updates.
 ///
 //===----------------------------------------------------------------------===//
@@ -24,6 +29,7 @@
 #include "compiler/kernel/KernelBuilder.h"
 #include "compiler/kernel/KernelIR.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace voskhod::kernel {
@@ -35,6 +41,10 @@ struct FusionPlan {
   std::vector<BuildResult> built; // one per group
   /// deps[i]: groups whose outputs group i reads.
   std::vector<std::vector<int>> deps;
+  /// Groups the merge step's searches visited (for partners, for cycles,
+  /// when reordering): its work, which tests check grows with the graph,
+  /// not with its square.
+  int64_t mergeSearchSteps = 0;
 };
 
 /// `roots` are the nodes whose values must exist after the program runs

@@ -2,6 +2,7 @@
 #include "compiler/kernel/KernelPrinter.h"
 
 #include <sstream>
+#include <vector>
 
 namespace voskhod::kernel {
 
@@ -113,13 +114,19 @@ std::string printKernels(const KernelProgram &p) {
   const MemoryPlan &m = p.memory;
   os << "memory: arena " << m.arenaBytes << " bytes at peak, " << m.sumTempBytes
      << " bytes if every temporary had its own\n";
+  // The buffers living in each storage, in id order, found in one pass.
+  std::vector<std::vector<int>> sharers(p.buffers.size());
+  for (const Buffer &b : p.buffers)
+    if (int storage = p.storageOf(b.id); storage != b.id)
+      sharers[storage].push_back(b.id);
   for (const Placement &pl : m.placements) {
     os << "  " << bufferRef(p, pl.buffer) << ": offset " << pl.offset << ", "
        << pl.bytes << " bytes, live " << p.kernels[pl.firstKernel].name << ".."
        << p.kernels[pl.lastKernel].name;
-    for (const Buffer &b : p.buffers)
-      if (b.id != pl.buffer && p.storageOf(b.id) == pl.buffer)
-        os << (b.isView ? ", view %" : ", reused by %") << b.name;
+    for (int id : sharers[pl.buffer]) {
+      const Buffer &b = p.buffers[id];
+      os << (b.isView ? ", view %" : ", reused by %") << b.name;
+    }
     os << "\n";
   }
   for (const Buffer &b : p.buffers)

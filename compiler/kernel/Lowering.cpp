@@ -28,6 +28,12 @@ public:
     plan_ = planFusion(g_, roots);
     p_.name = g_.name();
     p_.buffers = plan_.buffers;
+    readers_.resize(p_.buffers.size());
+    writers_.resize(p_.buffers.size());
+    aliasedBy_.resize(p_.buffers.size());
+    for (const Buffer &b : p_.buffers)
+      if (b.aliasOf >= 0)
+        aliasedBy_[b.aliasOf].push_back(b.id);
     for (size_t i = 0; i < plan_.built.size(); ++i)
       addKernel(plan_.built[i]);
     edges_.resize(p_.kernels.size());
@@ -65,28 +71,51 @@ private:
       k.totalScratch = s.id;
     }
     collectBufferUses(k);
+    pushKernel(std::move(k));
+  }
+
+  /// Appends a kernel and indexes the buffers it reads and writes.
+  void pushKernel(Kernel k) {
+    int id = int(p_.kernels.size());
+    size_t n = p_.buffers.size();
+    if (readers_.size() < n) {
+      readers_.resize(n);
+      writers_.resize(n);
+      aliasedBy_.resize(n);
+    }
+    for (int b : k.reads)
+      readers_[b].push_back(id);
+    for (int b : k.writes)
+      writers_[b].push_back(id);
     p_.kernels.push_back(std::move(k));
   }
 
-  /// Kernels that write buffer `id` itself.
-  std::vector<int> writersOf(int id) const {
-    std::vector<int> out;
-    for (size_t k = 0; k < p_.kernels.size(); ++k)
-      if (std::count(p_.kernels[k].writes.begin(), p_.kernels[k].writes.end(),
-                     id))
-        out.push_back(int(k));
-    return out;
+  /// Records that `id` now lives in `base`'s storage.
+  void setAlias(int id, int base) {
+    p_.buffers[id].aliasOf = base;
+    aliasedBy_[base].push_back(id);
   }
 
-  /// Kernels that read any buffer whose storage is `storage`.
+  /// Kernels that write buffer `id` itself, in order. The index holds until
+  /// dropDeadStores rewrites the kernels' stores.
+  std::vector<int> writersOf(int id) const {
+    return size_t(id) < writers_.size() ? writers_[id] : std::vector<int>{};
+  }
+
+  /// Kernels that read any buffer whose storage is `storage`, in order.
   std::vector<int> readersOfStorage(int storage) const {
     std::vector<int> out;
-    for (size_t k = 0; k < p_.kernels.size(); ++k)
-      for (int b : p_.kernels[k].reads)
-        if (p_.storageOf(b) == storage) {
-          out.push_back(int(k));
-          break;
-        }
+    std::vector<int> stack = {storage};
+    while (!stack.empty()) {
+      int b = stack.back();
+      stack.pop_back();
+      if (size_t(b) >= readers_.size())
+        continue;
+      out.insert(out.end(), readers_[b].begin(), readers_[b].end());
+      stack.insert(stack.end(), aliasedBy_[b].begin(), aliasedBy_[b].end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
 
@@ -125,7 +154,7 @@ private:
     std::vector<int> writers = writersOf(from);
     collectBufferUses(k);
     int id = int(p_.kernels.size());
-    p_.kernels.push_back(std::move(k));
+    pushKernel(std::move(k));
     edges_.emplace_back();
     for (int r : readers)
       edges_[r].insert(id);
@@ -232,7 +261,7 @@ private:
         addCopy(value, target);
         continue;
       }
-      vb.aliasOf = target;
+      setAlias(value, target);
       for (int r : readers)
         if (r != writers[0])
           edges_[r].insert(writers[0]);
@@ -247,15 +276,18 @@ private:
     for (const Kernel &k : p_.kernels)
       for (int b : k.reads)
         readStorage.insert(p_.storageOf(b));
+    std::vector<bool> viewed(p_.buffers.size(), false);
+    for (const Buffer &other : p_.buffers)
+      if (other.aliasOf >= 0)
+        viewed[other.aliasOf] = true;
     auto live = [&](int b) {
       const Buffer &buf = p_.buffers[b];
       if (buf.kind != BufferKind::Temp)
         return true;
       if (buf.aliasOf >= 0)
         return true; // an update written in place
-      for (const Buffer &other : p_.buffers)
-        if (other.aliasOf == b)
-          return true; // viewed
+      if (viewed[b])
+        return true;
       return readStorage.count(b) > 0;
     };
     for (Kernel &k : p_.kernels) {
@@ -355,6 +387,8 @@ private:
   FusionPlan plan_;
   KernelProgram p_;
   std::vector<std::set<int>> edges_; // kernel -> kernels that must follow
+  // By buffer id: kernels reading or writing it, buffers aliasing it.
+  std::vector<std::vector<int>> readers_, writers_, aliasedBy_;
 };
 
 } // namespace

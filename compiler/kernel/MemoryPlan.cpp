@@ -2,7 +2,12 @@
 #include "compiler/kernel/MemoryPlan.h"
 
 #include <algorithm>
+#include <cassert>
+#include <functional>
+#include <iterator>
 #include <map>
+#include <queue>
+#include <set>
 
 namespace voskhod::kernel {
 
@@ -81,6 +86,48 @@ void reuseDyingInputs(KernelProgram &p) {
   }
 }
 
+/// Disjoint byte ranges in use and the gaps below the highest of them.
+class Arena {
+public:
+  /// The start of the smallest gap that fits `bytes` (the lowest such gap
+  /// among equals), or the end of the highest range in use.
+  int64_t bestFit(int64_t bytes) const {
+    auto gap = gaps_.lower_bound({bytes, 0});
+    if (gap != gaps_.end())
+      return gap->second;
+    return used_.empty() ? 0 : used_.rbegin()->second;
+  }
+
+  void take(int64_t offset, int64_t bytes) {
+    assert(bytes > 0 && "an arena placement has no bytes");
+    auto next = used_.upper_bound(offset);
+    int64_t prevEnd = next == used_.begin() ? 0 : std::prev(next)->second;
+    if (next != used_.end())
+      gaps_.erase({next->first - prevEnd, prevEnd});
+    gaps_.insert({offset - prevEnd, prevEnd});
+    if (next != used_.end())
+      gaps_.insert({next->first - (offset + bytes), offset + bytes});
+    used_.emplace(offset, offset + bytes);
+  }
+
+  void release(int64_t offset) {
+    auto it = used_.find(offset);
+    assert(it != used_.end() && "released bytes not in use");
+    auto next = std::next(it);
+    int64_t prevEnd = it == used_.begin() ? 0 : std::prev(it)->second;
+    gaps_.erase({it->first - prevEnd, prevEnd});
+    if (next != used_.end()) {
+      gaps_.erase({next->first - it->second, it->second});
+      gaps_.insert({next->first - prevEnd, prevEnd});
+    }
+    used_.erase(it);
+  }
+
+private:
+  std::map<int64_t, int64_t> used_;            // offset -> end
+  std::set<std::pair<int64_t, int64_t>> gaps_; // (size, offset)
+};
+
 } // namespace
 
 bool conflicts(const Placement &a, const Placement &b) {
@@ -103,28 +150,26 @@ void planMemory(KernelProgram &p) {
     return std::tie(x.first.first, x.second) <
            std::tie(y.first.first, y.second);
   });
+  // Placements are made in order of first use, so the ones live with the
+  // next are those not yet dead at its first kernel: they were all live
+  // together, hence disjoint in bytes. The arena keeps them and the gaps
+  // between them ordered by size, so best fit is a lookup, not a scan.
+  Arena arena;
+  using Expiry = std::pair<int, int64_t>; // last kernel, offset
+  std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries;
   for (auto &[range, id] : order) {
+    while (!expiries.empty() && expiries.top().first < range.first) {
+      arena.release(expiries.top().second);
+      expiries.pop();
+    }
     Placement pl;
     pl.buffer = id;
     pl.bytes = alignUp(p.buffers[id].bytes());
     pl.firstKernel = range.first;
     pl.lastKernel = range.last;
-    std::vector<const Placement *> live;
-    for (const Placement &o : plan.placements)
-      if (o.firstKernel <= pl.lastKernel && pl.firstKernel <= o.lastKernel)
-        live.push_back(&o);
-    std::sort(live.begin(), live.end(),
-              [](const Placement *a, const Placement *b) {
-                return a->offset < b->offset;
-              });
-    int64_t cursor = 0, best = -1, bestGap = 0;
-    for (const Placement *o : live) {
-      int64_t gap = o->offset - cursor;
-      if (gap >= pl.bytes && (best < 0 || gap < bestGap))
-        best = cursor, bestGap = gap;
-      cursor = std::max(cursor, o->offset + o->bytes);
-    }
-    pl.offset = best >= 0 ? best : cursor;
+    pl.offset = arena.bestFit(pl.bytes);
+    arena.take(pl.offset, pl.bytes);
+    expiries.push({pl.lastKernel, pl.offset});
     plan.arenaBytes = std::max(plan.arenaBytes, pl.offset + pl.bytes);
     plan.placements.push_back(pl);
   }

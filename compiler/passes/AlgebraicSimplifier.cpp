@@ -18,26 +18,27 @@ AlgebraicSimplifier::AlgebraicSimplifier() {
 bool AlgebraicSimplifier::run(Graph &g) {
   bool changed = false;
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
-    bool any = false;
     // Nodes a rule creates are appended and looked at in the next sweep.
+    Replacements replaced(g);
     const size_t count = g.size();
     for (size_t i = 0; i < count; ++i) {
       Node *n = g.node(i);
+      replaced.redirectOperands(n);
       for (const SimplifyRule *rule : rulesByOp_[size_t(n->op())]) {
         Node *replacement = rule->apply(g, n);
         if (!replacement || replacement == n)
           continue;
         assert(replacement->type() == n->type() &&
                "a rewrite rule changed the type of a value");
-        replaceNode(g, n, replacement);
+        replaced.replace(n, replacement);
         ++fired_[std::string(rule->name)];
-        any = true;
         break;
       }
     }
-    if (!any)
+    if (replaced.empty())
       break;
     changed = true;
+    replaced.apply(g);
     g.sortAndPrune();
   }
   return changed;

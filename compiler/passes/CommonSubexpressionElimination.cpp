@@ -61,20 +61,21 @@ bool CommonSubexpressionElimination::run(Graph &g) {
   // Lookups only: the table is never iterated, so pointer hashing cannot
   // leak into the output order.
   std::unordered_map<NodeKey, Node *, NodeKeyHash> seen;
-  bool changed = false;
+  Replacements replaced(g);
   for (size_t i = 0; i < g.size(); ++i) {
     Node *n = g.node(i);
+    replaced.redirectOperands(n);
     if (n->is(OpKind::Input) || n->is(OpKind::Param) || n->is(OpKind::State))
       continue;
     auto [it, inserted] = seen.try_emplace(keyOf(n), n);
-    if (inserted)
-      continue;
-    replaceNode(g, n, it->second);
-    changed = true;
+    if (!inserted)
+      replaced.replace(n, it->second);
   }
-  if (changed)
-    g.sortAndPrune();
-  return changed;
+  if (replaced.empty())
+    return false;
+  replaced.apply(g);
+  g.sortAndPrune();
+  return true;
 }
 
 } // namespace voskhod::passes

@@ -100,10 +100,11 @@ Node *foldSplats(Graph &g, Node *n) {
 } // namespace
 
 bool ConstantFolding::run(Graph &g) {
-  bool changed = false;
+  Replacements replaced(g);
   const size_t count = g.size();
   for (size_t i = 0; i < count; ++i) {
     Node *n = g.node(i);
+    replaced.redirectOperands(n);
     if (n->hasTrait(OpTrait::Leaf) || n->is(OpKind::Broadcast))
       continue;
     Node *folded = nullptr;
@@ -113,12 +114,13 @@ bool ConstantFolding::run(Graph &g) {
       folded = foldConstants(g, n);
     if (!folded)
       continue;
-    replaceNode(g, n, folded);
-    changed = true;
+    replaced.replace(n, folded);
   }
-  if (changed)
-    g.sortAndPrune();
-  return changed;
+  if (replaced.empty())
+    return false;
+  replaced.apply(g);
+  g.sortAndPrune();
+  return true;
 }
 
 } // namespace voskhod::passes

@@ -3,6 +3,7 @@
 
 #include "compiler/ir/Builder.h"
 
+#include <cassert>
 #include <cmath>
 
 namespace voskhod::passes {
@@ -17,6 +18,46 @@ void replaceNode(Graph &g, Node *from, Node *to) {
     to->setName(from->name());
     from->setName("");
   }
+}
+
+void Replacements::replace(Node *from, Node *to) {
+  if (from == to)
+    return;
+  size_t i = size_t(from->index());
+  assert(i < to_.size() && !to_[i] && "replaced a node twice in one sweep");
+  to_[i] = to;
+  ++count_;
+  if (to->name().empty() && !from->name().empty()) {
+    to->setName(from->name());
+    from->setName("");
+  }
+}
+
+Node *Replacements::resolve(Node *n) const {
+  // Nodes created during the sweep have indices past the end: never replaced.
+  while (size_t(n->index()) < to_.size() && to_[size_t(n->index())])
+    n = to_[size_t(n->index())];
+  return n;
+}
+
+void Replacements::redirectOperands(Node *n) const {
+  if (count_ == 0)
+    return;
+  for (size_t k = 0; k < n->numOperands(); ++k)
+    n->setOperand(k, resolve(n->operand(k)));
+}
+
+void Replacements::apply(Graph &g) const {
+  if (count_ == 0)
+    return;
+  for (Node *n : g)
+    redirectOperands(n);
+  for (Node *&r : g.results())
+    r = resolve(r);
+  if (g.minimize() && g.minimize()->loss)
+    g.minimize()->loss = resolve(g.minimize()->loss);
+  for (Update &u : g.updates())
+    u.value = resolve(u.value);
 }
 
 const Node *constantSource(const Node *n) {

@@ -145,8 +145,9 @@ std::unique_ptr<Graph> StepBuilder::build() {
       return nullptr;
     }
   std::vector<Node *> trained = paramsFeeding(forward_, min_.loss);
+  std::unordered_set<const Node *> isTrained(trained.begin(), trained.end());
   for (Node *p : forward_.params())
-    if (std::find(trained.begin(), trained.end(), p) == trained.end())
+    if (!isTrained.count(p))
       diags_.warning(p->loc(), "parameter " + describeNode(p) +
                                    " does not affect the loss and is not "
                                    "trained");
