@@ -21,10 +21,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-gpu}
 jobs=${JOBS:-2}
 
+mkdir -p "$build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DVOSKHOD_ENABLE_LLVM=OFF -DZLIB_USE_STATIC_LIBS=ON \
   -DCMAKE_EXE_LINKER_FLAGS="-static-libstdc++ -static-libgcc -Wl,--as-needed" \
-  >"$build.cmake.log" 2>&1 || { cat "$build.cmake.log"; exit 1; }
+  >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
 ninja -C "$build" -j"$jobs" voskhod unit_cuda bench_cuda
 
 mkdir -p "$build/bin"
