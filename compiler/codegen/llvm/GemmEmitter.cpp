@@ -39,7 +39,6 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
@@ -687,29 +686,48 @@ private:
           Value *linesHere = smin(b, b.getInt64(R), b.CreateSub(pLen, first));
           Value *base = b.CreateGEP(
               elem, dst, b.CreateMul(panel, b.CreateMul(kcV, b.getInt64(R))));
-          auto dstAt = [&](Value *kk, int64_t r) {
-            return b.CreateGEP(
-                elem, base,
-                b.CreateAdd(b.CreateMul(kk, b.getInt64(R)), b.getInt64(r)));
+          auto dstAt = [&](Value *kk, Value *r) {
+            return b.CreateGEP(elem, base,
+                               b.CreateAdd(b.CreateMul(kk, b.getInt64(R)), r));
           };
           // One depth of a panel, element by element; with `lines` given,
           // lines past it are zero (their load is clamped to a valid line).
-          auto scalarDepth = [&](Value *kk, Value *lines) {
-            Value *k = b.CreateAdd(k0, kk);
-            for (int64_t r = 0; r < R; ++r) {
-              Value *line = b.getInt64(r);
-              if (lines)
-                line = smin(b, line, b.CreateSub(lines, b.getInt64(1)));
-              Value *p = b.CreateAdd(line0, line);
-              Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
-              if (lines)
-                x = b.CreateSelect(b.CreateICmpSLT(b.getInt64(r), lines), x,
-                                   constant(0.0));
-              b.CreateStore(x, dstAt(kk, r));
+          // Line r of the panel (r < R at run time) along every depth; when
+          // the line is contiguous (along k), whole vectors are loaded and
+          // their lanes stored to successive depths.
+          auto copyLine = [&](Value *r) {
+            Value *p = b.CreateAdd(line0, r);
+            Value *scalarFrom = b.getInt64(0);
+            if (runs == SourceRuns::AlongK && lanes > 1) {
+              scalarFrom = b.CreateMul(b.CreateSDiv(kLen, b.getInt64(lanes)),
+                                       b.getInt64(lanes));
+              emitFor(
+                  b, b.getInt64(0), scalarFrom, lanes,
+                  [&](Value *kk) {
+                    Value *k = b.CreateAdd(k0, kk);
+                    Value *x =
+                        b.CreateAlignedLoad(vec, srcAt(p, k), Align(elemBytes));
+                    x = hooked(x, p, k);
+                    for (unsigned l = 0; l < lanes; ++l)
+                      b.CreateStore(b.CreateExtractElement(x, uint64_t(l)),
+                                    dstAt(b.CreateAdd(kk, b.getInt64(l)), r));
+                  },
+                  "kv");
             }
+            emitFor(
+                b, scalarFrom, kLen, 1,
+                [&](Value *kk) {
+                  Value *k = b.CreateAdd(k0, kk);
+                  Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
+                  b.CreateStore(x, dstAt(kk, r));
+                },
+                "kl");
           };
           auto fullPanel = [&] {
-            if (runs == SourceRuns::AcrossK && R % lanes == 0) {
+            if (runs == SourceRuns::AlongK) {
+              // Lines are contiguous along k: one line at a time.
+              emitFor(b, b.getInt64(0), b.getInt64(R), 1, copyLine, "line");
+            } else if (R % lanes == 0) {
               // Each depth is R contiguous source elements: vector copies.
               emitFor(
                   b, b.getInt64(0), kLen, 1,
@@ -720,89 +738,50 @@ private:
                       Value *x = b.CreateAlignedLoad(vec, srcAt(p, k),
                                                      Align(elemBytes));
                       b.CreateAlignedStore(hooked(x, p, k),
-                                           dstAt(kk, v * lanes),
+                                           dstAt(kk, b.getInt64(v * lanes)),
                                            Align(elemBytes));
                     }
                   },
                   "kv");
-            } else if (runs == SourceRuns::AlongK && R % lanes == 0 &&
-                       isPowerOf2_32(lanes) && lanes > 1) {
-              emitAlongKTransposed(b, srcAt, hooked, dstAt, line0, k0, kLen, R);
             } else {
+              // R contiguous source elements per depth, element by element.
               emitFor(
                   b, b.getInt64(0), kLen, 1,
-                  [&](Value *kk) { scalarDepth(kk, nullptr); }, "ks");
+                  [&](Value *kk) {
+                    Value *k = b.CreateAdd(k0, kk);
+                    for (int64_t r = 0; r < R; ++r) {
+                      Value *p = b.CreateAdd(line0, b.getInt64(r));
+                      Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
+                      b.CreateStore(x, dstAt(kk, b.getInt64(r)));
+                    }
+                  },
+                  "ks");
             }
           };
-          emitIfElse(
-              b, b.CreateICmpEQ(linesHere, b.getInt64(R)), fullPanel, [&] {
-                emitFor(
-                    b, b.getInt64(0), kLen, 1,
-                    [&](Value *kk) { scalarDepth(kk, linesHere); }, "ke");
-              });
+          // The last panel: its lines, then zeros.
+          auto edgePanel = [&] {
+            emitFor(
+                b, b.getInt64(0), b.getInt64(R), 1,
+                [&](Value *r) {
+                  emitIfElse(
+                      b, b.CreateICmpSLT(r, linesHere), [&] { copyLine(r); },
+                      [&] {
+                        emitFor(
+                            b, b.getInt64(0), kLen, 1,
+                            [&](Value *kk) {
+                              b.CreateStore(constant(0.0), dstAt(kk, r));
+                            },
+                            "kz");
+                      });
+                },
+                "edge");
+          };
+          emitIfElse(b, b.CreateICmpEQ(linesHere, b.getInt64(R)), fullPanel,
+                     edgePanel);
         },
         "panel");
     b.CreateRetVoid();
     return f;
-  }
-
-  /// A full panel whose lines are contiguous along k, R a multiple of the
-  /// vector width W: W x W blocks (W lines by W depths) are loaded as W
-  /// vectors along k, transposed in registers by log2(W) butterfly stages
-  /// of shuffles, and stored as W vectors along the panel's lines. Depths
-  /// past the last whole W go element by element.
-  template <typename SrcAt, typename Hooked, typename DstAt>
-  void emitAlongKTransposed(IRBuilderBase &b, SrcAt &srcAt, Hooked &hooked,
-                            DstAt &dstAt, Value *line0, Value *k0, Value *kLen,
-                            int64_t R) {
-    unsigned W = lanes;
-    Value *vectorEnd =
-        b.CreateMul(b.CreateSDiv(kLen, b.getInt64(W)), b.getInt64(W));
-    emitFor(
-        b, b.getInt64(0), vectorEnd, W,
-        [&](Value *kk) {
-          Value *k = b.CreateAdd(k0, kk);
-          for (int64_t group = 0; group < R; group += W) {
-            SmallVector<Value *> rows;
-            for (unsigned r = 0; r < W; ++r) {
-              Value *p = b.CreateAdd(line0, b.getInt64(group + r));
-              Value *x =
-                  b.CreateAlignedLoad(vec, srcAt(p, k), Align(elemBytes));
-              rows.push_back(hooked(x, p, k));
-            }
-            // Stage d swaps bit d between the line and the lane index.
-            for (unsigned d = 1; d < W; d *= 2) {
-              SmallVector<int> lo(W), hi(W);
-              for (unsigned j = 0; j < W; ++j) {
-                lo[j] = (j & d) ? int(W + j - d) : int(j);
-                hi[j] = (j & d) ? int(W + j) : int(j + d);
-              }
-              for (unsigned i = 0; i < W; ++i) {
-                if (i & d)
-                  continue;
-                Value *x = rows[i], *y = rows[i + d];
-                rows[i] = b.CreateShuffleVector(x, y, lo);
-                rows[i + d] = b.CreateShuffleVector(x, y, hi);
-              }
-            }
-            for (unsigned j = 0; j < W; ++j)
-              b.CreateAlignedStore(rows[j],
-                                   dstAt(b.CreateAdd(kk, b.getInt64(j)), group),
-                                   Align(elemBytes));
-          }
-        },
-        "kt");
-    emitFor(
-        b, vectorEnd, kLen, 1,
-        [&](Value *kk) {
-          Value *k = b.CreateAdd(k0, kk);
-          for (int64_t r = 0; r < R; ++r) {
-            Value *p = b.CreateAdd(line0, b.getInt64(r));
-            Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
-            b.CreateStore(x, dstAt(kk, r));
-          }
-        },
-        "ktail");
   }
 
   //===--------------------------------------------------------------------===//
