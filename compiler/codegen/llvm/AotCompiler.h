@@ -44,7 +44,10 @@ struct AotOptions {
   std::string name;
   /// native, x86-64-v3, x86-64-v4 or generic.
   std::string cpu = "native";
-  unsigned optLevel = 3;
+  /// The JIT's default (the kernel pipeline, HostTarget.h), so an object
+  /// computes bitwise what the JIT computes: another pipeline may vectorise
+  /// a reduction into another order.
+  unsigned optLevel = 1;
   bool packedGemm = true;
   /// Non-empty for a GPU object: the sm_XX its cubin is compiled for.
   std::string gpuArch;

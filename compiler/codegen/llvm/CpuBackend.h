@@ -25,8 +25,10 @@ namespace voskhod::cpu {
 struct CpuOptions {
   /// Threads of the runtime pool; 0 leaves the pool as it is.
   int threads = 0;
-  /// 0 (none), 2 or 3.
-  unsigned optLevel = 3;
+  /// 0 (none), 1 (the kernel pipeline, see HostTarget.h), 2 or 3 (LLVM's
+  /// O2 and O3 pipelines, which compile ten times slower for no faster
+  /// step).
+  unsigned optLevel = 1;
   /// Contractions through the packed GEMM rather than a plain loop nest.
   bool packedGemm = true;
   /// Check every kernel's outputs for NaN and infinity; a step that finds

@@ -1,16 +1,28 @@
 //===- compiler/codegen/llvm/GemmEmitter.cpp - packed GEMM in LLVM IR -----===//
 ///
-/// Emitted pieces, all in the caller's module:
-///   NAME        packs its pointer arguments into a context array and runs
-///               NAME.blocks over the output blocks (through
-///               voskhod_parallel_for when there is more than one), or holds
-///               the unpacked loop nest for tiny products;
-///   NAME.blocks for each block of C: for each KC slice of K, pack the B
-///               slice and the A slice of the block into scratch, then run
-///               the register tile over every MR x NR tile of the block;
-///   NAME.packA / NAME.packB   panel packing with the prologue applied;
-///   NAME.tile   the register tile: MR x NR accumulators, one broadcast of
-///               A and NR/W vector loads of B per k, `llvm.fma` each.
+/// Emitted pieces, all in the caller's module. Shared by every GEMM of the
+/// module with the same element type and register tile (SHARED is
+/// `voskhod.gemm.<f32|f64>.v<bits>.mr<MR>.nv<NV>`), shape-generic, with the
+/// sizes as runtime values:
+///   SHARED.blocks   the block driver: for each block of C, for each KC slice
+///                   of K, pack the B and A slices through the pack functions
+///                   named in its context, run the tile over every MR x NR
+///                   tile, and after the last slice the epilogue function;
+///   SHARED.tile     the register tile: MR x NR accumulators, one broadcast
+///                   of A and NR/W vector loads of B per k, `llvm.fma` each;
+///   SHARED.packR.along / .across   hook-free panel packing.
+/// Per GEMM, only what its shape or hooks make different:
+///   NAME            fills the context (sizes, blocking, pack and epilogue
+///                   functions, the extra pointers) and runs SHARED.blocks
+///                   over the blocks (through voskhod_parallel_for when there
+///                   is more than one), or holds the unpacked loop nest for
+///                   tiny products;
+///   NAME.packA / NAME.packB   packing with the operand's prologue;
+///   NAME.epilogue   the epilogue over a finished tile.
+/// So a module with twenty GEMMs compiles one microkernel, and the code is
+/// explicit vector IR whose loops opt out of the loop vectoriser and the
+/// unroller: the kernel pipeline (HostTarget.h) leaves it as written.
+///
 /// Edge tiles (fewer than MR rows or NR columns left) run the same tile code
 /// on a small local buffer that is copied in from and out to C, so the
 /// arithmetic per element never changes: every path is the same fma chain
@@ -90,10 +102,28 @@ GemmTuning GemmTuning::forHost(GemmElement element) {
 
 namespace {
 
+/// Loop metadata for loops whose vector code is written out already: the
+/// loop vectoriser and the unroller leave them alone, which keeps the
+/// optimiser's and the code generator's work proportional to what was
+/// emitted.
+MDNode *explicitLoop(LLVMContext &ctx) {
+  Metadata *vectorize[] = {
+      MDString::get(ctx, "llvm.loop.vectorize.width"),
+      ConstantAsMetadata::get(ConstantInt::get(Type::getInt32Ty(ctx), 1))};
+  Metadata *noUnroll[] = {MDString::get(ctx, "llvm.loop.unroll.disable")};
+  Metadata *parts[] = {nullptr, MDNode::get(ctx, vectorize),
+                       MDNode::get(ctx, noUnroll)};
+  MDNode *loop = MDNode::getDistinct(ctx, parts);
+  loop->replaceOperandWith(0, loop);
+  return loop;
+}
+
 /// Emits `for (iv = begin; iv < end; iv += step) body(iv)` at the insertion
-/// point; afterwards the builder sits after the loop.
+/// point; afterwards the builder sits after the loop. Unless `vectorise` is
+/// set, the loop is marked as explicit (see explicitLoop).
 void emitFor(IRBuilderBase &b, Value *begin, Value *end, int64_t step,
-             function_ref<void(Value *)> body, const Twine &name = "") {
+             function_ref<void(Value *)> body, const Twine &name = "",
+             bool vectorise = false) {
   Function *f = b.GetInsertBlock()->getParent();
   LLVMContext &ctx = f->getContext();
   BasicBlock *entry = b.GetInsertBlock();
@@ -106,7 +136,9 @@ void emitFor(IRBuilderBase &b, Value *begin, Value *end, int64_t step,
   body(iv);
   Value *next = b.CreateAdd(iv, ConstantInt::get(iv->getType(), step));
   iv->addIncoming(next, b.GetInsertBlock());
-  b.CreateCondBr(b.CreateICmpSLT(next, end), loop, exit);
+  BranchInst *latch = b.CreateCondBr(b.CreateICmpSLT(next, end), loop, exit);
+  if (!vectorise)
+    latch->setMetadata(LLVMContext::MD_loop, explicitLoop(ctx));
   b.SetInsertPoint(exit);
 }
 
@@ -146,6 +178,31 @@ void emitIfElse(IRBuilderBase &b, Value *cond, function_ref<void()> then,
 /// contiguous run of panel lines, as B rows or A^T rows are).
 enum class SourceRuns { AlongK, AcrossK };
 
+/// Fields of the context the entry hands to the shared block driver.
+enum ContextField : unsigned {
+  CtxA,
+  CtxB,
+  CtxC,
+  CtxExtras,
+  CtxPackA,
+  CtxPackB,
+  CtxEpilogue,
+  CtxM,
+  CtxN,
+  CtxK,
+  CtxLda,
+  CtxLdb,
+  CtxLdc,
+  CtxKc,
+  CtxKBlocks,
+  CtxMb,
+  CtxNb,
+  CtxNBlocks,
+  CtxAccumulate,
+  CtxFieldCount
+};
+constexpr unsigned kFirstIntField = CtxM;
+
 class GemmBuilder {
 public:
   GemmBuilder(Module &module, StringRef name, const GemmSpec &spec)
@@ -168,6 +225,16 @@ public:
     assert(ldb >= (spec.transposeB ? spec.k : spec.n) && "ldb too small");
     assert(ldc >= spec.n && "ldc too small");
     assert(mr >= 1 && nv >= 1 && "empty register tile");
+    // Everything shape-independent is shared by every GEMM of the module
+    // with the same element type and register tile.
+    shared = "voskhod.gemm." +
+             std::string(spec.element == GemmElement::F32 ? "f32" : "f64") +
+             ".v" + std::to_string(spec.tuning.vectorBits) + ".mr" +
+             std::to_string(mr) + ".nv" + std::to_string(nv);
+    SmallVector<Type *> fields(CtxFieldCount, i64);
+    for (unsigned i = 0; i < kFirstIntField; ++i)
+      fields[i] = ptr;
+    contextType = StructType::get(ctx, fields);
   }
 
   Function *emit() {
@@ -185,21 +252,43 @@ public:
       return entry;
     }
     planBlocks();
-    Function *blocks = emitBlocks();
-    // The context is the pointer arguments in order: A, B, C, extras.
-    Type *ctxType = ArrayType::get(ptr, args.size());
-    Value *context = b.CreateAlloca(ctxType);
-    for (unsigned i = 0; i < args.size(); ++i)
-      b.CreateStore(args[i], b.CreateConstGEP2_32(ctxType, context, 0, i));
+    Function *packA =
+        spec.prologueA ? emitPack(name + ".packA", true) : sharedPack(true);
+    Function *packB =
+        spec.prologueB ? emitPack(name + ".packB", false) : sharedPack(false);
+    Function *epilogue = spec.epilogue ? emitEpilogue() : nullptr;
+    Function *driver = sharedDriver();
+
+    Value *extras = b.CreateAlloca(
+        ArrayType::get(ptr, std::max<unsigned>(1, spec.numExtraArgs)));
+    for (unsigned i = 0; i < spec.numExtraArgs; ++i)
+      b.CreateStore(args[3 + i], b.CreateConstGEP1_64(ptr, extras, i));
+    Value *context = b.CreateAlloca(contextType);
+    auto set = [&](unsigned field, Value *v) {
+      b.CreateStore(v, b.CreateStructGEP(contextType, context, field));
+    };
+    set(CtxA, args[0]);
+    set(CtxB, args[1]);
+    set(CtxC, args[2]);
+    set(CtxExtras, extras);
+    set(CtxPackA, packA);
+    set(CtxPackB, packB);
+    set(CtxEpilogue, epilogue ? static_cast<Value *>(epilogue)
+                              : ConstantPointerNull::get(ptr));
+    int64_t values[] = {spec.m, spec.n, spec.k,  lda,
+                        ldb,    ldc,    kc,      kBlocks,
+                        mb,     nb,     nBlocks, spec.accumulate ? 1 : 0};
+    for (unsigned i = 0; i < CtxFieldCount - kFirstIntField; ++i)
+      set(kFirstIntField + i, b.getInt64(values[i]));
     int64_t items = mBlocks * nBlocks;
     if (items == 1) {
-      b.CreateCall(blocks, {context, b.getInt64(0), b.getInt64(1)});
+      b.CreateCall(driver, {context, b.getInt64(0), b.getInt64(1)});
     } else {
       FunctionCallee parallelFor = module.getOrInsertFunction(
           "voskhod_parallel_for",
           FunctionType::get(b.getVoidTy(), {ptr, ptr, i64, i64}, false));
       b.CreateCall(parallelFor,
-                   {blocks, context, b.getInt64(items), b.getInt64(1)});
+                   {driver, context, b.getInt64(items), b.getInt64(1)});
     }
     b.CreateRetVoid();
     return entry;
@@ -222,6 +311,10 @@ private:
 
   Value *fma(IRBuilderBase &b, Value *x, Value *y, Value *acc) {
     return b.CreateIntrinsic(Intrinsic::fma, {acc->getType()}, {x, y, acc});
+  }
+
+  Value *smin(IRBuilderBase &b, Value *x, Value *y) {
+    return b.CreateSelect(b.CreateICmpSLT(x, y), x, y);
   }
 
   Value *applyHook(IRBuilderBase &b, const GemmHook &hook, Value *value,
@@ -251,7 +344,10 @@ private:
     return spec.transposeB ? at(b, base, n, k, ldb) : at(b, base, k, n, ldb);
   }
   Value *at(IRBuilderBase &b, Value *base, Value *row, Value *col, int64_t ld) {
-    Value *offset = b.CreateAdd(b.CreateMul(row, b.getInt64(ld)), col);
+    return at(b, base, row, col, b.getInt64(ld));
+  }
+  Value *at(IRBuilderBase &b, Value *base, Value *row, Value *col, Value *ld) {
+    Value *offset = b.CreateAdd(b.CreateMul(row, ld), col);
     return b.CreateGEP(elem, base, offset);
   }
 
@@ -288,7 +384,7 @@ private:
                 [&](Value *n) {
                   b.CreateStore(constant(0.0), at(b, C, m, n, ldc));
                 },
-                "zero");
+                "zero", true);
           emitFor(
               b, b.getInt64(0), b.getInt64(spec.k), 1,
               [&](Value *k) {
@@ -300,9 +396,9 @@ private:
                       Value *bv = loadB(b, B, k, n, extras);
                       b.CreateStore(fma(b, a, bv, b.CreateLoad(elem, c)), c);
                     },
-                    "n");
+                    "n", true);
               },
-              "k");
+              "k", true);
           if (spec.epilogue)
             emitFor(
                 b, b.getInt64(0), b.getInt64(spec.n), 1,
@@ -312,9 +408,9 @@ private:
                                        m, n, false, extras);
                   b.CreateStore(v, c);
                 },
-                "epilogue");
+                "epilogue", true);
         },
-        "m");
+        "m", true);
   }
 
   //===--------------------------------------------------------------------===//
@@ -349,74 +445,105 @@ private:
     nBlocks = ceilDiv(spec.n, nb);
   }
 
+  /// The shared function `shared + suffix` if this module has it already;
+  /// otherwise null, and the caller emits it.
+  Function *existing(const std::string &suffix) {
+    return module.getFunction(shared + suffix);
+  }
+
+  /// Loads the extra pointers from the array a pack or epilogue function
+  /// receives.
+  SmallVector<Value *> loadExtras(IRBuilderBase &b, Value *array) {
+    SmallVector<Value *> out;
+    for (unsigned i = 0; i < spec.numExtraArgs; ++i)
+      out.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, array, i)));
+    return out;
+  }
+
   //===--------------------------------------------------------------------===//
-  // NAME.blocks(ctx, begin, end): blocks [begin, end) of the output.
+  // SHARED.blocks(ctx, begin, end): blocks [begin, end) of the output, for
+  // any shape; sizes, leading dimensions and the pack and epilogue functions
+  // come from the context. For each block of C and each KC slice of K: pack
+  // the B slice and the A slice, then run the register tile over every
+  // MR x NR tile, jr outer so one B micro-panel stays in L1 while the A
+  // block streams from L2. After the last slice a tile gets the epilogue,
+  // read back from C while it is still in L1.
   //===--------------------------------------------------------------------===//
-  Function *emitBlocks() {
-    Function *packA = emitPack(/*isA=*/true);
-    Function *packB = emitPack(/*isA=*/false);
-    Function *tile = emitTile();
-    Function *f = declare(name + ".blocks", {ptr, i64, i64},
+  Function *sharedDriver() {
+    if (Function *f = existing(".blocks"))
+      return f;
+    Function *tile = sharedTile();
+    Function *f = declare(shared + ".blocks", {ptr, i64, i64},
                           GlobalValue::InternalLinkage);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
-    unsigned numArgs = 3 + spec.numExtraArgs;
-    Type *ctxType = ArrayType::get(ptr, numArgs);
-    SmallVector<Value *> args;
-    for (unsigned i = 0; i < numArgs; ++i)
-      args.push_back(
-          b.CreateLoad(ptr, b.CreateConstGEP2_32(ctxType, f->getArg(0), 0, i)));
-    Value *A = args[0], *B = args[1], *C = args[2];
-    ArrayRef<Value *> extras = ArrayRef<Value *>(args).drop_front(3);
+    Value *context = f->getArg(0);
+    auto field = [&](unsigned i) {
+      return b.CreateLoad(i < kFirstIntField ? ptr : i64,
+                          b.CreateStructGEP(contextType, context, i));
+    };
+    Value *A = field(CtxA), *B = field(CtxB), *C = field(CtxC);
+    Value *extras = field(CtxExtras);
+    Value *packA = field(CtxPackA), *packB = field(CtxPackB);
+    Value *epilogue = field(CtxEpilogue);
+    Value *M = field(CtxM), *N = field(CtxN), *K = field(CtxK);
+    Value *ldaV = field(CtxLda), *ldbV = field(CtxLdb), *ldcV = field(CtxLdc);
+    Value *kcV = field(CtxKc), *kBlocksV = field(CtxKBlocks);
+    Value *mbV = field(CtxMb), *nbV = field(CtxNb);
+    Value *nBlocksV = field(CtxNBlocks);
+    Value *accumulate = b.CreateICmpNE(field(CtxAccumulate), b.getInt64(0));
+    Value *hasEpilogue =
+        b.CreateICmpNE(epilogue, ConstantPointerNull::get(ptr));
+    FunctionType *packType = packFunctionType();
+    FunctionType *epilogueType = epilogueFunctionType();
 
     // Edge tiles go through this buffer, laid out as a full tile.
     Value *edge = b.CreateAlloca(ArrayType::get(elem, mr * nr));
     cast<AllocaInst>(edge)->setAlignment(Align(64));
     FunctionCallee scratchFn = module.getOrInsertFunction(
         "voskhod_thread_scratch", FunctionType::get(ptr, {i64}, false));
-    int64_t aBytes = roundUp(mb * kc * elemBytes, 64);
-    int64_t bBytes = roundUp(nb * kc * elemBytes, 64);
-    Value *scratch = b.CreateCall(scratchFn, {b.getInt64(aBytes + bBytes)});
+    auto bytes64 = [&](Value *elements) {
+      Value *bytes = b.CreateMul(elements, b.getInt64(elemBytes));
+      return b.CreateAnd(b.CreateAdd(bytes, b.getInt64(63)), b.getInt64(-64));
+    };
+    Value *aBytes = bytes64(b.CreateMul(mbV, kcV));
+    Value *bBytes = bytes64(b.CreateMul(nbV, kcV));
+    Value *scratch = b.CreateCall(scratchFn, {b.CreateAdd(aBytes, bBytes)});
     Value *packedA = scratch;
-    Value *packedB = b.CreateGEP(b.getInt8Ty(), scratch, b.getInt64(aBytes));
+    Value *packedB = b.CreateGEP(b.getInt8Ty(), scratch, aBytes);
 
     emitFor(
         b, f->getArg(1), f->getArg(2), 1,
         [&](Value *item) {
-          Value *m0 = b.CreateMul(b.CreateSDiv(item, b.getInt64(nBlocks)),
-                                  b.getInt64(mb));
-          Value *n0 = b.CreateMul(b.CreateSRem(item, b.getInt64(nBlocks)),
-                                  b.getInt64(nb));
-          Value *mLen =
-              smin(b, b.getInt64(mb), b.CreateSub(b.getInt64(spec.m), m0));
-          Value *nLen =
-              smin(b, b.getInt64(nb), b.CreateSub(b.getInt64(spec.n), n0));
+          Value *m0 = b.CreateMul(b.CreateSDiv(item, nBlocksV), mbV);
+          Value *n0 = b.CreateMul(b.CreateSRem(item, nBlocksV), nbV);
+          Value *mLen = smin(b, mbV, b.CreateSub(M, m0));
+          Value *nLen = smin(b, nbV, b.CreateSub(N, n0));
           emitFor(
-              b, b.getInt64(0), b.getInt64(kBlocks), 1,
+              b, b.getInt64(0), kBlocksV, 1,
               [&](Value *pc) {
-                Value *k0 = b.CreateMul(pc, b.getInt64(kc));
-                Value *kLen = smin(b, b.getInt64(kc),
-                                   b.CreateSub(b.getInt64(spec.k), k0));
-                SmallVector<Value *> packArgs = {B,    packedB, n0,
-                                                 nLen, k0,      kLen};
-                packArgs.append(extras.begin(), extras.end());
-                b.CreateCall(packB, packArgs);
-                packArgs = {A, packedA, m0, mLen, k0, kLen};
-                packArgs.append(extras.begin(), extras.end());
-                b.CreateCall(packA, packArgs);
-                Value *loadC = spec.accumulate
-                                   ? b.getTrue()
-                                   : b.CreateICmpSGT(pc, b.getInt64(0));
-                Value *last = b.CreateICmpEQ(pc, b.getInt64(kBlocks - 1));
+                Value *k0 = b.CreateMul(pc, kcV);
+                Value *kLen = smin(b, kcV, b.CreateSub(K, k0));
+                b.CreateCall(
+                    packType, packB,
+                    {B, ldbV, packedB, n0, nLen, k0, kLen, kcV, extras});
+                b.CreateCall(
+                    packType, packA,
+                    {A, ldaV, packedA, m0, mLen, k0, kLen, kcV, extras});
+                Value *loadC =
+                    b.CreateOr(accumulate, b.CreateICmpSGT(pc, b.getInt64(0)));
+                Value *last = b.CreateAnd(
+                    hasEpilogue,
+                    b.CreateICmpEQ(pc, b.CreateSub(kBlocksV, b.getInt64(1))));
                 emitFor(
                     b, b.getInt64(0), nLen, nr,
                     [&](Value *jn) {
                       emitFor(
                           b, b.getInt64(0), mLen, mr,
                           [&](Value *im) {
-                            Value *aPanel = b.CreateGEP(
-                                elem, packedA, b.CreateMul(im, b.getInt64(kc)));
-                            Value *bPanel = b.CreateGEP(
-                                elem, packedB, b.CreateMul(jn, b.getInt64(kc)));
+                            Value *aPanel = b.CreateGEP(elem, packedA,
+                                                        b.CreateMul(im, kcV));
+                            Value *bPanel = b.CreateGEP(elem, packedB,
+                                                        b.CreateMul(jn, kcV));
                             Value *row = b.CreateAdd(m0, im);
                             Value *col = b.CreateAdd(n0, jn);
                             Value *rows =
@@ -426,27 +553,23 @@ private:
                             Value *full = b.CreateAnd(
                                 b.CreateICmpEQ(rows, b.getInt64(mr)),
                                 b.CreateICmpEQ(cols, b.getInt64(nr)));
+                            Value *cTile = at(b, C, row, col, ldcV);
                             emitIfElse(
                                 b, full,
                                 [&] {
-                                  SmallVector<Value *> tileArgs = {
-                                      aPanel,
-                                      bPanel,
-                                      kLen,
-                                      at(b, C, row, col, ldc),
-                                      b.getInt64(ldc),
-                                      loadC,
-                                      last,
-                                      row,
-                                      col};
-                                  tileArgs.append(extras.begin(), extras.end());
-                                  b.CreateCall(tile, tileArgs);
+                                  b.CreateCall(tile, {aPanel, bPanel, kLen,
+                                                      cTile, ldcV, loadC});
                                 },
                                 [&] {
-                                  emitEdgeTile(b, tile, aPanel, bPanel, kLen, C,
-                                               edge, row, col, rows, cols,
-                                               loadC, last, extras);
+                                  emitEdgeTile(b, tile, aPanel, bPanel, kLen,
+                                               cTile, ldcV, edge, rows, cols,
+                                               loadC);
                                 });
+                            emitIf(b, last, [&] {
+                              b.CreateCall(
+                                  epilogueType, epilogue,
+                                  {cTile, ldcV, row, col, rows, cols, extras});
+                            });
                           },
                           "ir");
                     },
@@ -459,88 +582,87 @@ private:
     return f;
   }
 
-  Value *smin(IRBuilderBase &b, Value *x, Value *y) {
-    return b.CreateSelect(b.CreateICmpSLT(x, y), x, y);
-  }
-
+  /// A tile of `rows` x `cols` < MR x NR at `cTile`: copied into the edge
+  /// buffer (when C is read), run as a full tile there, copied back.
   void emitEdgeTile(IRBuilderBase &b, Function *tile, Value *aPanel,
-                    Value *bPanel, Value *kLen, Value *C, Value *edge,
-                    Value *row, Value *col, Value *rows, Value *cols,
-                    Value *loadC, Value *last, ArrayRef<Value *> extras) {
-    auto edgeAt = [&](Value *r, Value *c) {
-      return b.CreateGEP(elem, edge,
-                         b.CreateAdd(b.CreateMul(r, b.getInt64(nr)), c));
-    };
-    emitIf(b, loadC, [&] {
+                    Value *bPanel, Value *kLen, Value *cTile, Value *ldcV,
+                    Value *edge, Value *rows, Value *cols, Value *loadC) {
+    auto copy = [&](bool in) {
       emitFor(
           b, b.getInt64(0), rows, 1,
           [&](Value *r) {
             emitFor(
                 b, b.getInt64(0), cols, 1,
                 [&](Value *c) {
-                  Value *v = b.CreateLoad(elem, at(b, C, b.CreateAdd(row, r),
-                                                   b.CreateAdd(col, c), ldc));
-                  b.CreateStore(v, edgeAt(r, c));
+                  Value *inC = at(b, cTile, r, c, ldcV);
+                  Value *inEdge = at(b, edge, r, c, nr);
+                  Value *from = in ? inC : inEdge, *to = in ? inEdge : inC;
+                  b.CreateStore(b.CreateLoad(elem, from), to);
                 },
-                "ec");
+                in ? "ec" : "oc");
           },
-          "er");
-    });
-    SmallVector<Value *> tileArgs = {
-        aPanel, bPanel,       kLen, edge, b.getInt64(nr),
-        loadC,  b.getFalse(), row,  col};
-    tileArgs.append(extras.begin(), extras.end());
-    b.CreateCall(tile, tileArgs);
-    emitFor(
-        b, b.getInt64(0), rows, 1,
-        [&](Value *r) {
-          emitFor(
-              b, b.getInt64(0), cols, 1,
-              [&](Value *c) {
-                Value *m = b.CreateAdd(row, r), *n = b.CreateAdd(col, c);
-                Value *v = b.CreateLoad(elem, edgeAt(r, c));
-                if (spec.epilogue) {
-                  // The epilogue only belongs to the last KC slice.
-                  Value *done =
-                      applyHook(b, spec.epilogue, v, m, n, false, extras);
-                  v = b.CreateSelect(last, done, v);
-                }
-                b.CreateStore(v, at(b, C, m, n, ldc));
-              },
-              "oc");
-        },
-        "or");
+          in ? "er" : "or");
+    };
+    emitIf(b, loadC, [&] { copy(true); });
+    b.CreateCall(tile, {aPanel, bPanel, kLen, edge, b.getInt64(nr), loadC});
+    copy(false);
+  }
+
+  /// void(src, ld, dst, p0, pLen, k0, kLen, kc, extras)
+  FunctionType *packFunctionType() {
+    return FunctionType::get(Type::getVoidTy(ctx),
+                             {ptr, i64, ptr, i64, i64, i64, i64, i64, ptr},
+                             false);
+  }
+  /// void(cTile, ldc, row, col, rows, cols, extras)
+  FunctionType *epilogueFunctionType() {
+    return FunctionType::get(Type::getVoidTy(ctx),
+                             {ptr, i64, i64, i64, i64, i64, ptr}, false);
+  }
+
+  /// The hook-free packing of A or B, shared by every GEMM that reads its
+  /// operand the same way.
+  Function *sharedPack(bool isA) {
+    int64_t R = isA ? mr : nr;
+    std::string suffix =
+        ".pack" + std::to_string(R) +
+        (runsOf(isA) == SourceRuns::AlongK ? ".along" : ".across");
+    if (Function *f = existing(suffix))
+      return f;
+    return emitPack(shared + suffix, isA);
+  }
+
+  SourceRuns runsOf(bool isA) const {
+    bool transposed = isA ? spec.transposeA : spec.transposeB;
+    // A is read along k unless transposed; B across k unless transposed.
+    return (isA != transposed) ? SourceRuns::AlongK : SourceRuns::AcrossK;
   }
 
   //===--------------------------------------------------------------------===//
-  // NAME.packA / NAME.packB (src, dst, p0, pLen, k0, kLen, extras...):
-  // panel lines p0 .. p0 + pLen (rows of A or columns of B), k0 .. k0 + kLen,
-  // into panels of R lines: line r of panel i, depth kk, goes to
-  // dst[i * KC * R + kk * R + r]. Missing lines of the last panel are zero,
-  // so the register tile never needs to know about them.
+  // Packing (src, ld, dst, p0, pLen, k0, kLen, kc, extras): panel lines
+  // p0 .. p0 + pLen (rows of A or columns of B), k0 .. k0 + kLen, into
+  // panels of R lines: line r of panel i, depth kk, goes to
+  // dst[i * kc * R + kk * R + r]. Missing lines of the last panel are zero,
+  // so the register tile never needs to know about them. The operand's
+  // prologue, if any, is applied on the way.
   //===--------------------------------------------------------------------===//
-  Function *emitPack(bool isA) {
-    SmallVector<Type *> params = {ptr, ptr, i64, i64, i64, i64};
-    params.append(spec.numExtraArgs, ptr);
-    Function *f = declare(name + (isA ? ".packA" : ".packB"), params,
-                          GlobalValue::InternalLinkage);
+  Function *emitPack(const std::string &fnName, bool isA) {
+    Function *f = Function::Create(
+        packFunctionType(), GlobalValue::InternalLinkage, fnName, module);
+    f->addFnAttr(Attribute::NoUnwind);
     f->addParamAttr(0, Attribute::NoAlias);
-    f->addParamAttr(1, Attribute::NoAlias);
+    f->addParamAttr(2, Attribute::NoAlias);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
-    Value *src = f->getArg(0), *dst = f->getArg(1);
-    Value *p0 = f->getArg(2), *pLen = f->getArg(3);
-    Value *k0 = f->getArg(4), *kLen = f->getArg(5);
+    Value *src = f->getArg(0), *ld = f->getArg(1), *dst = f->getArg(2);
+    Value *p0 = f->getArg(3), *pLen = f->getArg(4);
+    Value *k0 = f->getArg(5), *kLen = f->getArg(6), *kcV = f->getArg(7);
+    const GemmHook &hook = isA ? spec.prologueA : spec.prologueB;
     SmallVector<Value *> extraArgs;
-    for (unsigned i = 0; i < spec.numExtraArgs; ++i)
-      extraArgs.push_back(f->getArg(6 + i));
+    if (hook)
+      extraArgs = loadExtras(b, f->getArg(8));
     ArrayRef<Value *> extras = extraArgs;
     int64_t R = isA ? mr : nr;
-    bool transposed = isA ? spec.transposeA : spec.transposeB;
-    // A is read along k unless transposed; B across k unless transposed.
-    SourceRuns runs =
-        (isA != transposed) ? SourceRuns::AlongK : SourceRuns::AcrossK;
-    int64_t ld = isA ? lda : ldb;
-    const GemmHook &hook = isA ? spec.prologueA : spec.prologueB;
+    SourceRuns runs = runsOf(isA);
 
     // Stored coordinates of (line p, depth k): along-k sources store lines
     // as rows, across-k sources store k as rows.
@@ -553,12 +675,6 @@ private:
                  ? applyHook(b, hook, v, p, k, false, extras)
                  : applyHook(b, hook, v, k, p, false, extras);
     };
-    auto dstAt = [&](Value *panel, Value *kk, Value *r) {
-      Value *offset =
-          b.CreateAdd(b.CreateMul(panel, b.getInt64(kc * R)),
-                      b.CreateAdd(b.CreateMul(kk, b.getInt64(R)), r));
-      return b.CreateGEP(elem, dst, offset);
-    };
 
     Value *panels =
         b.CreateSDiv(b.CreateAdd(pLen, b.getInt64(R - 1)), b.getInt64(R));
@@ -566,214 +682,265 @@ private:
         b, b.getInt64(0), panels, 1,
         [&](Value *panel) {
           Value *first = b.CreateMul(panel, b.getInt64(R));
+          Value *line0 = b.CreateAdd(p0, first);
           Value *linesHere = smin(b, b.getInt64(R), b.CreateSub(pLen, first));
-          Value *full = b.CreateICmpEQ(linesHere, b.getInt64(R));
-          if (runs == SourceRuns::AcrossK && R % lanes == 0) {
-            // Full panels of a row-contiguous source: vector loads and stores.
-            emitIfElse(
-                b, full,
-                [&] {
-                  emitFor(
-                      b, b.getInt64(0), kLen, 1,
-                      [&](Value *kk) {
-                        Value *k = b.CreateAdd(k0, kk);
-                        for (int64_t v = 0; v < R / lanes; ++v) {
-                          Value *p = b.CreateAdd(b.CreateAdd(p0, first),
-                                                 b.getInt64(v * lanes));
-                          Value *x = b.CreateAlignedLoad(vec, srcAt(p, k),
-                                                         Align(elemBytes));
-                          x = hooked(x, p, k);
-                          b.CreateAlignedStore(
-                              x, dstAt(panel, kk, b.getInt64(v * lanes)),
-                              Align(elemBytes));
-                        }
-                      },
-                      "kv");
+          Value *base = b.CreateGEP(
+              elem, dst, b.CreateMul(panel, b.CreateMul(kcV, b.getInt64(R))));
+          auto dstAt = [&](Value *kk, Value *r) {
+            return b.CreateGEP(elem, base,
+                               b.CreateAdd(b.CreateMul(kk, b.getInt64(R)), r));
+          };
+          // One depth of a panel, element by element; with `lines` given,
+          // lines past it are zero (their load is clamped to a valid line).
+          // Line r of the panel (r < R at run time) along every depth; when
+          // the line is contiguous (along k), whole vectors are loaded and
+          // their lanes stored to successive depths.
+          auto copyLine = [&](Value *r) {
+            Value *p = b.CreateAdd(line0, r);
+            Value *scalarFrom = b.getInt64(0);
+            if (runs == SourceRuns::AlongK && lanes > 1) {
+              scalarFrom = b.CreateMul(b.CreateSDiv(kLen, b.getInt64(lanes)),
+                                       b.getInt64(lanes));
+              emitFor(
+                  b, b.getInt64(0), scalarFrom, lanes,
+                  [&](Value *kk) {
+                    Value *k = b.CreateAdd(k0, kk);
+                    Value *x =
+                        b.CreateAlignedLoad(vec, srcAt(p, k), Align(elemBytes));
+                    x = hooked(x, p, k);
+                    for (unsigned l = 0; l < lanes; ++l)
+                      b.CreateStore(b.CreateExtractElement(x, uint64_t(l)),
+                                    dstAt(b.CreateAdd(kk, b.getInt64(l)), r));
+                  },
+                  "kv");
+            }
+            emitFor(
+                b, scalarFrom, kLen, 1,
+                [&](Value *kk) {
+                  Value *k = b.CreateAdd(k0, kk);
+                  Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
+                  b.CreateStore(x, dstAt(kk, r));
                 },
-                [&] {
-                  emitScalarPanel(b, srcAt, hooked, dstAt, panel, first,
-                                  linesHere, p0, k0, kLen, R);
-                });
-          } else if (runs == SourceRuns::AlongK) {
-            emitIfElse(
-                b, full,
-                [&] {
-                  emitAlongKPanel(b, srcAt, hooked, dstAt, panel, first, p0, k0,
-                                  kLen, R);
+                "kl");
+          };
+          auto fullPanel = [&] {
+            if (runs == SourceRuns::AlongK) {
+              // Lines are contiguous along k: one line at a time.
+              emitFor(b, b.getInt64(0), b.getInt64(R), 1, copyLine, "line");
+            } else if (R % lanes == 0) {
+              // Each depth is R contiguous source elements: vector copies.
+              emitFor(
+                  b, b.getInt64(0), kLen, 1,
+                  [&](Value *kk) {
+                    Value *k = b.CreateAdd(k0, kk);
+                    for (int64_t v = 0; v < R / lanes; ++v) {
+                      Value *p = b.CreateAdd(line0, b.getInt64(v * lanes));
+                      Value *x = b.CreateAlignedLoad(vec, srcAt(p, k),
+                                                     Align(elemBytes));
+                      b.CreateAlignedStore(hooked(x, p, k),
+                                           dstAt(kk, b.getInt64(v * lanes)),
+                                           Align(elemBytes));
+                    }
+                  },
+                  "kv");
+            } else {
+              // R contiguous source elements per depth, element by element.
+              emitFor(
+                  b, b.getInt64(0), kLen, 1,
+                  [&](Value *kk) {
+                    Value *k = b.CreateAdd(k0, kk);
+                    for (int64_t r = 0; r < R; ++r) {
+                      Value *p = b.CreateAdd(line0, b.getInt64(r));
+                      Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
+                      b.CreateStore(x, dstAt(kk, b.getInt64(r)));
+                    }
+                  },
+                  "ks");
+            }
+          };
+          // The last panel: its lines, then zeros.
+          auto edgePanel = [&] {
+            emitFor(
+                b, b.getInt64(0), b.getInt64(R), 1,
+                [&](Value *r) {
+                  emitIfElse(
+                      b, b.CreateICmpSLT(r, linesHere), [&] { copyLine(r); },
+                      [&] {
+                        emitFor(
+                            b, b.getInt64(0), kLen, 1,
+                            [&](Value *kk) {
+                              b.CreateStore(constant(0.0), dstAt(kk, r));
+                            },
+                            "kz");
+                      });
                 },
-                [&] {
-                  emitScalarPanel(b, srcAt, hooked, dstAt, panel, first,
-                                  linesHere, p0, k0, kLen, R);
-                });
-          } else {
-            emitScalarPanel(b, srcAt, hooked, dstAt, panel, first, linesHere,
-                            p0, k0, kLen, R);
-          }
+                "edge");
+          };
+          emitIfElse(b, b.CreateICmpEQ(linesHere, b.getInt64(R)), fullPanel,
+                     edgePanel);
         },
         "panel");
     b.CreateRetVoid();
     return f;
   }
 
-  /// A full panel whose lines are contiguous along k: vector loads along k
-  /// (lanes along the stored column), each lane stored to its own k row.
-  template <typename SrcAt, typename Hooked, typename DstAt>
-  void emitAlongKPanel(IRBuilderBase &b, SrcAt &srcAt, Hooked &hooked,
-                       DstAt &dstAt, Value *panel, Value *first, Value *p0,
-                       Value *k0, Value *kLen, int64_t R) {
-    Value *vectorEnd =
-        b.CreateMul(b.CreateSDiv(kLen, b.getInt64(lanes)), b.getInt64(lanes));
-    emitFor(
-        b, b.getInt64(0), vectorEnd, lanes,
-        [&](Value *kk) {
-          Value *k = b.CreateAdd(k0, kk);
-          for (int64_t r = 0; r < R; ++r) {
-            Value *p = b.CreateAdd(b.CreateAdd(p0, first), b.getInt64(r));
-            Value *x = b.CreateAlignedLoad(vec, srcAt(p, k), Align(elemBytes));
-            x = hooked(x, p, k);
-            for (unsigned l = 0; l < lanes; ++l)
-              b.CreateStore(
-                  b.CreateExtractElement(x, uint64_t(l)),
-                  dstAt(panel, b.CreateAdd(kk, b.getInt64(l)), b.getInt64(r)));
-          }
-        },
-        "kvec");
-    emitFor(
-        b, vectorEnd, kLen, 1,
-        [&](Value *kk) {
-          Value *k = b.CreateAdd(k0, kk);
-          for (int64_t r = 0; r < R; ++r) {
-            Value *p = b.CreateAdd(b.CreateAdd(p0, first), b.getInt64(r));
-            Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
-            b.CreateStore(x, dstAt(panel, kk, b.getInt64(r)));
-          }
-        },
-        "ktail");
-  }
-
-  /// Any panel, element by element; lines past the end are zero.
-  template <typename SrcAt, typename Hooked, typename DstAt>
-  void emitScalarPanel(IRBuilderBase &b, SrcAt &srcAt, Hooked &hooked,
-                       DstAt &dstAt, Value *panel, Value *first,
-                       Value *linesHere, Value *p0, Value *k0, Value *kLen,
-                       int64_t R) {
-    emitFor(
-        b, b.getInt64(0), kLen, 1,
-        [&](Value *kk) {
-          Value *k = b.CreateAdd(k0, kk);
+  //===--------------------------------------------------------------------===//
+  // NAME.epilogue(cTile, ldc, row, col, rows, cols, extras): the epilogue
+  // over a finished tile of C whose top-left element is C[row, col]; whole
+  // vectors when the tile has all NR columns.
+  //===--------------------------------------------------------------------===//
+  Function *emitEpilogue() {
+    Function *f =
+        Function::Create(epilogueFunctionType(), GlobalValue::InternalLinkage,
+                         name + ".epilogue", module);
+    f->addFnAttr(Attribute::NoUnwind);
+    f->addParamAttr(0, Attribute::NoAlias);
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
+    Value *c = f->getArg(0), *ldcV = f->getArg(1);
+    Value *row0 = f->getArg(2), *col0 = f->getArg(3);
+    Value *rows = f->getArg(4), *cols = f->getArg(5);
+    SmallVector<Value *> extras = loadExtras(b, f->getArg(6));
+    emitIfElse(
+        b, b.CreateICmpEQ(cols, b.getInt64(nr)),
+        [&] {
           emitFor(
-              b, b.getInt64(0), b.getInt64(R), 1,
+              b, b.getInt64(0), rows, 1,
               [&](Value *r) {
-                emitIfElse(
-                    b, b.CreateICmpSLT(r, linesHere),
-                    [&] {
-                      Value *p = b.CreateAdd(b.CreateAdd(p0, first), r);
-                      Value *x = hooked(b.CreateLoad(elem, srcAt(p, k)), p, k);
-                      b.CreateStore(x, dstAt(panel, kk, r));
+                for (unsigned v = 0; v < nv; ++v) {
+                  Value *cc = b.getInt64(int64_t(v) * lanes);
+                  Value *address = at(b, c, r, cc, ldcV);
+                  Value *x =
+                      b.CreateAlignedLoad(vec, address, Align(elemBytes));
+                  x = applyHook(b, spec.epilogue, x, b.CreateAdd(row0, r),
+                                b.CreateAdd(col0, cc), false, extras);
+                  b.CreateAlignedStore(x, address, Align(elemBytes));
+                }
+              },
+              "vr");
+        },
+        [&] {
+          emitFor(
+              b, b.getInt64(0), rows, 1,
+              [&](Value *r) {
+                emitFor(
+                    b, b.getInt64(0), cols, 1,
+                    [&](Value *cc) {
+                      Value *address = at(b, c, r, cc, ldcV);
+                      Value *x = b.CreateLoad(elem, address);
+                      x = applyHook(b, spec.epilogue, x, b.CreateAdd(row0, r),
+                                    b.CreateAdd(col0, cc), false, extras);
+                      b.CreateStore(x, address);
                     },
-                    [&] { b.CreateStore(constant(0.0), dstAt(panel, kk, r)); });
+                    "sc");
               },
               "sr");
-        },
-        "sk");
+        });
+    b.CreateRetVoid();
+    return f;
   }
 
   //===--------------------------------------------------------------------===//
-  // NAME.tile(aPanel, bPanel, kLen, c, ldc, loadC, epilogue, row, col,
-  // extras...): c[r * ldc + j] for an MR x NR tile.
+  // SHARED.tile(aPanel, bPanel, kLen, c, ldc, loadC): c[r * ldc + j] for an
+  // MR x NR tile, the accumulators kept in SSA values (no allocas to
+  // promote), so the tile needs no optimisation beyond instruction
+  // selection to stay in registers.
   //===--------------------------------------------------------------------===//
-  Function *emitTile() {
-    SmallVector<Type *> params = {
-        ptr, ptr, i64, ptr, i64, Type::getInt1Ty(ctx), Type::getInt1Ty(ctx),
-        i64, i64};
-    params.append(spec.numExtraArgs, ptr);
-    Function *f = declare(name + ".tile", params, GlobalValue::InternalLinkage);
+  Function *sharedTile() {
+    if (Function *f = existing(".tile"))
+      return f;
+    Function *f = declare(shared + ".tile",
+                          {ptr, ptr, i64, ptr, i64, Type::getInt1Ty(ctx)},
+                          GlobalValue::InternalLinkage);
     for (unsigned i : {0u, 1u, 3u})
       f->addParamAttr(i, Attribute::NoAlias);
-    IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
     Value *aPanel = f->getArg(0), *bPanel = f->getArg(1);
     Value *kLen = f->getArg(2), *c = f->getArg(3), *ldcArg = f->getArg(4);
-    Value *loadC = f->getArg(5), *epilogue = f->getArg(6);
-    Value *row0 = f->getArg(7), *col0 = f->getArg(8);
-    SmallVector<Value *> extraArgs;
-    for (unsigned i = 0; i < spec.numExtraArgs; ++i)
-      extraArgs.push_back(f->getArg(9 + i));
-
-    // One alloca per accumulator; SROA turns them into registers.
-    SmallVector<Value *> acc;
-    for (unsigned i = 0; i < mr * nv; ++i)
-      acc.push_back(b.CreateAlloca(vec));
+    Value *loadC = f->getArg(5);
+    BasicBlock *entry = BasicBlock::Create(ctx, "entry", f);
+    BasicBlock *load = BasicBlock::Create(ctx, "load", f);
+    BasicBlock *start = BasicBlock::Create(ctx, "start", f);
+    BasicBlock *loop = BasicBlock::Create(ctx, "k", f);
+    BasicBlock *done = BasicBlock::Create(ctx, "done", f);
+    IRBuilder<> b(entry);
     auto cAt = [&](unsigned r, unsigned v) {
       Value *offset = b.CreateAdd(b.CreateMul(b.getInt64(r), ldcArg),
                                   b.getInt64(int64_t(v) * lanes));
       return b.CreateGEP(elem, c, offset);
     };
-    emitIfElse(
-        b, loadC,
-        [&] {
-          for (unsigned r = 0; r < mr; ++r)
-            for (unsigned v = 0; v < nv; ++v)
-              b.CreateStore(
-                  b.CreateAlignedLoad(vec, cAt(r, v), Align(elemBytes)),
-                  acc[r * nv + v]);
-        },
-        [&] {
-          for (Value *a : acc)
-            b.CreateStore(ConstantFP::get(vec, 0.0), a);
-        });
+    unsigned count = mr * nv;
+    b.CreateCondBr(loadC, load, start);
+    b.SetInsertPoint(load);
+    SmallVector<Value *> loaded;
+    for (unsigned r = 0; r < mr; ++r)
+      for (unsigned v = 0; v < nv; ++v)
+        loaded.push_back(b.CreateAlignedLoad(vec, cAt(r, v), Align(elemBytes)));
+    b.CreateBr(start);
 
-    emitFor(
-        b, b.getInt64(0), kLen, 1,
-        [&](Value *kk) {
-          SmallVector<Value *> bv;
-          for (unsigned v = 0; v < nv; ++v) {
-            Value *offset = b.CreateAdd(b.CreateMul(kk, b.getInt64(nr)),
-                                        b.getInt64(int64_t(v) * lanes));
-            bv.push_back(b.CreateAlignedLoad(
-                vec, b.CreateGEP(elem, bPanel, offset), Align(elemBytes)));
-          }
-          for (unsigned r = 0; r < mr; ++r) {
-            Value *offset =
-                b.CreateAdd(b.CreateMul(kk, b.getInt64(mr)), b.getInt64(r));
-            Value *a = b.CreateLoad(elem, b.CreateGEP(elem, aPanel, offset));
-            Value *splat = b.CreateVectorSplat(lanes, a);
-            for (unsigned v = 0; v < nv; ++v) {
-              Value *slot = acc[r * nv + v];
-              b.CreateStore(fma(b, splat, bv[v], b.CreateLoad(vec, slot)),
-                            slot);
-            }
-          }
-        },
-        "k");
+    b.SetInsertPoint(start);
+    SmallVector<Value *> init;
+    for (unsigned i = 0; i < count; ++i) {
+      PHINode *phi = b.CreatePHI(vec, 2);
+      phi->addIncoming(ConstantFP::get(vec, 0.0), entry);
+      phi->addIncoming(loaded[i], load);
+      init.push_back(phi);
+    }
+    b.CreateCondBr(b.CreateICmpSGT(kLen, b.getInt64(0)), loop, done);
 
-    auto store = [&](bool withEpilogue) {
-      for (unsigned r = 0; r < mr; ++r)
-        for (unsigned v = 0; v < nv; ++v) {
-          Value *x = b.CreateLoad(vec, acc[r * nv + v]);
-          if (withEpilogue)
-            x = applyHook(b, spec.epilogue, x, b.CreateAdd(row0, b.getInt64(r)),
-                          b.CreateAdd(col0, b.getInt64(int64_t(v) * lanes)),
-                          false, extraArgs);
-          b.CreateAlignedStore(x, cAt(r, v), Align(elemBytes));
-        }
-    };
-    if (spec.epilogue)
-      emitIfElse(
-          b, epilogue, [&] { store(true); }, [&] { store(false); });
-    else
-      store(false);
+    b.SetInsertPoint(loop);
+    PHINode *kk = b.CreatePHI(i64, 2, "kk");
+    kk->addIncoming(b.getInt64(0), start);
+    SmallVector<PHINode *> acc;
+    for (unsigned i = 0; i < count; ++i) {
+      acc.push_back(b.CreatePHI(vec, 2));
+      acc.back()->addIncoming(init[i], start);
+    }
+    SmallVector<Value *> bv;
+    for (unsigned v = 0; v < nv; ++v) {
+      Value *offset = b.CreateAdd(b.CreateMul(kk, b.getInt64(nr)),
+                                  b.getInt64(int64_t(v) * lanes));
+      bv.push_back(b.CreateAlignedLoad(vec, b.CreateGEP(elem, bPanel, offset),
+                                       Align(elemBytes)));
+    }
+    SmallVector<Value *> next(count);
+    for (unsigned r = 0; r < mr; ++r) {
+      Value *offset =
+          b.CreateAdd(b.CreateMul(kk, b.getInt64(mr)), b.getInt64(r));
+      Value *a = b.CreateLoad(elem, b.CreateGEP(elem, aPanel, offset));
+      Value *splat = b.CreateVectorSplat(lanes, a);
+      for (unsigned v = 0; v < nv; ++v)
+        next[r * nv + v] = fma(b, splat, bv[v], acc[r * nv + v]);
+    }
+    Value *kNext = b.CreateAdd(kk, b.getInt64(1));
+    kk->addIncoming(kNext, loop);
+    for (unsigned i = 0; i < count; ++i)
+      acc[i]->addIncoming(next[i], loop);
+    b.CreateCondBr(b.CreateICmpSLT(kNext, kLen), loop, done)
+        ->setMetadata(LLVMContext::MD_loop, explicitLoop(ctx));
+
+    b.SetInsertPoint(done);
+    SmallVector<Value *> result;
+    for (unsigned i = 0; i < count; ++i) {
+      PHINode *x = b.CreatePHI(vec, 2);
+      x->addIncoming(init[i], start);
+      x->addIncoming(next[i], loop);
+      result.push_back(x);
+    }
+    for (unsigned r = 0; r < mr; ++r)
+      for (unsigned v = 0; v < nv; ++v)
+        b.CreateAlignedStore(result[r * nv + v], cAt(r, v), Align(elemBytes));
     b.CreateRetVoid();
     return f;
   }
 
   Module &module;
   LLVMContext &ctx;
-  std::string name;
+  std::string name, shared;
   const GemmSpec &spec;
   Type *elem = nullptr;
   FixedVectorType *vec = nullptr;
   Type *i64 = nullptr;
   PointerType *ptr = nullptr;
+  StructType *contextType = nullptr;
   int64_t elemBytes = 4;
   unsigned lanes = 1;
   unsigned mr = 1, nv = 1;

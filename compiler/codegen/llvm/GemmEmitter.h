@@ -17,6 +17,11 @@
 /// and the thread count: results are bitwise identical for any number of
 /// threads, and equal to that scalar chain.
 ///
+/// The block driver, the register tile and hook-free packing are emitted
+/// once per module (per element type and register tile) with the sizes as
+/// runtime arguments; each GEMM adds its entry and, where it has hooks, its
+/// own packing and epilogue functions (see GemmEmitter.cpp).
+///
 /// Emitted function: `void NAME(ptr A, ptr B, ptr C, ptr extra0, ...)`, with
 /// `numExtraArgs` trailing pointers the hooks may read (a bias, a ReLU mask).
 /// A, B and C are `noalias`; extras must not alias C. Packing buffers come

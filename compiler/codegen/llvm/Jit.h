@@ -2,7 +2,8 @@
 ///
 /// A small JIT in the shape of LLVM's HowToUseLLJIT / KaleidoscopeJIT:
 /// `create()` returns llvm::Expected; modules go through an IR transform
-/// layer that runs the O2/O3 pipeline for the host (HostTarget.h); the main
+/// layer that runs the pipeline of `optLevel` for the host (HostTarget.h:
+/// 1 is the kernel pipeline); the main
 /// dylib defines the runtime's C entry points (the thread pool's
 /// parallel-for and scratch) by address and searches the process for the
 /// rest (libm), so generated code can call them.
@@ -19,7 +20,7 @@ namespace voskhod::codegen {
 
 class CpuJit {
 public:
-  static llvm::Expected<std::unique_ptr<CpuJit>> create(unsigned optLevel = 3);
+  static llvm::Expected<std::unique_ptr<CpuJit>> create(unsigned optLevel = 1);
 
   const llvm::DataLayout &dataLayout() const;
   llvm::Error addModule(llvm::orc::ThreadSafeModule module);

@@ -621,6 +621,11 @@ private:
       eb.CreateStore(storageAddress(eb, storages[i]),
                      eb.CreateConstInBoundsGEP1_64(ptrTy, ctxArr, i));
     if (count <= grain) {
+      // One call on the calling thread: inlined into the entry (the kernel
+      // pipeline's always-inline), so the body's bounds become constants
+      // and a small kernel costs no call and no runtime trip counts.
+      body->addFnAttr(llvm::Attribute::AlwaysInline);
+      chunk->addFnAttr(llvm::Attribute::AlwaysInline);
       eb.CreateCall(chunk, {ctxArr, i64(0), i64(count)});
       return;
     }
