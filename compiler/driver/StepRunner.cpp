@@ -234,6 +234,11 @@ int runTrain(const TrainOptions &opts) {
                 std::string(opts.resume ? "--resume" : "--checkpoint") +
                     " needs --data: only training on a data set saves "
                     "checkpoints");
+  // A malformed spec is a flag error: reported before anything is compiled,
+  // whatever the backend (trainOnData parses it again to load the data).
+  if (!opts.data.empty())
+    if (auto spec = rt::parseDataSpec(opts.data); !spec)
+      return fail(diags, opts, "--data: " + spec.message());
 
   if (opts.backend == "cuda") {
     auto devices = rt::cuda::listDevices();

@@ -543,10 +543,16 @@ static int check_model(const vkaot_model *m, const vkaot_json *root,
     const vkaot_json *dtype = vkaot_json_get(e, "dtype");
     const char *want = dtype_name(t->info.dtype);
     if (dtype->string_len != strlen(want) ||
-        memcmp(dtype->string, want, dtype->string_len) != 0)
-      return fail(error, error_size, VOSKHOD_ERR_MISMATCH,
-                  "checkpoint '%s': tensor '%s' has another dtype", path,
-                  t->info.name);
+        memcmp(dtype->string, want, dtype->string_len) != 0) {
+      int code =
+          fail(error, error_size, VOSKHOD_ERR_MISMATCH,
+               "checkpoint '%s': tensor '%s' has dtype ", path, t->info.name);
+      size_t used = strlen(error);
+      if (used < error_size)
+        snprintf(error + used, error_size - used, "%.*s, expected %s",
+                 (int)dtype->string_len, dtype->string, want);
+      return code;
+    }
     const vkaot_json *shape = vkaot_json_get(e, "shape");
     int same = shape->count_items == (size_t)t->info.rank;
     for (int d = 0; same && d < t->info.rank; ++d)

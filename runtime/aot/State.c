@@ -53,6 +53,8 @@ void vkaot_destroy(vkaot_state *s) {
 }
 
 void vkaot_reset(vkaot_state *s, uint64_t seed) {
+  if (!s)
+    return;
   const vkaot_model *m = s->model;
   for (int i = 0; i < m->num_tensors; ++i) {
     const vkaot_tensor *t = &m->tensors[i];
@@ -88,6 +90,27 @@ vkaot_state *vkaot_create(const vkaot_model *m, uint64_t seed) {
   return s;
 }
 
+/* Checks that the caller passed an array and no null pointer in it: the
+   entries read and write every element, so a null one cannot be allowed
+   through. `what` names the array in the message. */
+static int check_pointers(vkaot_state *s, const char *entry, const char *what,
+                          const void *const *list, const int32_t *tensors,
+                          int32_t count) {
+  const vkaot_model *m = s->model;
+  if (count > 0 && !list) {
+    snprintf(s->error, sizeof s->error, "%s: the array of %ss is null", entry,
+             what);
+    return VOSKHOD_ERR_ARGUMENT;
+  }
+  for (int32_t k = 0; k < count; ++k)
+    if (!list[k]) {
+      snprintf(s->error, sizeof s->error, "%s: %s '%s' is null", entry, what,
+               m->tensors[tensors[k]].info.name);
+      return VOSKHOD_ERR_ARGUMENT;
+    }
+  return VOSKHOD_OK;
+}
+
 /* Copies the caller's inputs for an entry into the handle and runs it. */
 static void run(vkaot_state *s, vkaot_entry entry, const int32_t *table,
                 int32_t count, const int32_t *fed, int32_t fed_count,
@@ -101,8 +124,17 @@ static void run(vkaot_state *s, vkaot_entry entry, const int32_t *table,
 }
 
 double vkaot_train_step(vkaot_state *s, const void *const *inputs) {
-  const vkaot_model *m = s ? s->model : NULL;
-  if (!m || !m->step || m->loss_index < 0)
+  if (!s)
+    return NAN;
+  const vkaot_model *m = s->model;
+  s->error[0] = 0;
+  if (!m->step || m->loss_index < 0) {
+    snprintf(s->error, sizeof s->error, "model '%s' has no training step",
+             m->name);
+    return NAN;
+  }
+  if (check_pointers(s, "train_step", "input", inputs, m->step_inputs,
+                     m->step_input_count) != VOSKHOD_OK)
     return NAN;
   run(s, m->step, m->step_table, m->step_count, m->step_inputs,
       m->step_input_count, inputs);
@@ -122,11 +154,19 @@ int vkaot_forward(vkaot_state *s, const void *const *inputs,
   if (!s)
     return VOSKHOD_ERR_ARGUMENT;
   const vkaot_model *m = s->model;
+  s->error[0] = 0;
   if (!m->forward) {
     snprintf(s->error, sizeof s->error, "model '%s' has no forward entry",
              m->name);
     return VOSKHOD_ERR_UNSUPPORTED;
   }
+  int code = check_pointers(s, "forward", "input", inputs, m->forward_inputs,
+                            m->forward_input_count);
+  if (code == VOSKHOD_OK)
+    code = check_pointers(s, "forward", "output", (const void *const *)outputs,
+                          m->forward_outputs, m->forward_output_count);
+  if (code != VOSKHOD_OK)
+    return code;
   run(s, m->forward, m->forward_table, m->forward_count, m->forward_inputs,
       m->forward_input_count, inputs);
   for (int32_t k = 0; k < m->forward_output_count; ++k) {
@@ -136,18 +176,32 @@ int vkaot_forward(vkaot_state *s, const void *const *inputs,
   return VOSKHOD_OK;
 }
 
-int vkaot_save(vkaot_state *s, const char *path) {
-  if (!s || !path)
-    return VOSKHOD_ERR_ARGUMENT;
+/* A path the checkpoint functions can use: not null, not empty. */
+static int check_path(vkaot_state *s, const char *entry, const char *path) {
   s->error[0] = 0;
+  if (path && *path)
+    return VOSKHOD_OK;
+  snprintf(s->error, sizeof s->error, "%s: the path is %s", entry,
+           path ? "empty" : "null");
+  return VOSKHOD_ERR_ARGUMENT;
+}
+
+int vkaot_save(vkaot_state *s, const char *path) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  int code = check_path(s, "save", path);
+  if (code != VOSKHOD_OK)
+    return code;
   return vkaot_save_checkpoint(s->model, s->storage, path, s->error,
                                sizeof s->error);
 }
 
 int vkaot_load(vkaot_state *s, const char *path) {
-  if (!s || !path)
+  if (!s)
     return VOSKHOD_ERR_ARGUMENT;
-  s->error[0] = 0;
+  int code = check_path(s, "load", path);
+  if (code != VOSKHOD_OK)
+    return code;
   return vkaot_load_checkpoint(s->model, s->storage, path, s->error,
                                sizeof s->error);
 }
@@ -157,13 +211,22 @@ int vkaot_threads(const vkaot_state *s) {
 }
 
 int vkaot_set_threads(vkaot_state *s, int threads) {
-  if (!s || threads < 1)
+  if (!s)
     return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  /* The bound `voskhod --threads` has too. */
+  if (threads < 1 || threads > 1024) {
+    snprintf(s->error, sizeof s->error,
+             "set_threads: %d threads; expected 1 to 1024", threads);
+    return VOSKHOD_ERR_ARGUMENT;
+  }
   if (threads == vkaot_pool_size(s->pool))
     return VOSKHOD_OK;
   vkaot_pool *pool = vkaot_pool_create(threads);
-  if (!pool)
+  if (!pool) {
+    snprintf(s->error, sizeof s->error, "set_threads: out of memory");
     return VOSKHOD_ERR_NO_MEMORY;
+  }
   vkaot_pool_destroy(s->pool);
   s->pool = pool;
   return VOSKHOD_OK;

@@ -1,5 +1,4 @@
-//===- runtime/data/IdxReader.cpp - the IDX format of MNIST
-//----------------===//
+//===- runtime/data/IdxReader.cpp - the IDX format of MNIST ---------------===//
 #include "runtime/data/IdxReader.h"
 
 #include "runtime/data/FileBytes.h"
@@ -116,19 +115,30 @@ Expected<IdxArray> readIdx(const std::string &path) {
     array.dims.push_back(int64_t(readBigEndian(&bytes[4 + 4 * d], 4)));
     empty |= array.dims.back() == 0;
   }
-  // Saturates at available + 1: enough to say "too many" without overflow.
+  // The product is formed with an overflow check: dimensions up to 2^32 - 1
+  // each can multiply past 64 bits, and a wrapped count must not pass for a
+  // small one.
   uint64_t count = empty ? 0 : 1;
-  for (int64_t dim : array.dims) {
-    if (empty)
-      break;
-    count = count > available / uint64_t(dim) ? available + 1
-                                              : count * uint64_t(dim);
+  bool overflows = false;
+  for (int64_t dim : array.dims)
+    if (!empty && __builtin_mul_overflow(count, uint64_t(dim), &count))
+      overflows = true;
+  if (overflows || count > available) {
+    std::string dims;
+    for (size_t d = 0; d < array.dims.size(); ++d)
+      dims += (d ? " x " : "") + std::to_string(array.dims[d]);
+    if (overflows)
+      return makeError("'" + path +
+                       "' is not a valid IDX file: its header's dimensions " +
+                       dims +
+                       " multiply to more than 2^64 values (the file "
+                       "holds " +
+                       std::to_string(available) + ")");
+    return makeError("'" + path + "' is truncated: its header declares " +
+                     std::to_string(count) + " values (" + dims +
+                     ") but it holds only " + std::to_string(available));
   }
   uint64_t expectedBytes = headerBytes + count * width;
-  if (count > available)
-    return makeError("'" + path + "' is truncated: its header declares " +
-                     std::to_string(count) + " values but it holds only " +
-                     std::to_string(available));
   if (bytes.size() != expectedBytes)
     return makeError("'" + path + "' has " +
                      std::to_string(bytes.size() - expectedBytes) +

@@ -3,8 +3,10 @@
 
 Crash safety of training state. Trains tests/crash/crash.vg on a seeded
 synthetic data set with --checkpoint and kills the process with SIGKILL at
-seeded random moments, ROUNDS times (each new run resumes from whatever
-checkpoint the last one left). After every kill the checkpoint, if one
+seeded random moments within an uninterrupted run's duration, ROUNDS times
+(each new run resumes from whatever checkpoint the last one left; one that
+finished before its kill is discarded). At least half the runs must have
+been killed. After every kill the checkpoint, if one
 exists yet, must load (`voskhod predict` exits 0 with it). Finally the run
 is resumed to the end, and its per-step losses must equal, bit for bit, an
 uninterrupted run's: a kill may cost the work since the last checkpoint,
@@ -56,23 +58,34 @@ def fail(message):
 
 
 reference = os.path.join(work, "reference")
+started = time.monotonic()
 done = subprocess.run(train(reference, False), stdout=subprocess.DEVNULL,
                       stderr=subprocess.PIPE, text=True)
+# Kill moments are drawn within an uninterrupted run's duration, so that
+# they land during training on a fast machine as on a slow one.
+duration = time.monotonic() - started
 if done.returncode != 0:
     fail("the uninterrupted run failed:\n" + done.stderr)
 
 ckdir = os.path.join(work, "killed")
 checkpoint = os.path.join(ckdir, "crash.safetensors")
 kills = 0
+kills_after_checkpoint = 0
 for r in range(rounds):
     resume = os.path.exists(checkpoint)
     proc = subprocess.Popen(train(ckdir, resume), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.3, 3.0))
+    time.sleep(rng.uniform(0.05, 0.95) * duration)
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
         kills += 1
-    proc.wait()
+        kills_after_checkpoint += resume
+        proc.wait()
+    else:
+        # It finished before the kill: the next round starts over, so that
+        # its kill lands in the middle of a run again.
+        proc.wait()
+        shutil.rmtree(ckdir)
     if os.path.exists(checkpoint):
         check = subprocess.run([voskhod, "predict", model, "--checkpoint", checkpoint,
                                 "--data", "csv:" + data, "--split=train"],
@@ -87,5 +100,11 @@ if final.returncode != 0:
     fail("the final resumed run failed:\n" + final.stderr)
 if step_losses(ckdir) != step_losses(reference):
     fail("the resumed run's losses differ from the uninterrupted run's")
-print("kill_and_resume: %d runs killed with SIGKILL, every checkpoint loaded, "
-      "final losses identical to the uninterrupted run" % kills)
+# A kill that comes after the run has finished tests nothing.
+if kills < rounds // 2:
+    fail("only %d of %d runs were still training when the kill came"
+         % (kills, rounds))
+print("kill_and_resume: %d of %d runs killed with SIGKILL (%d of them resumed "
+      "from a checkpoint), every checkpoint loaded, final losses identical to "
+      "the uninterrupted run (%.1f s)" % (kills, rounds, kills_after_checkpoint,
+                                          duration))

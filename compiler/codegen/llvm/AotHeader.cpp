@@ -223,7 +223,8 @@ typedef enum voskhod_dtype {
 /* What the functions that can fail return; `NAME_last_error` says more. */
 typedef enum voskhod_status {
   VOSKHOD_OK = 0,
-  VOSKHOD_ERR_ARGUMENT = 1,    /* a null handle or path, a bad count */
+  VOSKHOD_ERR_ARGUMENT = 1,    /* a null handle, array, tensor pointer or
+                                  path, an empty path, a bad count */
   VOSKHOD_ERR_NOT_FOUND = 2,   /* the checkpoint file does not exist */
   VOSKHOD_ERR_IO = 3,          /* the file cannot be read or written */
   VOSKHOD_ERR_TRUNCATED = 4,   /* the file ends before its contents do */
@@ -392,7 +393,7 @@ typedef struct voskhod_tensor_info {
     out_ << "\n";
     doc("Sets every parameter and optimiser state back to its initial "
         "value for `seed`, as " +
-        p_ + "_create does.");
+        p_ + "_create does. A null handle is ignored.");
     declare("void ", p_ + "_reset", {handle, "uint64_t seed"});
     out_ << "\n";
     if (api_.hasStep()) {
@@ -401,8 +402,10 @@ typedef struct voskhod_tensor_info {
           "optimiser's update of every parameter, in place. Returns the "
           "loss (`" +
           loss.name + "`, " + std::string(rt::elementTypeName(loss.type)) +
-          "), computed before the update." +
-          (gpu ? " NaN when a CUDA call fails; " + p_ +
+          "), computed before the update. Returns NaN without running "
+          "when the handle or an input is null; " +
+          p_ + "_last_error then names the input." +
+          (gpu ? " NaN also when a CUDA call fails; " + p_ +
                      "_last_error says which."
                : ""));
       std::vector<std::string> params = {handle};
@@ -417,7 +420,9 @@ typedef struct voskhod_tensor_info {
     }
     if (api_.hasForward()) {
       doc("Inference with the current parameters: writes every output and "
-          "changes no parameter or optimiser state. Returns VOSKHOD_OK" +
+          "changes no parameter or optimiser state. Returns VOSKHOD_OK, or "
+          "VOSKHOD_ERR_ARGUMENT without running when the handle, an input "
+          "or an output is null" +
           std::string(gpu ? ", or VOSKHOD_ERR_DEVICE when a CUDA call fails."
                           : "."));
       std::vector<std::string> params = {handle};
@@ -427,7 +432,8 @@ typedef struct voskhod_tensor_info {
         params.push_back(p);
       declare("int ", p_ + "_forward", params);
       out_ << "\n";
-      doc("The same, with inputs and outputs as arrays.");
+      doc("The same, with inputs and outputs as arrays (null arrays are "
+          "VOSKHOD_ERR_ARGUMENT).");
       declare("int ", p_ + "_forward_v",
               {handle, "const void *const *inputs", "void *const *outputs"});
       out_ << "\n";
@@ -435,8 +441,9 @@ typedef struct voskhod_tensor_info {
     doc("Writes every parameter and optimiser state to `path` as "
         "safetensors (readable by voskhod's runtime, PyTorch and JAX). "
         "Atomic: the data goes to `path`.tmp, which then replaces `path`, "
-        "so a crash leaves the previous file whole. Returns VOSKHOD_OK or "
-        "VOSKHOD_ERR_IO" +
+        "so a crash leaves the previous file whole. Returns VOSKHOD_OK, "
+        "VOSKHOD_ERR_IO, or VOSKHOD_ERR_ARGUMENT for a null handle or a "
+        "null or empty path" +
         std::string(gpu ? " (or VOSKHOD_ERR_DEVICE when the parameters "
                           "cannot be read back from the GPU)."
                         : "."));
@@ -445,8 +452,9 @@ typedef struct voskhod_tensor_info {
     doc("Reads a checkpoint written by " + p_ +
         "_save or by `voskhod train`. The whole file is checked first; on "
         "any error the handle is unchanged and the result is "
-        "VOSKHOD_ERR_NOT_FOUND, _IO, _TRUNCATED, _CORRUPT or _MISMATCH (a "
-        "file of another model).");
+        "VOSKHOD_ERR_NOT_FOUND, _IO, _TRUNCATED, _CORRUPT, _MISMATCH (a "
+        "file of another model) or _ARGUMENT (a null handle, a null or "
+        "empty path).");
     declare("int ", p_ + "_load", {handle, "const char *path"});
     out_ << "\n";
     if (gpu) {
@@ -474,21 +482,22 @@ typedef struct voskhod_tensor_info {
           "description goes to *info when info is not null. Null when "
           "there is no such parameter or it cannot be read back.");
     } else {
-      doc("What went wrong in the last save or load of this handle, or "
-          "\"\".");
+      doc("What went wrong in the last call on this handle that can fail "
+          "(train step, forward pass, save, load, set_threads), or \"\" "
+          "after one that succeeded; \"no handle\" for a null handle.");
       declare("const char *", p_ + "_last_error", {"const " + handle});
       out_ << "\n";
       doc("The number of threads a step runs on (the caller's thread "
-          "included).");
+          "included); 0 for a null handle.");
       declare("int ", p_ + "_threads", {"const " + handle});
       doc("Replaces the handle's threads; results do not depend on the "
-          "count. Returns VOSKHOD_OK, or VOSKHOD_ERR_ARGUMENT when threads "
-          "< 1.");
+          "count. Returns VOSKHOD_OK, or VOSKHOD_ERR_ARGUMENT when threads is "
+          "outside [1, 1024] or the handle is null.");
       declare("int ", p_ + "_set_threads", {handle, "int threads"});
       out_ << "\n";
       doc("The storage of parameter `name` (inspect or change it between "
-          "steps), and its description in *info when info is not null; "
-          "null when there is no such parameter.");
+          "steps), and its description in *info when info is not null; null "
+          "when there is no such parameter or the handle or name is null.");
     }
     declare("void *", p_ + "_param",
             {handle, "const char *name", "const voskhod_tensor_info **info"});
