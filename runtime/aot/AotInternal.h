@@ -37,6 +37,19 @@ int vkaot_default_threads(void);
    the bit. */
 void vkaot_fill_init(const vkaot_tensor *tensor, void *out, uint64_t seed);
 
+/* --- Arguments.c -------------------------------------------------------- */
+
+/* VOSKHOD_ERR_ARGUMENT, with a message naming the tensor in `error`, when
+   `list` is null (and `count` > 0) or holds a null pointer; `tensors` maps
+   positions in `list` to the model's tensors. */
+int vkaot_check_pointers(const vkaot_model *model, char *error,
+                         size_t error_size, const char *entry, const char *what,
+                         const void *const *list, const int32_t *tensors,
+                         int32_t count);
+/* VOSKHOD_ERR_ARGUMENT, with a message, for a null or empty path. */
+int vkaot_check_path(char *error, size_t error_size, const char *entry,
+                     const char *path);
+
 /* --- Safetensors.c ------------------------------------------------------ */
 
 typedef struct vkaot_buffer {

@@ -90,25 +90,17 @@ vkaot_state *vkaot_create(const vkaot_model *m, uint64_t seed) {
   return s;
 }
 
-/* Checks that the caller passed an array and no null pointer in it: the
-   entries read and write every element, so a null one cannot be allowed
-   through. `what` names the array in the message. */
+/* The shared checks of Arguments.c, with the handle's message buffer. */
+static int check_path(vkaot_state *s, const char *entry, const char *path) {
+  s->error[0] = 0;
+  return vkaot_check_path(s->error, sizeof s->error, entry, path);
+}
+
 static int check_pointers(vkaot_state *s, const char *entry, const char *what,
                           const void *const *list, const int32_t *tensors,
                           int32_t count) {
-  const vkaot_model *m = s->model;
-  if (count > 0 && !list) {
-    snprintf(s->error, sizeof s->error, "%s: the array of %ss is null", entry,
-             what);
-    return VOSKHOD_ERR_ARGUMENT;
-  }
-  for (int32_t k = 0; k < count; ++k)
-    if (!list[k]) {
-      snprintf(s->error, sizeof s->error, "%s: %s '%s' is null", entry, what,
-               m->tensors[tensors[k]].info.name);
-      return VOSKHOD_ERR_ARGUMENT;
-    }
-  return VOSKHOD_OK;
+  return vkaot_check_pointers(s->model, s->error, sizeof s->error, entry, what,
+                              list, tensors, count);
 }
 
 /* Copies the caller's inputs for an entry into the handle and runs it. */
@@ -177,15 +169,6 @@ int vkaot_forward(vkaot_state *s, const void *const *inputs,
 }
 
 /* A path the checkpoint functions can use: not null, not empty. */
-static int check_path(vkaot_state *s, const char *entry, const char *path) {
-  s->error[0] = 0;
-  if (path && *path)
-    return VOSKHOD_OK;
-  snprintf(s->error, sizeof s->error, "%s: the path is %s", entry,
-           path ? "empty" : "null");
-  return VOSKHOD_ERR_ARGUMENT;
-}
-
 int vkaot_save(vkaot_state *s, const char *path) {
   if (!s)
     return VOSKHOD_ERR_ARGUMENT;

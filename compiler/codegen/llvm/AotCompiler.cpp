@@ -624,7 +624,8 @@ private:
 bool runtimeModuleFor(llvm::StringRef name, bool gpu) {
   if (name.startswith("cuda/"))
     return gpu;
-  return !gpu || name == "Random" || name == "Safetensors" || name == "Json";
+  return !gpu || name == "Random" || name == "Safetensors" || name == "Json" ||
+         name == "Arguments";
 }
 
 Status linkRuntime(llvm::Module &module, bool gpu) {

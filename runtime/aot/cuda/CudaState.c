@@ -413,6 +413,11 @@ double vkcuda_train_step(vkcuda_state *s, const void *const *inputs) {
     s->status = VOSKHOD_ERR_UNSUPPORTED;
     return NAN;
   }
+  s->status =
+      vkaot_check_pointers(m, s->error, sizeof s->error, "train_step", "input",
+                           inputs, m->step_inputs, m->step_input_count);
+  if (s->status != VOSKHOD_OK)
+    return NAN;
   if (run(s, STEP, m->step_inputs, m->step_input_count, inputs) != VOSKHOD_OK)
     return NAN;
   s->device_newer = 1;
@@ -446,6 +451,16 @@ int vkcuda_forward(vkcuda_state *s, const void *const *inputs,
              m->name);
     return s->status = VOSKHOD_ERR_UNSUPPORTED;
   }
+  s->status =
+      vkaot_check_pointers(m, s->error, sizeof s->error, "forward", "input",
+                           inputs, m->forward_inputs, m->forward_input_count);
+  if (s->status == VOSKHOD_OK)
+    s->status =
+        vkaot_check_pointers(m, s->error, sizeof s->error, "forward", "output",
+                             (const void *const *)outputs, m->forward_outputs,
+                             m->forward_output_count);
+  if (s->status != VOSKHOD_OK)
+    return s->status;
   if (run(s, FORWARD, m->forward_inputs, m->forward_input_count, inputs) !=
       VOSKHOD_OK)
     return s->status;
@@ -461,9 +476,12 @@ int vkcuda_forward(vkcuda_state *s, const void *const *inputs,
 }
 
 int vkcuda_save(vkcuda_state *s, const char *path) {
-  if (!s || !path)
+  if (!s)
     return VOSKHOD_ERR_ARGUMENT;
   s->error[0] = 0;
+  s->status = vkaot_check_path(s->error, sizeof s->error, "save", path);
+  if (s->status != VOSKHOD_OK)
+    return s->status;
   if (sync_host(s) != VOSKHOD_OK)
     return s->status;
   return s->status = vkaot_save_checkpoint(s->model, s->host, path, s->error,
@@ -471,9 +489,12 @@ int vkcuda_save(vkcuda_state *s, const char *path) {
 }
 
 int vkcuda_load(vkcuda_state *s, const char *path) {
-  if (!s || !path)
+  if (!s)
     return VOSKHOD_ERR_ARGUMENT;
   s->error[0] = 0;
+  s->status = vkaot_check_path(s->error, sizeof s->error, "load", path);
+  if (s->status != VOSKHOD_OK)
+    return s->status;
   int status =
       vkaot_load_checkpoint(s->model, s->host, path, s->error, sizeof s->error);
   if (status == VOSKHOD_OK) {
