@@ -41,6 +41,23 @@ static std::string hostFeatures() {
   return out;
 }
 
+llvm::CodeGenOpt::Level codeGenLevel(unsigned optLevel) {
+  switch (optLevel) {
+  case 0:
+    return llvm::CodeGenOpt::None;
+  case 1:
+    // The kernel pipeline's IR is explicit vector code already scheduled
+    // by its emitters; the lighter code generator keeps instruction
+    // selection and register allocation as they are and skips the passes
+    // that pay off only on unoptimised input.
+    return llvm::CodeGenOpt::Less;
+  case 2:
+    return llvm::CodeGenOpt::Default;
+  default:
+    return llvm::CodeGenOpt::Aggressive;
+  }
+}
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createHostTargetMachine(unsigned optLevel) {
   initializeNativeTarget();
@@ -51,9 +68,7 @@ createHostTargetMachine(unsigned optLevel) {
   if (!target)
     return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
   llvm::TargetOptions options;
-  auto level = optLevel >= 3   ? llvm::CodeGenOpt::Aggressive
-               : optLevel == 0 ? llvm::CodeGenOpt::None
-                               : llvm::CodeGenOpt::Default;
+  llvm::CodeGenOpt::Level level = codeGenLevel(optLevel);
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, llvm::sys::getHostCPUName(), hostFeatures(), options,
       llvm::Reloc::PIC_, std::nullopt, level));

@@ -23,6 +23,10 @@ namespace voskhod::codegen {
 /// Initialises the native target once per process.
 void initializeNativeTarget();
 
+/// The code generator's level for an optLevel of optimizeModule: None, Less
+/// for the kernel pipeline (1), Default (2), Aggressive (3).
+llvm::CodeGenOpt::Level codeGenLevel(unsigned optLevel);
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createHostTargetMachine(unsigned optLevel);
 

@@ -17,8 +17,7 @@ llvm::Expected<std::unique_ptr<CpuJit>> CpuJit::create(unsigned optLevel) {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb)
     return jtmb.takeError();
-  jtmb->setCodeGenOptLevel(optLevel >= 3 ? llvm::CodeGenOpt::Aggressive
-                                         : llvm::CodeGenOpt::Default);
+  jtmb->setCodeGenOptLevel(codeGenLevel(optLevel));
   auto tm = createHostTargetMachine(optLevel);
   if (!tm)
     return tm.takeError();
