@@ -59,7 +59,8 @@ graph @mlp {
 }
 )";
 
-static bool bench(const char *name, const char *text, int threads, int steps) {
+static bool bench(const char *name, const char *text, int threads, int steps,
+                  unsigned compileThreads) {
   ir::DiagnosticEngine diags;
   auto fwd = ir::parseGraph(text, name, diags);
   auto step = fwd ? training::buildTrainStep(*fwd, diags) : nullptr;
@@ -69,6 +70,7 @@ static bool bench(const char *name, const char *text, int threads, int steps) {
   }
   cpu::CpuOptions options;
   options.threads = threads;
+  options.compileThreads = compileThreads;
   auto t0 = Clock::now();
   auto exe = cpu::compileForCpu({step.get(), nullptr}, options);
   auto t1 = Clock::now();
@@ -103,7 +105,9 @@ static bool bench(const char *name, const char *text, int threads, int steps) {
 
 int main(int argc, char **argv) {
   int threads = argc > 1 ? std::atoi(argv[1]) : 1;
-  bool ok = bench("classifier", kClassifier, threads, 20000);
-  ok &= bench("mlp", kMlp, threads, 30);
+  // Threads generating machine code; 0 is CpuOptions' default.
+  unsigned compileThreads = argc > 2 ? unsigned(std::atoi(argv[2])) : 0;
+  bool ok = bench("classifier", kClassifier, threads, 20000, compileThreads);
+  ok &= bench("mlp", kMlp, threads, 30, compileThreads);
   return ok ? 0 : 1;
 }

@@ -195,7 +195,7 @@ compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
       return t.status();
     forwardTable = t.take();
   }
-  auto jit = codegen::CpuJit::create(options.optLevel);
+  auto jit = codegen::CpuJit::create(options.optLevel, options.compileThreads);
   if (!jit)
     return makeError("cannot start the JIT: " + errorText(jit.takeError()));
   if (auto err = (*jit)->addModule(llvm::orc::ThreadSafeModule(

@@ -29,6 +29,10 @@ struct CpuOptions {
   /// O2 and O3 pipelines, which compile ten times slower for no faster
   /// step).
   unsigned optLevel = 1;
+  /// Threads generating machine code for a large module (its parts are
+  /// compiled at once, see Jit.h); 0 is one per core, at most four. The
+  /// machine code does not depend on it.
+  unsigned compileThreads = 0;
   /// Contractions through the packed GEMM rather than a plain loop nest.
   bool packedGemm = true;
   /// Check every kernel's outputs for NaN and infinity; a step that finds

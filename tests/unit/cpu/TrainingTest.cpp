@@ -120,6 +120,49 @@ std::vector<std::vector<float>> trainedParams(rt::Executable &exe,
   return out;
 }
 
+TEST(Determinism, CodeGeneratedInPartsOrWhole) {
+  // A module large enough to have its code generated in parts.
+  auto fwd = parse(R"(
+graph @deep {
+  %x  = input f32[64, 196]
+  %y  = input i32[64]
+  %w1 = param f32[196, 128] init = he_uniform
+  %b1 = param f32[128]      init = zeros
+  %w2 = param f32[128, 64]  init = he_uniform
+  %b2 = param f32[64]       init = zeros
+  %w3 = param f32[64, 10]   init = xavier_uniform
+  %b3 = param f32[10]       init = zeros
+  %h1 = relu (add (matmul %x, %w1), %b1)
+  %h2 = tanh (add (matmul %h1, %w2), %b2)
+  %lg = add (matmul %h2, %w3), %b3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01}
+  return %lg
+}
+)");
+  ASSERT_TRUE(fwd);
+  auto step = trainStep(*fwd);
+  ASSERT_TRUE(step);
+  int saved = rt::threadCount();
+  CpuOptions whole, parts;
+  whole.compileThreads = 1;
+  parts.compileThreads = 3;
+  auto a = compileForCpu({step.get(), nullptr}, whole);
+  auto b = compileForCpu({step.get(), nullptr}, parts);
+  ASSERT_TRUE(a) << a.message();
+  ASSERT_TRUE(b) << b.message();
+  auto one = trainedParams(**a, *step, 2, 3);
+  auto three = trainedParams(**b, *step, 2, 3);
+  rt::setThreadCount(saved);
+  ASSERT_EQ(one.size(), three.size());
+  for (size_t i = 0; i < one.size(); ++i)
+    EXPECT_EQ(0, std::memcmp(one[i].data(), three[i].data(), one[i].size() * 4))
+        << "update " << i;
+  // Not trivially equal: training moved the parameters.
+  auto fresh = trainedParams(**a, *step, 2, 0);
+  EXPECT_NE(0, std::memcmp(one[0].data(), fresh[0].data(), one[0].size() * 4));
+}
+
 TEST(Determinism, ThreadCountsAndRuns) {
   // Big enough that loops and products split over the pool.
   auto fwd = parse(R"(
