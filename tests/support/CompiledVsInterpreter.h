@@ -11,8 +11,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "GraphParsing.h"
+
 #include "compiler/ir/Interpreter.h"
-#include "compiler/ir/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/Executable.h"
@@ -28,28 +29,6 @@ namespace voskhod::test {
 /// Compiles a step graph and/or a forward graph (either may be null).
 using CompileFn = std::function<Expected<std::unique_ptr<rt::Executable>>(
     const ir::Graph *step, const ir::Graph *forward)>;
-
-inline std::unique_ptr<ir::Graph> parse(const std::string &text) {
-  ir::DiagnosticEngine diags;
-  auto g = ir::parseGraph(text, "test.vg", diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
-
-inline std::unique_ptr<ir::Graph> trainStep(const ir::Graph &forward) {
-  ir::DiagnosticEngine diags;
-  auto g = training::buildTrainStep(forward, diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
 
 /// Writes a host tensor into the executable's storage of that name.
 inline void put(rt::Executable &exe, const std::string &name,

@@ -1,8 +1,7 @@
 //===- tests/unit/kernel/KernelTestUtil.h - parsing helpers for tests -----===//
 #pragma once
 
-#include "compiler/ir/Parser.h"
-#include "compiler/training/TrainStep.h"
+#include "../../support/GraphParsing.h"
 
 #include <gtest/gtest.h>
 
@@ -12,27 +11,8 @@
 
 namespace voskhod::kernel::test {
 
-inline std::unique_ptr<ir::Graph> parse(const std::string &text) {
-  ir::DiagnosticEngine diags;
-  auto g = ir::parseGraph(text, "test.vg", diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
-
-inline std::unique_ptr<ir::Graph> trainStep(const ir::Graph &forward) {
-  ir::DiagnosticEngine diags;
-  auto g = training::buildTrainStep(forward, diags);
-  if (!g) {
-    std::ostringstream os;
-    diags.print(os);
-    ADD_FAILURE() << os.str();
-  }
-  return g;
-}
+using voskhod::test::parse;
+using voskhod::test::trainStep;
 
 inline const char *kClassifier = R"(
 graph @classifier {
