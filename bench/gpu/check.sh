@@ -7,8 +7,8 @@
 # on the seed classifier, a C program linked with the classifier's GPU
 # object (aot_gpu_app, when build.sh made it), then the benchmarks: f32
 # GEMM GFLOP/s against cuBLAS through PyTorch, the MLP training step
-# (784→512→512→10, batch 128, Adam) against PyTorch on the same GPU, and the launch cost per kernel with
-# and without the CUDA graph. It prints a short table last. Logs go to $OUT
+# (784→512→512→10, batch 128, Adam) against PyTorch on the same GPU, and
+# the launch cost per kernel with and without the CUDA graph. It prints a short table last. Logs go to $OUT
 # when it is set (else to a temporary folder, named at the end). It takes
 # about 3 minutes on an H200; the stages' time limits add up to under 8.
 #
