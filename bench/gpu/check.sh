@@ -8,9 +8,10 @@
 # object (aot_gpu_app, when build.sh made it), then the benchmarks: f32
 # GEMM GFLOP/s against cuBLAS through PyTorch, the MLP training step
 # (784→512→512→10, batch 128, Adam) against PyTorch on the same GPU, and
-# the launch cost per kernel with and without the CUDA graph. It prints a short table last. Logs go to $OUT
-# when it is set (else to a temporary folder, named at the end). It takes
-# about 3 minutes on an H200; the stages' time limits add up to under 8.
+# the launch cost per kernel with and without the CUDA graph. It prints a
+# short table last. Logs go to $OUT when it is set (else to a temporary
+# folder, named at the end). It takes about 3 minutes on an H200; the
+# stages' time limits add up to under 8.
 #
 # What the GPU machine needs: the NVIDIA driver (libcuda.so.1), CUDA 13's
 # NVRTC and ptxas under $CUDA_HOME (default /usr/local/cuda), and python3
