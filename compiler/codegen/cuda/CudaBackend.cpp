@@ -1,79 +1,15 @@
 //===- compiler/codegen/cuda/CudaBackend.cpp - lower, render, compile, run ===//
 #include "compiler/codegen/cuda/CudaBackend.h"
 
+#include "compiler/codegen/common/TensorTable.h"
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/cuda/NvrtcCompiler.h"
 #include "compiler/kernel/Lowering.h"
 #include "runtime/cuda/DeviceProgram.h"
 
-#include <algorithm>
 
 namespace voskhod::cuda {
-using kernel::Buffer;
-using kernel::BufferKind;
 using kernel::KernelProgram;
-
-namespace {
-
-rt::ElementType elementType(ir::DType t) {
-  switch (t) {
-  case ir::DType::F32:
-    return rt::ElementType::F32;
-  case ir::DType::F64:
-    return rt::ElementType::F64;
-  case ir::DType::I32:
-    return rt::ElementType::I32;
-  case ir::DType::I1:
-    return rt::ElementType::I1;
-  }
-  return rt::ElementType::F32;
-}
-
-rt::TensorRole role(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return rt::TensorRole::Input;
-  case BufferKind::Param:
-    return rt::TensorRole::Param;
-  case BufferKind::State:
-    return rt::TensorRole::State;
-  default:
-    return rt::TensorRole::Output;
-  }
-}
-
-/// Adds a program's external buffers to the tensor table (by name) and
-/// returns each one's position there.
-Expected<std::vector<int>> addTensors(const KernelProgram &p, bool isStep,
-                                      std::vector<rt::TensorInfo> &tensors) {
-  std::vector<int> table;
-  for (int id : p.external) {
-    const Buffer &b = p.buffers[id];
-    rt::TensorInfo info;
-    info.name = b.name;
-    info.type = elementType(b.type.dtype);
-    info.shape = b.type.shape;
-    info.role = role(b.kind);
-    info.init = b.init;
-    auto it =
-        std::find_if(tensors.begin(), tensors.end(),
-                     [&](const rt::TensorInfo &t) { return t.name == b.name; });
-    if (it == tensors.end()) {
-      tensors.push_back(info);
-      it = tensors.end() - 1;
-    } else if (it->type != info.type || it->shape != info.shape ||
-               it->role != info.role) {
-      return makeError("tensor '" + b.name +
-                       "' differs between the step and the forward graph");
-    }
-    if (info.role == rt::TensorRole::Output)
-      (isStep ? it->stepOutput : it->forwardOutput) = true;
-    table.push_back(int(it - tensors.begin()));
-  }
-  return table;
-}
-
-} // namespace
 
 Expected<CudaModule> renderCudaModule(const CudaGraphs &graphs) {
   if (!graphs.step && !graphs.forward)
@@ -87,7 +23,7 @@ Expected<CudaModule> renderCudaModule(const CudaGraphs &graphs) {
     RenderedProgram r =
         renderCudaProgram(*p, isStep ? kCudaStepPrefix : kCudaForwardPrefix);
     m.source += "\n" + r.source;
-    auto table = addTensors(*p, isStep, m.tensors);
+    auto table = codegen::addExternalTensors(*p, isStep, m.tensors);
     if (!table)
       return table.status();
     (isStep ? m.step : m.forward) = std::move(r.plan);

@@ -1,6 +1,7 @@
 //===- compiler/codegen/llvm/AotCompiler.cpp - lower, render, link, emit --===//
 #include "compiler/codegen/llvm/AotCompiler.h"
 
+#include "compiler/codegen/common/TensorTable.h"
 #include "compiler/codegen/llvm/AotRuntime.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
@@ -57,33 +58,6 @@ std::string errorText(llvm::Error err) {
   return os.str();
 }
 
-rt::ElementType elementType(ir::DType t) {
-  switch (t) {
-  case ir::DType::F32:
-    return rt::ElementType::F32;
-  case ir::DType::F64:
-    return rt::ElementType::F64;
-  case ir::DType::I32:
-    return rt::ElementType::I32;
-  case ir::DType::I1:
-    return rt::ElementType::I1;
-  }
-  return rt::ElementType::F32;
-}
-
-rt::TensorRole role(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return rt::TensorRole::Input;
-  case BufferKind::Param:
-    return rt::TensorRole::Param;
-  case BufferKind::State:
-    return rt::TensorRole::State;
-  default:
-    return rt::TensorRole::Output;
-  }
-}
-
 /// Letters, digits and `_`, not starting with a digit.
 std::string cIdentifier(const std::string &name) {
   std::string out;
@@ -112,9 +86,9 @@ Expected<std::vector<int>> addTensors(const KernelProgram &p,
     const Buffer &b = p.buffers[id];
     AotTensor t;
     t.name = b.name;
-    t.type = elementType(b.type.dtype);
+    t.type = codegen::elementTypeOf(b.type.dtype);
     t.shape = b.type.shape;
-    t.role = role(b.kind);
+    t.role = codegen::tensorRoleOf(b.kind);
     t.init = b.init;
     auto it =
         std::find_if(tensors.begin(), tensors.end(),

@@ -1,6 +1,7 @@
 //===- compiler/codegen/llvm/CpuBackend.cpp - lower, render, JIT, emit ----===//
 #include "compiler/codegen/llvm/CpuBackend.h"
 
+#include "compiler/codegen/common/TensorTable.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/Jit.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
@@ -17,8 +18,6 @@
 #include <cstdlib>
 
 namespace voskhod::cpu {
-using kernel::Buffer;
-using kernel::BufferKind;
 using kernel::KernelProgram;
 
 namespace {
@@ -28,33 +27,6 @@ std::string errorText(llvm::Error err) {
   llvm::raw_string_ostream os(text);
   os << err;
   return os.str();
-}
-
-rt::ElementType elementType(ir::DType t) {
-  switch (t) {
-  case ir::DType::F32:
-    return rt::ElementType::F32;
-  case ir::DType::F64:
-    return rt::ElementType::F64;
-  case ir::DType::I32:
-    return rt::ElementType::I32;
-  case ir::DType::I1:
-    return rt::ElementType::I1;
-  }
-  return rt::ElementType::F32;
-}
-
-rt::TensorRole role(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return rt::TensorRole::Input;
-  case BufferKind::Param:
-    return rt::TensorRole::Param;
-  case BufferKind::State:
-    return rt::TensorRole::State;
-  default:
-    return rt::TensorRole::Output;
-  }
 }
 
 /// The lowered programs, and the module that renders them.
@@ -143,37 +115,6 @@ private:
   void *arena_ = nullptr;
 };
 
-/// Adds a program's external buffers to the tensor table (by name) and
-/// returns each one's position there.
-Expected<std::vector<int>> addTensors(const KernelProgram &p, bool isStep,
-                                      std::vector<rt::TensorInfo> &tensors) {
-  std::vector<int> table;
-  for (int id : p.external) {
-    const Buffer &b = p.buffers[id];
-    rt::TensorInfo info;
-    info.name = b.name;
-    info.type = elementType(b.type.dtype);
-    info.shape = b.type.shape;
-    info.role = role(b.kind);
-    info.init = b.init;
-    auto it =
-        std::find_if(tensors.begin(), tensors.end(),
-                     [&](const rt::TensorInfo &t) { return t.name == b.name; });
-    if (it == tensors.end()) {
-      tensors.push_back(info);
-      it = tensors.end() - 1;
-    } else if (it->type != info.type || it->shape != info.shape ||
-               it->role != info.role) {
-      return makeError("tensor '" + b.name +
-                       "' differs between the step and the forward graph");
-    }
-    if (info.role == rt::TensorRole::Output)
-      (isStep ? it->stepOutput : it->forwardOutput) = true;
-    table.push_back(int(it - tensors.begin()));
-  }
-  return table;
-}
-
 } // namespace
 
 Expected<std::unique_ptr<rt::Executable>>
@@ -184,13 +125,13 @@ compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
   std::vector<rt::TensorInfo> tensors;
   std::vector<int> stepTable, forwardTable;
   if (lowered->step) {
-    auto t = addTensors(*lowered->step, true, tensors);
+    auto t = codegen::addExternalTensors(*lowered->step, true, tensors);
     if (!t)
       return t.status();
     stepTable = t.take();
   }
   if (lowered->forward) {
-    auto t = addTensors(*lowered->forward, false, tensors);
+    auto t = codegen::addExternalTensors(*lowered->forward, false, tensors);
     if (!t)
       return t.status();
     forwardTable = t.take();
