@@ -7,7 +7,6 @@
 #include "compiler/kernel/Lowering.h"
 #include "runtime/cuda/DeviceProgram.h"
 
-
 namespace voskhod::cuda {
 using kernel::KernelProgram;
 
