@@ -23,23 +23,11 @@ int64_t alignedBytes(const ir::TensorType &t) {
   return (t.numElements() * ir::dtypeBytes(t.dtype) + a - 1) / a * a;
 }
 
+/// KernelIR's kind names, with the arena's buffers called temporaries.
 std::string roleName(BufferKind kind) {
-  switch (kind) {
-  case BufferKind::Input:
-    return "input";
-  case BufferKind::Param:
-    return "param";
-  case BufferKind::State:
-    return "state";
-  case BufferKind::Output:
-    return "output";
-  case BufferKind::Const:
-    return "const";
-  case BufferKind::Temp:
-  case BufferKind::Scratch:
-    break;
-  }
-  return "temporary";
+  if (kind == BufferKind::Temp || kind == BufferKind::Scratch)
+    return "temporary";
+  return std::string(bufferKindName(kind));
 }
 
 void keepLargest(std::vector<MemoryItem> &items, MemoryItem item) {
