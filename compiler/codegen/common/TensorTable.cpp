@@ -1,7 +1,8 @@
 //===- compiler/codegen/common/TensorTable.cpp - a program's tensors ------===//
 #include "compiler/codegen/common/TensorTable.h"
 
-#include <algorithm>
+#include <string>
+#include <unordered_map>
 
 namespace voskhod::codegen {
 
@@ -35,6 +36,9 @@ rt::TensorRole tensorRoleOf(kernel::BufferKind kind) {
 Expected<std::vector<int>>
 addExternalTensors(const kernel::KernelProgram &program, bool isStep,
                    std::vector<rt::TensorInfo> &tensors) {
+  std::unordered_map<std::string, int> byName;
+  for (size_t i = 0; i < tensors.size(); ++i)
+    byName.emplace(tensors[i].name, int(i));
   std::vector<int> table;
   for (int id : program.external) {
     const kernel::Buffer &b = program.buffers[id];
@@ -44,20 +48,20 @@ addExternalTensors(const kernel::KernelProgram &program, bool isStep,
     info.shape = b.type.shape;
     info.role = tensorRoleOf(b.kind);
     info.init = b.init;
-    auto it =
-        std::find_if(tensors.begin(), tensors.end(),
-                     [&](const rt::TensorInfo &t) { return t.name == b.name; });
-    if (it == tensors.end()) {
+    auto [slot, added] = byName.try_emplace(b.name, int(tensors.size()));
+    if (added) {
       tensors.push_back(info);
-      it = tensors.end() - 1;
-    } else if (it->type != info.type || it->shape != info.shape ||
-               it->role != info.role) {
-      return makeError("tensor '" + b.name +
-                       "' differs between the step and the forward graph");
+    } else {
+      const rt::TensorInfo &known = tensors[slot->second];
+      if (known.type != info.type || known.shape != info.shape ||
+          known.role != info.role)
+        return makeError("tensor '" + b.name +
+                         "' differs between the step and the forward graph");
     }
+    rt::TensorInfo &t = tensors[slot->second];
     if (info.role == rt::TensorRole::Output)
-      (isStep ? it->stepOutput : it->forwardOutput) = true;
-    table.push_back(int(it - tensors.begin()));
+      (isStep ? t.stepOutput : t.forwardOutput) = true;
+    table.push_back(slot->second);
   }
   return table;
 }

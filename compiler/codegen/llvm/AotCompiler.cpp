@@ -77,35 +77,6 @@ struct Lowered {
   AotInterface interface;
 };
 
-/// Adds a program's external buffers to the tensor table, by name, in the
-/// order the JIT's Executable lists them, so checkpoints agree.
-Expected<std::vector<int>> addTensors(const KernelProgram &p,
-                                      std::vector<AotTensor> &tensors) {
-  std::vector<int> table;
-  for (int id : p.external) {
-    const Buffer &b = p.buffers[id];
-    AotTensor t;
-    t.name = b.name;
-    t.type = codegen::elementTypeOf(b.type.dtype);
-    t.shape = b.type.shape;
-    t.role = codegen::tensorRoleOf(b.kind);
-    t.init = b.init;
-    auto it =
-        std::find_if(tensors.begin(), tensors.end(),
-                     [&](const AotTensor &x) { return x.name == t.name; });
-    if (it == tensors.end()) {
-      tensors.push_back(t);
-      it = tensors.end() - 1;
-    } else if (it->type != t.type || it->shape != t.shape ||
-               it->role != t.role) {
-      return makeError("tensor '" + b.name +
-                       "' differs between the step and the forward graph");
-    }
-    table.push_back(int(it - tensors.begin()));
-  }
-  return table;
-}
-
 /// Whether some kernel of `p` reads its k-th external buffer, directly or
 /// through a reshape view (not through a temporary that reuses its storage);
 /// the API leaves out inputs no kernel reads.
@@ -151,12 +122,14 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
     api.prefix = cIdentifier(api.graphName.empty() ? "model" : api.graphName);
   }
 
+  // The table the JIT's Executable lists, so checkpoints agree.
+  std::vector<rt::TensorInfo> tensors;
   if (graphs.step) {
     auto p = kernel::lowerToKernels(*graphs.step);
     if (!p)
       return p.status();
     out.step = p.take();
-    auto t = addTensors(*out.step, api.tensors);
+    auto t = codegen::addExternalTensors(*out.step, true, tensors);
     if (!t)
       return t.status();
     api.stepTable = t.take();
@@ -168,11 +141,19 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
     if (!p)
       return p.status();
     out.forward = p.take();
-    auto t = addTensors(*out.forward, api.tensors);
+    auto t = codegen::addExternalTensors(*out.forward, false, tensors);
     if (!t)
       return t.status();
     api.forwardTable = t.take();
     api.arenaBytes = std::max(api.arenaBytes, out.forward->memory.arenaBytes);
+  }
+  for (const rt::TensorInfo &info : tensors) {
+    AotTensor &t = api.tensors.emplace_back();
+    t.name = info.name;
+    t.type = info.type;
+    t.shape = info.shape;
+    t.role = info.role;
+    t.init = info.init;
   }
   for (size_t k = 0; k < api.stepTable.size(); ++k) {
     int i = api.stepTable[k];

@@ -60,6 +60,7 @@ Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
   ro.vectorBits = codegen::hostVectorBits();
   ro.packedGemm = options.packedGemm;
   ro.checkNumerics = options.checkNumerics;
+  ro.maxInlineKernels = options.maxInlineKernels;
   if (out.step) {
     codegen::renderProgram(*out.module, *out.step, kStepEntry, ro);
     out.arenaBytes = std::max(out.arenaBytes, out.step->memory.arenaBytes);

@@ -38,6 +38,9 @@ struct CpuOptions {
   /// Check every kernel's outputs for NaN and infinity; a step that finds
   /// one stops there and fails naming the kernel and its ops' source lines.
   bool checkNumerics = false;
+  /// Programs of more kernels run them from a table, which keeps the
+  /// machine code the size of the distinct kernels (KernelRenderer.h).
+  size_t maxInlineKernels = 256;
 };
 
 /// The graphs one module holds; either may be null, not both. `step` is a

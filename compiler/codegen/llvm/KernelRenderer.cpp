@@ -2,8 +2,10 @@
 #include "compiler/codegen/llvm/KernelRenderer.h"
 
 #include "compiler/codegen/llvm/GemmEmitter.h"
+#include "compiler/codegen/llvm/ScheduleTable.h"
 #include "compiler/codegen/llvm/VectorMath.h"
 #include "compiler/kernel/KernelDescription.h"
+#include "compiler/kernel/KernelSignature.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
@@ -18,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace voskhod::codegen {
 using namespace kernel;
@@ -109,14 +112,33 @@ public:
     entry_->getArg(0)->setName("externals");
     entry_->getArg(1)->setName("arena");
     setAttributes(entry_);
-    IRBuilder<> b(BasicBlock::Create(ctx_, "entry", entry_));
     prefix_ = entryName.str() + ".";
+    indexStorages();
+    bool inlined = p_.kernels.size() <= options_.maxInlineKernels;
+    std::vector<ScheduledLaunch> table;
+    IRBuilder<> b(ctx_);
+    if (inlined)
+      b.SetInsertPoint(BasicBlock::Create(ctx_, "entry", entry_));
     for (const Kernel &k : p_.kernels) {
-      renderKernel(k, b);
-      if (options_.checkNumerics)
-        emitNumericsCheck(k, b);
+      std::vector<int> storages = kernelStorages(p_, k);
+      Function *launch = launchFor(k, storages, inlined);
+      Function *check = options_.checkNumerics
+                            ? emitNumericsCheck(k, storages, inlined)
+                            : nullptr;
+      if (inlined) {
+        callLaunch(b, k, storages, launch, check);
+        continue;
+      }
+      ScheduledLaunch &l = table.emplace_back();
+      l.launch = launch;
+      l.check = check;
+      for (int s : storages)
+        l.args.push_back(argumentRef(s));
     }
-    b.CreateRetVoid();
+    if (inlined)
+      b.CreateRetVoid();
+    else
+      emitScheduleTable(*entry_, table, prefix_);
     return entry_;
   }
 
@@ -509,40 +531,110 @@ private:
   }
 
   // ---- kernels -----------------------------------------------------------
-  /// The kernel's storages, one pointer argument each.
-  std::vector<int> storagesOf(const Kernel &k) {
-    std::vector<int> out;
-    auto add = [&](int buffer) {
-      int s = p_.storageOf(buffer);
-      if (std::find(out.begin(), out.end(), s) == out.end())
-        out.push_back(s);
-    };
-    for (int r : k.reads)
-      add(r);
-    for (int w : k.writes)
-      add(w);
-    return out;
+  /// Where each storage lives: its slot in the entry's `externals`, or its
+  /// offset in the arena (-1 where neither applies).
+  void indexStorages() {
+    externalSlot_.assign(p_.buffers.size(), -1);
+    arenaOffset_.assign(p_.buffers.size(), -1);
+    for (size_t i = 0; i < p_.external.size(); ++i)
+      externalSlot_[p_.external[i]] = int64_t(i);
+    for (const Placement &pl : p_.memory.placements)
+      arenaOffset_[pl.buffer] = pl.offset;
   }
 
   /// The storage's address in the entry function.
-  Value *storageAddress(llvm::IRBuilderBase &b, int storage) {
+  Value *entryAddress(llvm::IRBuilderBase &b, int storage) {
+    ArgumentRef ref = argumentRef(storage);
+    if (ref.global)
+      return ref.global;
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    if (ref.externalSlot >= 0)
+      return b.CreateLoad(
+          ptrTy,
+          b.CreateConstInBoundsGEP1_64(ptrTy, entry_->getArg(0),
+                                       uint64_t(ref.externalSlot)),
+          "%" + p_.buffers[storage].name);
+    return b.CreateConstInBoundsGEP1_64(
+        Type::getInt8Ty(ctx_), entry_->getArg(1), uint64_t(ref.arenaOffset));
+  }
+
+  ArgumentRef argumentRef(int storage) {
     const Buffer &buf = p_.buffers[storage];
-    if (isExternal(buf.kind)) {
-      auto it = std::find(p_.external.begin(), p_.external.end(), storage);
-      assert(it != p_.external.end() && "external buffer not in the table");
-      auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
-      Value *slot = b.CreateConstInBoundsGEP1_64(
-          ptrTy, entry_->getArg(0), uint64_t(it - p_.external.begin()));
-      return b.CreateLoad(ptrTy, slot, "%" + buf.name);
+    ArgumentRef ref;
+    if (buf.kind == BufferKind::Const) {
+      ref.global = constGlobal(buf);
+    } else if (isExternal(buf.kind)) {
+      ref.externalSlot = externalSlot_[storage];
+      assert(ref.externalSlot >= 0 && "external buffer not in the table");
+    } else {
+      ref.arenaOffset = arenaOffset_[storage];
+      assert(ref.arenaOffset >= 0 && "temporary without a placement");
     }
-    if (buf.kind == BufferKind::Const)
-      return constGlobal(buf);
-    for (const Placement &pl : p_.memory.placements)
-      if (pl.buffer == storage)
-        return b.CreateConstInBoundsGEP1_64(
-            Type::getInt8Ty(ctx_), entry_->getArg(1), uint64_t(pl.offset));
-    assert(false && "temporary without a placement");
-    return nullptr;
+    return ref;
+  }
+
+  /// The storage's address inside the launch (or check) function being
+  /// rendered: element i of its `args` is the kernel's i-th storage.
+  Value *argument(llvm::IRBuilderBase &b, int storage) {
+    auto it = std::find(storages_.begin(), storages_.end(), storage);
+    assert(it != storages_.end() && "storage is not the kernel's");
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    return b.CreateLoad(ptrTy,
+                        b.CreateConstInBoundsGEP1_64(
+                            ptrTy, args_, uint64_t(it - storages_.begin())),
+                        "%" + p_.buffers[storage].name);
+  }
+
+  /// `<kernel>.launch(ptr args)`, which runs kernel `k` on the storages in
+  /// `args`: one per kernel signature, so repeated kernels share it. Marked
+  /// alwaysinline when the entry calls it directly.
+  Function *launchFor(const Kernel &k, const std::vector<int> &storages,
+                      bool inlined) {
+    auto [it, created] = launches_.try_emplace(kernelSignature(p_, k));
+    if (!created)
+      return it->second;
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    Function *f = Function::Create(
+        llvm::FunctionType::get(Type::getVoidTy(ctx_), {ptrTy}, false),
+        Function::InternalLinkage, prefix_ + k.name + ".launch", m_);
+    setAttributes(f);
+    if (inlined)
+      f->addFnAttr(llvm::Attribute::AlwaysInline);
+    args_ = f->getArg(0);
+    args_->setName("args");
+    storages_ = storages;
+    IRBuilder<> b(BasicBlock::Create(ctx_, "entry", f));
+    renderKernel(k, b);
+    b.CreateRetVoid();
+    it->second = f;
+    return f;
+  }
+
+  /// The straight-line entry's call of one kernel: its storages' addresses
+  /// into an array, the launch, and the numerics check if there is one.
+  void callLaunch(llvm::IRBuilderBase &b, const Kernel &k,
+                  const std::vector<int> &storages, Function *launch,
+                  Function *check) {
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    auto *arrayTy =
+        llvm::ArrayType::get(ptrTy, std::max<size_t>(storages.size(), 1));
+    Value *args;
+    {
+      IRBuilder<> ab(&entry_->getEntryBlock(), entry_->getEntryBlock().begin());
+      args = ab.CreateAlloca(arrayTy, nullptr, k.name + ".args");
+    }
+    for (size_t i = 0; i < storages.size(); ++i)
+      b.CreateStore(entryAddress(b, storages[i]),
+                    b.CreateConstInBoundsGEP1_64(ptrTy, args, i));
+    b.CreateCall(launch, {args});
+    if (!check)
+      return;
+    Value *bad = b.CreateCall(check, {args});
+    BasicBlock *fault = BasicBlock::Create(ctx_, k.name + ".fault", entry_);
+    BasicBlock *next = BasicBlock::Create(ctx_, k.name + ".checked", entry_);
+    b.CreateCondBr(b.CreateICmpNE(bad, b.getInt32(0)), fault, next);
+    IRBuilder<>(fault).CreateRetVoid();
+    b.SetInsertPoint(next);
   }
 
   llvm::GlobalVariable *constGlobal(const Buffer &buf) {
@@ -565,13 +657,14 @@ private:
   }
 
   /// Creates `<kernel>.body(ptr noalias..., i64 begin, i64 end)` and the
-  /// `.chunk(ptr ctx, i64, i64)` trampoline the thread pool calls; emits the
-  /// call from the entry. `fill` renders the body for [begin, end).
-  void emitKernelFunction(llvm::IRBuilderBase &eb, const Kernel &k,
+  /// `.chunk(ptr args, i64, i64)` trampoline the thread pool calls; emits the
+  /// call from the launch function `lb` builds, whose `args` array the chunk
+  /// reads. `fill` renders the body for [begin, end).
+  void emitKernelFunction(llvm::IRBuilderBase &lb, const Kernel &k,
                           int64_t count, int64_t grain,
                           const std::function<void(llvm::IRBuilderBase &, Env &,
                                                    Value *, Value *)> &fill) {
-    std::vector<int> storages = storagesOf(k);
+    const std::vector<int> &storages = storages_;
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     auto *i64Ty = Type::getInt64Ty(ctx_);
     std::vector<Type *> params(storages.size(), ptrTy);
@@ -609,66 +702,74 @@ private:
       b.CreateCall(body, args);
       b.CreateRetVoid();
     }
-    // The call from the entry.
-    auto *ctxTy =
-        llvm::ArrayType::get(ptrTy, std::max<size_t>(storages.size(), 1));
-    Value *ctxArr;
-    {
-      IRBuilder<> ab(&entry_->getEntryBlock(), entry_->getEntryBlock().begin());
-      ctxArr = ab.CreateAlloca(ctxTy, nullptr, k.name + ".ctx");
-    }
-    for (size_t i = 0; i < storages.size(); ++i)
-      eb.CreateStore(storageAddress(eb, storages[i]),
-                     eb.CreateConstInBoundsGEP1_64(ptrTy, ctxArr, i));
     if (count <= grain) {
-      // One call on the calling thread: inlined into the entry (the kernel
+      // One call on the calling thread: inlined into the launch (the kernel
       // pipeline's always-inline), so the body's bounds become constants
       // and a small kernel costs no call and no runtime trip counts.
       body->addFnAttr(llvm::Attribute::AlwaysInline);
       chunk->addFnAttr(llvm::Attribute::AlwaysInline);
-      eb.CreateCall(chunk, {ctxArr, i64(0), i64(count)});
+      lb.CreateCall(chunk, {args_, i64(0), i64(count)});
       return;
     }
     llvm::FunctionCallee pf = m_.getOrInsertFunction(
         "voskhod_parallel_for",
         llvm::FunctionType::get(voidTy, {ptrTy, ptrTy, i64Ty, i64Ty}, false));
-    eb.CreateCall(pf, {chunk, ctxArr, i64(count), i64(grain)});
+    lb.CreateCall(pf, {chunk, args_, i64(count), i64(grain)});
   }
 
-  /// After kernel `k`: hands each floating-point buffer it wrote to the
-  /// runtime's voskhod_check_finite (runtime/NumericsCheck.h) and returns
-  /// from the entry at the first fault, so the fault names this kernel.
-  void emitNumericsCheck(const Kernel &k, llvm::IRBuilderBase &eb) {
+  /// `i32 <kernel>.check(ptr args)`, for --check-numerics: hands each
+  /// floating-point buffer kernel `k` wrote to the runtime's
+  /// voskhod_check_finite (runtime/NumericsCheck.h) and returns 1 at the
+  /// first fault, so the entry stops there and the fault names this kernel.
+  /// Null when the kernel writes nothing to check.
+  Function *emitNumericsCheck(const Kernel &k, const std::vector<int> &storages,
+                              bool inlined) {
+    std::vector<int> checked;
+    for (int w : k.writes) {
+      const Buffer &buf = p_.buffers[w];
+      DType t = buf.type.dtype;
+      if (buf.kind != BufferKind::Scratch &&
+          (t == DType::F32 || t == DType::F64))
+        checked.push_back(w);
+    }
+    if (checked.empty())
+      return nullptr;
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     auto *i32Ty = Type::getInt32Ty(ctx_);
+    Function *f = Function::Create(
+        llvm::FunctionType::get(i32Ty, {ptrTy}, false),
+        Function::InternalLinkage, prefix_ + k.name + ".check", m_);
+    setAttributes(f);
+    if (inlined)
+      f->addFnAttr(llvm::Attribute::AlwaysInline);
+    args_ = f->getArg(0);
+    args_->setName("args");
+    storages_ = storages;
     llvm::FunctionCallee check = m_.getOrInsertFunction(
         "voskhod_check_finite",
         llvm::FunctionType::get(
             i32Ty, {ptrTy, ptrTy, ptrTy, Type::getInt64Ty(ctx_), i32Ty},
             false));
-    Value *what = nullptr;
-    for (int w : k.writes) {
+    IRBuilder<> b(BasicBlock::Create(ctx_, "entry", f));
+    Value *what =
+        b.CreateGlobalStringPtr(describeKernel(k), prefix_ + k.name + ".what");
+    for (int w : checked) {
       const Buffer &buf = p_.buffers[w];
-      DType t = buf.type.dtype;
-      if (buf.kind == BufferKind::Scratch ||
-          (t != DType::F32 && t != DType::F64))
-        continue;
-      if (!what)
-        what = eb.CreateGlobalStringPtr(describeKernel(k),
-                                        prefix_ + k.name + ".what");
-      Value *name = eb.CreateGlobalStringPtr("%" + buf.name,
-                                             prefix_ + k.name + ".buffer");
-      Value *bad = eb.CreateCall(
-          check, {what, name, storageAddress(eb, p_.storageOf(w)),
+      Value *name =
+          b.CreateGlobalStringPtr("%" + buf.name, prefix_ + k.name + ".buffer");
+      Value *bad = b.CreateCall(
+          check, {what, name, argument(b, p_.storageOf(w)),
                   i64(buf.type.numElements()),
-                  llvm::ConstantInt::get(i32Ty, t == DType::F64)});
-      BasicBlock *fault = BasicBlock::Create(ctx_, k.name + ".fault", entry_);
-      BasicBlock *next = BasicBlock::Create(ctx_, k.name + ".checked", entry_);
-      eb.CreateCondBr(eb.CreateICmpNE(bad, llvm::ConstantInt::get(i32Ty, 0)),
-                      fault, next);
-      IRBuilder<>(fault).CreateRetVoid();
-      eb.SetInsertPoint(next);
+                  llvm::ConstantInt::get(i32Ty, buf.type.dtype == DType::F64)});
+      BasicBlock *fault = BasicBlock::Create(ctx_, "fault", f);
+      BasicBlock *next = BasicBlock::Create(ctx_, "checked", f);
+      b.CreateCondBr(b.CreateICmpNE(bad, llvm::ConstantInt::get(i32Ty, 0)),
+                     fault, next);
+      IRBuilder<>(fault).CreateRet(b.getInt32(1));
+      b.SetInsertPoint(next);
     }
+    b.CreateRet(b.getInt32(0));
+    return f;
   }
 
   void renderKernel(const Kernel &k, llvm::IRBuilderBase &eb) {
@@ -833,8 +934,8 @@ private:
     // The loss mean: rows summed in order on the calling thread.
     DType t = p_.buffers[k.totalScratch].type.dtype;
     Type *st = storageType(t);
-    Value *scratch = storageAddress(eb, p_.storageOf(k.totalScratch));
-    Value *out = storageAddress(eb, p_.storageOf(k.totalStore.buffer));
+    Value *scratch = argument(eb, p_.storageOf(k.totalScratch));
+    Value *out = argument(eb, p_.storageOf(k.totalStore.buffer));
     std::vector<Value *> sum =
         loop(eb, i64(0), i64(rows), {constant(t, 0, 1)},
              [&](Value *r, std::vector<Value *> acc) {
@@ -1040,11 +1141,10 @@ private:
         return values[c->value];
       };
     Function *gemm = emitGemm(m_, prefix_ + k.name + ".gemm", spec);
-    std::vector<Value *> args = {storageAddress(eb, aStorage),
-                                 storageAddress(eb, bStorage),
-                                 storageAddress(eb, cStorage)};
+    std::vector<Value *> args = {argument(eb, aStorage), argument(eb, bStorage),
+                                 argument(eb, cStorage)};
     for (int e : extras)
-      args.push_back(storageAddress(eb, e));
+      args.push_back(argument(eb, e));
     eb.CreateCall(gemm, args);
     return true;
   }
@@ -1056,6 +1156,12 @@ private:
   Function *entry_ = nullptr;
   std::string prefix_;
   std::map<int, llvm::GlobalVariable *> consts_;
+  std::vector<int64_t> externalSlot_, arenaOffset_; // by buffer id
+  /// Launch functions by kernel signature.
+  std::unordered_map<std::string, Function *> launches_;
+  /// The function being rendered: its `args` and the storages they hold.
+  Value *args_ = nullptr;
+  std::vector<int> storages_;
 };
 
 } // namespace

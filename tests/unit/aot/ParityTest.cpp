@@ -4,8 +4,9 @@
 /// seed, thread count and batches, must agree to the bit: initial values of
 /// every initialiser (f32 and f64), losses of 100 steps and the parameters
 /// after them, for the seed classifier, the MLP benchmark model (784 → 512
-/// → 512 → 10, batch 128, Adam), a model with every initialiser and a
-/// float64 regression. The thread count must not change the AOT results.
+/// → 512 → 10, batch 128, Adam), a model with every initialiser, a deep
+/// model whose step runs from a schedule table, and a float64 regression. The
+/// thread count must not change the AOT results.
 ///
 //===----------------------------------------------------------------------===//
 #include "AotTestSupport.h"
@@ -64,6 +65,10 @@ TEST(AotParity, MlpBenchmarkModelHundredSteps) {
 
 TEST(AotParity, EveryInitialiserTrained) {
   expectSameTraining("tests/aot/models/inits.vg", 3, 2, 100, 4);
+}
+
+TEST(AotParity, DeepModelRunFromTheScheduleTable) {
+  expectSameTraining("tests/aot/models/deep.vg", 13, 2, 30, 3);
 }
 
 TEST(AotParity, Float64Regression) {
