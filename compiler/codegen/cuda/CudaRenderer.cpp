@@ -3,6 +3,7 @@
 
 #include "compiler/codegen/cuda/CudaGemm.h"
 #include "compiler/codegen/cuda/KernelContext.h"
+#include "compiler/kernel/KernelSignature.h"
 
 #include <algorithm>
 #include <cassert>
@@ -10,11 +11,13 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 namespace voskhod::cuda {
 using namespace kernel;
 using ir::DType;
 using rt::cuda::KernelLaunch;
+using rt::cuda::LaunchArg;
 
 namespace {
 
@@ -491,6 +494,57 @@ std::string cudaPreamble() {
          "literal;\n// kernels take only pointers.\n";
 }
 
+namespace {
+
+/// A kernel's storages as launch arguments, in kernelStorages order; a
+/// constant (a module global, not an argument) as external -2 with its id.
+std::vector<LaunchArg> storageArgs(const KernelProgram &program,
+                                   const ProgramIndex &index,
+                                   const std::vector<int> &storages) {
+  std::vector<LaunchArg> out;
+  for (int s : storages)
+    out.push_back(program.buffers[s].kind == BufferKind::Const
+                      ? LaunchArg{-2, s}
+                      : index.launchArg(s));
+  return out;
+}
+
+/// Kernels of equal signature that read the same constants compute the
+/// same function of their pointer arguments; the key says both.
+std::string renderKey(const KernelProgram &program, const Kernel &k,
+                      const std::vector<LaunchArg> &args) {
+  std::string key = kernelSignature(program, k);
+  for (const LaunchArg &a : args)
+    if (a.external == -2)
+      key += "|c" + std::to_string(a.arenaOffset);
+  return key;
+}
+
+/// The launches a rendered kernel pushed, and the storages it was rendered
+/// for, so a kernel of the same key reuses its functions.
+struct RenderedKernel {
+  size_t firstLaunch = 0, numLaunches = 0;
+  std::vector<LaunchArg> args;
+};
+
+/// `rendered`'s launches with each argument taken from `args` at the
+/// position the rendered kernel had it.
+void repeatLaunches(const RenderedKernel &rendered,
+                    const std::vector<LaunchArg> &args,
+                    std::vector<KernelLaunch> &launches) {
+  for (size_t i = 0; i < rendered.numLaunches; ++i) {
+    KernelLaunch l = launches[rendered.firstLaunch + i];
+    for (LaunchArg &a : l.args) {
+      auto it = std::find(rendered.args.begin(), rendered.args.end(), a);
+      assert(it != rendered.args.end() && "launch argument of no storage");
+      a = args[size_t(it - rendered.args.begin())];
+    }
+    launches.push_back(std::move(l));
+  }
+}
+
+} // namespace
+
 RenderedProgram renderCudaProgram(const KernelProgram &program,
                                   const std::string &prefix) {
   RenderedProgram out;
@@ -501,7 +555,21 @@ RenderedProgram renderCudaProgram(const KernelProgram &program,
   for (const Buffer &b : program.buffers)
     if (b.kind == BufferKind::Const && program.storageOf(b.id) == b.id)
       renderConstant(w, b, constantName(prefix, b.id));
+  ProgramIndex index(program);
+  // Deep models repeat kernels on other buffers: each distinct kernel is
+  // rendered once, so NVRTC's work grows with the distinct layers.
+  std::unordered_map<std::string, RenderedKernel> rendered;
+  std::vector<KernelLaunch> &launches = out.plan.launches;
   for (const Kernel &k : program.kernels) {
+    std::vector<LaunchArg> args =
+        storageArgs(program, index, kernelStorages(program, k));
+    auto [it, isNew] = rendered.try_emplace(renderKey(program, k, args));
+    if (!isNew) {
+      repeatLaunches(it->second, args, launches);
+      continue;
+    }
+    it->second.firstLaunch = launches.size();
+    it->second.args = args;
     w.line("");
     std::string fused;
     for (const FusedOp &f : k.fused)
@@ -509,18 +577,20 @@ RenderedProgram renderCudaProgram(const KernelProgram &program,
                (f.name.empty() ? "" : " %" + f.name);
     w.line("// " + std::string(kernelKindName(k.kind)) + " kernel " + k.name +
            ": " + fused);
-    KernelContext ctx(program, k, prefix + "_" + identifier(k.name), prefix);
+    KernelContext ctx(program, index, k, prefix + "_" + identifier(k.name),
+                      prefix);
     switch (k.kind) {
     case KernelKind::Loop:
-      renderLoop(ctx, w, out.plan.launches);
+      renderLoop(ctx, w, launches);
       break;
     case KernelKind::Reduction:
-      renderReduction(ctx, w, out.plan.launches);
+      renderReduction(ctx, w, launches);
       break;
     case KernelKind::Contraction:
-      renderContraction(ctx, w, out.plan.launches);
+      renderContraction(ctx, w, launches);
       break;
     }
+    it->second.numLaunches = launches.size() - it->second.firstLaunch;
   }
   out.source = w.take();
   return out;

@@ -40,10 +40,38 @@ std::string constantName(const std::string &globalPrefix, int id) {
   return globalPrefix + "_const" + std::to_string(id);
 }
 
-KernelContext::KernelContext(const KernelProgram &program, const Kernel &kernel,
+ProgramIndex::ProgramIndex(const KernelProgram &program)
+    : externalSlot_(program.buffers.size(), -1),
+      arenaOffset_(program.buffers.size(), -1) {
+  for (size_t i = 0; i < program.external.size(); ++i)
+    externalSlot_[program.external[i]] = int(i);
+  for (const Placement &pl : program.memory.placements)
+    arenaOffset_[pl.buffer] = pl.offset;
+  for (const Buffer &b : program.buffers)
+    largestBuffer_ = std::max(largestBuffer_, b.type.numElements());
+}
+
+rt::cuda::LaunchArg ProgramIndex::launchArg(int storage) const {
+  rt::cuda::LaunchArg arg;
+  arg.external = externalSlot_[storage];
+  if (arg.external < 0) {
+    assert(arenaOffset_[storage] >= 0 && "temporary without a placement");
+    arg.arenaOffset = arenaOffset_[storage];
+  }
+  return arg;
+}
+
+KernelContext::KernelContext(const KernelProgram &program,
+                             const ProgramIndex &index, const Kernel &kernel,
                              std::string functionName, std::string globalPrefix)
-    : p_(program), k_(kernel), name_(std::move(functionName)),
+    : p_(program), index_(index), k_(kernel), name_(std::move(functionName)),
       globalPrefix_(std::move(globalPrefix)) {
+  int64_t largest = index.largestBuffer();
+  int64_t domain = 1;
+  for (int64_t d : k_.domain)
+    domain *= d;
+  largest = std::max(largest, domain);
+  indexType_ = largest < (int64_t(1) << 31) ? "unsigned" : "unsigned long long";
   auto add = [&](int buffer, bool write) {
     int s = p_.storageOf(buffer);
     if (p_.buffers[s].kind == BufferKind::Const)
@@ -60,14 +88,6 @@ KernelContext::KernelContext(const KernelProgram &program, const Kernel &kernel,
     add(r, false);
   for (int w : k_.writes)
     add(w, true);
-  int64_t largest = 1;
-  for (const Buffer &b : p_.buffers)
-    largest = std::max(largest, b.type.numElements());
-  int64_t domain = 1;
-  for (int64_t d : k_.domain)
-    domain *= d;
-  largest = std::max(largest, domain);
-  indexType_ = largest < (int64_t(1) << 31) ? "unsigned" : "unsigned long long";
 }
 
 std::string KernelContext::index(int64_t v) const {
@@ -94,22 +114,7 @@ std::string KernelContext::signature(unsigned threads) const {
 }
 
 rt::cuda::LaunchArg KernelContext::launchArg(int buffer) const {
-  int s = p_.storageOf(buffer);
-  rt::cuda::LaunchArg arg;
-  const Buffer &b = p_.buffers[s];
-  if (isExternal(b.kind)) {
-    auto it = std::find(p_.external.begin(), p_.external.end(), s);
-    assert(it != p_.external.end() && "external buffer not in the table");
-    arg.external = int(it - p_.external.begin());
-    return arg;
-  }
-  for (const Placement &pl : p_.memory.placements)
-    if (pl.buffer == s) {
-      arg.arenaOffset = pl.offset;
-      return arg;
-    }
-  assert(false && "temporary without a placement");
-  return arg;
+  return index_.launchArg(p_.storageOf(buffer));
 }
 
 std::vector<rt::cuda::LaunchArg> KernelContext::launchArgs() const {

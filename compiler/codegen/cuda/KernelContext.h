@@ -43,10 +43,26 @@ struct Point {
 /// A rendered body's values: names[inst][lane]; empty for dead insts.
 using BodyValues = std::vector<std::vector<std::string>>;
 
+/// What every kernel of a program needs to know about the program, found
+/// once: where each storage lives and its largest buffer.
+class ProgramIndex {
+public:
+  explicit ProgramIndex(const kernel::KernelProgram &program);
+
+  /// The launch argument that points at storage `storage` (not a constant).
+  rt::cuda::LaunchArg launchArg(int storage) const;
+  int64_t largestBuffer() const { return largestBuffer_; }
+
+private:
+  std::vector<int> externalSlot_;    // by buffer id, -1 if not external
+  std::vector<int64_t> arenaOffset_; // by buffer id, -1 if not placed
+  int64_t largestBuffer_ = 1;        // elements
+};
+
 class KernelContext {
 public:
   /// `globalPrefix` names the program's module globals (its constants).
-  KernelContext(const kernel::KernelProgram &program,
+  KernelContext(const kernel::KernelProgram &program, const ProgramIndex &index,
                 const kernel::Kernel &kernel, std::string functionName,
                 std::string globalPrefix);
 
@@ -60,7 +76,8 @@ public:
   std::vector<rt::cuda::LaunchArg> launchArgs() const;
   /// The launch argument that points at `buffer`'s storage.
   rt::cuda::LaunchArg launchArg(int buffer) const;
-  /// `unsigned` when every index fits in 31 bits, else `unsigned long long`.
+  /// `unsigned` when every index of the program's buffers and of this
+  /// kernel's domain fits in 31 bits, else `unsigned long long`.
   const std::string &indexType() const { return indexType_; }
   /// An unsigned literal of the index type.
   std::string index(int64_t v) const;
@@ -91,6 +108,7 @@ private:
                          const Point &point) const;
 
   const kernel::KernelProgram &p_;
+  const ProgramIndex &index_;
   const kernel::Kernel &k_;
   std::string name_, globalPrefix_;
   std::vector<int> storages_; // parameter order

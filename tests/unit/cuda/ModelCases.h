@@ -322,6 +322,28 @@ graph @bench_mlp {
 }
 )";
 
+/// Four equal residual layers: their kernels are rendered once and launched
+/// on each layer's buffers.
+inline const char *kDeepResidual = R"(
+graph @deep {
+  %x  = input f32[6, 12]
+  %y  = input i32[6]
+  %w0 = param f32[12, 12] init = he_normal
+  %w1 = param f32[12, 12] init = he_normal
+  %w2 = param f32[12, 12] init = he_normal
+  %w3 = param f32[12, 12] init = he_normal
+  %wo = param f32[12, 5] init = xavier_uniform
+  %h0 = add %x,  (relu (matmul %x,  %w0))
+  %h1 = add %h0, (relu (matmul %h0, %w1))
+  %h2 = add %h1, (relu (matmul %h1, %w2))
+  %h3 = add %h2, (relu (matmul %h2, %w3))
+  %lg = matmul %h3, %wo
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using sgd {lr = 0.05, momentum = 0.9}
+  return %lg
+}
+)";
+
 inline std::vector<ModelCase> trainingCases() {
   return {
       {"classifier_sgd", kClassifier, 1e-5, true},
@@ -336,6 +358,7 @@ inline std::vector<ModelCase> trainingCases() {
                "0.01}"),
        1e-4, true},
       {"mlp_adagrad", mlpText("adagrad {lr = 0.05}"), 1e-4, true},
+      {"deep_residual", kDeepResidual, 1e-4, true},
       // Adam's first steps move every weight by about lr·sign(g), so with
       // the default eps a gradient that is nearly zero in f64 may have the
       // other sign in f32; a larger eps keeps the comparison meaningful.
