@@ -14,12 +14,12 @@
 #include "compiler/ir/Printer.h"
 
 #include "compiler/ir/ShapeInference.h"
+#include "support/FlatHashSet.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
-#include <unordered_set>
 
 namespace voskhod::ir {
 namespace {
@@ -70,8 +70,7 @@ private:
 /// skipping numbers the user already took.
 void Printer::nameNodes() {
   // Lookups only, never iterated: the numbering follows graph order.
-  std::unordered_set<std::string_view> used;
-  used.reserve(g_.size());
+  FlatHashSet<std::string_view> used;
   for (const Node *n : g_)
     if (!n->name().empty())
       used.insert(n->name());
@@ -83,7 +82,7 @@ void Printer::nameNodes() {
       continue;
     }
     std::string number = std::to_string(next++);
-    while (used.count(number))
+    while (used.contains(number))
       number = std::to_string(next++);
     refs_.push_back("%" + number);
   }

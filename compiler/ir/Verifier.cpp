@@ -2,9 +2,9 @@
 #include "compiler/ir/Verifier.h"
 
 #include "compiler/ir/ShapeInference.h"
+#include "support/FlatHashSet.h"
 
 #include <span>
-#include <unordered_set>
 #include <utility>
 
 namespace voskhod::ir {
@@ -20,8 +20,7 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
   size_t before = diags.errorCount();
   // Lookups only, never iterated, so hashing cannot reach the output. The
   // views point into the nodes' names, which outlive the check.
-  std::unordered_set<std::string_view> names;
-  names.reserve(g.size());
+  FlatHashSet<std::string_view> names;
   // Scratch reused across nodes, so checking a node allocates nothing when
   // it is valid: the verifier runs after every pass on every node.
   std::vector<TensorType> types;

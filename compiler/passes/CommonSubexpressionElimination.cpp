@@ -2,11 +2,11 @@
 #include "compiler/passes/CommonSubexpressionElimination.h"
 
 #include "compiler/passes/Rewrite.h"
+#include "support/FlatHashSet.h"
 
 #include <algorithm>
 #include <bit>
 #include <functional>
-#include <unordered_set>
 #include <variant>
 
 namespace voskhod::passes {
@@ -19,12 +19,15 @@ namespace {
 // compute in place: copying a key (type, attributes, constant values) out of
 // every node cost more than the rest of the pass. A node's operands are final
 // once the sweep reaches it and stay so until the sweep ends, so a node in the
-// table never changes under its hash.
+// table never changes under its hash. Operands are compared by identity and
+// a commutative op's operands as a set, so they are ordered by address, which
+// does not need to read the operand nodes: the hash only decides buckets (the
+// node kept is always the first one seen), so it may depend on addresses.
 
-bool byIndex(const Node *a, const Node *b) { return a->index() < b->index(); }
+bool byAddress(const Node *a, const Node *b) { return std::less<>()(a, b); }
 
-/// The operands as a key sees them: in order, or sorted by index for a
-/// commutative op so that `add %a, %b` and `add %b, %a` merge.
+/// The operands as a key sees them: in order, or sorted for a commutative op
+/// so that `add %a, %b` and `add %b, %a` merge.
 template <typename F> void forKeyOperands(const Node *n, F &&f) {
   const std::vector<Node *> &ops = n->operands();
   if (!n->hasTrait(OpTrait::Commutative)) {
@@ -33,13 +36,13 @@ template <typename F> void forKeyOperands(const Node *n, F &&f) {
     return;
   }
   if (ops.size() == 2) { // every commutative op is binary
-    auto [first, second] = std::minmax(ops[0], ops[1], byIndex);
+    auto [first, second] = std::minmax(ops[0], ops[1], byAddress);
     f(first);
     f(second);
     return;
   }
   std::vector<const Node *> sorted(ops.begin(), ops.end());
-  std::sort(sorted.begin(), sorted.end(), byIndex);
+  std::sort(sorted.begin(), sorted.end(), byAddress);
   for (const Node *o : sorted)
     f(o);
 }
@@ -51,8 +54,8 @@ bool sameKeyOperands(const Node *a, const Node *b) {
     return a->operands() == b->operands();
   if (a->numOperands() == 2) {
     const std::vector<Node *> &x = a->operands(), &y = b->operands();
-    auto [x0, x1] = std::minmax(x[0], x[1], byIndex);
-    auto [y0, y1] = std::minmax(y[0], y[1], byIndex);
+    auto [x0, x1] = std::minmax(x[0], x[1], byAddress);
+    auto [y0, y1] = std::minmax(y[0], y[1], byAddress);
     return x0 == y0 && x1 == y1;
   }
   std::vector<const Node *> left, right;
@@ -102,9 +105,9 @@ struct ValueHash {
       h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     };
     forKeyOperands(n,
-                   [&](const Node *o) { mix(std::hash<int>()(o->index())); });
-    for (int64_t d : n->shape())
-      mix(std::hash<int64_t>()(d));
+                   [&](const Node *o) { mix(std::hash<const Node *>()(o)); });
+    // The shape is left to the comparison: it follows from the op, operands
+    // and attributes except for constants, and reading it costs a miss.
     mix(size_t(n->dtype()));
     for (const auto &[name, value] : n->attrs().items()) {
       mix(std::hash<std::string>()(name));
@@ -121,17 +124,16 @@ struct ValueHash {
 bool CommonSubexpressionElimination::run(Graph &g) {
   // Lookups only: the table is never iterated, so pointer hashing cannot
   // leak into the output order.
-  std::unordered_set<Node *, ValueHash, SameValue> seen;
-  seen.reserve(g.size());
+  FlatHashSet<Node *, ValueHash, SameValue> seen(g.size());
   Replacements replaced(g);
   for (size_t i = 0; i < g.size(); ++i) {
     Node *n = g.node(i);
     replaced.redirectOperands(n);
     if (n->is(OpKind::Input) || n->is(OpKind::Param) || n->is(OpKind::State))
       continue;
-    auto [it, inserted] = seen.insert(n);
+    auto [kept, inserted] = seen.insert(n);
     if (!inserted)
-      replaced.replace(n, *it);
+      replaced.replace(n, kept);
   }
   if (replaced.empty())
     return false;
