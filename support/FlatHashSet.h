@@ -42,26 +42,29 @@ public:
       grow();
     size_t h = spread(hash_(value));
     size_t i = probe(value, h);
-    if (slots_[i].used)
+    if (slots_[i].tag)
       return {slots_[i].value, false};
-    slots_[i] = {value, h, true};
+    slots_[i] = {value, tagOf(h)};
     ++size_;
     return {slots_[i].value, true};
   }
 
   bool contains(const T &value) const {
     size_t i = probe(value, spread(hash_(value)));
-    return slots_[i].used;
+    return slots_[i].tag != 0;
   }
 
   size_t size() const { return size_; }
 
 private:
+  /// `tag`: high bits of the hash, to skip most unequal values without
+  /// comparing them; never 0, which marks a free slot.
   struct Slot {
     T value{};
-    size_t hash = 0;
-    bool used = false;
+    uint32_t tag = 0;
   };
+
+  static uint32_t tagOf(size_t h) { return uint32_t(uint64_t(h) >> 32) | 1u; }
 
   /// At most three quarters full: short probes without doubling the memory.
   static bool fits(size_t count, size_t capacity) {
@@ -82,8 +85,8 @@ private:
   size_t probe(const T &value, size_t h) const {
     size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask)
-      if (!slots_[i].used ||
-          (slots_[i].hash == h && equal_(slots_[i].value, value)))
+      if (!slots_[i].tag ||
+          (slots_[i].tag == tagOf(h) && equal_(slots_[i].value, value)))
         return i;
   }
 
@@ -92,10 +95,10 @@ private:
     slots_.assign(old.size() * 2, Slot());
     size_t mask = slots_.size() - 1;
     for (Slot &s : old) {
-      if (!s.used)
+      if (!s.tag)
         continue;
-      size_t i = s.hash & mask;
-      while (slots_[i].used)
+      size_t i = spread(hash_(s.value)) & mask;
+      while (slots_[i].tag)
         i = (i + 1) & mask;
       slots_[i] = std::move(s);
     }
