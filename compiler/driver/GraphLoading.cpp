@@ -72,6 +72,22 @@ bool writeOutput(const std::string &path, const std::string &text,
     return bool(std::cout);
   }
   ir::SourceLoc where{ir::internFileName(path)};
+  // A device or pipe (`-o /dev/null`, a FIFO) is written in place: renaming a
+  // temporary over it would replace the device with a regular file (run as
+  // root, `-o /dev/null` did exactly that), and atomicity means nothing there.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) &&
+      !S_ISDIR(st.st_mode)) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) {
+      diags.error(where,
+                  std::string("cannot write file: ") + std::strerror(errno));
+      return false;
+    }
+    return true;
+  }
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -29,7 +29,8 @@ int flushDiagnostics(const ir::DiagnosticEngine &diags);
 
 /// Writes `text` to `path` ("-" or empty: stdout) atomically: a temporary
 /// file in the same directory, then a rename, so a failed write never leaves
-/// a half-written output.
+/// a half-written output. Devices and pipes (`/dev/null`) are written
+/// directly.
 bool writeOutput(const std::string &path, const std::string &text,
                  ir::DiagnosticEngine &diags);
 

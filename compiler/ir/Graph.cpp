@@ -7,9 +7,9 @@ namespace voskhod::ir {
 
 Node *Graph::create(OpKind op, std::vector<Node *> operands, TensorType type,
                     Attrs attrs, SourceLoc loc, std::string name) {
-  nodes_.push_back(std::unique_ptr<Node>(new Node(
-      op, std::move(operands), std::move(type), std::move(attrs), loc,
-      std::move(name))));
+  nodes_.push_back(
+      std::unique_ptr<Node>(new Node(op, std::move(operands), std::move(type),
+                                     std::move(attrs), loc, std::move(name))));
   Node *n = nodes_.back().get();
   n->index_ = int(nodes_.size() - 1);
   return n;
@@ -61,10 +61,11 @@ void Graph::sortAndPrune() {
   std::vector<uint8_t> state(n, 0); // 0 new, 1 on stack, 2 done
   std::vector<Node *> order;
   order.reserve(n);
+  std::vector<std::pair<Node *, size_t>> stack; // shared by every root
   auto visit = [&](Node *root) {
     if (state[root->index_] == 2)
       return;
-    std::vector<std::pair<Node *, size_t>> stack{{root, 0}};
+    stack.assign(1, {root, 0});
     state[root->index_] = 1;
     while (!stack.empty()) {
       auto &[node, next] = stack.back();
@@ -113,29 +114,37 @@ void Graph::sortAndPrune() {
 std::unique_ptr<Graph>
 Graph::clone(std::unordered_map<const Node *, Node *> *mapping) const {
   auto g = std::make_unique<Graph>(name_);
-  std::unordered_map<const Node *, Node *> local;
-  auto &map = mapping ? *mapping : local;
+  // Copies by node index (dense); the pointer map is filled only on request.
+  std::vector<Node *> map(nodes_.size(), nullptr);
+  auto copyOf = [&](const Node *n) {
+    assert(n->index_ >= 0 && size_t(n->index_) < map.size() &&
+           map[size_t(n->index_)] && "clone of a node outside the graph");
+    return map[size_t(n->index_)];
+  };
+  g->nodes_.reserve(nodes_.size());
   for (Node *n : *this) {
     std::vector<Node *> operands;
     operands.reserve(n->numOperands());
     for (Node *o : n->operands())
-      operands.push_back(map.at(o));
-    Node *copy =
-        g->create(n->op(), std::move(operands), n->type(), n->attrs(),
-                  n->loc(), n->name());
+      operands.push_back(copyOf(o));
+    Node *copy = g->create(n->op(), std::move(operands), n->type(), n->attrs(),
+                           n->loc(), n->name());
     copy->init_ = n->init_;
     copy->constValues_ = n->constValues_;
-    map[n] = copy;
+    map[size_t(n->index_)] = copy;
   }
   for (Node *r : results_)
-    g->results_.push_back(map.at(r));
+    g->results_.push_back(copyOf(r));
   g->resultsLoc_ = resultsLoc_;
   if (minimize_) {
     g->minimize_ = *minimize_;
-    g->minimize_->loss = map.at(minimize_->loss);
+    g->minimize_->loss = copyOf(minimize_->loss);
   }
   for (const Update &u : updates_)
-    g->updates_.push_back({map.at(u.target), map.at(u.value)});
+    g->updates_.push_back({copyOf(u.target), copyOf(u.value)});
+  if (mapping)
+    for (Node *n : *this)
+      (*mapping)[n] = map[size_t(n->index_)];
   return g;
 }
 

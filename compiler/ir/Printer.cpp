@@ -14,13 +14,12 @@
 #include "compiler/ir/Printer.h"
 
 #include "compiler/ir/ShapeInference.h"
+#include "support/FlatHashSet.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 #include <sstream>
-#include <unordered_map>
 
 namespace voskhod::ir {
 namespace {
@@ -57,37 +56,43 @@ private:
   const std::string &ref(const Node *n) const;
   void printLeaf(const Node *n);
   void printOp(const Node *n);
-  bool isDefault(const Node *n, const AttrSpec &spec,
-                 const AttrValue &value) const;
+  bool isDefault(const Node *n, const AttrSpec &spec, const AttrValue &value);
 
   const Graph &g_;
   std::ostream &os_;
-  std::unordered_map<const Node *, std::string> refs_;
+  std::vector<std::string> refs_; // by Node::index()
+  // Scratch for isDefault, reused so that printing allocates little per node.
+  std::vector<TensorType> operandTypes_;
+  Attrs without_;
 };
 
 /// Named nodes keep their names; the others are numbered in graph order,
 /// skipping numbers the user already took.
 void Printer::nameNodes() {
-  std::set<std::string, std::less<>> used;
+  // Lookups only, never iterated: the numbering follows graph order.
+  FlatHashSet<std::string_view> used;
   for (const Node *n : g_)
     if (!n->name().empty())
       used.insert(n->name());
+  refs_.reserve(g_.size());
   uint64_t next = 0;
   for (const Node *n : g_) {
-    std::string name = n->name();
-    if (name.empty()) {
-      while (used.count(std::to_string(next)))
-        ++next;
-      name = std::to_string(next++);
+    if (!n->name().empty()) {
+      refs_.push_back("%" + n->name());
+      continue;
     }
-    refs_[n] = "%" + name;
+    std::string number = std::to_string(next++);
+    while (used.contains(number))
+      number = std::to_string(next++);
+    refs_.push_back("%" + number);
   }
 }
 
 const std::string &Printer::ref(const Node *n) const {
   static const std::string kMissing = "%<not-in-graph>";
-  auto it = refs_.find(n);
-  return it == refs_.end() ? kMissing : it->second;
+  bool inGraph = n && n->index() >= 0 && size_t(n->index()) < g_.size() &&
+                 g_.node(size_t(n->index())) == n;
+  return inGraph ? refs_[size_t(n->index())] : kMissing;
 }
 
 void Printer::print() {
@@ -174,19 +179,19 @@ void Printer::printOp(const Node *n) {
 /// fills in and canonicalises the default (an empty `perm` becomes the
 /// reversed axes, `axis = -1` the last axis) exactly as it did for `value`.
 bool Printer::isDefault(const Node *n, const AttrSpec &spec,
-                        const AttrValue &value) const {
+                        const AttrValue &value) {
   if (spec.required)
     return false;
-  Attrs without;
+  without_ = Attrs();
   for (const auto &[name, v] : n->attrs().items())
     if (name != spec.name)
-      without.set(name, v);
-  std::vector<TensorType> operandTypes;
-  for (const Node *o : n->operands())
-    operandTypes.push_back(o->type());
-  if (!inferType(n->op(), operandTypes, without))
+      without_.set(name, v);
+  operandTypes_.resize(n->numOperands());
+  for (size_t i = 0; i < n->numOperands(); ++i)
+    operandTypes_[i] = n->operand(i)->type();
+  if (!inferType(n->op(), operandTypes_, without_))
     return false;
-  const AttrValue *canonical = without.find(spec.name);
+  const AttrValue *canonical = without_.find(spec.name);
   return canonical && *canonical == value;
 }
 

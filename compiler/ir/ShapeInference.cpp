@@ -10,64 +10,67 @@ namespace {
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+/// Canonicalises in place: the verifier re-checks every node of a graph
+/// after every pass, and nearly all nodes are canonical already, so the
+/// common case must not rebuild the attribute list.
 Status checkAttrs(OpKind op, Attrs &attrs) {
   std::string_view opname = opName(op);
-  Attrs canonical;
-  for (const auto &[name, value] : attrs.items()) {
+  for (size_t i = 0; i < attrs.items().size(); ++i) {
+    const auto &[name, value] = attrs.items()[i];
     const AttrSpec *spec = findAttrSpec(op, name);
     if (!spec)
       return makeError("unknown attribute " + q(name) + " for " + q(opname));
-    AttrValue v = value;
     bool ok = false;
     switch (spec->kind) {
     case AttrKind::Int:
-      ok = std::holds_alternative<int64_t>(v);
+      ok = std::holds_alternative<int64_t>(value);
       break;
     case AttrKind::Float:
-      if (auto *i = std::get_if<int64_t>(&v))
-        v = double(*i);
-      ok = std::holds_alternative<double>(v);
+      if (auto *v = std::get_if<int64_t>(&value)) {
+        attrs.set(name, double(*v)); // same position: the name is unchanged
+        ok = true;
+      } else {
+        ok = std::holds_alternative<double>(value);
+      }
       break;
     case AttrKind::Bool:
-      ok = std::holds_alternative<bool>(v);
+      ok = std::holds_alternative<bool>(value);
       break;
     case AttrKind::IntList:
-      ok = std::holds_alternative<std::vector<int64_t>>(v);
+      ok = std::holds_alternative<std::vector<int64_t>>(value);
       break;
     case AttrKind::DType:
-      ok = std::holds_alternative<DType>(v);
+      ok = std::holds_alternative<DType>(value);
       break;
     }
     if (!ok)
       return makeError("attribute " + q(name) + " of " + q(opname) +
                        " expects " + std::string(attrKindName(spec->kind)) +
                        ", got " + attrValueStr(value));
-    canonical.set(name, std::move(v));
   }
   for (const AttrSpec &spec : attrSpecs(op)) {
-    if (canonical.has(spec.name))
+    if (attrs.has(spec.name))
       continue;
     if (spec.required)
       return makeError(q(opname) + " requires attribute " + q(spec.name));
     switch (spec.kind) {
     case AttrKind::Int:
-      canonical.set(spec.name, int64_t(spec.defaultValue));
+      attrs.set(spec.name, int64_t(spec.defaultValue));
       break;
     case AttrKind::Float:
-      canonical.set(spec.name, spec.defaultValue);
+      attrs.set(spec.name, spec.defaultValue);
       break;
     case AttrKind::Bool:
-      canonical.set(spec.name, spec.defaultValue != 0);
+      attrs.set(spec.name, spec.defaultValue != 0);
       break;
     case AttrKind::IntList:
-      canonical.set(spec.name, std::vector<int64_t>{});
+      attrs.set(spec.name, std::vector<int64_t>{});
       break;
     case AttrKind::DType:
-      canonical.set(spec.name, DType(int(spec.defaultValue)));
+      attrs.set(spec.name, DType(int(spec.defaultValue)));
       break;
     }
   }
-  attrs = std::move(canonical);
   return Status::ok();
 }
 
@@ -97,8 +100,7 @@ Status requireFloat(const TensorType &t, std::string_view op) {
   return Status::ok();
 }
 
-Expected<TensorType> inferElementwise(OpKind op,
-                                      std::span<const TensorType> in,
+Expected<TensorType> inferElementwise(OpKind op, std::span<const TensorType> in,
                                       const Attrs &attrs) {
   std::string_view name = opName(op);
   if (op == OpKind::Select) {
@@ -211,7 +213,8 @@ Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
     if (inferred >= 0) {
       if (total % known != 0)
         return makeError("'reshape' cannot infer -1: " + in.str() + " has " +
-                         std::to_string(total) + " elements, not a multiple of " +
+                         std::to_string(total) +
+                         " elements, not a multiple of " +
                          std::to_string(known));
       shape[inferred] = total / known;
       known = total;
@@ -305,6 +308,46 @@ Expected<TensorType> inferLoss(OpKind op, std::span<const TensorType> in) {
   return TensorType{a.dtype, {}};
 }
 
+/// The result type by the op's family, on attributes already checked.
+Expected<TensorType> inferByFamily(OpKind op, std::span<const TensorType> in,
+                                   Attrs &attrs) {
+  std::string_view name = opName(op);
+  if (hasTrait(op, OpTrait::Elementwise))
+    return inferElementwise(op, in, attrs);
+  if (hasTrait(op, OpTrait::Contraction))
+    return inferMatmul(in, attrs);
+  if (hasTrait(op, OpTrait::Layout))
+    return inferLayout(op, in[0], attrs);
+  if (hasTrait(op, OpTrait::Reduction))
+    return inferReduction(op, in[0], attrs);
+  if (hasTrait(op, OpTrait::Loss))
+    return inferLoss(op, in);
+  if (hasTrait(op, OpTrait::RowWise)) {
+    if (Status s = requireFloat(in[0], name); !s)
+      return s;
+    if (in[0].rank() < 1)
+      return makeError(q(name) + " expects a tensor of rank >= 1, got " +
+                       in[0].str());
+    auto axis = normaliseAxis(attrs.getInt("axis"), in[0].rank(), name);
+    if (!axis)
+      return axis.status();
+    attrs.set("axis", *axis);
+    return in[0];
+  }
+  if (op == OpKind::OneHot) {
+    if (in[0].dtype != DType::I32)
+      return makeError("'one_hot' expects i32 indices, got " + in[0].str());
+    int64_t depth = attrs.getInt("depth");
+    if (depth <= 0)
+      return makeError("'one_hot' depth must be positive, got " +
+                       std::to_string(depth));
+    Shape shape = in[0].shape;
+    shape.push_back(depth);
+    return TensorType{attrs.getDType("dtype"), shape};
+  }
+  return makeError("internal: no shape rule");
+}
+
 } // namespace
 
 std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
@@ -332,39 +375,7 @@ Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
   if (Status s = checkAttrs(op, attrs); !s)
     return s;
 
-  Expected<TensorType> result = makeError("internal: no shape rule");
-  if (hasTrait(op, OpTrait::Elementwise))
-    result = inferElementwise(op, in, attrs);
-  else if (hasTrait(op, OpTrait::Contraction))
-    result = inferMatmul(in, attrs);
-  else if (hasTrait(op, OpTrait::Layout))
-    result = inferLayout(op, in[0], attrs);
-  else if (hasTrait(op, OpTrait::Reduction))
-    result = inferReduction(op, in[0], attrs);
-  else if (hasTrait(op, OpTrait::Loss))
-    result = inferLoss(op, in);
-  else if (hasTrait(op, OpTrait::RowWise)) {
-    if (Status s = requireFloat(in[0], info.name); !s)
-      return s;
-    if (in[0].rank() < 1)
-      return makeError(q(info.name) + " expects a tensor of rank >= 1, got " +
-                       in[0].str());
-    auto axis = normaliseAxis(attrs.getInt("axis"), in[0].rank(), info.name);
-    if (!axis)
-      return axis.status();
-    attrs.set("axis", *axis);
-    result = in[0];
-  } else if (op == OpKind::OneHot) {
-    if (in[0].dtype != DType::I32)
-      return makeError("'one_hot' expects i32 indices, got " + in[0].str());
-    int64_t depth = attrs.getInt("depth");
-    if (depth <= 0)
-      return makeError("'one_hot' depth must be positive, got " +
-                       std::to_string(depth));
-    Shape shape = in[0].shape;
-    shape.push_back(depth);
-    result = TensorType{attrs.getDType("dtype"), shape};
-  }
+  Expected<TensorType> result = inferByFamily(op, in, attrs);
   if (result)
     if (Status s = checkShape(result->shape, "result shape"); !s)
       return s;

@@ -2,8 +2,10 @@
 #include "compiler/ir/Verifier.h"
 
 #include "compiler/ir/ShapeInference.h"
+#include "support/FlatHashSet.h"
 
-#include <set>
+#include <span>
+#include <utility>
 
 namespace voskhod::ir {
 
@@ -16,7 +18,13 @@ std::string describeNode(const Node *n) {
 
 bool verify(const Graph &g, DiagnosticEngine &diags) {
   size_t before = diags.errorCount();
-  std::set<std::string, std::less<>> names;
+  // Lookups only, never iterated, so hashing cannot reach the output. The
+  // views point into the nodes' names, which outlive the check.
+  FlatHashSet<std::string_view> names;
+  // Scratch reused across nodes, so checking a node allocates nothing when
+  // it is valid: the verifier runs after every pass on every node.
+  std::vector<TensorType> types;
+  Attrs attrs;
   for (size_t i = 0; i < g.size(); ++i) {
     Node *n = g.node(i);
     auto fail = [&](const std::string &msg) {
@@ -50,11 +58,14 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
              " values for type " + n->type().str());
       continue;
     }
-    std::vector<TensorType> types;
-    for (Node *o : n->operands())
-      types.push_back(o->type());
-    Attrs attrs = n->attrs();
-    Expected<TensorType> type = inferType(n->op(), types, attrs);
+    // Assigning into kept elements reuses their shape buffers.
+    if (types.size() < n->numOperands())
+      types.resize(n->numOperands());
+    for (size_t k = 0; k < n->numOperands(); ++k)
+      types[k] = n->operand(k)->type();
+    attrs = n->attrs();
+    Expected<TensorType> type =
+        inferType(n->op(), std::span(types.data(), n->numOperands()), attrs);
     if (!type) {
       fail(type.message());
       continue;
@@ -82,7 +93,7 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
       diags.error(m->loc, "'minimize' needs a floating-point scalar, got " +
                               m->loss->type().str());
   }
-  std::set<const Node *> assigned;
+  std::vector<uint8_t> assigned(g.size(), 0); // by Node::index()
   for (const Update &u : g.updates()) {
     if (!inGraph(u.target) || !inGraph(u.value)) {
       diags.error({}, "update names a value that is not in the graph");
@@ -94,11 +105,10 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
     else if (u.target->type() != u.value->type())
       diags.error(u.value->loc(), "update of " + describeNode(u.target) +
                                       " with " + u.value->type().str() +
-                                      " (expected " +
-                                      u.target->type().str() + ")");
-    if (!assigned.insert(u.target).second)
-      diags.error(u.value->loc(),
-                  describeNode(u.target) + " is updated twice");
+                                      " (expected " + u.target->type().str() +
+                                      ")");
+    if (std::exchange(assigned[size_t(u.target->index())], 1))
+      diags.error(u.value->loc(), describeNode(u.target) + " is updated twice");
   }
   return diags.errorCount() == before;
 }

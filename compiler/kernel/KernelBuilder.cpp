@@ -40,18 +40,31 @@ IndexMap unitMap(const std::vector<int> &cols, size_t domainRank) {
 }
 
 bool isIdentity(const IndexMap &m, size_t domainRank) {
-  return m.size() == domainRank && m == identityMap(domainRank);
+  if (m.size() != domainRank)
+    return false;
+  for (size_t i = 0; i < domainRank; ++i) {
+    if (m[i].size() != domainRank)
+      return false;
+    for (size_t j = 0; j < domainRank; ++j)
+      if (m[i][j] != (i == j ? 1 : 0))
+        return false;
+  }
+  return true;
 }
 
 Access accessFor(int buffer, const Shape &shape, const IndexMap &map,
                  size_t domainRank) {
   Access a;
   a.buffer = buffer;
+  assert(map.size() == shape.size() && "one map row per dim of the value");
   a.strides.assign(domainRank, 0);
-  std::vector<int64_t> rs = rowMajorStrides(shape);
-  for (size_t d = 0; d < map.size(); ++d)
+  // Row-major strides of `shape`, innermost first, without a vector of them.
+  int64_t stride = 1;
+  for (size_t d = map.size(); d-- > 0;) {
     for (size_t j = 0; j < domainRank; ++j)
-      a.strides[j] += rs[d] * map[d][j];
+      a.strides[j] += stride * map[d][j];
+    stride *= shape[d];
+  }
   return a;
 }
 

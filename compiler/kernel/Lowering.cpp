@@ -27,7 +27,8 @@ public:
       roots.push_back(u.value);
     plan_ = planFusion(g_, roots);
     p_.name = g_.name();
-    p_.buffers = plan_.buffers;
+    // The plan is not read again: its buffers and kernels move.
+    p_.buffers = std::move(plan_.buffers);
     readers_.resize(p_.buffers.size());
     writers_.resize(p_.buffers.size());
     aliasedBy_.resize(p_.buffers.size());
@@ -35,7 +36,7 @@ public:
       if (b.aliasOf >= 0)
         aliasedBy_[b.aliasOf].push_back(b.id);
     for (size_t i = 0; i < plan_.built.size(); ++i)
-      addKernel(plan_.built[i]);
+      addKernel(std::move(plan_.built[i]));
     edges_.resize(p_.kernels.size());
     for (size_t i = 0; i < plan_.deps.size(); ++i)
       for (int d : plan_.deps[i])
@@ -52,9 +53,9 @@ public:
   }
 
 private:
-  void addKernel(const BuildResult &built) {
-    Kernel k = built.kernel;
-    std::vector<const Node *> computed = built.computed;
+  void addKernel(BuildResult &&built) {
+    Kernel k = std::move(built.kernel);
+    std::vector<const Node *> computed = std::move(built.computed);
     std::sort(
         computed.begin(), computed.end(),
         [](const Node *a, const Node *b) { return a->index() < b->index(); });

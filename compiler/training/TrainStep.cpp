@@ -11,9 +11,8 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
-#include <set>
-#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace voskhod::training {
 using namespace ir;
@@ -26,18 +25,19 @@ bool isInterfaceLeaf(const Node *n) {
 
 /// The params `loss` depends on, in graph order.
 std::vector<Node *> paramsFeeding(const Graph &g, const Node *loss) {
-  std::unordered_set<const Node *> seen{loss};
+  std::vector<char> seen(g.size(), 0); // by Node::index()
+  seen[size_t(loss->index())] = 1;
   std::vector<const Node *> stack{loss};
   while (!stack.empty()) {
     const Node *n = stack.back();
     stack.pop_back();
     for (Node *o : n->operands())
-      if (seen.insert(o).second)
+      if (!std::exchange(seen[size_t(o->index())], 1))
         stack.push_back(o);
   }
   std::vector<Node *> params;
   for (Node *p : g.params())
-    if (seen.count(p))
+    if (seen[size_t(p->index())])
       params.push_back(p);
   return params;
 }
@@ -46,7 +46,8 @@ class StepBuilder {
 public:
   StepBuilder(const Graph &forward, DiagnosticEngine &diags)
       : forward_(forward), min_(*forward.minimize()), diags_(diags),
-        step_(std::make_unique<Graph>(forward.name() + ".step")) {
+        step_(std::make_unique<Graph>(forward.name() + ".step")),
+        map_(forward.size(), nullptr) {
     for (Node *n : forward)
       if (!n->name().empty())
         names_.insert(n->name());
@@ -56,6 +57,11 @@ public:
 
 private:
   Node *copy(const Node *n);
+  Node *mapped(const Node *n) const {
+    Node *c = map_[size_t(n->index())];
+    assert(c && "forward node used before it was copied");
+    return c;
+  }
   /// A new state leaf named `name`, or null after reporting that the name is
   /// taken.
   Node *newState(const std::string &name, TensorType type, InitSpec init);
@@ -69,8 +75,11 @@ private:
   const Minimize &min_;
   DiagnosticEngine &diags_;
   std::unique_ptr<Graph> step_;
-  std::unordered_map<const Node *, Node *> map_;
-  std::set<std::string, std::less<>> names_;
+  // By forward node index: its copy in the step (indices are dense, so a
+  // vector, not a pointer-keyed hash map).
+  std::vector<Node *> map_;
+  // Lookups only, never iterated.
+  std::unordered_set<std::string> names_;
   Node *counter_ = nullptr;
   Node *counterNext_ = nullptr;
   std::map<DType, UpdateMath> math_;
@@ -79,12 +88,12 @@ private:
 Node *StepBuilder::copy(const Node *n) {
   std::vector<Node *> operands;
   for (Node *o : n->operands())
-    operands.push_back(map_.at(o));
+    operands.push_back(mapped(o));
   Node *c = step_->create(n->op(), std::move(operands), n->type(), n->attrs(),
                           n->loc(), n->name());
   c->setInit(n->init());
   c->setConstValues(n->constValues());
-  map_[n] = c;
+  map_[size_t(n->index())] = c;
   return c;
 }
 
@@ -182,15 +191,15 @@ std::unique_ptr<Graph> StepBuilder::build() {
     if (!isInterfaceLeaf(n))
       copy(n);
 
-  Node *loss = map_.at(min_.loss);
+  Node *loss = mapped(min_.loss);
   step_->results() = {loss};
   step_->setResultsLoc(min_.loc);
   for (const Update &u : forward_.updates())
-    step_->updates().push_back({map_.at(u.target), map_.at(u.value)});
+    step_->updates().push_back({mapped(u.target), mapped(u.value)});
 
   std::vector<Node *> params;
   for (Node *p : trained)
-    params.push_back(map_.at(p));
+    params.push_back(mapped(p));
   size_t errorsBefore = diags_.errorCount();
   Expected<std::vector<Node *>> grads =
       autodiff::appendGradients(*step_, loss, params, diags_);
