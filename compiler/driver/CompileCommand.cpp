@@ -37,6 +37,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <unistd.h>
 
 namespace voskhod::driver {
 namespace {
@@ -93,6 +99,22 @@ std::string baseName(const std::string &path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+/// Where the object is written first: beside its final name, so the rename
+/// is atomic; for a device or pipe (`-o /dev/null`), which is copied into
+/// rather than replaced, a fresh file in the temporary directory, since
+/// /dev may not be writable.
+std::string objectScratchPath(const std::string &output) {
+  if (!isDeviceOrPipe(output))
+    return output + ".tmp";
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "voskhod-object-XXXXXX")
+          .string();
+  int fd = mkstemp(pattern.data());
+  if (fd >= 0)
+    close(fd);
+  return pattern;
+}
+
 /// Renames the object written to `tmp` into place (so a failed compile never
 /// leaves a truncated object behind) and writes --header beside it.
 int writeObjectOutputs(const CompileOptions &opts, ir::DiagnosticEngine &diags,
@@ -102,7 +124,15 @@ int writeObjectOutputs(const CompileOptions &opts, ir::DiagnosticEngine &diags,
     std::remove(tmp.c_str());
     return fail(diags, opts.input, written.message());
   }
-  if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
+  if (isDeviceOrPipe(opts.output)) {
+    // Copied in: a rename would replace the device or pipe with a file.
+    std::ifstream in(tmp, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    std::remove(tmp.c_str());
+    if (!writeOutput(opts.output, bytes, diags))
+      return flushDiagnostics(diags);
+  } else if (std::rename(tmp.c_str(), opts.output.c_str()) != 0) {
     std::remove(tmp.c_str());
     return fail(diags, opts.output, "cannot write the object file");
   }
@@ -150,7 +180,7 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
   if (opts.output.empty() || opts.output == "-")
     return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
   cpu::AotInterface api;
-  std::string tmp = opts.output + ".tmp";
+  std::string tmp = objectScratchPath(opts.output);
   Status written = cpu::emitAotObject(graphs, tmp, aot, &api);
   return writeObjectOutputs(opts, diags, tmp, written, api);
 }
@@ -178,7 +208,7 @@ int compileCudaObject(const Model &model, const CompileOptions &opts,
   if (!image)
     return fail(diags, opts.input, image.message());
   cpu::AotInterface api;
-  std::string tmp = opts.output + ".tmp";
+  std::string tmp = objectScratchPath(opts.output);
   Status written = cpu::emitAotCudaObject(graphs, *image, tmp, aot, &api);
   return writeObjectOutputs(opts, diags, tmp, written, api);
 }

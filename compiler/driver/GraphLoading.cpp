@@ -64,6 +64,12 @@ int flushDiagnostics(const ir::DiagnosticEngine &diags) {
   return diags.hasErrors() ? 1 : 0;
 }
 
+bool isDeviceOrPipe(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) &&
+         !S_ISDIR(st.st_mode);
+}
+
 bool writeOutput(const std::string &path, const std::string &text,
                  ir::DiagnosticEngine &diags) {
   if (path.empty() || path == "-") {
@@ -75,9 +81,7 @@ bool writeOutput(const std::string &path, const std::string &text,
   // A device or pipe (`-o /dev/null`, a FIFO) is written in place: renaming a
   // temporary over it would replace the device with a regular file (run as
   // root, `-o /dev/null` did exactly that), and atomicity means nothing there.
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) &&
-      !S_ISDIR(st.st_mode)) {
+  if (isDeviceOrPipe(path)) {
     std::ofstream out(path, std::ios::binary);
     out << text;
     out.flush();

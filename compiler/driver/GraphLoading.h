@@ -27,6 +27,10 @@ std::unique_ptr<ir::Graph> loadGraph(const std::string &path,
 /// error was reported, else 0).
 int flushDiagnostics(const ir::DiagnosticEngine &diags);
 
+/// Whether `path` exists and is neither a regular file nor a directory (a
+/// device such as /dev/null, or a FIFO): written in place, never replaced.
+bool isDeviceOrPipe(const std::string &path);
+
 /// Writes `text` to `path` ("-" or empty: stdout) atomically: a temporary
 /// file in the same directory, then a rename, so a failed write never leaves
 /// a half-written output. Devices and pipes (`/dev/null`) are written
