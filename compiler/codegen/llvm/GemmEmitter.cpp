@@ -32,6 +32,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/llvm/GemmEmitter.h"
 
+#include "compiler/codegen/llvm/LoopHints.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
@@ -120,10 +122,12 @@ MDNode *explicitLoop(LLVMContext &ctx) {
 
 /// Emits `for (iv = begin; iv < end; iv += step) body(iv)` at the insertion
 /// point; afterwards the builder sits after the loop. Unless `vectorise` is
-/// set, the loop is marked as explicit (see explicitLoop).
+/// set, the loop is marked as explicit (see explicitLoop); if it is, a
+/// constant trip count that is a multiple of `lanes` leaves it to the
+/// vectoriser (LoopHints.h).
 void emitFor(IRBuilderBase &b, Value *begin, Value *end, int64_t step,
              function_ref<void(Value *)> body, const Twine &name = "",
-             bool vectorise = false) {
+             bool vectorise = false, unsigned lanes = 0) {
   Function *f = b.GetInsertBlock()->getParent();
   LLVMContext &ctx = f->getContext();
   BasicBlock *entry = b.GetInsertBlock();
@@ -137,8 +141,12 @@ void emitFor(IRBuilderBase &b, Value *begin, Value *end, int64_t step,
   Value *next = b.CreateAdd(iv, ConstantInt::get(iv->getType(), step));
   iv->addIncoming(next, b.GetInsertBlock());
   BranchInst *latch = b.CreateCondBr(b.CreateICmpSLT(next, end), loop, exit);
-  if (!vectorise)
+  if (!vectorise) {
     latch->setMetadata(LLVMContext::MD_loop, explicitLoop(ctx));
+  } else if (auto *lo = dyn_cast<ConstantInt>(begin)) {
+    if (auto *hi = dyn_cast<ConstantInt>(end); hi && step == 1)
+      hintVectorLoop(latch, hi->getSExtValue() - lo->getSExtValue(), lanes);
+  }
   b.SetInsertPoint(exit);
 }
 
@@ -375,6 +383,8 @@ private:
   void emitUnpacked(IRBuilderBase &b, ArrayRef<Value *> args) {
     Value *A = args[0], *B = args[1], *C = args[2];
     ArrayRef<Value *> extras = args.drop_front(3);
+    unsigned lanes = spec.tuning.vectorBits /
+                     unsigned(elem->getPrimitiveSizeInBits().getFixedValue());
     emitFor(
         b, b.getInt64(0), b.getInt64(spec.m), 1,
         [&](Value *m) {
@@ -384,7 +394,7 @@ private:
                 [&](Value *n) {
                   b.CreateStore(constant(0.0), at(b, C, m, n, ldc));
                 },
-                "zero", true);
+                "zero", true, lanes);
           emitFor(
               b, b.getInt64(0), b.getInt64(spec.k), 1,
               [&](Value *k) {
@@ -396,7 +406,7 @@ private:
                       Value *bv = loadB(b, B, k, n, extras);
                       b.CreateStore(fma(b, a, bv, b.CreateLoad(elem, c)), c);
                     },
-                    "n", true);
+                    "n", true, lanes);
               },
               "k", true);
           if (spec.epilogue)
@@ -408,7 +418,7 @@ private:
                                        m, n, false, extras);
                   b.CreateStore(v, c);
                 },
-                "epilogue", true);
+                "epilogue", true, lanes);
         },
         "m", true);
   }

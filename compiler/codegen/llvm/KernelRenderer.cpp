@@ -2,6 +2,7 @@
 #include "compiler/codegen/llvm/KernelRenderer.h"
 
 #include "compiler/codegen/llvm/GemmEmitter.h"
+#include "compiler/codegen/llvm/LoopHints.h"
 #include "compiler/codegen/llvm/ScheduleTable.h"
 #include "compiler/codegen/llvm/VectorMath.h"
 #include "compiler/kernel/KernelDescription.h"
@@ -186,12 +187,14 @@ private:
     f->addFnAttr("prefer-vector-width", std::to_string(options_.vectorBits));
   }
 
-  /// for (i = lo; i < hi; ++i) body(i), with loop-carried values.
+  /// for (i = lo; i < hi; ++i) body(i), with loop-carried values;
+  /// `tripCount` is hi - lo when known (see LoopHints.h), else 0.
   std::vector<Value *>
   loop(llvm::IRBuilderBase &b, Value *lo, Value *hi,
        std::vector<Value *> carried,
        const std::function<std::vector<Value *>(Value *, std::vector<Value *>)>
-           &body) {
+           &body,
+       int64_t tripCount = 0) {
     Function *f = b.GetInsertBlock()->getParent();
     BasicBlock *pre = b.GetInsertBlock();
     BasicBlock *header = BasicBlock::Create(ctx_, "loop", f);
@@ -218,7 +221,7 @@ private:
     i->addIncoming(inc, latch);
     for (size_t k = 0; k < phis.size(); ++k)
       phis[k]->addIncoming(next[k], latch);
-    b.CreateBr(header);
+    hintVectorLoop(b.CreateBr(header), tripCount, options_.vectorBits / 32);
     b.SetInsertPoint(exit);
     return current;
   }
@@ -230,11 +233,13 @@ private:
        const std::function<std::vector<Value *>(std::vector<Value *>)> &body) {
     if (first == groups.size())
       return body(std::move(carried));
-    return loop(b, i64(0), i64(groups[first].size), std::move(carried),
-                [&](Value *i, std::vector<Value *> c) {
-                  vars[first] = i;
-                  return nest(b, groups, first + 1, vars, std::move(c), body);
-                });
+    return loop(
+        b, i64(0), i64(groups[first].size), std::move(carried),
+        [&](Value *i, std::vector<Value *> c) {
+          vars[first] = i;
+          return nest(b, groups, first + 1, vars, std::move(c), body);
+        },
+        groups[first].size);
   }
 
   // ---- bodies ------------------------------------------------------------
@@ -814,14 +819,18 @@ private:
             emitPoint();
             return;
           }
-          loop(b, lo, hi, {}, [&](Value *i, std::vector<Value *>) {
-            env.vars[0] = i;
-            nest(b, *groups, 1, env.vars, {}, [&](std::vector<Value *>) {
-              emitPoint();
-              return std::vector<Value *>{};
-            });
-            return std::vector<Value *>{};
-          });
+          // One call runs the whole range when count <= grain.
+          loop(
+              b, lo, hi, {},
+              [&](Value *i, std::vector<Value *>) {
+                env.vars[0] = i;
+                nest(b, *groups, 1, env.vars, {}, [&](std::vector<Value *>) {
+                  emitPoint();
+                  return std::vector<Value *>{};
+                });
+                return std::vector<Value *>{};
+              },
+              count <= grain ? count : 0);
         });
   }
 
