@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
 """Compile time and memory of `voskhod compile` against graph size.
 
-    bench/compile/run.py VOSKHOD [--sizes 250,1000,5000,25000] [--obj-max 250]
+    bench/compile/run.py VOSKHOD [--sizes 250,1000,5000,25000] [--obj-max N]
+                         [--cuda]
 
 For each size (layers of make_graph.py's residual MLP; four forward nodes per
 layer, about ten more in the training step) it runs, as separate processes:
   front   `voskhod opt --train-step --simplify`: parse, verify, autodiff,
           optimiser, simplification (CSE, folding, DCE);
   kernels `voskhod compile --emit=kernels`: the above plus fusion, lowering,
-          memory planning and printing the kernels;
-  object  `voskhod compile -o model.o`: the above plus LLVM at O3 and the
-          object file (only up to --obj-max layers: LLVM dominates, at
-          about 40 ms of CPU per layer).
+          memory planning and printing the step's kernels;
+  object  `voskhod compile -o model.o`: the above for the step and the
+          forward graph, plus LLVM and the object file (up to --obj-max
+          layers, default all): repeated layers share one launch function
+          and a large program runs from a schedule table, so LLVM's work
+          grows with the distinct layers;
+  cuda    with --cuda, `voskhod compile --target=cuda --emit=ptx`: the CUDA
+          C++ of both programs through NVRTC (each distinct kernel once).
 It reports CPU seconds (user + system of the child, so a busy machine does
-not inflate them) and the largest peak resident memory of the three
-commands, then the growth exponent between consecutive sizes
-(time ~ size^k): k near 1 is linear.
+not inflate them) and the largest peak resident memory of the commands,
+then the growth exponent between consecutive sizes (time ~ size^k): k near
+1 is linear.
 """
 import argparse
 import math
@@ -28,9 +33,11 @@ here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
 parser.add_argument("voskhod")
 parser.add_argument("--sizes", default="250,1000,5000,25000")
-parser.add_argument("--obj-max", type=int, default=250)
+parser.add_argument("--obj-max", type=int, default=None)
+parser.add_argument("--cuda", action="store_true")
 args = parser.parse_args()
 sizes = [int(s) for s in args.sizes.split(",")]
+STAGES = ("front", "kernels", "object", "cuda")
 
 
 def measure(cmd):
@@ -57,23 +64,27 @@ for layers in sizes:
     row = {"layers": layers, "nodes": nodes}
     row["front"] = measure([args.voskhod, "opt", model, "--train-step", "--simplify", "-o", os.devnull])
     row["kernels"] = measure([args.voskhod, "compile", model, "--emit=kernels", "-o", os.devnull])
-    if layers <= args.obj_max:
+    if args.obj_max is None or layers <= args.obj_max:
         row["object"] = measure([args.voskhod, "compile", model, "-o", os.path.join(work, "m.o")])
+    if args.cuda:
+        row["cuda"] = measure([args.voskhod, "compile", model, "--target=cuda", "--emit=ptx",
+                               "-o", os.path.join(work, "m.ptx")])
     rows.append(row)
     print("%6d layers %7d nodes: " % (layers, nodes) + ", ".join(
-        "%s %.2f s" % (k, row[k][0]) for k in ("front", "kernels", "object") if k in row), flush=True)
+        "%s %.2f s" % (k, row[k][0]) for k in STAGES if k in row), flush=True)
 
-print("\n| forward nodes | front end (s) | to kernels (s) | to object (s) | peak RSS (MiB) |")
-print("|---:|---:|---:|---:|---:|")
+print("\n| forward nodes | front end (s) | to kernels (s) | to object (s) | CUDA to PTX (s) | peak RSS (MiB) |")
+print("|---:|---:|---:|---:|---:|---:|")
 for r in rows:
-    obj = "%.2f" % r["object"][0] if "object" in r else "-"
-    print("| %d | %.2f | %.2f | %s | %.0f |" % (r["nodes"], r["front"][0], r["kernels"][0], obj,
-                                              max(v[1] for k, v in r.items() if isinstance(v, tuple))))
+    cell = lambda k: "%.2f" % r[k][0] if k in r else "-"
+    print("| %d | %s | %s | %s | %s | %.0f |" % (
+        r["nodes"], cell("front"), cell("kernels"), cell("object"), cell("cuda"),
+        max(v[1] for k, v in r.items() if isinstance(v, tuple))))
 print("\ngrowth exponent k (time ~ nodes^k) between consecutive sizes:")
 for a, b in zip(rows, rows[1:]):
     ratio = math.log(b["nodes"] / a["nodes"])
     parts = []
-    for k in ("front", "kernels", "object"):
+    for k in STAGES:
         if k in a and k in b and a[k][0] > 0.05:
             parts.append("%s %.2f" % (k, math.log(b[k][0] / a[k][0]) / ratio))
     print("  %d -> %d nodes: %s" % (a["nodes"], b["nodes"], ", ".join(parts)))
