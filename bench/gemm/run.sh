@@ -13,6 +13,7 @@ mkdir -p "$out"
 
 c++ -std=c++20 -O2 -DNDEBUG -I"$root" $(llvm-config-16 --cxxflags | sed 's/-std=[^ ]*//; s/-fno-exceptions//') \
   "$here/GemmBench.cpp" "$root/compiler/codegen/llvm/GemmEmitter.cpp" \
+  "$root/compiler/codegen/llvm/LoopHints.cpp" \
   "$root/runtime/ThreadPool.cpp" \
   $(llvm-config-16 --ldflags) -lLLVM-16 -lpthread -o "$out/gemm-bench"
 
