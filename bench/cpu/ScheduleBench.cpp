@@ -12,10 +12,11 @@
 ///   bench_schedule [THREADS [DEPTH...]]   (default: 1; 10 40 85 200 400)
 ///
 //===----------------------------------------------------------------------===//
+#include "BenchInputs.h"
+
 #include "compiler/codegen/llvm/CpuBackend.h"
 #include "compiler/ir/Parser.h"
 #include "compiler/kernel/Lowering.h"
-#include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 
 #include <chrono>
@@ -64,16 +65,7 @@ bool measure(const ir::Graph &step, int threads, size_t maxInlineKernels,
     std::cerr << exe.message() << "\n";
     return false;
   }
-  (*exe)->initialize(1);
-  for (auto &[node, value] : training::randomInputs(step, 1)) {
-    void *p = (*exe)->data(node->name());
-    for (size_t i = 0; i < value.data.size(); ++i) {
-      if (node->dtype() == ir::DType::I32)
-        static_cast<int32_t *>(p)[i] = int32_t(value.data[i]);
-      else
-        static_cast<float *>(p)[i] = float(value.data[i]);
-    }
-  }
+  benchmarks::prepareStep(**exe, step);
   int steps = 200;
   for (int i = 0; i < 20; ++i)
     (void)(*exe)->step();

@@ -7,9 +7,10 @@
 /// with PyTorch eager in the same run.
 ///
 //===----------------------------------------------------------------------===//
+#include "BenchInputs.h"
+
 #include "compiler/codegen/llvm/CpuBackend.h"
 #include "compiler/ir/Parser.h"
-#include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 
 #include <chrono>
@@ -78,16 +79,7 @@ static bool bench(const char *name, const char *text, int threads, int steps,
     std::cerr << exe.message() << "\n";
     return false;
   }
-  (*exe)->initialize(1);
-  for (auto &[node, value] : training::randomInputs(*step, 1)) {
-    void *p = (*exe)->data(node->name());
-    for (size_t i = 0; i < value.data.size(); ++i) {
-      if (node->dtype() == ir::DType::I32)
-        static_cast<int32_t *>(p)[i] = int32_t(value.data[i]);
-      else
-        static_cast<float *>(p)[i] = float(value.data[i]);
-    }
-  }
+  benchmarks::prepareStep(**exe, *step);
   for (int i = 0; i < steps / 10 + 1; ++i)
     (void)(*exe)->step();
   auto t2 = Clock::now();

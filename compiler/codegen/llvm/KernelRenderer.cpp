@@ -590,6 +590,24 @@ private:
                         "%" + p_.buffers[storage].name);
   }
 
+  /// An internal function `ret NAME(ptr args)` of a kernel's storages,
+  /// alwaysinline when the entry calls it directly; `argument` reads from
+  /// its `args` until the next one is made.
+  Function *argumentsFunction(Type *ret, const std::string &name,
+                              const std::vector<int> &storages, bool inlined) {
+    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
+    Function *f =
+        Function::Create(llvm::FunctionType::get(ret, {ptrTy}, false),
+                         Function::InternalLinkage, prefix_ + name, m_);
+    setAttributes(f);
+    if (inlined)
+      f->addFnAttr(llvm::Attribute::AlwaysInline);
+    args_ = f->getArg(0);
+    args_->setName("args");
+    storages_ = storages;
+    return f;
+  }
+
   /// `<kernel>.launch(ptr args)`, which runs kernel `k` on the storages in
   /// `args`: one per kernel signature, so repeated kernels share it. Marked
   /// alwaysinline when the entry calls it directly.
@@ -598,16 +616,8 @@ private:
     auto [it, created] = launches_.try_emplace(kernelSignature(p_, k));
     if (!created)
       return it->second;
-    auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
-    Function *f = Function::Create(
-        llvm::FunctionType::get(Type::getVoidTy(ctx_), {ptrTy}, false),
-        Function::InternalLinkage, prefix_ + k.name + ".launch", m_);
-    setAttributes(f);
-    if (inlined)
-      f->addFnAttr(llvm::Attribute::AlwaysInline);
-    args_ = f->getArg(0);
-    args_->setName("args");
-    storages_ = storages;
+    Function *f = argumentsFunction(Type::getVoidTy(ctx_), k.name + ".launch",
+                                    storages, inlined);
     IRBuilder<> b(BasicBlock::Create(ctx_, "entry", f));
     renderKernel(k, b);
     b.CreateRetVoid();
@@ -741,15 +751,8 @@ private:
       return nullptr;
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     auto *i32Ty = Type::getInt32Ty(ctx_);
-    Function *f = Function::Create(
-        llvm::FunctionType::get(i32Ty, {ptrTy}, false),
-        Function::InternalLinkage, prefix_ + k.name + ".check", m_);
-    setAttributes(f);
-    if (inlined)
-      f->addFnAttr(llvm::Attribute::AlwaysInline);
-    args_ = f->getArg(0);
-    args_->setName("args");
-    storages_ = storages;
+    Function *f =
+        argumentsFunction(i32Ty, k.name + ".check", storages, inlined);
     llvm::FunctionCallee check = m_.getOrInsertFunction(
         "voskhod_check_finite",
         llvm::FunctionType::get(
