@@ -56,7 +56,8 @@ std::string bufferName(const Node *n) {
 
 class Planner {
 public:
-  Planner(const ir::Graph &g, const std::vector<const Node *> &roots) : g_(g) {
+  Planner(const ir::Graph &g, const std::vector<const Node *> &roots)
+      : g_(g), builder_(g) {
     plan_.bufferOf.assign(g.size(), -1);
     isRoot_.assign(g.size(), false);
     for (const Node *r : roots)
@@ -227,7 +228,7 @@ private:
   }
 
   std::optional<BuildResult> build(const KernelSpec &spec) {
-    return buildKernel(g_, spec, plan_.bufferOf, plan_.buffers);
+    return builder_.build(spec, plan_.bufferOf, plan_.buffers);
   }
 
   /// The group whose kernel writes `n`'s storage (through views), or -1.
@@ -476,6 +477,7 @@ private:
   }
 
   const ir::Graph &g_;
+  KernelBuilder builder_;
   FusionPlan plan_;
   std::vector<bool> isRoot_;
   std::vector<std::vector<Node *>> users_;
