@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <functional>
 #include <map>
-#include <queue>
-#include <set>
+#include <span>
 
 namespace voskhod::kernel {
 using ir::Node;
@@ -48,6 +48,20 @@ int ownCost(const Node *n) {
   }
 }
 
+/// Sorted vectors of group numbers serve as the planner's small sets: most
+/// hold a group or two, where a std::set would allocate a node for each.
+void insertSorted(std::vector<int> &set, int x) {
+  auto it = std::lower_bound(set.begin(), set.end(), x);
+  if (it == set.end() || *it != x)
+    set.insert(it, x);
+}
+
+void eraseSorted(std::vector<int> &set, int x) {
+  auto it = std::lower_bound(set.begin(), set.end(), x);
+  if (it != set.end() && *it == x)
+    set.erase(it);
+}
+
 std::string bufferName(const Node *n) {
   if (!n->name().empty())
     return n->name();
@@ -62,7 +76,7 @@ public:
     isRoot_.assign(g.size(), false);
     for (const Node *r : roots)
       isRoot_[r->index()] = true;
-    users_ = g.computeUsers();
+    indexUsers();
   }
 
   FusionPlan run() {
@@ -73,6 +87,36 @@ public:
   }
 
 private:
+  /// The users of each node as Graph::computeUsers lists them (in graph
+  /// order, a user once per run of operands), in one flat array rather
+  /// than one vector per node.
+  void indexUsers() {
+    size_t count = g_.size();
+    userStart_.assign(count + 1, 0);
+    std::vector<const Node *> last(count, nullptr);
+    for (const Node *n : g_)
+      for (const Node *o : n->operands())
+        if (last[o->index()] != n) {
+          last[o->index()] = n;
+          ++userStart_[o->index() + 1];
+        }
+    for (size_t i = 0; i < count; ++i)
+      userStart_[i + 1] += userStart_[i];
+    users_.resize(userStart_[count]);
+    std::vector<size_t> next(userStart_.begin(), userStart_.end() - 1);
+    std::fill(last.begin(), last.end(), nullptr);
+    for (const Node *n : g_)
+      for (const Node *o : n->operands())
+        if (last[o->index()] != n) {
+          last[o->index()] = n;
+          users_[next[o->index()]++] = n;
+        }
+  }
+
+  std::span<const Node *const> usersOf(size_t i) const {
+    return {users_.data() + userStart_[i], users_.data() + userStart_[i + 1]};
+  }
+
   int newBuffer(const Node *n, BufferKind kind) {
     Buffer b;
     b.id = int(plan_.buffers.size());
@@ -118,7 +162,7 @@ private:
     for (size_t i = count; i-- > 0;) {
       const Node *n = g_.node(i);
       double u = 0;
-      for (const Node *user : users_[i]) {
+      for (const Node *user : usersOf(i)) {
         double w = 1;
         if (user->hasTrait(OpTrait::RowWise) || user->hasTrait(OpTrait::Loss))
           w = 3; // max, sum, write: one pass each
@@ -136,7 +180,7 @@ private:
       if (!inlinable || isRoot_[i])
         continue;
       bool forcedByReshape = false;
-      for (const Node *user : users_[i])
+      for (const Node *user : usersOf(i))
         forcedByReshape |= user->is(OpKind::Reshape);
       if (forcedByReshape)
         continue;
@@ -184,6 +228,11 @@ private:
 
   void formGroups() {
     groupOf_.assign(g_.size(), -1);
+    size_t expected = 0;
+    for (const Buffer &b : plan_.buffers)
+      expected += b.kind == BufferKind::Temp && b.aliasOf < 0;
+    plan_.groups.reserve(expected);
+    plan_.built.reserve(expected);
     for (Node *n : g_) {
       int b = plan_.bufferOf[n->index()];
       if (b < 0 || n->hasTrait(OpTrait::Leaf) || plan_.buffers[b].aliasOf >= 0)
@@ -204,7 +253,7 @@ private:
     for (size_t gi = 0; gi < count; ++gi) {
       plan_.deps[gi] = producerGroups(plan_.built[gi], int(gi));
       for (int d : plan_.deps[gi])
-        dependents_[d].insert(int(gi));
+        insertSorted(dependents_[d], int(gi));
       indexLoads(int(gi));
       order_[gi] = int64_t(gi + 1) << kOrderSpacing;
       groupAt_.emplace(order_[gi], int(gi));
@@ -217,7 +266,7 @@ private:
       return;
     for (const LoadedValue &l : plan_.built[gi].loaded)
       if (l.identity)
-        identityReaders_[l.node->index()].insert(gi);
+        insertSorted(identityReaders_[l.node->index()], gi);
   }
 
   static bool loadsAtIdentity(const BuildResult &r, const Node *n) {
@@ -262,20 +311,26 @@ private:
     if (order_[from] < order_[to])
       return false;
     ++epoch_;
-    using Entry = std::pair<int64_t, int>; // place, group
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-    queue.push({order_[from], from});
+    // A min-heap on place, in a vector kept from one search to the next.
+    std::vector<std::pair<int64_t, int>> &queue = searchQueue_;
+    auto push = [&](int x) {
+      queue.push_back({order_[x], x});
+      std::push_heap(queue.begin(), queue.end(), std::greater<>());
+    };
+    queue.clear();
+    push(from);
     seen_[from] = epoch_;
     while (!queue.empty()) {
-      int x = queue.top().second;
-      queue.pop();
+      std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+      int x = queue.back().second;
+      queue.pop_back();
       if (x == to)
         return true;
       ++plan_.mergeSearchSteps;
       for (int d : plan_.deps[x])
         if (seen_[d] != epoch_ && order_[d] >= order_[to]) {
           seen_[d] = epoch_;
-          queue.push({order_[d], d});
+          push(d);
         }
     }
     return false;
@@ -397,20 +452,21 @@ private:
       for (const LoadedValue &l : plan_.built[gi].loaded) {
         if (!l.identity)
           continue;
-        std::set<int> &readers = identityReaders_[l.node->index()];
-        for (auto it = readers.begin(); it != readers.end() && *it < int(gi);) {
-          int other = *it;
+        std::vector<int> &readers = identityReaders_[l.node->index()];
+        // Groups merged away for good leave the index as they are passed.
+        size_t kept = 0, i = 0;
+        for (; i < readers.size() && readers[i] < int(gi); ++i) {
+          int other = readers[i];
           ++plan_.mergeSearchSteps;
-          if (dead[other]) { // merged away for good: drop it from the index
-            it = readers.erase(it);
+          if (dead[other])
             continue;
-          }
-          ++it;
+          readers[kept++] = other;
           if (plan_.groups[other].members.front()->shape() != n->shape() ||
               !loadsAtIdentity(plan_.built[other], l.node))
             continue;
           consider(other);
         }
+        readers.erase(readers.begin() + kept, readers.begin() + i);
       }
       for (int c : candidates) {
         bool cycle = false;
@@ -433,16 +489,16 @@ private:
           for (int &x : plan_.deps[r])
             if (x == int(gi))
               x = c;
-          dependents_[c].insert(r);
+          insertSorted(dependents_[c], r);
         }
         dependents_[gi].clear();
         for (int d : plan_.deps[c])
-          dependents_[d].erase(c);
+          eraseSorted(dependents_[d], c);
         plan_.deps[c] = producerGroups(plan_.built[c], c);
         for (int d : plan_.deps[c])
-          dependents_[d].insert(c);
+          insertSorted(dependents_[d], c);
         for (int d : plan_.deps[gi])
-          dependents_[d].erase(int(gi));
+          eraseSorted(dependents_[d], int(gi));
         plan_.deps[gi].clear();
         reorderAfterMerge(int(gi), c);
         break;
@@ -480,20 +536,22 @@ private:
   KernelBuilder builder_;
   FusionPlan plan_;
   std::vector<bool> isRoot_;
-  std::vector<std::vector<Node *>> users_;
+  std::vector<const Node *> users_; // usersOf(i): users_[userStart_[i]..]
+  std::vector<size_t> userStart_;
   std::vector<int> groupOf_;
   // Indexes that keep merging near-linear. dependents_[g]: the groups whose
   // deps hold g. identityReaders_[node]: the loop groups that loaded the node
   // at the same index (possibly stale: checked when used). order_: a
   // topological order of the groups (deps first) while orderValid_;
   // groupAt_ inverts it.
-  std::vector<std::set<int>> dependents_;
-  std::vector<std::set<int>> identityReaders_;
+  std::vector<std::vector<int>> dependents_;      // sorted
+  std::vector<std::vector<int>> identityReaders_; // sorted
   static constexpr int kOrderSpacing = 20;
   std::vector<int64_t> order_;
   std::map<int64_t, int> groupAt_;
   bool orderValid_ = true;
   std::vector<uint32_t> seen_; // by group: the dependsOn search that saw it
+  std::vector<std::pair<int64_t, int>> searchQueue_; // (place, group)
   uint32_t epoch_ = 0;
 };
 
