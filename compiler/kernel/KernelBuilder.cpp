@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <deque>
 
 namespace voskhod::kernel {
 using ir::Node;
@@ -113,6 +114,11 @@ Access accessFor(int buffer, const Shape &shape, const IndexMap &map,
 /// What a build knows about the values its bodies reached, one chain of
 /// entries per graph node (head[node] is its latest), and which nodes it
 /// marked computed. Kept across builds; a build clears what it touched.
+///
+/// Bodies and the lists for the planner grow in scratch vectors kept here
+/// too and are copied out at their final size: a kernel grown in place
+/// would reallocate each vector a few times and keep up to twice the
+/// memory it needs, and the planner keeps a kernel per group.
 struct KernelBuilder::Tables {
   explicit Tables(size_t nodes) : head(nodes, -1), computedIn(nodes, 0) {}
 
@@ -129,6 +135,21 @@ struct KernelBuilder::Tables {
   std::vector<uint32_t> computedIn; // the build that marked a node computed
   uint32_t build = 0;
   int bodies = 0;
+  /// A body as it grows. Its first `numAccesses` accesses are in use; the
+  /// rest keep their strides' storage for the next build.
+  struct ScratchBody {
+    std::vector<Inst> insts;
+    std::vector<Access> accesses;
+    size_t numAccesses = 0;
+
+    int add(Inst inst) {
+      insts.push_back(inst);
+      return int(insts.size()) - 1;
+    }
+  };
+  std::deque<ScratchBody> scratchBodies; // by body; a deque keeps them put
+  std::vector<LoadedValue> loaded;
+  std::vector<const Node *> computed;
 
   /// The entry for `node` in `body` of that kind (and at `map`, when given),
   /// or -1.
@@ -154,6 +175,8 @@ struct KernelBuilder::Tables {
     touched.clear();
     known.clear();
     bodies = 0;
+    loaded.clear();
+    computed.clear();
     ++build;
   }
 };
@@ -178,15 +201,24 @@ struct Context {
 };
 
 /// Emits one body's SSA, memoising each (node, index map) so a value used
-/// twice at the same point is computed once.
+/// twice at the same point is computed once. The body grows in scratch and
+/// is copied to `target` when the builder goes out of scope.
 class BodyBuilder {
 public:
-  BodyBuilder(Body &body, size_t domainRank, Context &ctx)
-      : body_(body), rank_(domainRank), ctx_(ctx), t_(ctx.tables),
-        id_(t_.bodies++) {}
+  BodyBuilder(Body &target, size_t domainRank, Context &ctx)
+      : target_(target), ctx_(ctx), t_(ctx.tables), id_(t_.bodies++),
+        body_(scratch(t_, id_)), rank_(domainRank) {}
+  ~BodyBuilder() {
+    if (failed_)
+      return; // the build fails: nothing reads the body
+    target_.insts = body_.insts;
+    target_.accesses.assign(body_.accesses.begin(),
+                            body_.accesses.begin() + body_.numAccesses);
+  }
+  BodyBuilder(const BodyBuilder &) = delete;
+  BodyBuilder &operator=(const BodyBuilder &) = delete;
 
   bool failed() const { return failed_; }
-  Body &body() { return body_; }
 
   int constant(double v, DType t) {
     Inst i{ScalarOp::Const, t};
@@ -206,14 +238,19 @@ public:
   }
   /// Loads `buffer` (of `shape`) at `m`, sharing an equal access.
   int load(int buffer, const Shape &shape, const IndexMap &m, DType t) {
-    stridesFor(shape, m, rank_, strides_);
-    auto it = std::find_if(
-        body_.accesses.begin(), body_.accesses.end(), [&](const Access &a) {
-          return a.buffer == buffer && a.offset == 0 && a.strides == strides_;
-        });
-    int idx = int(it - body_.accesses.begin());
-    if (it == body_.accesses.end())
-      body_.accesses.push_back({buffer, 0, strides_});
+    // Built in the next free slot, which becomes used unless an equal
+    // access is there already.
+    std::vector<Access> &accesses = body_.accesses;
+    if (body_.numAccesses == accesses.size())
+      accesses.emplace_back();
+    Access &next = accesses[body_.numAccesses];
+    next.buffer = buffer;
+    next.offset = 0;
+    stridesFor(shape, m, rank_, next.strides);
+    auto used = accesses.begin() + body_.numAccesses;
+    int idx = int(std::find(accesses.begin(), used, next) - accesses.begin());
+    if (idx == int(body_.numAccesses))
+      ++body_.numAccesses;
     Inst i{ScalarOp::Load, t};
     i.access = idx;
     return body_.add(i);
@@ -261,6 +298,17 @@ public:
   }
 
 private:
+  /// Scratch body `id`, emptied.
+  static KernelBuilder::Tables::ScratchBody &scratch(KernelBuilder::Tables &t,
+                                                     int id) {
+    if (t.scratchBodies.size() <= size_t(id))
+      t.scratchBodies.emplace_back();
+    KernelBuilder::Tables::ScratchBody &b = t.scratchBodies[id];
+    b.insts.clear();
+    b.numAccesses = 0;
+    return b;
+  }
+
   int computeUncached(const Node *n, const IndexMap &m) {
     if (n->hasTrait(OpTrait::Elementwise)) {
       int args[3] = {-1, -1, -1};
@@ -389,13 +437,13 @@ private:
     }
   }
 
-  Body &body_;
-  size_t rank_;
+  Body &target_;
   Context &ctx_;
   KernelBuilder::Tables &t_;
   int id_; // this body among the build's, in the tables
+  KernelBuilder::Tables::ScratchBody &body_; // t_.scratchBodies[id_]
+  size_t rank_;
   bool failed_ = false;
-  std::vector<int64_t> strides_; // scratch for load
 };
 
 /// The reduction's row geometry: which input dims are rows (outer) and which
@@ -445,7 +493,7 @@ public:
           const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers,
           KernelBuilder::Tables &tables)
       : spec_(spec),
-        ctx_{g, bufferOf, buffers, result_.loaded, result_.computed, tables} {}
+        ctx_{g, bufferOf, buffers, tables.loaded, tables.computed, tables} {}
 
   std::optional<BuildResult> run() {
     Kernel &k = result_.kernel;
@@ -467,6 +515,8 @@ public:
     if (!ok)
       return std::nullopt;
     collectBufferUses(k);
+    result_.loaded = ctx_.loaded;
+    result_.computed = ctx_.computed;
     return std::move(result_);
   }
 
@@ -595,7 +645,9 @@ private:
                           rb.constant(1.0 / double(innerCount), t));
     } else if (rowWise) {
       auto [mx, se] = maxThenSumExp();
-      Phase map;
+      // Built in place, after the phases it reads, so that its body is
+      // written out when mb goes out of scope.
+      Phase &map = k.phases.emplace_back();
       map.kind = PhaseKind::Map;
       BodyBuilder mb(map.body, rank_, ctx_);
       int d = mb.op(ScalarOp::Sub, t, mb.value(x, xm), rowValue(mb, mx));
@@ -610,7 +662,6 @@ private:
         return false;
       map.stores.push_back(
           {accessFor(bufferOf(r), r->shape(), xm, rank_), out});
-      k.phases.push_back(std::move(map));
       // The result exists only inside the map phase: nothing else fuses.
       return spec_.members.size() == 1 && !failed_;
     } else if (classLoss) {
