@@ -232,16 +232,16 @@ private:
     for (const Buffer &b : plan_.buffers)
       expected += b.kind == BufferKind::Temp && b.aliasOf < 0;
     plan_.groups.reserve(expected);
-    plan_.built.reserve(expected);
+    loaded_.reserve(expected);
     for (Node *n : g_) {
       int b = plan_.bufferOf[n->index()];
       if (b < 0 || n->hasTrait(OpTrait::Leaf) || plan_.buffers[b].aliasOf >= 0)
         continue;
       groupOf_[n->index()] = int(plan_.groups.size());
       plan_.groups.push_back({kindOf(n), {n}});
-      auto built = build(plan_.groups.back());
-      assert(built && "a single node always forms a kernel");
-      plan_.built.push_back(std::move(*built));
+      auto loaded = check(plan_.groups.back());
+      assert(loaded && "a single node always forms a kernel");
+      loaded_.push_back(std::move(*loaded));
     }
     size_t count = plan_.groups.size();
     plan_.deps.resize(count);
@@ -251,7 +251,7 @@ private:
     // topological order; spaced out so that merges can slot groups in.
     order_.resize(count);
     for (size_t gi = 0; gi < count; ++gi) {
-      plan_.deps[gi] = producerGroups(plan_.built[gi], int(gi));
+      plan_.deps[gi] = producerGroups(loaded_[gi], int(gi));
       for (int d : plan_.deps[gi])
         insertSorted(dependents_[d], int(gi));
       indexLoads(int(gi));
@@ -264,20 +264,24 @@ private:
   void indexLoads(int gi) {
     if (plan_.groups[gi].kind != KernelKind::Loop)
       return;
-    for (const LoadedValue &l : plan_.built[gi].loaded)
+    for (const LoadedValue &l : loaded_[gi])
       if (l.identity)
         insertSorted(identityReaders_[l.node->index()], gi);
   }
 
-  static bool loadsAtIdentity(const BuildResult &r, const Node *n) {
-    for (const LoadedValue &l : r.loaded)
+  static bool loadsAtIdentity(const std::vector<LoadedValue> &loaded,
+                              const Node *n) {
+    for (const LoadedValue &l : loaded)
       if (l.identity && l.node == n)
         return true;
     return false;
   }
 
-  std::optional<BuildResult> build(const KernelSpec &spec) {
-    return builder_.build(spec, plan_.bufferOf, plan_.buffers);
+  /// Whether `spec` builds, and what its kernel loads. Groups are only
+  /// checked while they merge; each surviving group's kernel is built once,
+  /// at the end, from the same spec and buffers, so to the same result.
+  std::optional<std::vector<LoadedValue>> check(const KernelSpec &spec) {
+    return builder_.check(spec, plan_.bufferOf, plan_.buffers);
   }
 
   /// The group whose kernel writes `n`'s storage (through views), or -1.
@@ -287,9 +291,10 @@ private:
     return groupOf_[n->index()];
   }
 
-  std::vector<int> producerGroups(const BuildResult &r, int self) const {
+  std::vector<int> producerGroups(const std::vector<LoadedValue> &loaded,
+                                  int self) const {
     std::vector<int> out;
-    for (const LoadedValue &l : r.loaded) {
+    for (const LoadedValue &l : loaded) {
       int p = producerOf(l.node);
       if (p >= 0 && p != self &&
           std::find(out.begin(), out.end(), p) == out.end())
@@ -444,12 +449,12 @@ private:
           candidates.push_back(c);
       };
       // Vertical: a producer read at the same index.
-      for (const LoadedValue &l : plan_.built[gi].loaded)
+      for (const LoadedValue &l : loaded_[gi])
         if (l.identity && l.node->shape() == n->shape())
           consider(groupOf_[l.node->index()]);
       // Horizontal: a loop of the same shape reading one of our inputs,
       // found through the index of who reads what at the same index.
-      for (const LoadedValue &l : plan_.built[gi].loaded) {
+      for (const LoadedValue &l : loaded_[gi]) {
         if (!l.identity)
           continue;
         std::vector<int> &readers = identityReaders_[l.node->index()];
@@ -462,7 +467,7 @@ private:
             continue;
           readers[kept++] = other;
           if (plan_.groups[other].members.front()->shape() != n->shape() ||
-              !loadsAtIdentity(plan_.built[other], l.node))
+              !loadsAtIdentity(loaded_[other], l.node))
             continue;
           consider(other);
         }
@@ -476,11 +481,11 @@ private:
           continue;
         KernelSpec joint = plan_.groups[c];
         joint.members.push_back(n);
-        auto built = build(joint);
-        if (!built)
+        auto loaded = check(joint);
+        if (!loaded)
           continue;
         plan_.groups[c] = std::move(joint);
-        plan_.built[c] = std::move(*built);
+        loaded_[c] = std::move(*loaded);
         indexLoads(c);
         groupOf_[n->index()] = c;
         dead[gi] = true;
@@ -494,7 +499,7 @@ private:
         dependents_[gi].clear();
         for (int d : plan_.deps[c])
           eraseSorted(dependents_[d], c);
-        plan_.deps[c] = producerGroups(plan_.built[c], c);
+        plan_.deps[c] = producerGroups(loaded_[c], c);
         for (int d : plan_.deps[c])
           insertSorted(dependents_[d], c);
         for (int d : plan_.deps[gi])
@@ -512,13 +517,15 @@ private:
       if (!dead[i])
         renumber[i] = next++;
     std::vector<KernelSpec> groups;
-    std::vector<BuildResult> built;
     std::vector<std::vector<int>> deps;
+    p.built.reserve(next);
     for (size_t i = 0; i < p.groups.size(); ++i) {
       if (dead[i])
         continue;
       groups.push_back(std::move(p.groups[i]));
-      built.push_back(std::move(p.built[i]));
+      auto built = builder_.build(groups.back(), p.bufferOf, p.buffers);
+      assert(built && "a group builds as it did when last checked");
+      p.built.push_back(std::move(*built));
       std::vector<int> d;
       for (int x : p.deps[i])
         if (renumber[x] >= 0 && renumber[x] != renumber[i] &&
@@ -528,7 +535,6 @@ private:
       deps.push_back(std::move(d));
     }
     p.groups = std::move(groups);
-    p.built = std::move(built);
     p.deps = std::move(deps);
   }
 
@@ -539,6 +545,7 @@ private:
   std::vector<const Node *> users_; // usersOf(i): users_[userStart_[i]..]
   std::vector<size_t> userStart_;
   std::vector<int> groupOf_;
+  std::vector<std::vector<LoadedValue>> loaded_; // by group, while planning
   // Indexes that keep merging near-linear. dependents_[g]: the groups whose
   // deps hold g. identityReaders_[node]: the loop groups that loaded the node
   // at the same index (possibly stale: checked when used). order_: a

@@ -190,6 +190,7 @@ struct Context {
   std::vector<LoadedValue> &loaded;
   std::vector<const Node *> &computed;
   KernelBuilder::Tables &tables;
+  bool writeOut; // false: a check, whose kernel nobody reads
 
   void markComputed(const Node *n) {
     uint32_t &mark = tables.computedIn[n->index()];
@@ -209,8 +210,8 @@ public:
       : target_(target), ctx_(ctx), t_(ctx.tables), id_(t_.bodies++),
         body_(scratch(t_, id_)), rank_(domainRank) {}
   ~BodyBuilder() {
-    if (failed_)
-      return; // the build fails: nothing reads the body
+    if (failed_ || !ctx_.writeOut)
+      return; // nothing reads the body
     target_.insts = body_.insts;
     target_.accesses.assign(body_.accesses.begin(),
                             body_.accesses.begin() + body_.numAccesses);
@@ -491,9 +492,10 @@ class Builder {
 public:
   Builder(const ir::Graph &g, const KernelSpec &spec,
           const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers,
-          KernelBuilder::Tables &tables)
+          KernelBuilder::Tables &tables, bool writeOut)
       : spec_(spec),
-        ctx_{g, bufferOf, buffers, tables.loaded, tables.computed, tables} {}
+        ctx_{g,      bufferOf, buffers, tables.loaded, tables.computed,
+             tables, writeOut} {}
 
   std::optional<BuildResult> run() {
     Kernel &k = result_.kernel;
@@ -514,9 +516,9 @@ public:
     }
     if (!ok)
       return std::nullopt;
-    collectBufferUses(k);
     result_.loaded = ctx_.loaded;
-    result_.computed = ctx_.computed;
+    if (ctx_.writeOut)
+      result_.computed = ctx_.computed;
     return std::move(result_);
   }
 
@@ -758,7 +760,20 @@ KernelBuilder::build(const KernelSpec &spec, const std::vector<int> &bufferOf,
                      const std::vector<Buffer> &buffers) {
   assert(!spec.members.empty() && "a kernel computes something");
   tables_->startBuild();
-  return Builder(g_, spec, bufferOf, buffers, *tables_).run();
+  return Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/true)
+      .run();
+}
+
+std::optional<std::vector<LoadedValue>>
+KernelBuilder::check(const KernelSpec &spec, const std::vector<int> &bufferOf,
+                     const std::vector<Buffer> &buffers) {
+  assert(!spec.members.empty() && "a kernel computes something");
+  tables_->startBuild();
+  auto built =
+      Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/false).run();
+  if (!built)
+    return std::nullopt;
+  return std::move(built->loaded);
 }
 
 } // namespace voskhod::kernel

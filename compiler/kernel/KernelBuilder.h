@@ -36,6 +36,9 @@ struct LoadedValue {
 };
 
 struct BuildResult {
+  /// Its reads and writes are left empty: the lowering collects them once
+  /// it has given the kernel its last buffers, and the planner, which
+  /// throws most of its builds away, needs only `loaded`.
   Kernel kernel;
   std::vector<LoadedValue> loaded;
   /// Graph nodes whose arithmetic the kernel performs, in first-use order.
@@ -63,6 +66,13 @@ public:
   std::optional<BuildResult> build(const KernelSpec &spec,
                                    const std::vector<int> &bufferOf,
                                    const std::vector<Buffer> &buffers);
+
+  /// Runs a build to the same verdict without writing its kernel out, and
+  /// returns what the kernel would load: the planner's trial builds, most of
+  /// which it throws away, need no more.
+  std::optional<std::vector<LoadedValue>>
+  check(const KernelSpec &spec, const std::vector<int> &bufferOf,
+        const std::vector<Buffer> &buffers);
 
   struct Tables;
 
