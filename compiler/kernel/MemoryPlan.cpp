@@ -144,14 +144,18 @@ void planMemory(KernelProgram &p) {
   MemoryPlan &plan = p.memory;
   plan = MemoryPlan();
   std::vector<Range> ranges = liveRanges(p);
-  std::vector<std::pair<Range, int>> order;
+  // In order of first kernel, then of id: bucketed by first kernel (a
+  // counting sort), visiting ids in order.
+  std::vector<size_t> bucket(p.kernels.size() + 1, 0);
+  for (const Range &r : ranges)
+    if (r.first >= 0)
+      ++bucket[r.first + 1];
+  for (size_t k = 0; k < p.kernels.size(); ++k)
+    bucket[k + 1] += bucket[k];
+  std::vector<std::pair<Range, int>> order(bucket.back());
   for (size_t id = 0; id < ranges.size(); ++id)
     if (ranges[id].first >= 0)
-      order.push_back({ranges[id], int(id)});
-  std::sort(order.begin(), order.end(), [](const auto &x, const auto &y) {
-    return std::tie(x.first.first, x.second) <
-           std::tie(y.first.first, y.second);
-  });
+      order[bucket[ranges[id].first]++] = {ranges[id], int(id)};
   // Placements are made in order of first use, so the ones live with the
   // next are those not yet dead at its first kernel: they were all live
   // together, hence disjoint in bytes. The arena keeps them and the gaps
