@@ -130,9 +130,9 @@ private:
       if (b.constValues.size() == 1)
         b.constValues.assign(size_t(n->type().numElements()), b.constValues[0]);
     }
-    plan_.buffers.push_back(b);
     plan_.bufferOf[n->index()] = b.id;
-    return b.id;
+    plan_.buffers.push_back(std::move(b));
+    return plan_.bufferOf[n->index()];
   }
 
   void materialise(const Node *n) {

@@ -525,6 +525,14 @@ public:
 private:
   int bufferOf(const Node *n) const { return ctx_.bufferOf[n->index()]; }
 
+  /// Appends a store of `value` to `buffer` (of `shape`, at `map` over a
+  /// domain of `rank` dims); a check has no kernel to add it to.
+  void store(std::vector<Store> &stores, int buffer, const Shape &shape,
+             const IndexMap &map, size_t rank, int value) {
+    if (ctx_.writeOut)
+      stores.push_back({accessFor(buffer, shape, map, rank), value});
+  }
+
   /// Stores each member from `first` on, computed at `home` in `bb`.
   bool storeMembers(BodyBuilder &bb, size_t first, const Shape &shape,
                     const IndexMap &home) {
@@ -538,7 +546,7 @@ private:
         return false;
       bb.produce(n, home, v);
       if (int buf = bufferOf(n); buf >= 0)
-        k.stores.push_back({accessFor(buf, n->shape(), home, rank_), v});
+        store(k.stores, buf, n->shape(), home, rank_, v);
     }
     return !bb.failed();
   }
@@ -571,8 +579,7 @@ private:
     int acc = eb.special(ScalarOp::Acc, mm->dtype(), -1);
     eb.produce(mm, IndexMap::identity(2), acc);
     if (int buf = bufferOf(mm); buf >= 0)
-      k.stores.push_back(
-          {accessFor(buf, mm->shape(), IndexMap::identity(2), 2), acc});
+      store(k.stores, buf, mm->shape(), IndexMap::identity(2), 2, acc);
     return storeMembers(eb, 1, mm->shape(), IndexMap::identity(2));
   }
 
@@ -662,8 +669,7 @@ private:
                     mb.op(ScalarOp::Log, t, rowValue(mb, se)));
       if (mb.failed() || bufferOf(r) < 0)
         return false;
-      map.stores.push_back(
-          {accessFor(bufferOf(r), r->shape(), xm, rank_), out});
+      store(map.stores, bufferOf(r), r->shape(), xm, rank_, out);
       // The result exists only inside the map phase: nothing else fuses.
       return spec_.members.size() == 1 && !failed_;
     } else if (classLoss) {
@@ -735,8 +741,7 @@ private:
       return false;
     rb.produce(r, home, rowResult);
     if (int buf = bufferOf(r); buf >= 0)
-      k.stores.push_back(
-          {accessFor(buf, r->shape(), home, outerRank), rowResult});
+      store(k.stores, buf, r->shape(), home, outerRank, rowResult);
     rank_ = outerRank;
     return storeMembers(rb, 1, r->shape(), home);
   }

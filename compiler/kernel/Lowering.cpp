@@ -59,6 +59,7 @@ private:
     std::sort(
         computed.begin(), computed.end(),
         [](const Node *a, const Node *b) { return a->index() < b->index(); });
+    k.fused.reserve(computed.size());
     for (const Node *n : computed)
       k.fused.push_back({std::string(n->info().name), n->name(), n->loc()});
     if (built.totalRows > 0) {
