@@ -118,7 +118,7 @@ Access accessFor(int buffer, const Shape &shape, const IndexMap &map,
 /// Bodies and the lists for the planner grow in scratch vectors kept here
 /// too and are copied out at their final size: a kernel grown in place
 /// would reallocate each vector a few times and keep up to twice the
-/// memory it needs, and the planner keeps a kernel per group.
+/// memory it needs, in every kernel of the program.
 struct KernelBuilder::Tables {
   explicit Tables(size_t nodes) : head(nodes, -1), computedIn(nodes, 0) {}
 
@@ -270,7 +270,7 @@ public:
     if (failed_)
       return 0;
     if (int k = t_.find(n->index(), id_, /*produced=*/true, nullptr); k >= 0) {
-      if (!(t_.known[k].map == m)) {
+      if (t_.known[k].map != m) {
         failed_ = true;
         return 0;
       }
@@ -568,7 +568,9 @@ private:
     int64_t m = mm->shape()[0], n = mm->shape()[1];
     int64_t kk = ta ? a->shape()[0] : a->shape()[1];
     k.domain = {m, n, kk};
-    IndexMap swap(std::vector<int>{1, 0});
+    IndexMap swap; // a transposed operand: its dim 0 is domain dim 1
+    swap.push_back(1);
+    swap.push_back(0);
     BodyBuilder ab(k.a, 2, ctx_), bbld(k.b, 2, ctx_);
     k.aValue = ab.value(a, ta ? swap : IndexMap::identity(2));
     k.bValue = bbld.value(b, tb ? swap : IndexMap::identity(2));
