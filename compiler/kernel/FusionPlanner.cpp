@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <functional>
 #include <map>
-#include <queue>
-#include <set>
+#include <span>
 
 namespace voskhod::kernel {
 using ir::Node;
@@ -48,6 +48,20 @@ int ownCost(const Node *n) {
   }
 }
 
+/// Sorted vectors of group numbers serve as the planner's small sets: most
+/// hold a group or two, where a std::set would allocate a node for each.
+void insertSorted(std::vector<int> &set, int x) {
+  auto it = std::lower_bound(set.begin(), set.end(), x);
+  if (it == set.end() || *it != x)
+    set.insert(it, x);
+}
+
+void eraseSorted(std::vector<int> &set, int x) {
+  auto it = std::lower_bound(set.begin(), set.end(), x);
+  if (it != set.end() && *it == x)
+    set.erase(it);
+}
+
 std::string bufferName(const Node *n) {
   if (!n->name().empty())
     return n->name();
@@ -56,12 +70,13 @@ std::string bufferName(const Node *n) {
 
 class Planner {
 public:
-  Planner(const ir::Graph &g, const std::vector<const Node *> &roots) : g_(g) {
+  Planner(const ir::Graph &g, const std::vector<const Node *> &roots)
+      : g_(g), builder_(g) {
     plan_.bufferOf.assign(g.size(), -1);
     isRoot_.assign(g.size(), false);
     for (const Node *r : roots)
       isRoot_[r->index()] = true;
-    users_ = g.computeUsers();
+    indexUsers();
   }
 
   FusionPlan run() {
@@ -72,6 +87,36 @@ public:
   }
 
 private:
+  /// The users of each node as Graph::computeUsers lists them (in graph
+  /// order, a user once per run of operands), in one flat array rather
+  /// than one vector per node.
+  void indexUsers() {
+    size_t count = g_.size();
+    userStart_.assign(count + 1, 0);
+    std::vector<const Node *> last(count, nullptr);
+    for (const Node *n : g_)
+      for (const Node *o : n->operands())
+        if (last[o->index()] != n) {
+          last[o->index()] = n;
+          ++userStart_[o->index() + 1];
+        }
+    for (size_t i = 0; i < count; ++i)
+      userStart_[i + 1] += userStart_[i];
+    users_.resize(userStart_[count]);
+    std::vector<size_t> next(userStart_.begin(), userStart_.end() - 1);
+    std::fill(last.begin(), last.end(), nullptr);
+    for (const Node *n : g_)
+      for (const Node *o : n->operands())
+        if (last[o->index()] != n) {
+          last[o->index()] = n;
+          users_[next[o->index()]++] = n;
+        }
+  }
+
+  std::span<const Node *const> usersOf(size_t i) const {
+    return {users_.data() + userStart_[i], users_.data() + userStart_[i + 1]};
+  }
+
   int newBuffer(const Node *n, BufferKind kind) {
     Buffer b;
     b.id = int(plan_.buffers.size());
@@ -85,9 +130,9 @@ private:
       if (b.constValues.size() == 1)
         b.constValues.assign(size_t(n->type().numElements()), b.constValues[0]);
     }
-    plan_.buffers.push_back(b);
     plan_.bufferOf[n->index()] = b.id;
-    return b.id;
+    plan_.buffers.push_back(std::move(b));
+    return plan_.bufferOf[n->index()];
   }
 
   void materialise(const Node *n) {
@@ -117,7 +162,7 @@ private:
     for (size_t i = count; i-- > 0;) {
       const Node *n = g_.node(i);
       double u = 0;
-      for (const Node *user : users_[i]) {
+      for (const Node *user : usersOf(i)) {
         double w = 1;
         if (user->hasTrait(OpTrait::RowWise) || user->hasTrait(OpTrait::Loss))
           w = 3; // max, sum, write: one pass each
@@ -135,7 +180,7 @@ private:
       if (!inlinable || isRoot_[i])
         continue;
       bool forcedByReshape = false;
-      for (const Node *user : users_[i])
+      for (const Node *user : usersOf(i))
         forcedByReshape |= user->is(OpKind::Reshape);
       if (forcedByReshape)
         continue;
@@ -183,15 +228,20 @@ private:
 
   void formGroups() {
     groupOf_.assign(g_.size(), -1);
+    size_t expected = 0;
+    for (const Buffer &b : plan_.buffers)
+      expected += b.kind == BufferKind::Temp && b.aliasOf < 0;
+    plan_.groups.reserve(expected);
+    loaded_.reserve(expected);
     for (Node *n : g_) {
       int b = plan_.bufferOf[n->index()];
       if (b < 0 || n->hasTrait(OpTrait::Leaf) || plan_.buffers[b].aliasOf >= 0)
         continue;
       groupOf_[n->index()] = int(plan_.groups.size());
       plan_.groups.push_back({kindOf(n), {n}});
-      auto built = build(plan_.groups.back());
-      assert(built && "a single node always forms a kernel");
-      plan_.built.push_back(std::move(*built));
+      auto loaded = check(plan_.groups.back());
+      assert(loaded && "a single node always forms a kernel");
+      loaded_.push_back(std::move(*loaded));
     }
     size_t count = plan_.groups.size();
     plan_.deps.resize(count);
@@ -201,9 +251,9 @@ private:
     // topological order; spaced out so that merges can slot groups in.
     order_.resize(count);
     for (size_t gi = 0; gi < count; ++gi) {
-      plan_.deps[gi] = producerGroups(plan_.built[gi], int(gi));
+      plan_.deps[gi] = producerGroups(loaded_[gi], int(gi));
       for (int d : plan_.deps[gi])
-        dependents_[d].insert(int(gi));
+        insertSorted(dependents_[d], int(gi));
       indexLoads(int(gi));
       order_[gi] = int64_t(gi + 1) << kOrderSpacing;
       groupAt_.emplace(order_[gi], int(gi));
@@ -214,20 +264,24 @@ private:
   void indexLoads(int gi) {
     if (plan_.groups[gi].kind != KernelKind::Loop)
       return;
-    for (const LoadedValue &l : plan_.built[gi].loaded)
+    for (const LoadedValue &l : loaded_[gi])
       if (l.identity)
-        identityReaders_[l.node->index()].insert(gi);
+        insertSorted(identityReaders_[l.node->index()], gi);
   }
 
-  static bool loadsAtIdentity(const BuildResult &r, const Node *n) {
-    for (const LoadedValue &l : r.loaded)
+  static bool loadsAtIdentity(const std::vector<LoadedValue> &loaded,
+                              const Node *n) {
+    for (const LoadedValue &l : loaded)
       if (l.identity && l.node == n)
         return true;
     return false;
   }
 
-  std::optional<BuildResult> build(const KernelSpec &spec) {
-    return buildKernel(g_, spec, plan_.bufferOf, plan_.buffers);
+  /// Whether `spec` builds, and what its kernel loads. Groups are only
+  /// checked while they merge; each surviving group's kernel is built once,
+  /// at the end, from the same spec and buffers, so to the same result.
+  std::optional<std::vector<LoadedValue>> check(const KernelSpec &spec) {
+    return builder_.check(spec, plan_.bufferOf, plan_.buffers);
   }
 
   /// The group whose kernel writes `n`'s storage (through views), or -1.
@@ -237,9 +291,10 @@ private:
     return groupOf_[n->index()];
   }
 
-  std::vector<int> producerGroups(const BuildResult &r, int self) const {
+  std::vector<int> producerGroups(const std::vector<LoadedValue> &loaded,
+                                  int self) const {
     std::vector<int> out;
-    for (const LoadedValue &l : r.loaded) {
+    for (const LoadedValue &l : loaded) {
       int p = producerOf(l.node);
       if (p >= 0 && p != self &&
           std::find(out.begin(), out.end(), p) == out.end())
@@ -261,20 +316,26 @@ private:
     if (order_[from] < order_[to])
       return false;
     ++epoch_;
-    using Entry = std::pair<int64_t, int>; // place, group
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-    queue.push({order_[from], from});
+    // A min-heap on place, in a vector kept from one search to the next.
+    std::vector<std::pair<int64_t, int>> &queue = searchQueue_;
+    auto push = [&](int x) {
+      queue.push_back({order_[x], x});
+      std::push_heap(queue.begin(), queue.end(), std::greater<>());
+    };
+    queue.clear();
+    push(from);
     seen_[from] = epoch_;
     while (!queue.empty()) {
-      int x = queue.top().second;
-      queue.pop();
+      std::pop_heap(queue.begin(), queue.end(), std::greater<>());
+      int x = queue.back().second;
+      queue.pop_back();
       if (x == to)
         return true;
       ++plan_.mergeSearchSteps;
       for (int d : plan_.deps[x])
         if (seen_[d] != epoch_ && order_[d] >= order_[to]) {
           seen_[d] = epoch_;
-          queue.push({order_[d], d});
+          push(d);
         }
     }
     return false;
@@ -388,28 +449,29 @@ private:
           candidates.push_back(c);
       };
       // Vertical: a producer read at the same index.
-      for (const LoadedValue &l : plan_.built[gi].loaded)
+      for (const LoadedValue &l : loaded_[gi])
         if (l.identity && l.node->shape() == n->shape())
           consider(groupOf_[l.node->index()]);
       // Horizontal: a loop of the same shape reading one of our inputs,
       // found through the index of who reads what at the same index.
-      for (const LoadedValue &l : plan_.built[gi].loaded) {
+      for (const LoadedValue &l : loaded_[gi]) {
         if (!l.identity)
           continue;
-        std::set<int> &readers = identityReaders_[l.node->index()];
-        for (auto it = readers.begin(); it != readers.end() && *it < int(gi);) {
-          int other = *it;
+        std::vector<int> &readers = identityReaders_[l.node->index()];
+        // Groups merged away for good leave the index as they are passed.
+        size_t kept = 0, i = 0;
+        for (; i < readers.size() && readers[i] < int(gi); ++i) {
+          int other = readers[i];
           ++plan_.mergeSearchSteps;
-          if (dead[other]) { // merged away for good: drop it from the index
-            it = readers.erase(it);
+          if (dead[other])
             continue;
-          }
-          ++it;
+          readers[kept++] = other;
           if (plan_.groups[other].members.front()->shape() != n->shape() ||
-              !loadsAtIdentity(plan_.built[other], l.node))
+              !loadsAtIdentity(loaded_[other], l.node))
             continue;
           consider(other);
         }
+        readers.erase(readers.begin() + kept, readers.begin() + i);
       }
       for (int c : candidates) {
         bool cycle = false;
@@ -419,11 +481,11 @@ private:
           continue;
         KernelSpec joint = plan_.groups[c];
         joint.members.push_back(n);
-        auto built = build(joint);
-        if (!built)
+        auto loaded = check(joint);
+        if (!loaded)
           continue;
         plan_.groups[c] = std::move(joint);
-        plan_.built[c] = std::move(*built);
+        loaded_[c] = std::move(*loaded);
         indexLoads(c);
         groupOf_[n->index()] = c;
         dead[gi] = true;
@@ -432,16 +494,16 @@ private:
           for (int &x : plan_.deps[r])
             if (x == int(gi))
               x = c;
-          dependents_[c].insert(r);
+          insertSorted(dependents_[c], r);
         }
         dependents_[gi].clear();
         for (int d : plan_.deps[c])
-          dependents_[d].erase(c);
-        plan_.deps[c] = producerGroups(plan_.built[c], c);
+          eraseSorted(dependents_[d], c);
+        plan_.deps[c] = producerGroups(loaded_[c], c);
         for (int d : plan_.deps[c])
-          dependents_[d].insert(c);
+          insertSorted(dependents_[d], c);
         for (int d : plan_.deps[gi])
-          dependents_[d].erase(int(gi));
+          eraseSorted(dependents_[d], int(gi));
         plan_.deps[gi].clear();
         reorderAfterMerge(int(gi), c);
         break;
@@ -455,13 +517,15 @@ private:
       if (!dead[i])
         renumber[i] = next++;
     std::vector<KernelSpec> groups;
-    std::vector<BuildResult> built;
     std::vector<std::vector<int>> deps;
+    p.built.reserve(next);
     for (size_t i = 0; i < p.groups.size(); ++i) {
       if (dead[i])
         continue;
       groups.push_back(std::move(p.groups[i]));
-      built.push_back(std::move(p.built[i]));
+      auto built = builder_.build(groups.back(), p.bufferOf, p.buffers);
+      assert(built && "a group builds as it did when last checked");
+      p.built.push_back(std::move(*built));
       std::vector<int> d;
       for (int x : p.deps[i])
         if (renumber[x] >= 0 && renumber[x] != renumber[i] &&
@@ -471,27 +535,30 @@ private:
       deps.push_back(std::move(d));
     }
     p.groups = std::move(groups);
-    p.built = std::move(built);
     p.deps = std::move(deps);
   }
 
   const ir::Graph &g_;
+  KernelBuilder builder_;
   FusionPlan plan_;
   std::vector<bool> isRoot_;
-  std::vector<std::vector<Node *>> users_;
+  std::vector<const Node *> users_; // usersOf(i): users_[userStart_[i]..]
+  std::vector<size_t> userStart_;
   std::vector<int> groupOf_;
+  std::vector<std::vector<LoadedValue>> loaded_; // by group, while planning
   // Indexes that keep merging near-linear. dependents_[g]: the groups whose
   // deps hold g. identityReaders_[node]: the loop groups that loaded the node
   // at the same index (possibly stale: checked when used). order_: a
   // topological order of the groups (deps first) while orderValid_;
   // groupAt_ inverts it.
-  std::vector<std::set<int>> dependents_;
-  std::vector<std::set<int>> identityReaders_;
+  std::vector<std::vector<int>> dependents_;      // sorted
+  std::vector<std::vector<int>> identityReaders_; // sorted
   static constexpr int kOrderSpacing = 20;
   std::vector<int64_t> order_;
   std::map<int64_t, int> groupAt_;
   bool orderValid_ = true;
   std::vector<uint32_t> seen_; // by group: the dependsOn search that saw it
+  std::vector<std::pair<int64_t, int>> searchQueue_; // (place, group)
   uint32_t epoch_ = 0;
 };
 

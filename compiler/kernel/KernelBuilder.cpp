@@ -2,8 +2,9 @@
 #include "compiler/kernel/KernelBuilder.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
-#include <map>
+#include <deque>
 
 namespace voskhod::kernel {
 using ir::Node;
@@ -20,53 +21,167 @@ std::vector<int64_t> rowMajorStrides(const Shape &shape) {
 namespace {
 
 /// How a value's dims follow the kernel's domain: dim d of the value is
-/// index `Σ_j map[d][j] * domain[j]`. Layout ops only ever pick, drop or
-/// permute domain dims, so entries are 0 or 1 in practice.
-using IndexMap = std::vector<std::vector<int64_t>>;
+/// domain index `map[d]`, or index 0 where map[d] is kBroadcast (a dim of
+/// size 1 that a broadcast stretches). Layout ops only ever pick, drop or
+/// permute domain dims, so one domain column per dim says all a matrix of
+/// coefficients would. A build makes a map for every value it reaches and
+/// keys its tables by them; up to kInline dims (every kernel in practice)
+/// live inline, so a map costs no allocation.
+class IndexMap {
+public:
+  static constexpr int kBroadcast = -1;
 
-IndexMap identityMap(size_t rank) {
-  IndexMap m(rank, std::vector<int64_t>(rank, 0));
-  for (size_t i = 0; i < rank; ++i)
-    m[i][i] = 1;
-  return m;
-}
-
-IndexMap unitMap(const std::vector<int> &cols, size_t domainRank) {
-  IndexMap m(cols.size(), std::vector<int64_t>(domainRank, 0));
-  for (size_t d = 0; d < cols.size(); ++d)
-    if (cols[d] >= 0)
-      m[d][cols[d]] = 1;
-  return m;
-}
-
-bool isIdentity(const IndexMap &m, size_t domainRank) {
-  if (m.size() != domainRank)
-    return false;
-  for (size_t i = 0; i < domainRank; ++i) {
-    if (m[i].size() != domainRank)
-      return false;
-    for (size_t j = 0; j < domainRank; ++j)
-      if (m[i][j] != (i == j ? 1 : 0))
-        return false;
+  IndexMap() = default;
+  /// `rank` dims, each following domain dim `col`.
+  IndexMap(size_t rank, int col) {
+    for (size_t d = 0; d < rank; ++d)
+      push_back(col);
   }
-  return true;
+  explicit IndexMap(const std::vector<int> &cols) {
+    for (int c : cols)
+      push_back(c);
+  }
+  static IndexMap identity(size_t rank) {
+    IndexMap m;
+    for (size_t d = 0; d < rank; ++d)
+      m.push_back(int(d));
+    return m;
+  }
+
+  size_t size() const { return size_; }
+  int operator[](size_t d) const { return cols()[d]; }
+  int &operator[](size_t d) { return spilled() ? spill_[d] : inline_[d]; }
+  int back() const { return cols()[size_ - 1]; }
+
+  void push_back(int col) {
+    if (size_ < kInline) {
+      inline_[size_++] = col;
+      return;
+    }
+    if (size_ == kInline)
+      spill_.assign(inline_.begin(), inline_.end());
+    spill_.push_back(col);
+    ++size_;
+  }
+
+  bool operator==(const IndexMap &o) const {
+    return size_ == o.size_ && std::equal(cols(), cols() + size_, o.cols());
+  }
+
+  bool isIdentity(size_t domainRank) const {
+    if (size_ != domainRank)
+      return false;
+    for (size_t d = 0; d < size_; ++d)
+      if ((*this)[d] != int(d))
+        return false;
+    return true;
+  }
+
+private:
+  static constexpr size_t kInline = 6;
+  bool spilled() const { return size_ > kInline; }
+  const int *cols() const { return spilled() ? spill_.data() : inline_.data(); }
+
+  uint32_t size_ = 0;
+  std::array<int, kInline> inline_{};
+  std::vector<int> spill_; // every column, once there are more than kInline
+};
+
+/// Fills `strides` (one per domain dim) for the row-major layout of `shape`
+/// read through `map`.
+void stridesFor(const Shape &shape, const IndexMap &map, size_t domainRank,
+                std::vector<int64_t> &strides) {
+  assert(map.size() == shape.size() && "one map entry per dim of the value");
+  strides.assign(domainRank, 0);
+  int64_t stride = 1;
+  for (size_t d = map.size(); d-- > 0;) {
+    if (map[d] != IndexMap::kBroadcast)
+      strides[map[d]] += stride;
+    stride *= shape[d];
+  }
 }
 
 Access accessFor(int buffer, const Shape &shape, const IndexMap &map,
                  size_t domainRank) {
   Access a;
   a.buffer = buffer;
-  assert(map.size() == shape.size() && "one map row per dim of the value");
-  a.strides.assign(domainRank, 0);
-  // Row-major strides of `shape`, innermost first, without a vector of them.
-  int64_t stride = 1;
-  for (size_t d = map.size(); d-- > 0;) {
-    for (size_t j = 0; j < domainRank; ++j)
-      a.strides[j] += stride * map[d][j];
-    stride *= shape[d];
-  }
+  stridesFor(shape, map, domainRank, a.strides);
   return a;
 }
+
+} // namespace
+
+/// What a build knows about the values its bodies reached, one chain of
+/// entries per graph node (head[node] is its latest), and which nodes it
+/// marked computed. Kept across builds; a build clears what it touched.
+///
+/// Bodies and the lists for the planner grow in scratch vectors kept here
+/// too and are copied out at their final size: a kernel grown in place
+/// would reallocate each vector a few times and keep up to twice the
+/// memory it needs, in every kernel of the program.
+struct KernelBuilder::Tables {
+  explicit Tables(size_t nodes) : head(nodes, -1), computedIn(nodes, 0) {}
+
+  struct Known {
+    int body;      // which BodyBuilder of the build
+    bool produced; // a member's stored value (else a memoised computation)
+    IndexMap map;  // the index it holds at
+    int value;     // its SSA value in that body
+    int next;      // the node's previous entry, or -1
+  };
+  std::vector<int> head;
+  std::vector<Known> known;
+  std::vector<int> touched;         // nodes whose head is set
+  std::vector<uint32_t> computedIn; // the build that marked a node computed
+  uint32_t build = 0;
+  int bodies = 0;
+  /// A body as it grows. Its first `numAccesses` accesses are in use; the
+  /// rest keep their strides' storage for the next build.
+  struct ScratchBody {
+    std::vector<Inst> insts;
+    std::vector<Access> accesses;
+    size_t numAccesses = 0;
+
+    int add(Inst inst) {
+      insts.push_back(inst);
+      return int(insts.size()) - 1;
+    }
+  };
+  std::deque<ScratchBody> scratchBodies; // by body; a deque keeps them put
+  std::vector<LoadedValue> loaded;
+  std::vector<const Node *> computed;
+
+  /// The entry for `node` in `body` of that kind (and at `map`, when given),
+  /// or -1.
+  int find(int node, int body, bool produced, const IndexMap *map) const {
+    for (int k = head[node]; k >= 0; k = known[k].next) {
+      const Known &e = known[k];
+      if (e.body == body && e.produced == produced && (!map || e.map == *map))
+        return k;
+    }
+    return -1;
+  }
+
+  void add(int node, int body, bool produced, const IndexMap &map, int value) {
+    if (head[node] < 0)
+      touched.push_back(node);
+    known.push_back({body, produced, map, value, head[node]});
+    head[node] = int(known.size()) - 1;
+  }
+
+  void startBuild() {
+    for (int n : touched)
+      head[n] = -1;
+    touched.clear();
+    known.clear();
+    bodies = 0;
+    loaded.clear();
+    computed.clear();
+    ++build;
+  }
+};
+
+namespace {
 
 struct Context {
   const ir::Graph &g;
@@ -74,22 +189,37 @@ struct Context {
   const std::vector<Buffer> &buffers;
   std::vector<LoadedValue> &loaded;
   std::vector<const Node *> &computed;
+  KernelBuilder::Tables &tables;
+  bool writeOut; // false: a check, whose kernel nobody reads
 
   void markComputed(const Node *n) {
-    if (std::find(computed.begin(), computed.end(), n) == computed.end())
+    uint32_t &mark = tables.computedIn[n->index()];
+    if (mark != tables.build) {
+      mark = tables.build;
       computed.push_back(n);
+    }
   }
 };
 
 /// Emits one body's SSA, memoising each (node, index map) so a value used
-/// twice at the same point is computed once.
+/// twice at the same point is computed once. The body grows in scratch and
+/// is copied to `target` when the builder goes out of scope.
 class BodyBuilder {
 public:
-  BodyBuilder(Body &body, size_t domainRank, Context &ctx)
-      : body_(body), rank_(domainRank), ctx_(ctx) {}
+  BodyBuilder(Body &target, size_t domainRank, Context &ctx)
+      : target_(target), ctx_(ctx), t_(ctx.tables), id_(t_.bodies++),
+        body_(scratch(t_, id_)), rank_(domainRank) {}
+  ~BodyBuilder() {
+    if (failed_ || !ctx_.writeOut)
+      return; // nothing reads the body
+    target_.insts = body_.insts;
+    target_.accesses.assign(body_.accesses.begin(),
+                            body_.accesses.begin() + body_.numAccesses);
+  }
+  BodyBuilder(const BodyBuilder &) = delete;
+  BodyBuilder &operator=(const BodyBuilder &) = delete;
 
   bool failed() const { return failed_; }
-  Body &body() { return body_; }
 
   int constant(double v, DType t) {
     Inst i{ScalarOp::Const, t};
@@ -107,11 +237,21 @@ public:
     i.dim = dim;
     return body_.add(i);
   }
-  int load(const Access &a, DType t) {
-    auto it = std::find(body_.accesses.begin(), body_.accesses.end(), a);
-    int idx = int(it - body_.accesses.begin());
-    if (it == body_.accesses.end())
-      body_.accesses.push_back(a);
+  /// Loads `buffer` (of `shape`) at `m`, sharing an equal access.
+  int load(int buffer, const Shape &shape, const IndexMap &m, DType t) {
+    // Built in the next free slot, which becomes used unless an equal
+    // access is there already.
+    std::vector<Access> &accesses = body_.accesses;
+    if (body_.numAccesses == accesses.size())
+      accesses.emplace_back();
+    Access &next = accesses[body_.numAccesses];
+    next.buffer = buffer;
+    next.offset = 0;
+    stridesFor(shape, m, rank_, next.strides);
+    auto used = accesses.begin() + body_.numAccesses;
+    int idx = int(std::find(accesses.begin(), used, next) - accesses.begin());
+    if (idx == int(body_.numAccesses))
+      ++body_.numAccesses;
     Inst i{ScalarOp::Load, t};
     i.access = idx;
     return body_.add(i);
@@ -119,18 +259,22 @@ public:
 
   /// Marks `n` as computed in this kernel, valid at index map `home`.
   void produce(const Node *n, const IndexMap &home, int value) {
-    produced_[n] = {home, value};
+    int k = t_.find(n->index(), id_, /*produced=*/true, nullptr);
+    if (k < 0)
+      return t_.add(n->index(), id_, /*produced=*/true, home, value);
+    t_.known[k].map = home;
+    t_.known[k].value = value;
   }
 
   int value(const Node *n, const IndexMap &m) {
     if (failed_)
       return 0;
-    if (auto it = produced_.find(n); it != produced_.end()) {
-      if (it->second.first != m) {
+    if (int k = t_.find(n->index(), id_, /*produced=*/true, nullptr); k >= 0) {
+      if (t_.known[k].map != m) {
         failed_ = true;
         return 0;
       }
-      return it->second.second;
+      return t_.known[k].value;
     }
     int buffer = ctx_.bufferOf[n->index()];
     if (buffer < 0 && n->is(OpKind::Const))
@@ -138,25 +282,34 @@ public:
                       n->dtype());
     if (buffer >= 0) {
       ctx_.loaded.push_back(
-          {n, isIdentity(m, rank_) && int64_t(rank_) == n->rank()});
-      return load(accessFor(buffer, ctx_.buffers[buffer].type.shape, m, rank_),
-                  n->dtype());
+          {n, m.isIdentity(rank_) && int64_t(rank_) == n->rank()});
+      return load(buffer, ctx_.buffers[buffer].type.shape, m, n->dtype());
     }
     return compute(n, m);
   }
 
   /// The value of `n` computed from its operands, ignoring its own buffer.
   int compute(const Node *n, const IndexMap &m) {
-    auto key = std::make_pair(n->index(), m);
-    if (auto it = memo_.find(key); it != memo_.end())
-      return it->second;
+    if (int k = t_.find(n->index(), id_, /*produced=*/false, &m); k >= 0)
+      return t_.known[k].value;
     int v = computeUncached(n, m);
     ctx_.markComputed(n);
-    memo_[key] = v;
+    t_.add(n->index(), id_, /*produced=*/false, m, v);
     return v;
   }
 
 private:
+  /// Scratch body `id`, emptied.
+  static KernelBuilder::Tables::ScratchBody &scratch(KernelBuilder::Tables &t,
+                                                     int id) {
+    if (t.scratchBodies.size() <= size_t(id))
+      t.scratchBodies.emplace_back();
+    KernelBuilder::Tables::ScratchBody &b = t.scratchBodies[id];
+    b.insts.clear();
+    b.numAccesses = 0;
+    return b;
+  }
+
   int computeUncached(const Node *n, const IndexMap &m) {
     if (n->hasTrait(OpTrait::Elementwise)) {
       int args[3] = {-1, -1, -1};
@@ -173,21 +326,23 @@ private:
       IndexMap xm;
       for (int64_t d = 0; d < x->rank(); ++d) {
         bool stretched = x->shape()[d] == 1 && n->shape()[lead + d] != 1;
-        xm.push_back(stretched ? std::vector<int64_t>(rank_, 0) : m[lead + d]);
+        xm.push_back(stretched ? IndexMap::kBroadcast : m[lead + d]);
       }
       return value(x, xm);
     }
     case OpKind::Transpose: {
       const auto &perm = n->attrs().getInts("perm");
-      IndexMap xm(perm.size());
+      IndexMap xm(perm.size(), IndexMap::kBroadcast);
       for (size_t k = 0; k < perm.size(); ++k)
         xm[perm[k]] = m[k];
       return value(n->operand(0), xm);
     }
     case OpKind::OneHot: {
-      IndexMap im(m.begin(), m.end() - 1);
+      IndexMap im;
+      for (size_t d = 0; d + 1 < m.size(); ++d)
+        im.push_back(m[d]);
       int idx = value(n->operand(0), im);
-      int cls = linearIndex(m.back());
+      int cls = domainIndex(m.back());
       int eq = op(ScalarOp::Equal, DType::I1, cls, idx);
       return n->dtype() == DType::I1 ? eq
                                      : op(ScalarOp::Convert, n->dtype(), eq);
@@ -199,18 +354,11 @@ private:
     }
   }
 
-  int linearIndex(const std::vector<int64_t> &coefs) {
-    int sum = -1;
-    for (size_t j = 0; j < coefs.size(); ++j) {
-      if (!coefs[j])
-        continue;
-      int term = special(ScalarOp::Index, DType::I32, int(j));
-      if (coefs[j] != 1)
-        term = op(ScalarOp::Mul, DType::I32, term,
-                  constant(double(coefs[j]), DType::I32));
-      sum = sum < 0 ? term : op(ScalarOp::Add, DType::I32, sum, term);
-    }
-    return sum < 0 ? constant(0, DType::I32) : sum;
+  /// The index along domain dim `col` (0 for a broadcast dim).
+  int domainIndex(int col) {
+    if (col == IndexMap::kBroadcast)
+      return constant(0, DType::I32);
+    return special(ScalarOp::Index, DType::I32, col);
   }
 
   int elementwise(const Node *n, const int *a) {
@@ -290,12 +438,13 @@ private:
     }
   }
 
-  Body &body_;
-  size_t rank_;
+  Body &target_;
   Context &ctx_;
+  KernelBuilder::Tables &t_;
+  int id_; // this body among the build's, in the tables
+  KernelBuilder::Tables::ScratchBody &body_; // t_.scratchBodies[id_]
+  size_t rank_;
   bool failed_ = false;
-  std::map<const Node *, std::pair<IndexMap, int>> produced_;
-  std::map<std::pair<int, IndexMap>, int> memo_;
 };
 
 /// The reduction's row geometry: which input dims are rows (outer) and which
@@ -342,9 +491,11 @@ std::vector<int64_t> trailingAxis(const Node *x) { return {x->rank() - 1}; }
 class Builder {
 public:
   Builder(const ir::Graph &g, const KernelSpec &spec,
-          const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers)
-      : spec_(spec), ctx_{g, bufferOf, buffers, result_.loaded,
-                          result_.computed} {}
+          const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers,
+          KernelBuilder::Tables &tables, bool writeOut)
+      : spec_(spec),
+        ctx_{g,      bufferOf, buffers, tables.loaded, tables.computed,
+             tables, writeOut} {}
 
   std::optional<BuildResult> run() {
     Kernel &k = result_.kernel;
@@ -365,12 +516,22 @@ public:
     }
     if (!ok)
       return std::nullopt;
-    collectBufferUses(k);
+    result_.loaded = ctx_.loaded;
+    if (ctx_.writeOut)
+      result_.computed = ctx_.computed;
     return std::move(result_);
   }
 
 private:
   int bufferOf(const Node *n) const { return ctx_.bufferOf[n->index()]; }
+
+  /// Appends a store of `value` to `buffer` (of `shape`, at `map` over a
+  /// domain of `rank` dims); a check has no kernel to add it to.
+  void store(std::vector<Store> &stores, int buffer, const Shape &shape,
+             const IndexMap &map, size_t rank, int value) {
+    if (ctx_.writeOut)
+      stores.push_back({accessFor(buffer, shape, map, rank), value});
+  }
 
   /// Stores each member from `first` on, computed at `home` in `bb`.
   bool storeMembers(BodyBuilder &bb, size_t first, const Shape &shape,
@@ -385,7 +546,7 @@ private:
         return false;
       bb.produce(n, home, v);
       if (int buf = bufferOf(n); buf >= 0)
-        k.stores.push_back({accessFor(buf, n->shape(), home, rank_), v});
+        store(k.stores, buf, n->shape(), home, rank_, v);
     }
     return !bb.failed();
   }
@@ -395,7 +556,7 @@ private:
     k.domain = spec_.members.front()->shape();
     rank_ = k.domain.size();
     BodyBuilder bb(k.body, rank_, ctx_);
-    return storeMembers(bb, 0, k.domain, identityMap(rank_));
+    return storeMembers(bb, 0, k.domain, IndexMap::identity(rank_));
   }
 
   bool buildContraction() {
@@ -407,19 +568,21 @@ private:
     int64_t m = mm->shape()[0], n = mm->shape()[1];
     int64_t kk = ta ? a->shape()[0] : a->shape()[1];
     k.domain = {m, n, kk};
-    IndexMap swap = {{0, 1}, {1, 0}};
+    IndexMap swap; // a transposed operand: its dim 0 is domain dim 1
+    swap.push_back(1);
+    swap.push_back(0);
     BodyBuilder ab(k.a, 2, ctx_), bbld(k.b, 2, ctx_);
-    k.aValue = ab.value(a, ta ? swap : identityMap(2));
-    k.bValue = bbld.value(b, tb ? swap : identityMap(2));
+    k.aValue = ab.value(a, ta ? swap : IndexMap::identity(2));
+    k.bValue = bbld.value(b, tb ? swap : IndexMap::identity(2));
     if (ab.failed() || bbld.failed())
       return false;
     rank_ = 2;
     BodyBuilder eb(k.body, 2, ctx_);
     int acc = eb.special(ScalarOp::Acc, mm->dtype(), -1);
-    eb.produce(mm, identityMap(2), acc);
+    eb.produce(mm, IndexMap::identity(2), acc);
     if (int buf = bufferOf(mm); buf >= 0)
-      k.stores.push_back({accessFor(buf, mm->shape(), identityMap(2), 2), acc});
-    return storeMembers(eb, 1, mm->shape(), identityMap(2));
+      store(k.stores, buf, mm->shape(), IndexMap::identity(2), 2, acc);
+    return storeMembers(eb, 1, mm->shape(), IndexMap::identity(2));
   }
 
   /// Adds a phase accumulating `fn(bb)` over the row.
@@ -461,7 +624,7 @@ private:
     k.domain.insert(k.domain.end(), geo.inner.begin(), geo.inner.end());
     k.numOuter = int(geo.outer.size());
     rank_ = geo.rank();
-    IndexMap xm = unitMap(geo.inputCols, rank_);
+    IndexMap xm = IndexMap(geo.inputCols);
     int64_t innerCount = 1;
     for (int64_t d : geo.inner)
       innerCount *= d;
@@ -481,7 +644,7 @@ private:
     };
 
     size_t outerRank = geo.outer.size();
-    IndexMap home = unitMap(geo.rootCols, outerRank);
+    IndexMap home = IndexMap(geo.rootCols);
     BodyBuilder rb(k.body, outerRank, ctx_);
     int rowResult = -1;
     if (reduceOp) {
@@ -493,7 +656,9 @@ private:
                           rb.constant(1.0 / double(innerCount), t));
     } else if (rowWise) {
       auto [mx, se] = maxThenSumExp();
-      Phase map;
+      // Built in place, after the phases it reads, so that its body is
+      // written out when mb goes out of scope.
+      Phase &map = k.phases.emplace_back();
       map.kind = PhaseKind::Map;
       BodyBuilder mb(map.body, rank_, ctx_);
       int d = mb.op(ScalarOp::Sub, t, mb.value(x, xm), rowValue(mb, mx));
@@ -506,9 +671,7 @@ private:
                     mb.op(ScalarOp::Log, t, rowValue(mb, se)));
       if (mb.failed() || bufferOf(r) < 0)
         return false;
-      map.stores.push_back(
-          {accessFor(bufferOf(r), r->shape(), xm, rank_), out});
-      k.phases.push_back(std::move(map));
+      store(map.stores, bufferOf(r), r->shape(), xm, rank_, out);
       // The result exists only inside the map phase: nothing else fuses.
       return spec_.members.size() == 1 && !failed_;
     } else if (classLoss) {
@@ -520,7 +683,7 @@ private:
         std::vector<int> cols(outerRank);
         for (size_t d = 0; d < outerRank; ++d)
           cols[d] = int(d);
-        IndexMap ym = unitMap(cols, rank_);
+        IndexMap ym = IndexMap(cols);
         int picked = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
           int cls = bb.special(ScalarOp::Index, DType::I32, int(outerRank));
           int hit = bb.op(ScalarOp::Equal, DType::I1, cls, bb.value(y, ym));
@@ -580,8 +743,7 @@ private:
       return false;
     rb.produce(r, home, rowResult);
     if (int buf = bufferOf(r); buf >= 0)
-      k.stores.push_back(
-          {accessFor(buf, r->shape(), home, outerRank), rowResult});
+      store(k.stores, buf, r->shape(), home, outerRank, rowResult);
     rank_ = outerRank;
     return storeMembers(rb, 1, r->shape(), home);
   }
@@ -595,12 +757,30 @@ private:
 
 } // namespace
 
-std::optional<BuildResult> buildKernel(const ir::Graph &g,
-                                       const KernelSpec &spec,
-                                       const std::vector<int> &bufferOf,
-                                       const std::vector<Buffer> &buffers) {
+KernelBuilder::KernelBuilder(const ir::Graph &g)
+    : g_(g), tables_(std::make_unique<Tables>(g.size())) {}
+
+KernelBuilder::~KernelBuilder() = default;
+
+std::optional<BuildResult>
+KernelBuilder::build(const KernelSpec &spec, const std::vector<int> &bufferOf,
+                     const std::vector<Buffer> &buffers) {
   assert(!spec.members.empty() && "a kernel computes something");
-  return Builder(g, spec, bufferOf, buffers).run();
+  tables_->startBuild();
+  return Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/true)
+      .run();
+}
+
+std::optional<std::vector<LoadedValue>>
+KernelBuilder::check(const KernelSpec &spec, const std::vector<int> &bufferOf,
+                     const std::vector<Buffer> &buffers) {
+  assert(!spec.members.empty() && "a kernel computes something");
+  tables_->startBuild();
+  auto built =
+      Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/false).run();
+  if (!built)
+    return std::nullopt;
+  return std::move(built->loaded);
 }
 
 } // namespace voskhod::kernel

@@ -17,6 +17,7 @@
 #include "compiler/ir/Graph.h"
 #include "compiler/kernel/KernelIR.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct LoadedValue {
 };
 
 struct BuildResult {
+  /// Its reads and writes are left empty: the lowering collects them once
+  /// it has given the kernel its last buffers, and the planner, which
+  /// throws most of its builds away, needs only `loaded`.
   Kernel kernel;
   std::vector<LoadedValue> loaded;
   /// Graph nodes whose arithmetic the kernel performs, in first-use order.
@@ -43,13 +47,39 @@ struct BuildResult {
   int64_t totalRows = 0;
 };
 
-/// `bufferOf[node index]` is the buffer holding a node's value (-1 when it
-/// is inlined); `buffers` gives their types. Members' stores go to their
-/// buffers.
-std::optional<BuildResult> buildKernel(const ir::Graph &g,
-                                       const KernelSpec &spec,
-                                       const std::vector<int> &bufferOf,
-                                       const std::vector<Buffer> &buffers);
+/// Builds kernels from groups of one graph's nodes. `bufferOf[node index]` is
+/// the buffer holding a node's value (-1 when it is inlined); `buffers` gives
+/// their types. Members' stores go to their buffers.
+///
+/// The builder keeps its lookup tables, one slot per graph node, from one
+/// build to the next: the planner builds a kernel for every candidate group
+/// and again for every merge it tries (hundreds of thousands of builds on a
+/// large graph), and each build touches only a few nodes, so the tables are
+/// allocated once and each build clears only the slots it used.
+class KernelBuilder {
+public:
+  explicit KernelBuilder(const ir::Graph &g);
+  ~KernelBuilder();
+  KernelBuilder(const KernelBuilder &) = delete;
+  KernelBuilder &operator=(const KernelBuilder &) = delete;
+
+  std::optional<BuildResult> build(const KernelSpec &spec,
+                                   const std::vector<int> &bufferOf,
+                                   const std::vector<Buffer> &buffers);
+
+  /// Runs a build to the same verdict without writing its kernel out, and
+  /// returns what the kernel would load: the planner's trial builds, most of
+  /// which it throws away, need no more.
+  std::optional<std::vector<LoadedValue>>
+  check(const KernelSpec &spec, const std::vector<int> &bufferOf,
+        const std::vector<Buffer> &buffers);
+
+  struct Tables;
+
+private:
+  const ir::Graph &g_;
+  std::unique_ptr<Tables> tables_;
+};
 
 /// Row-major strides of a shape, in elements.
 std::vector<int64_t> rowMajorStrides(const Shape &shape);

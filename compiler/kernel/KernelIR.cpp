@@ -146,6 +146,17 @@ static void collectBody(const Body &body, std::vector<int> &reads) {
 void collectBufferUses(Kernel &k) {
   k.reads.clear();
   k.writes.clear();
+  // Room for every access and store at once, which is about what a kernel
+  // uses, rather than growing each list a few times.
+  size_t accesses =
+      k.a.accesses.size() + k.b.accesses.size() + k.body.accesses.size();
+  size_t stores = k.stores.size() + (k.totalValue >= 0 ? 2 : 0);
+  for (const Phase &p : k.phases) {
+    accesses += p.body.accesses.size();
+    stores += p.stores.size();
+  }
+  k.reads.reserve(accesses);
+  k.writes.reserve(stores);
   collectBody(k.a, k.reads);
   collectBody(k.b, k.reads);
   for (const Phase &p : k.phases) {

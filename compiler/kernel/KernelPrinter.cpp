@@ -1,32 +1,75 @@
 //===- compiler/kernel/KernelPrinter.cpp - `--emit=kernels` text ----------===//
 #include "compiler/kernel/KernelPrinter.h"
 
+#include <charconv>
+#include <cstdint>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace voskhod::kernel {
 
 namespace {
 
-std::string bufferRef(const KernelProgram &p, int id) {
+/// Appends to one string: on a program of 10^5 kernels a stream insertion
+/// per field, and a temporary string per buffer named, cost more than
+/// deciding what to print.
+class Text {
+public:
+  Text &operator<<(std::string_view s) {
+    out_ += s;
+    return *this;
+  }
+  Text &operator<<(char c) {
+    out_ += c;
+    return *this;
+  }
+  Text &operator<<(int64_t v) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    out_.append(digits, end);
+    return *this;
+  }
+  Text &shape(const Shape &shape) {
+    *this << '[';
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (i)
+        *this << ", ";
+      *this << shape[i];
+    }
+    return *this << ']';
+  }
+  Text &type(const ir::TensorType &t) {
+    return (*this << ir::dtypeName(t.dtype)).shape(t.shape);
+  }
+  std::string take() { return std::move(out_); }
+
+private:
+  std::string out_;
+};
+
+void bufferRef(Text &out, const KernelProgram &p, int id) {
   const Buffer &b = p.buffers[id];
-  return "%" + b.name + " " + b.type.str();
+  (out << '%' << b.name << ' ').type(b.type);
 }
 
-std::string list(const KernelProgram &p, const std::vector<int> &ids) {
-  std::string out;
-  for (int id : ids) {
-    if (!out.empty())
-      out += ", ";
-    out += bufferRef(p, id);
+void list(Text &out, const KernelProgram &p, const std::vector<int> &ids) {
+  if (ids.empty()) {
+    out << '-';
+    return;
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    int id = ids[i];
+    if (i)
+      out << ", ";
+    bufferRef(out, p, id);
     int storage = p.storageOf(id);
     if (storage != id && !p.buffers[id].isView)
-      out += " (in %" + p.buffers[storage].name + ")";
+      out << " (in %" << p.buffers[storage].name << ')';
   }
-  return out.empty() ? "-" : out;
 }
 
-std::string phaseName(PhaseKind kind) {
+std::string_view phaseName(PhaseKind kind) {
   switch (kind) {
   case PhaseKind::Sum:
     return "sum";
@@ -38,39 +81,44 @@ std::string phaseName(PhaseKind kind) {
   return "?";
 }
 
-void printKernel(const KernelProgram &p, const Kernel &k, std::ostream &os) {
-  os << k.name << ": " << kernelKindName(k.kind);
+void printKernel(const KernelProgram &p, const Kernel &k, Text &out) {
+  out << k.name << ": " << kernelKindName(k.kind);
   switch (k.kind) {
   case KernelKind::Loop:
-    os << " " << ir::shapeStr(k.domain);
+    out << ' ';
+    out.shape(k.domain);
     break;
   case KernelKind::Reduction: {
     Shape outer(k.domain.begin(), k.domain.begin() + k.numOuter);
     Shape inner(k.domain.begin() + k.numOuter, k.domain.end());
-    os << " rows " << ir::shapeStr(outer) << " over " << ir::shapeStr(inner)
-       << ", phases";
+    out << " rows ";
+    out.shape(outer) << " over ";
+    out.shape(inner) << ", phases";
     for (const Phase &ph : k.phases)
-      os << " " << phaseName(ph.kind);
+      out << ' ' << phaseName(ph.kind);
     if (k.totalValue >= 0)
-      os << ", mean over rows";
+      out << ", mean over rows";
     break;
   }
   case KernelKind::Contraction:
-    os << " [" << k.domain[0] << ", " << k.domain[1] << "] x " << k.domain[2];
+    out << " [" << k.domain[0] << ", " << k.domain[1] << "] x " << k.domain[2];
     break;
   }
-  os << "\n  ops:";
+  out << "\n  ops:";
   bool first = true;
   for (const FusedOp &f : k.fused) {
-    os << (first ? " " : ", ") << f.op;
+    out << (first ? " " : ", ") << f.op;
     first = false;
     if (!f.name.empty())
-      os << " %" << f.name;
+      out << " %" << f.name;
     if (f.loc.known())
-      os << " (line " << f.loc.line << ")";
+      out << " (line " << int64_t(f.loc.line) << ')';
   }
-  os << "\n  reads: " << list(p, k.reads) << "\n";
-  os << "  writes: " << list(p, k.writes) << "\n";
+  out << "\n  reads: ";
+  list(out, p, k.reads);
+  out << "\n  writes: ";
+  list(out, p, k.writes);
+  out << '\n';
 }
 
 } // namespace
@@ -107,34 +155,37 @@ std::string printBody(const KernelProgram &p, const Body &body) {
 }
 
 std::string printKernels(const KernelProgram &p) {
-  std::ostringstream os;
-  os << "kernels @" << p.name << " (" << p.kernels.size() << ")\n";
+  Text out;
+  out << "kernels @" << p.name << " (" << int64_t(p.kernels.size()) << ")\n";
   for (const Kernel &k : p.kernels)
-    printKernel(p, k, os);
+    printKernel(p, k, out);
   const MemoryPlan &m = p.memory;
-  os << "memory: arena " << m.arenaBytes << " bytes at peak, " << m.sumTempBytes
-     << " bytes if every temporary had its own\n";
+  out << "memory: arena " << m.arenaBytes << " bytes at peak, "
+      << m.sumTempBytes << " bytes if every temporary had its own\n";
   // The buffers living in each storage, in id order, found in one pass.
   std::vector<std::vector<int>> sharers(p.buffers.size());
   for (const Buffer &b : p.buffers)
     if (int storage = p.storageOf(b.id); storage != b.id)
       sharers[storage].push_back(b.id);
   for (const Placement &pl : m.placements) {
-    os << "  " << bufferRef(p, pl.buffer) << ": offset " << pl.offset << ", "
-       << pl.bytes << " bytes, live " << p.kernels[pl.firstKernel].name << ".."
-       << p.kernels[pl.lastKernel].name;
+    out << "  ";
+    bufferRef(out, p, pl.buffer);
+    out << ": offset " << pl.offset << ", " << pl.bytes << " bytes, live "
+        << p.kernels[pl.firstKernel].name << ".."
+        << p.kernels[pl.lastKernel].name;
     for (int id : sharers[pl.buffer]) {
       const Buffer &b = p.buffers[id];
-      os << (b.isView ? ", view %" : ", reused by %") << b.name;
+      out << (b.isView ? ", view %" : ", reused by %") << b.name;
     }
-    os << "\n";
+    out << '\n';
   }
   for (const Buffer &b : p.buffers)
     if ((b.kind == BufferKind::Temp) && b.aliasOf >= 0 && !b.isView &&
-        isExternal(p.buffers[p.storageOf(b.id)].kind))
-      os << "  %" << b.name << " " << b.type.str() << ": in place in %"
-         << p.buffers[p.storageOf(b.id)].name << "\n";
-  return os.str();
+        isExternal(p.buffers[p.storageOf(b.id)].kind)) {
+      (out << "  %" << b.name << ' ').type(b.type)
+          << ": in place in %" << p.buffers[p.storageOf(b.id)].name << '\n';
+    }
+  return out.take();
 }
 
 } // namespace voskhod::kernel

@@ -40,7 +40,7 @@ public:
     edges_.resize(p_.kernels.size());
     for (size_t i = 0; i < plan_.deps.size(); ++i)
       for (int d : plan_.deps[i])
-        edges_[d].insert(int(i));
+        edges_[d].push_back(int(i));
     bindResults();
     if (Status s = bindUpdates(); !s)
       return s;
@@ -59,6 +59,7 @@ private:
     std::sort(
         computed.begin(), computed.end(),
         [](const Node *a, const Node *b) { return a->index() < b->index(); });
+    k.fused.reserve(computed.size());
     for (const Node *n : computed)
       k.fused.push_back({std::string(n->info().name), n->name(), n->loc()});
     if (built.totalRows > 0) {
@@ -120,17 +121,21 @@ private:
     return out;
   }
 
-  bool reaches(int from, int to) const {
-    std::vector<bool> seen(p_.kernels.size(), false);
-    std::vector<int> stack = {from};
+  /// Called for every reader of every update target: marks the kernels it
+  /// saw with a search number instead of clearing a flag per kernel.
+  bool reaches(int from, int to) {
+    seen_.resize(p_.kernels.size(), 0);
+    ++search_;
+    std::vector<int> &stack = stack_;
+    stack.assign(1, from);
     while (!stack.empty()) {
       int x = stack.back();
       stack.pop_back();
       if (x == to)
         return true;
-      if (seen[x])
+      if (seen_[x] == search_)
         continue;
-      seen[x] = true;
+      seen_[x] = search_;
       for (int s : edges_[x])
         stack.push_back(s);
     }
@@ -158,9 +163,9 @@ private:
     pushKernel(std::move(k));
     edges_.emplace_back();
     for (int r : readers)
-      edges_[r].insert(id);
+      edges_[r].push_back(id);
     for (int w : writers)
-      edges_[w].insert(id);
+      edges_[w].push_back(id);
   }
 
   std::string resultName(const Node *n, size_t i) const {
@@ -239,15 +244,16 @@ private:
   }
 
   Status bindUpdates() {
-    std::set<int> targets;
+    std::vector<bool> isTarget(p_.buffers.size(), false);
     for (const ir::Update &u : g_.updates()) {
       int target = plan_.bufferOf[u.target->index()];
       int value = plan_.bufferOf[u.value->index()];
       if (target < 0 || value < 0)
         return makeError("internal: update of '" + u.target->name() +
                          "' has no buffer");
-      if (!targets.insert(target).second)
+      if (isTarget[target])
         return makeError("'" + u.target->name() + "' is updated twice");
+      isTarget[target] = true;
       Buffer &vb = p_.buffers[value];
       std::vector<int> writers = writersOf(value);
       bool inPlace = vb.kind == BufferKind::Temp && vb.aliasOf < 0 &&
@@ -265,7 +271,7 @@ private:
       setAlias(value, target);
       for (int r : readers)
         if (r != writers[0])
-          edges_[r].insert(writers[0]);
+          edges_[r].push_back(writers[0]);
     }
     return Status::ok();
   }
@@ -273,10 +279,10 @@ private:
   /// Temporaries nobody reads lose their stores; kernels left storing
   /// nothing go away.
   void dropDeadStores() {
-    std::set<int> readStorage;
+    std::vector<bool> readStorage(p_.buffers.size(), false);
     for (const Kernel &k : p_.kernels)
       for (int b : k.reads)
-        readStorage.insert(p_.storageOf(b));
+        readStorage[p_.storageOf(b)] = true;
     std::vector<bool> viewed(p_.buffers.size(), false);
     for (const Buffer &other : p_.buffers)
       if (other.aliasOf >= 0)
@@ -289,7 +295,7 @@ private:
         return true; // an update written in place
       if (viewed[b])
         return true;
-      return readStorage.count(b) > 0;
+      return bool(readStorage[b]);
     };
     for (Kernel &k : p_.kernels) {
       std::erase_if(k.stores,
@@ -300,6 +306,11 @@ private:
 
   void schedule() {
     size_t n = p_.kernels.size();
+    // An edge added twice counts once.
+    for (std::vector<int> &e : edges_) {
+      std::sort(e.begin(), e.end());
+      e.erase(std::unique(e.begin(), e.end()), e.end());
+    }
     std::vector<int> indegree(n, 0);
     std::vector<bool> keep(n, true);
     for (size_t k = 0; k < n; ++k)
@@ -346,10 +357,10 @@ private:
       if (acc < 0)
         continue;
       DType t = k.body.insts[acc].dtype;
-      std::set<int> read;
+      std::vector<int> read;
       for (const Body *body : {&k.a, &k.b, &k.body})
         for (const Access &a : body->accesses)
-          read.insert(p_.storageOf(a.buffer));
+          read.push_back(p_.storageOf(a.buffer));
       bool hasAccumulator = false;
       for (const Store &s : k.stores) {
         const Buffer &b = p_.buffers[s.access.buffer];
@@ -357,10 +368,12 @@ private:
         int sharing = 0;
         for (const Store &o : k.stores)
           sharing += p_.storageOf(o.access.buffer) == storage;
-        hasAccumulator |= s.access.offset == 0 &&
-                          s.access.strides == std::vector<int64_t>{n, 1} &&
-                          b.type.dtype == t && b.type.numElements() == m * n &&
-                          !read.count(storage) && sharing == 1;
+        hasAccumulator |=
+            s.access.offset == 0 &&
+            s.access.strides == std::vector<int64_t>{n, 1} &&
+            b.type.dtype == t && b.type.numElements() == m * n &&
+            std::find(read.begin(), read.end(), storage) == read.end() &&
+            sharing == 1;
       }
       if (hasAccumulator)
         continue;
@@ -387,7 +400,11 @@ private:
   const LowerOptions &options_;
   FusionPlan plan_;
   KernelProgram p_;
-  std::vector<std::set<int>> edges_; // kernel -> kernels that must follow
+  // Kernel -> kernels that must follow (possibly twice until schedule).
+  std::vector<std::vector<int>> edges_;
+  std::vector<uint32_t> seen_; // by kernel: the reaches search that saw it
+  uint32_t search_ = 0;
+  std::vector<int> stack_;
   // By buffer id: kernels reading or writing it, buffers aliasing it.
   std::vector<std::vector<int>> readers_, writers_, aliasedBy_;
 };

@@ -23,15 +23,16 @@ int64_t alignUp(int64_t bytes) {
 }
 
 struct Range {
-  int first = -1, last = -1;
+  int first = -1, last = -1; // -1: not live (not in the arena, or unused)
   void touch(int k) {
     first = first < 0 ? k : std::min(first, k);
     last = std::max(last, k);
   }
 };
 
-std::map<int, Range> liveRanges(const KernelProgram &p) {
-  std::map<int, Range> ranges;
+/// By buffer id: the kernels each arena storage is live over.
+std::vector<Range> liveRanges(const KernelProgram &p) {
+  std::vector<Range> ranges(p.buffers.size());
   for (size_t k = 0; k < p.kernels.size(); ++k) {
     for (int b : p.kernels[k].reads)
       if (inArena(p.buffers[p.storageOf(b)]))
@@ -54,7 +55,7 @@ bool onlyAt(const KernelProgram &p, const Body &body, int storage,
 }
 
 void reuseDyingInputs(KernelProgram &p) {
-  std::map<int, Range> ranges = liveRanges(p);
+  std::vector<Range> ranges = liveRanges(p);
   for (size_t ki = 0; ki < p.kernels.size(); ++ki) {
     const Kernel &k = p.kernels[ki];
     if (k.kind != KernelKind::Loop)
@@ -78,7 +79,7 @@ void reuseDyingInputs(KernelProgram &p) {
           continue;
         ob.aliasOf = storage;
         ranges[storage].last = std::max(ranges[storage].last, ranges[out].last);
-        ranges.erase(out);
+        ranges[out] = Range();
         taken.push_back(storage);
         break;
       }
@@ -142,14 +143,19 @@ void planMemory(KernelProgram &p) {
   reuseDyingInputs(p);
   MemoryPlan &plan = p.memory;
   plan = MemoryPlan();
-  std::map<int, Range> ranges = liveRanges(p);
-  std::vector<std::pair<Range, int>> order;
-  for (auto &[id, r] : ranges)
-    order.push_back({r, id});
-  std::sort(order.begin(), order.end(), [](const auto &x, const auto &y) {
-    return std::tie(x.first.first, x.second) <
-           std::tie(y.first.first, y.second);
-  });
+  std::vector<Range> ranges = liveRanges(p);
+  // In order of first kernel, then of id: bucketed by first kernel (a
+  // counting sort), visiting ids in order.
+  std::vector<size_t> bucket(p.kernels.size() + 1, 0);
+  for (const Range &r : ranges)
+    if (r.first >= 0)
+      ++bucket[r.first + 1];
+  for (size_t k = 0; k < p.kernels.size(); ++k)
+    bucket[k + 1] += bucket[k];
+  std::vector<std::pair<Range, int>> order(bucket.back());
+  for (size_t id = 0; id < ranges.size(); ++id)
+    if (ranges[id].first >= 0)
+      order[bucket[ranges[id].first]++] = {ranges[id], int(id)};
   // Placements are made in order of first use, so the ones live with the
   // next are those not yet dead at its first kernel: they were all live
   // together, hence disjoint in bytes. The arena keeps them and the gaps
