@@ -182,6 +182,8 @@ std::span<const RuntimeSymbol> threadPoolSymbols() {
       {"voskhod_parallel_for", reinterpret_cast<void *>(&voskhod_parallel_for)},
       {"voskhod_thread_scratch",
        reinterpret_cast<void *>(&voskhod_thread_scratch)},
+      {"voskhod_panel_scratch",
+       reinterpret_cast<void *>(&voskhod_panel_scratch)},
       {"voskhod_set_num_threads",
        reinterpret_cast<void *>(&voskhod_set_num_threads)},
   };
@@ -206,21 +208,29 @@ struct Scratch {
   ~Scratch() { std::free(data); }
 };
 
-thread_local Scratch scratch;
+thread_local Scratch scratch, panel;
+
+void *grow(Scratch &s, int64_t bytes) {
+  if (bytes > s.bytes) {
+    std::free(s.data);
+    // Rounded to whole cache lines, as aligned_alloc requires a multiple of
+    // the alignment.
+    int64_t rounded = (std::max<int64_t>(bytes, 64) + 63) / 64 * 64;
+    s.data = std::aligned_alloc(64, size_t(rounded));
+    assert(s.data && "out of memory for thread scratch");
+    s.bytes = rounded;
+  }
+  return s.data;
+}
 
 } // namespace
 
 extern "C" void *voskhod_thread_scratch(int64_t bytes) {
-  if (bytes > scratch.bytes) {
-    std::free(scratch.data);
-    // Rounded to whole cache lines, as aligned_alloc requires a multiple of
-    // the alignment.
-    int64_t rounded = (std::max<int64_t>(bytes, 64) + 63) / 64 * 64;
-    scratch.data = std::aligned_alloc(64, size_t(rounded));
-    assert(scratch.data && "out of memory for thread scratch");
-    scratch.bytes = rounded;
-  }
-  return scratch.data;
+  return grow(scratch, bytes);
+}
+
+extern "C" void *voskhod_panel_scratch(int64_t bytes) {
+  return grow(panel, bytes);
 }
 
 extern "C" void voskhod_set_num_threads(int64_t n) {

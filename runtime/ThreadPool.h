@@ -69,5 +69,9 @@ void voskhod_parallel_for(void (*body)(void *ctx, int64_t begin, int64_t end),
 /// thread and reused by its next call (contents not kept); freed when the
 /// thread ends.
 void *voskhod_thread_scratch(int64_t bytes);
+/// A second such buffer, for a packed panel the calling thread fills and
+/// shares with the pool's threads while each of them (the calling thread
+/// too) works in its voskhod_thread_scratch.
+void *voskhod_panel_scratch(int64_t bytes);
 void voskhod_set_num_threads(int64_t n);
 }

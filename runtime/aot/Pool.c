@@ -2,7 +2,8 @@
 /*
  * The AOT object's own thread pool, in C with pthreads, and the three entry
  * points generated code calls (`voskhod_parallel_for`,
- * `voskhod_thread_scratch`, `voskhod_set_num_threads`; the JIT resolves the
+ * `voskhod_thread_scratch`, `voskhod_panel_scratch`,
+ * `voskhod_set_num_threads`; the JIT resolves the
  * same names to runtime/ThreadPool.cpp). Chunks depend only on (n, grain) and
  * participant p runs chunks [chunks*p/T, chunks*(p+1)/T), exactly as the
  * JIT's pool does, so a step's result is the same bits on either.
@@ -26,9 +27,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* One thread's buffers: `data` for voskhod_thread_scratch, `panel` for
+   voskhod_panel_scratch. */
 typedef struct vkaot_scratch {
   void *data;
   int64_t bytes;
+  void *panel;
+  int64_t panel_bytes;
 } vkaot_scratch;
 
 typedef void (*vkaot_body)(void *ctx, int64_t begin, int64_t end);
@@ -169,8 +174,10 @@ void vkaot_pool_destroy(vkaot_pool *pool) {
   pthread_mutex_unlock(&pool->mutex);
   for (int t = 1; t <= pool->started; ++t)
     pthread_join(pool->workers[t], NULL);
-  for (int t = 0; t < pool->threads; ++t)
+  for (int t = 0; t < pool->threads; ++t) {
     free(pool->scratch[t].data);
+    free(pool->scratch[t].panel);
+  }
   pthread_mutex_destroy(&pool->mutex);
   pthread_cond_destroy(&pool->wake);
   pthread_cond_destroy(&pool->done);
@@ -228,20 +235,35 @@ void voskhod_parallel_for(vkaot_body body, void *ctx, int64_t n,
   pthread_mutex_unlock(&pool->mutex);
 }
 
-void *voskhod_thread_scratch(int64_t bytes) {
-  static _Thread_local vkaot_scratch outside; /* never reached by a step */
-  vkaot_scratch *s = current_scratch ? current_scratch : &outside;
-  if (bytes > s->bytes) {
-    free(s->data);
+/* At least `bytes` in *data, 64-byte aligned, grown (contents dropped)
+   when too small. */
+static void *grow(void **data, int64_t *have, int64_t bytes) {
+  if (bytes > *have) {
+    free(*data);
     /* Whole cache lines, 64-byte aligned, as runtime/ThreadPool.cpp. */
     int64_t rounded = ((bytes < 64 ? 64 : bytes) + 63) / 64 * 64;
     void *p = NULL;
     if (posix_memalign(&p, 64, (size_t)rounded) != 0)
       p = NULL;
-    s->data = p;
-    s->bytes = p ? rounded : 0;
+    *data = p;
+    *have = p ? rounded : 0;
   }
-  return s->data;
+  return *data;
+}
+
+static vkaot_scratch *thread_buffers(void) {
+  static _Thread_local vkaot_scratch outside; /* never reached by a step */
+  return current_scratch ? current_scratch : &outside;
+}
+
+void *voskhod_thread_scratch(int64_t bytes) {
+  vkaot_scratch *s = thread_buffers();
+  return grow(&s->data, &s->bytes, bytes);
+}
+
+void *voskhod_panel_scratch(int64_t bytes) {
+  vkaot_scratch *s = thread_buffers();
+  return grow(&s->panel, &s->panel_bytes, bytes);
 }
 
 /* A handle's thread count is set through NAME_set_threads, never by

@@ -195,6 +195,7 @@ enum ContextField : unsigned {
   CtxPackA,
   CtxPackB,
   CtxEpilogue,
+  CtxPanel, // the shared packed B panel (shared-panel path)
   CtxM,
   CtxN,
   CtxK,
@@ -207,6 +208,13 @@ enum ContextField : unsigned {
   CtxNb,
   CtxNBlocks,
   CtxAccumulate,
+  // Shared-panel path: the panel's first column and width, the K slice,
+  // the columns one packing item packs, and the row blocks of A.
+  CtxJc,
+  CtxNcLen,
+  CtxPc,
+  CtxPackChunk,
+  CtxMBlocks,
   CtxFieldCount
 };
 constexpr unsigned kFirstIntField = CtxM;
@@ -265,7 +273,6 @@ public:
     Function *packB =
         spec.prologueB ? emitPack(name + ".packB", false) : sharedPack(false);
     Function *epilogue = spec.epilogue ? emitEpilogue() : nullptr;
-    Function *driver = sharedDriver();
 
     Value *extras = b.CreateAlloca(
         ArrayType::get(ptr, std::max<unsigned>(1, spec.numExtraArgs)));
@@ -283,11 +290,20 @@ public:
     set(CtxPackB, packB);
     set(CtxEpilogue, epilogue ? static_cast<Value *>(epilogue)
                               : ConstantPointerNull::get(ptr));
-    int64_t values[] = {spec.m, spec.n, spec.k,  lda,
-                        ldb,    ldc,    kc,      kBlocks,
-                        mb,     nb,     nBlocks, spec.accumulate ? 1 : 0};
+    set(CtxPanel, ConstantPointerNull::get(ptr));
+    int64_t values[] = {
+        spec.m, spec.n,  spec.k, lda,       ldb,     ldc,
+        kc,     kBlocks, mb,     nb,        nBlocks, spec.accumulate ? 1 : 0,
+        0,      0,       0,      packChunk, mBlocks};
+    static_assert(std::size(values) == CtxFieldCount - kFirstIntField);
     for (unsigned i = 0; i < CtxFieldCount - kFirstIntField; ++i)
       set(kFirstIntField + i, b.getInt64(values[i]));
+    if (sharePanels) {
+      emitPanelLoops(b, context);
+      b.CreateRetVoid();
+      return entry;
+    }
+    Function *driver = sharedDriver();
     int64_t items = mBlocks * nBlocks;
     if (items == 1) {
       b.CreateCall(driver, {context, b.getInt64(0), b.getInt64(1)});
@@ -426,15 +442,24 @@ private:
   //===--------------------------------------------------------------------===//
   // Blocking plan.
   //===--------------------------------------------------------------------===//
+  /// Enough parallel items for the pool to share, each still worth its
+  /// packing.
+  int64_t itemTarget() const {
+    double flops = 2.0 * double(spec.m) * double(spec.n) * double(spec.k);
+    return std::clamp<int64_t>(
+        int64_t(flops /
+                double(std::max<int64_t>(1, spec.tuning.flopsPerBlock))),
+        1, 32);
+  }
+
   void planBlocks() {
     const GemmTuning &t = spec.tuning;
     kBlocks = ceilDiv(spec.k, std::max<int64_t>(1, t.kc));
     kc = ceilDiv(spec.k, kBlocks);
-    // Enough blocks for the pool to share, each still worth its packing;
-    // split the dimension whose blocks hold more register tiles.
-    double flops = 2.0 * double(spec.m) * double(spec.n) * double(spec.k);
-    int64_t target = std::clamp<int64_t>(
-        int64_t(flops / double(std::max<int64_t>(1, t.flopsPerBlock))), 1, 32);
+    if (planPanels())
+      return;
+    // Split the dimension whose blocks hold more register tiles.
+    int64_t target = itemTarget();
     mBlocks = ceilDiv(spec.m, std::max<int64_t>(mr, t.mc));
     nBlocks = ceilDiv(spec.n, std::max<int64_t>(nr, t.nc));
     while (mBlocks * nBlocks < target) {
@@ -453,6 +478,193 @@ private:
     nb = roundUp(ceilDiv(spec.n, nBlocks), nr);
     mBlocks = ceilDiv(spec.m, mb);
     nBlocks = ceilDiv(spec.n, nb);
+  }
+
+  /// When A has more than one row block, independent blocks would each
+  /// pack their own copy of B's slice, as many times as there are row
+  /// blocks. Then B is packed once per (NC panel, KC slice) into a panel
+  /// every thread reads (BLIS's order): the entry loops over panels and
+  /// slices, packing the panel over the pool, then running row blocks x
+  /// column ranges of it over the pool. Each element of C still gets the
+  /// same fma chain, slice by slice. False when A has one row block.
+  bool planPanels() {
+    const GemmTuning &t = spec.tuning;
+    int64_t rows =
+        roundUp(std::min<int64_t>(std::max<int64_t>(mr, t.mc), spec.m), mr);
+    if (ceilDiv(spec.m, rows) < 2)
+      return false;
+    sharePanels = true;
+    // Row blocks of equal height, so none is a sliver.
+    mBlocks = ceilDiv(spec.m, rows);
+    mb = roundUp(ceilDiv(spec.m, mBlocks), mr);
+    mBlocks = ceilDiv(spec.m, mb);
+    nc = std::min<int64_t>(roundUp(spec.n, nr),
+                           roundUp(std::max<int64_t>(nr, t.nc), nr));
+    int64_t columnItems =
+        std::clamp<int64_t>(ceilDiv(itemTarget(), mBlocks), 1, ceilDiv(nc, nr));
+    nb = roundUp(ceilDiv(nc, columnItems), nr);
+    nBlocks = ceilDiv(nc, nb);
+    packChunk = nb;
+    return true;
+  }
+
+  /// The shared-panel path's entry (see planPanels): for each panel and K
+  /// slice, pack the panel over the pool, then run its blocks.
+  void emitPanelLoops(IRBuilderBase &b, Value *context) {
+    auto set = [&](unsigned field, Value *v) {
+      b.CreateStore(v, b.CreateStructGEP(contextType, context, field));
+    };
+    FunctionCallee panelScratch = module.getOrInsertFunction(
+        "voskhod_panel_scratch", FunctionType::get(ptr, {i64}, false));
+    int64_t panelBytes = roundUp(nc * kc * elemBytes, 64);
+    set(CtxPanel, b.CreateCall(panelScratch, {b.getInt64(panelBytes)}));
+    FunctionCallee parallelFor = module.getOrInsertFunction(
+        "voskhod_parallel_for",
+        FunctionType::get(b.getVoidTy(), {ptr, ptr, i64, i64}, false));
+    Function *packer = sharedPanelPacker();
+    Function *blocks = sharedPanelDriver();
+    emitFor(b, b.getInt64(0), b.getInt64(spec.n), nc, [&](Value *jc) {
+      Value *ncLen =
+          smin(b, b.getInt64(nc), b.CreateSub(b.getInt64(spec.n), jc));
+      set(CtxJc, jc);
+      set(CtxNcLen, ncLen);
+      auto chunks = [&](int64_t width) {
+        return b.CreateSDiv(b.CreateAdd(ncLen, b.getInt64(width - 1)),
+                            b.getInt64(width));
+      };
+      Value *packItems = chunks(packChunk);
+      Value *blockItems = b.CreateMul(b.getInt64(mBlocks), chunks(nb));
+      emitFor(b, b.getInt64(0), b.getInt64(kBlocks), 1, [&](Value *pc) {
+        set(CtxPc, pc);
+        b.CreateCall(parallelFor, {packer, context, packItems, b.getInt64(1)});
+        b.CreateCall(parallelFor, {blocks, context, blockItems, b.getInt64(1)});
+      });
+    });
+  }
+
+  /// SHARED.packPanel(ctx, begin, end): columns [item * packChunk, ...) of
+  /// the current panel and K slice, packed into the shared panel.
+  Function *sharedPanelPacker() {
+    if (Function *f = existing(".packPanel"))
+      return f;
+    Function *f = declare(shared + ".packPanel", {ptr, i64, i64},
+                          GlobalValue::InternalLinkage);
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
+    Context c = loadContext(b, f->getArg(0));
+    Value *k0 = b.CreateMul(c.pc, c.kc);
+    Value *kLen = smin(b, c.kc, b.CreateSub(c.K, k0));
+    emitFor(
+        b, f->getArg(1), f->getArg(2), 1,
+        [&](Value *item) {
+          Value *c0 = b.CreateMul(item, c.packChunk);
+          Value *len = smin(b, c.packChunk, b.CreateSub(c.ncLen, c0));
+          Value *dst = b.CreateGEP(elem, c.panel, b.CreateMul(c0, c.kc));
+          b.CreateCall(packFunctionType(), c.packB,
+                       {c.B, c.ldb, dst, b.CreateAdd(c.jc, c0), len, k0, kLen,
+                        c.kc, c.extras});
+        },
+        "chunk");
+    b.CreateRetVoid();
+    return f;
+  }
+
+  /// SHARED.panel(ctx, begin, end): blocks of the current panel and K
+  /// slice, row block major; each packs its rows of A into the thread's
+  /// scratch and runs the register tile over its columns of the panel.
+  Function *sharedPanelDriver() {
+    if (Function *f = existing(".panel"))
+      return f;
+    Function *tile = sharedTile();
+    Function *f = declare(shared + ".panel", {ptr, i64, i64},
+                          GlobalValue::InternalLinkage);
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
+    Context c = loadContext(b, f->getArg(0));
+    Value *edge = edgeBuffer(b);
+    Value *packedA = threadScratch(b, lineBytes(b, b.CreateMul(c.mb, c.kc)));
+    Value *columnItems = b.CreateSDiv(
+        b.CreateAdd(c.ncLen, b.CreateSub(c.nb, b.getInt64(1))), c.nb);
+    Value *k0 = b.CreateMul(c.pc, c.kc);
+    Value *kLen = smin(b, c.kc, b.CreateSub(c.K, k0));
+    emitFor(
+        b, f->getArg(1), f->getArg(2), 1,
+        [&](Value *item) {
+          Value *m0 = b.CreateMul(b.CreateSDiv(item, columnItems), c.mb);
+          Value *c0 = b.CreateMul(b.CreateSRem(item, columnItems), c.nb);
+          Value *mLen = smin(b, c.mb, b.CreateSub(c.M, m0));
+          Value *nLen = smin(b, c.nb, b.CreateSub(c.ncLen, c0));
+          b.CreateCall(
+              packFunctionType(), c.packA,
+              {c.A, c.lda, packedA, m0, mLen, k0, kLen, c.kc, c.extras});
+          Value *packedB = b.CreateGEP(elem, c.panel, b.CreateMul(c0, c.kc));
+          emitTiles(b, tile,
+                    {packedA, packedB, m0, mLen, b.CreateAdd(c.jc, c0), nLen,
+                     kLen, c.kc, c.C, c.ldc, edge, loadC(b, c, c.pc),
+                     last(b, c, c.pc), c.epilogue, c.extras});
+        },
+        "block");
+    b.CreateRetVoid();
+    return f;
+  }
+
+  /// The context's fields, loaded at the start of a shared function.
+  struct Context {
+    Value *A, *B, *C, *extras, *packA, *packB, *epilogue, *panel;
+    Value *M, *N, *K, *lda, *ldb, *ldc, *kc, *kBlocks, *mb, *nb, *nBlocks;
+    Value *jc, *ncLen, *pc, *packChunk;
+    Value *accumulate, *hasEpilogue; // i1
+  };
+
+  Context loadContext(IRBuilderBase &b, Value *context) {
+    auto field = [&](unsigned i) {
+      return b.CreateLoad(i < kFirstIntField ? ptr : i64,
+                          b.CreateStructGEP(contextType, context, i));
+    };
+    Context c;
+    c.A = field(CtxA), c.B = field(CtxB), c.C = field(CtxC);
+    c.extras = field(CtxExtras);
+    c.packA = field(CtxPackA), c.packB = field(CtxPackB);
+    c.epilogue = field(CtxEpilogue), c.panel = field(CtxPanel);
+    c.M = field(CtxM), c.N = field(CtxN), c.K = field(CtxK);
+    c.lda = field(CtxLda), c.ldb = field(CtxLdb), c.ldc = field(CtxLdc);
+    c.kc = field(CtxKc), c.kBlocks = field(CtxKBlocks);
+    c.mb = field(CtxMb), c.nb = field(CtxNb), c.nBlocks = field(CtxNBlocks);
+    c.jc = field(CtxJc), c.ncLen = field(CtxNcLen), c.pc = field(CtxPc);
+    c.packChunk = field(CtxPackChunk);
+    c.accumulate = b.CreateICmpNE(field(CtxAccumulate), b.getInt64(0));
+    c.hasEpilogue = b.CreateICmpNE(c.epilogue, ConstantPointerNull::get(ptr));
+    return c;
+  }
+
+  /// Whether K slice `pc` adds to what C holds: after the first slice, or
+  /// from the first when the GEMM accumulates.
+  Value *loadC(IRBuilderBase &b, const Context &c, Value *pc) {
+    return b.CreateOr(c.accumulate, b.CreateICmpSGT(pc, b.getInt64(0)));
+  }
+
+  /// Whether slice `pc` is the last and there is an epilogue to run.
+  Value *last(IRBuilderBase &b, const Context &c, Value *pc) {
+    return b.CreateAnd(
+        c.hasEpilogue,
+        b.CreateICmpEQ(pc, b.CreateSub(c.kBlocks, b.getInt64(1))));
+  }
+
+  /// The buffer edge tiles go through, laid out as a full tile.
+  Value *edgeBuffer(IRBuilderBase &b) {
+    auto *edge = b.CreateAlloca(ArrayType::get(elem, mr * nr));
+    edge->setAlignment(Align(64));
+    return edge;
+  }
+
+  /// `elements` in bytes, rounded up to whole cache lines.
+  Value *lineBytes(IRBuilderBase &b, Value *elements) {
+    Value *bytes = b.CreateMul(elements, b.getInt64(elemBytes));
+    return b.CreateAnd(b.CreateAdd(bytes, b.getInt64(63)), b.getInt64(-64));
+  }
+
+  Value *threadScratch(IRBuilderBase &b, Value *bytes) {
+    FunctionCallee scratchFn = module.getOrInsertFunction(
+        "voskhod_thread_scratch", FunctionType::get(ptr, {i64}, false));
+    return b.CreateCall(scratchFn, {bytes});
   }
 
   /// The shared function `shared + suffix` if this module has it already;
@@ -486,110 +698,91 @@ private:
     Function *f = declare(shared + ".blocks", {ptr, i64, i64},
                           GlobalValue::InternalLinkage);
     IRBuilder<> b(BasicBlock::Create(ctx, "entry", f));
-    Value *context = f->getArg(0);
-    auto field = [&](unsigned i) {
-      return b.CreateLoad(i < kFirstIntField ? ptr : i64,
-                          b.CreateStructGEP(contextType, context, i));
-    };
-    Value *A = field(CtxA), *B = field(CtxB), *C = field(CtxC);
-    Value *extras = field(CtxExtras);
-    Value *packA = field(CtxPackA), *packB = field(CtxPackB);
-    Value *epilogue = field(CtxEpilogue);
-    Value *M = field(CtxM), *N = field(CtxN), *K = field(CtxK);
-    Value *ldaV = field(CtxLda), *ldbV = field(CtxLdb), *ldcV = field(CtxLdc);
-    Value *kcV = field(CtxKc), *kBlocksV = field(CtxKBlocks);
-    Value *mbV = field(CtxMb), *nbV = field(CtxNb);
-    Value *nBlocksV = field(CtxNBlocks);
-    Value *accumulate = b.CreateICmpNE(field(CtxAccumulate), b.getInt64(0));
-    Value *hasEpilogue =
-        b.CreateICmpNE(epilogue, ConstantPointerNull::get(ptr));
-    FunctionType *packType = packFunctionType();
-    FunctionType *epilogueType = epilogueFunctionType();
-
-    // Edge tiles go through this buffer, laid out as a full tile.
-    Value *edge = b.CreateAlloca(ArrayType::get(elem, mr * nr));
-    cast<AllocaInst>(edge)->setAlignment(Align(64));
-    FunctionCallee scratchFn = module.getOrInsertFunction(
-        "voskhod_thread_scratch", FunctionType::get(ptr, {i64}, false));
-    auto bytes64 = [&](Value *elements) {
-      Value *bytes = b.CreateMul(elements, b.getInt64(elemBytes));
-      return b.CreateAnd(b.CreateAdd(bytes, b.getInt64(63)), b.getInt64(-64));
-    };
-    Value *aBytes = bytes64(b.CreateMul(mbV, kcV));
-    Value *bBytes = bytes64(b.CreateMul(nbV, kcV));
-    Value *scratch = b.CreateCall(scratchFn, {b.CreateAdd(aBytes, bBytes)});
+    Context c = loadContext(b, f->getArg(0));
+    Value *edge = edgeBuffer(b);
+    Value *aBytes = lineBytes(b, b.CreateMul(c.mb, c.kc));
+    Value *bBytes = lineBytes(b, b.CreateMul(c.nb, c.kc));
+    Value *scratch = threadScratch(b, b.CreateAdd(aBytes, bBytes));
     Value *packedA = scratch;
     Value *packedB = b.CreateGEP(b.getInt8Ty(), scratch, aBytes);
 
     emitFor(
         b, f->getArg(1), f->getArg(2), 1,
         [&](Value *item) {
-          Value *m0 = b.CreateMul(b.CreateSDiv(item, nBlocksV), mbV);
-          Value *n0 = b.CreateMul(b.CreateSRem(item, nBlocksV), nbV);
-          Value *mLen = smin(b, mbV, b.CreateSub(M, m0));
-          Value *nLen = smin(b, nbV, b.CreateSub(N, n0));
+          Value *m0 = b.CreateMul(b.CreateSDiv(item, c.nBlocks), c.mb);
+          Value *n0 = b.CreateMul(b.CreateSRem(item, c.nBlocks), c.nb);
+          Value *mLen = smin(b, c.mb, b.CreateSub(c.M, m0));
+          Value *nLen = smin(b, c.nb, b.CreateSub(c.N, n0));
           emitFor(
-              b, b.getInt64(0), kBlocksV, 1,
+              b, b.getInt64(0), c.kBlocks, 1,
               [&](Value *pc) {
-                Value *k0 = b.CreateMul(pc, kcV);
-                Value *kLen = smin(b, kcV, b.CreateSub(K, k0));
+                Value *k0 = b.CreateMul(pc, c.kc);
+                Value *kLen = smin(b, c.kc, b.CreateSub(c.K, k0));
                 b.CreateCall(
-                    packType, packB,
-                    {B, ldbV, packedB, n0, nLen, k0, kLen, kcV, extras});
+                    packFunctionType(), c.packB,
+                    {c.B, c.ldb, packedB, n0, nLen, k0, kLen, c.kc, c.extras});
                 b.CreateCall(
-                    packType, packA,
-                    {A, ldaV, packedA, m0, mLen, k0, kLen, kcV, extras});
-                Value *loadC =
-                    b.CreateOr(accumulate, b.CreateICmpSGT(pc, b.getInt64(0)));
-                Value *last = b.CreateAnd(
-                    hasEpilogue,
-                    b.CreateICmpEQ(pc, b.CreateSub(kBlocksV, b.getInt64(1))));
-                emitFor(
-                    b, b.getInt64(0), nLen, nr,
-                    [&](Value *jn) {
-                      emitFor(
-                          b, b.getInt64(0), mLen, mr,
-                          [&](Value *im) {
-                            Value *aPanel = b.CreateGEP(elem, packedA,
-                                                        b.CreateMul(im, kcV));
-                            Value *bPanel = b.CreateGEP(elem, packedB,
-                                                        b.CreateMul(jn, kcV));
-                            Value *row = b.CreateAdd(m0, im);
-                            Value *col = b.CreateAdd(n0, jn);
-                            Value *rows =
-                                smin(b, b.getInt64(mr), b.CreateSub(mLen, im));
-                            Value *cols =
-                                smin(b, b.getInt64(nr), b.CreateSub(nLen, jn));
-                            Value *full = b.CreateAnd(
-                                b.CreateICmpEQ(rows, b.getInt64(mr)),
-                                b.CreateICmpEQ(cols, b.getInt64(nr)));
-                            Value *cTile = at(b, C, row, col, ldcV);
-                            emitIfElse(
-                                b, full,
-                                [&] {
-                                  b.CreateCall(tile, {aPanel, bPanel, kLen,
-                                                      cTile, ldcV, loadC});
-                                },
-                                [&] {
-                                  emitEdgeTile(b, tile, aPanel, bPanel, kLen,
-                                               cTile, ldcV, edge, rows, cols,
-                                               loadC);
-                                });
-                            emitIf(b, last, [&] {
-                              b.CreateCall(
-                                  epilogueType, epilogue,
-                                  {cTile, ldcV, row, col, rows, cols, extras});
-                            });
-                          },
-                          "ir");
-                    },
-                    "jr");
+                    packFunctionType(), c.packA,
+                    {c.A, c.lda, packedA, m0, mLen, k0, kLen, c.kc, c.extras});
+                emitTiles(b, tile,
+                          {packedA, packedB, m0, mLen, n0, nLen, kLen, c.kc,
+                           c.C, c.ldc, edge, loadC(b, c, pc), last(b, c, pc),
+                           c.epilogue, c.extras});
               },
               "pc");
         },
         "block");
     b.CreateRetVoid();
     return f;
+  }
+
+  /// One block's register tiles after its A and B slices are packed.
+  struct TileBlock {
+    Value *packedA, *packedB; // panels of the block's rows and columns
+    Value *m0, *mLen, *n0, *nLen, *kLen, *kc;
+    Value *C, *ldc, *edge, *loadC, *last, *epilogue, *extras;
+  };
+
+  /// The register tile over every MR x NR tile of a block, jr outer so one
+  /// B micro-panel stays in L1 while the A block streams from L2; after the
+  /// last K slice (`last`) each tile gets the epilogue, read back from C
+  /// while it is still in L1.
+  void emitTiles(IRBuilderBase &b, Function *tile, const TileBlock &t) {
+    emitFor(
+        b, b.getInt64(0), t.nLen, nr,
+        [&](Value *jn) {
+          emitFor(
+              b, b.getInt64(0), t.mLen, mr,
+              [&](Value *im) {
+                Value *aPanel =
+                    b.CreateGEP(elem, t.packedA, b.CreateMul(im, t.kc));
+                Value *bPanel =
+                    b.CreateGEP(elem, t.packedB, b.CreateMul(jn, t.kc));
+                Value *row = b.CreateAdd(t.m0, im);
+                Value *col = b.CreateAdd(t.n0, jn);
+                Value *rows = smin(b, b.getInt64(mr), b.CreateSub(t.mLen, im));
+                Value *cols = smin(b, b.getInt64(nr), b.CreateSub(t.nLen, jn));
+                Value *full = b.CreateAnd(b.CreateICmpEQ(rows, b.getInt64(mr)),
+                                          b.CreateICmpEQ(cols, b.getInt64(nr)));
+                Value *cTile = at(b, t.C, row, col, t.ldc);
+                emitIfElse(
+                    b, full,
+                    [&] {
+                      b.CreateCall(tile, {aPanel, bPanel, t.kLen, cTile, t.ldc,
+                                          t.loadC});
+                    },
+                    [&] {
+                      emitEdgeTile(b, tile, aPanel, bPanel, t.kLen, cTile,
+                                   t.ldc, t.edge, rows, cols, t.loadC);
+                    });
+                emitIf(b, t.last, [&] {
+                  b.CreateCall(epilogueFunctionType(), t.epilogue,
+                               {cTile, t.ldc, row, col, rows, cols, t.extras});
+                });
+              },
+              "ir");
+        },
+        "jr");
   }
 
   /// A tile of `rows` x `cols` < MR x NR at `cTile`: copied into the edge
@@ -957,6 +1150,10 @@ private:
   int64_t nr = 1;
   int64_t lda = 0, ldb = 0, ldc = 0;
   int64_t kBlocks = 1, kc = 1, mBlocks = 1, nBlocks = 1, mb = 1, nb = 1;
+  /// The shared-panel path (planPanels): panel width, columns per packing
+  /// item.
+  bool sharePanels = false;
+  int64_t nc = 1, packChunk = 1;
 };
 
 } // namespace

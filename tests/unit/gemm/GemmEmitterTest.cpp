@@ -337,4 +337,20 @@ TEST_F(GemmEmitter, LargeProductRunsInParallelBlocks) {
   runCases<float>({cs, tb});
 }
 
+TEST_F(GemmEmitter, RowBlocksShareOnePackedPanel) {
+  // More rows than one A block holds: B is packed once per panel and K
+  // slice and shared by the row blocks, over several column items.
+  Case cs;
+  cs.shape = {530, 200, 300};
+  cs.tuning = GemmTuning::forHost();
+  cs.tuning.flopsPerBlock = 1 << 20;
+  cs.hooks = true;
+  cs.name = "530x200x300";
+  Case tb = cs;
+  tb.ta = tb.tb = true;
+  tb.accumulate = true;
+  tb.name += " TA TB accumulate";
+  runCases<float>({cs, tb});
+}
+
 } // namespace
