@@ -123,18 +123,27 @@ public:
     for (const Kernel &k : p_.kernels) {
       std::vector<int> storages = kernelStorages(p_, k);
       Function *launch = launchFor(k, storages, inlined);
-      Function *check = options_.checkNumerics
-                            ? emitNumericsCheck(k, storages, inlined)
-                            : nullptr;
       if (inlined) {
+        Function *check =
+            options_.checkNumerics ? emitNumericsCheck(k, storages) : nullptr;
         callLaunch(b, k, storages, launch, check);
         continue;
       }
       ScheduledLaunch &l = table.emplace_back();
       l.launch = launch;
-      l.check = check;
       for (int s : storages)
         l.args.push_back(argumentRef(s));
+      if (!options_.checkNumerics)
+        continue;
+      // The table's check is data: no function a kernel.
+      for (int w : checkedWrites(k)) {
+        const Buffer &buf = p_.buffers[w];
+        auto at = std::find(storages.begin(), storages.end(), p_.storageOf(w));
+        l.checks.push_back({int(at - storages.begin()), buf.type.numElements(),
+                            buf.type.dtype == DType::F64, "%" + buf.name});
+      }
+      if (!l.checks.empty())
+        l.what = describeKernel(k);
     }
     if (inlined)
       b.CreateRetVoid();
@@ -732,13 +741,9 @@ private:
     lb.CreateCall(pf, {chunk, args_, i64(count), i64(grain)});
   }
 
-  /// `i32 <kernel>.check(ptr args)`, for --check-numerics: hands each
-  /// floating-point buffer kernel `k` wrote to the runtime's
-  /// voskhod_check_finite (runtime/NumericsCheck.h) and returns 1 at the
-  /// first fault, so the entry stops there and the fault names this kernel.
-  /// Null when the kernel writes nothing to check.
-  Function *emitNumericsCheck(const Kernel &k, const std::vector<int> &storages,
-                              bool inlined) {
+  /// What --check-numerics scans after kernel `k`: the floating-point
+  /// buffers it writes (not its scratch).
+  std::vector<int> checkedWrites(const Kernel &k) {
     std::vector<int> checked;
     for (int w : k.writes) {
       const Buffer &buf = p_.buffers[w];
@@ -747,12 +752,22 @@ private:
           (t == DType::F32 || t == DType::F64))
         checked.push_back(w);
     }
+    return checked;
+  }
+
+  /// `i32 <kernel>.check(ptr args)`, for --check-numerics in the
+  /// straight-line entry: hands each buffer of checkedWrites to the
+  /// runtime's voskhod_check_finite (runtime/NumericsCheck.h) and returns 1
+  /// at the first fault, so the entry stops there and the fault names this
+  /// kernel. Null when the kernel writes nothing to check.
+  Function *emitNumericsCheck(const Kernel &k,
+                              const std::vector<int> &storages) {
+    std::vector<int> checked = checkedWrites(k);
     if (checked.empty())
       return nullptr;
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     auto *i32Ty = Type::getInt32Ty(ctx_);
-    Function *f =
-        argumentsFunction(i32Ty, k.name + ".check", storages, inlined);
+    Function *f = argumentsFunction(i32Ty, k.name + ".check", storages, true);
     llvm::FunctionCallee check = m_.getOrInsertFunction(
         "voskhod_check_finite",
         llvm::FunctionType::get(

@@ -7,6 +7,8 @@
 #include "llvm/IR/Module.h"
 
 #include <algorithm>
+#include <cassert>
+#include <climits>
 #include <unordered_map>
 
 namespace voskhod::codegen {
@@ -38,6 +40,25 @@ private:
 /// externals[where] if where >= 0, the arena if -1, constants[-2 - where].
 constexpr int32_t kArena = -1;
 
+/// NUL-terminated strings in one character array, each stored once.
+class StringBlob {
+public:
+  int32_t operator()(const std::string &text) {
+    auto [it, added] = offsets_.try_emplace(text, int32_t(bytes_.size()));
+    if (added) {
+      bytes_.insert(bytes_.end(), text.begin(), text.end());
+      bytes_.push_back(0);
+      assert(bytes_.size() < size_t(INT32_MAX) && "check strings too long");
+    }
+    return it->second;
+  }
+  std::vector<uint8_t> &bytes() { return bytes_; }
+
+private:
+  std::unordered_map<std::string, int32_t> offsets_;
+  std::vector<uint8_t> bytes_;
+};
+
 } // namespace
 
 void emitScheduleTable(llvm::Function &entry,
@@ -52,18 +73,22 @@ void emitScheduleTable(llvm::Function &entry,
 
   // The tables are plain integers (raw bytes in the object, no relocation
   // and no LLVM constant per entry); functions and constants are indices
-  // into short pointer arrays, one entry per distinct launch, check or
-  // constant buffer. Per launch: its function, its check (-1: none) and its
-  // argument count; its arguments follow the previous launch's.
-  std::vector<int32_t> steps, where;
-  std::vector<int64_t> offsets;
-  Numbering<llvm::Function> launchFns, checkFns;
+  // into short pointer arrays, one entry per distinct launch function or
+  // constant buffer. Per launch: its function, its argument count, its
+  // check count and the offset of its description; its arguments and
+  // checks follow the previous launch's.
+  std::vector<int32_t> steps, where, checkArg, checkF64, checkName;
+  std::vector<int64_t> offsets, checkElements;
+  Numbering<llvm::Function> launchFns;
   Numbering<Constant> constants;
+  StringBlob strings;
   size_t maxArgs = 1;
+  bool anyChecks = false;
   for (const ScheduledLaunch &l : launches) {
     steps.push_back(launchFns(l.launch));
-    steps.push_back(l.check ? checkFns(l.check) : -1);
     steps.push_back(int32_t(l.args.size()));
+    steps.push_back(int32_t(l.checks.size()));
+    steps.push_back(l.checks.empty() ? 0 : strings(l.what));
     for (const ArgumentRef &a : l.args) {
       if (a.global)
         where.push_back(-2 - constants(a.global));
@@ -71,6 +96,13 @@ void emitScheduleTable(llvm::Function &entry,
         where.push_back(a.externalSlot >= 0 ? int32_t(a.externalSlot) : kArena);
       offsets.push_back(a.global || a.externalSlot >= 0 ? 0 : a.arenaOffset);
     }
+    for (const CheckedArgument &c : l.checks) {
+      checkArg.push_back(c.position);
+      checkElements.push_back(c.elements);
+      checkF64.push_back(c.isF64);
+      checkName.push_back(strings(c.name));
+    }
+    anyChecks |= !l.checks.empty();
     maxArgs = std::max(maxArgs, l.args.size());
   }
   auto global = [&](Constant *init, const char *suffix) {
@@ -95,7 +127,6 @@ void emitScheduleTable(llvm::Function &entry,
   Value *whereTable = ints(where, "arg.where");
   Value *offsetTable = ints(offsets, "arg.offset");
   Value *launchTable = pointers(launchFns, "launches");
-  Value *checkTable = pointers(checkFns, "checks");
   Value *constantTable = pointers(constants, "constants");
 
   Value *externals = entry.getArg(0), *arena = entry.getArg(1);
@@ -107,29 +138,33 @@ void emitScheduleTable(llvm::Function &entry,
   BasicBlock *argBody = block("arg.body"),
              *fromExternal = block("arg.external");
   BasicBlock *fromOther = block("arg.other"), *argStore = block("arg.store");
-  BasicBlock *call = block("call"), *check = block("check");
-  BasicBlock *next = block("next"), *exit = block("exit");
+  BasicBlock *call = block("call"), *next = block("next"),
+             *exit = block("exit");
   llvm::IRBuilder<> b(start);
   Value *args =
       b.CreateAlloca(llvm::ArrayType::get(ptrTy, maxArgs), nullptr, "args");
   b.CreateBr(launches.empty() ? exit : stepBB);
 
-  // for (i = 0, first = 0; i < launches; first += count, ++i)
+  // for (i = 0, first = 0, firstCheck = 0; i < launches;
+  //      first += count, firstCheck += checks, ++i)
   b.SetInsertPoint(stepBB);
   llvm::PHINode *i = b.CreatePHI(i64Ty, 2, "i");
   llvm::PHINode *first = b.CreatePHI(i64Ty, 2, "first");
+  llvm::PHINode *firstCheck = b.CreatePHI(i64Ty, 2, "first.check");
   i->addIncoming(i64(0), start);
   first->addIncoming(i64(0), start);
+  firstCheck->addIncoming(i64(0), start);
   auto load = [&](Type *t, Value *table, Value *index, const char *name) {
     return b.CreateLoad(t, b.CreateInBoundsGEP(t, table, index), name);
   };
-  Value *row = b.CreateMul(i, i64(3));
-  Value *launch = load(ptrTy, launchTable,
-                       load(i32Ty, stepTable, row, "launch.index"), "launch");
-  Value *checkIndex =
-      load(i32Ty, stepTable, b.CreateAdd(row, i64(1)), "check.index");
-  Value *count = b.CreateSExt(
-      load(i32Ty, stepTable, b.CreateAdd(row, i64(2)), "count"), i64Ty);
+  auto field = [&](unsigned f, const char *name) {
+    Value *at = b.CreateAdd(b.CreateMul(i, i64(4)), i64(f));
+    return b.CreateSExt(load(i32Ty, stepTable, at, name), i64Ty);
+  };
+  Value *launch = load(ptrTy, launchTable, field(0, "launch.index"), "launch");
+  Value *count = field(1, "count");
+  Value *checkCount = field(2, "checks");
+  Value *whatOffset = field(3, "what");
   b.CreateBr(argHead);
 
   //   for (j = 0; j < count; ++j) args[j] = base(where) + offset
@@ -167,22 +202,58 @@ void emitScheduleTable(llvm::Function &entry,
   j->addIncoming(b.CreateAdd(j, i64(1)), argStore);
   b.CreateBr(argHead);
 
-  //   launch(args); if (check >= 0 && checks[check](args)) return;
+  //   launch(args);
   b.SetInsertPoint(call);
   auto *launchTy = llvm::FunctionType::get(b.getVoidTy(), {ptrTy}, false);
   b.CreateCall(launchTy, launch, {args});
-  b.CreateCondBr(b.CreateICmpSGE(checkIndex, b.getInt32(0)), check, next);
-
-  b.SetInsertPoint(check);
-  auto *checkTy = llvm::FunctionType::get(i32Ty, {ptrTy}, false);
-  Value *checkFn = load(ptrTy, checkTable, checkIndex, "check");
-  Value *fault = b.CreateCall(checkTy, checkFn, {args});
-  b.CreateCondBr(b.CreateICmpNE(fault, b.getInt32(0)), exit, next);
+  if (anyChecks) {
+    //   for (c = 0; c < checks; ++c)
+    //     if (voskhod_check_finite(what, name[c], args[arg[c]], ...)) return;
+    Value *argTable = ints(checkArg, "check.arg");
+    Value *elementsTable = ints(checkElements, "check.elements");
+    Value *f64Table = ints(checkF64, "check.f64");
+    Value *nameTable = ints(checkName, "check.name");
+    Value *blob = global(llvm::ConstantDataArray::get(ctx, strings.bytes()),
+                         "check.strings");
+    llvm::FunctionCallee checkFinite = m.getOrInsertFunction(
+        "voskhod_check_finite",
+        llvm::FunctionType::get(i32Ty, {ptrTy, ptrTy, ptrTy, i64Ty, i32Ty},
+                                false));
+    BasicBlock *checkHead = block("check.head");
+    BasicBlock *checkBody = block("check.body");
+    BasicBlock *checkOk = block("check.ok");
+    b.CreateBr(checkHead);
+    b.SetInsertPoint(checkHead);
+    llvm::PHINode *c = b.CreatePHI(i64Ty, 2, "c");
+    c->addIncoming(i64(0), call);
+    b.CreateCondBr(b.CreateICmpSLT(c, checkCount), checkBody, next);
+    b.SetInsertPoint(checkBody);
+    Value *record = b.CreateAdd(firstCheck, c);
+    auto text = [&](Value *offset32) {
+      return b.CreateInBoundsGEP(b.getInt8Ty(), blob,
+                                 b.CreateSExt(offset32, i64Ty));
+    };
+    Value *position =
+        b.CreateSExt(load(i32Ty, argTable, record, "position"), i64Ty);
+    Value *fault = b.CreateCall(checkFinite,
+                                {text(whatOffset),
+                                 text(load(i32Ty, nameTable, record, "name")),
+                                 load(ptrTy, args, position, "data"),
+                                 load(i64Ty, elementsTable, record, "elements"),
+                                 load(i32Ty, f64Table, record, "f64")});
+    b.CreateCondBr(b.CreateICmpNE(fault, b.getInt32(0)), exit, checkOk);
+    b.SetInsertPoint(checkOk);
+    c->addIncoming(b.CreateAdd(c, i64(1)), checkOk);
+    b.CreateBr(checkHead);
+  } else {
+    b.CreateBr(next);
+  }
 
   b.SetInsertPoint(next);
   Value *nextI = b.CreateAdd(i, i64(1));
   i->addIncoming(nextI, next);
   first->addIncoming(b.CreateAdd(first, count), next);
+  firstCheck->addIncoming(b.CreateAdd(firstCheck, checkCount), next);
   b.CreateCondBr(b.CreateICmpULT(nextI, i64(int64_t(launches.size()))), stepBB,
                  exit);
 

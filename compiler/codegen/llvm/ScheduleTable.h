@@ -6,11 +6,13 @@
 /// of kernels: at 10^5 graph nodes the code generator spends minutes on one
 /// function. The table entry is a fixed loop over constant data: for each
 /// scheduled launch it gathers the argument addresses into an array, calls
-/// the launch function with it, and, if the launch has one, a numerics check
-/// that stops the entry when it returns nonzero. Repeated kernels share one
+/// the launch function with it, and, with --check-numerics, hands the
+/// buffers it wrote to the runtime's check, stopping at the first NaN or
+/// infinity. Repeated kernels share one
 /// launch function, so the machine code grows with the number of distinct
 /// kernels and the table with the schedule, as data, which costs the code
-/// generator almost nothing.
+/// generator almost nothing; so do the checks, whose strings (kernel
+/// descriptions, buffer names) sit in one character array.
 ///
 /// An argument's address is one of: a constant global; the caller's
 /// externals[slot]; or arena + offset (the entry's two arguments, as in
@@ -23,6 +25,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace llvm {
@@ -38,12 +41,24 @@ struct ArgumentRef {
   int64_t arenaOffset = 0;          // otherwise arena + offset
 };
 
+/// A buffer --check-numerics scans after the launch: argument `position`,
+/// `elements` floats or doubles, named `name` in the report.
+struct CheckedArgument {
+  int position = 0;
+  int64_t elements = 0;
+  bool isF64 = false;
+  std::string name;
+};
+
 struct ScheduledLaunch {
   /// `void (ptr args)`: runs one kernel on the addresses in args.
   llvm::Function *launch = nullptr;
-  /// `i32 (ptr args)` or null: nonzero stops the entry (a NaN found).
-  llvm::Function *check = nullptr;
   std::vector<ArgumentRef> args;
+  /// With --check-numerics: what to hand voskhod_check_finite after the
+  /// launch (runtime/NumericsCheck.h), and the kernel's description for
+  /// its report; the entry stops at the first fault.
+  std::vector<CheckedArgument> checks;
+  std::string what;
 };
 
 /// Fills the empty `entry`, `void (ptr externals, ptr arena)`, with the loop
