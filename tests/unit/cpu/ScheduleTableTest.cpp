@@ -44,7 +44,8 @@ graph @deep {
 }
 )";
 
-/// Squared error with an L1 penalty: constants, abs, a scalar reduction.
+/// Squared error with an L1 penalty: scalar constants, abs, a scalar
+/// reduction.
 const char *kRegression = R"(
 graph @regression {
   %x = input f32[9, 5]
@@ -58,9 +59,25 @@ graph @regression {
 }
 )";
 
+/// A constant tensor read by two kernels: an argument from the table's
+/// constants.
+const char *kConstant = R"(
+graph @scaled {
+  %x = input f32[4, 3]
+  %t = input f32[4, 3]
+  %c = const f32[3] [0.5, -1.25, 2]
+  %w = param f32[3, 3] init = normal(0, 0.5)
+  %p = mul (matmul %x, %w), %c
+  %loss = mse_loss %p, %t
+  minimize %loss using sgd {lr = 0.1}
+  return %p
+}
+)";
+
 TEST(ScheduleTable, TrainsLikeTheInterpreter) {
   checkTraining(kDeep, 4, 1e-4, 7, tableOptions());
   checkTraining(kRegression, 4, 1e-4, 3, tableOptions());
+  checkTraining(kConstant, 4, 1e-4, 5, tableOptions());
 }
 
 TEST(ScheduleTable, ForwardLikeTheInterpreter) {
