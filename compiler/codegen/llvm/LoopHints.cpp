@@ -6,9 +6,16 @@
 
 namespace voskhod::codegen {
 
+/// Loops of up to this many vectors are the ones a small module's full
+/// unroll would flatten.
+constexpr int64_t kMaxHintedVectors = 8;
+
 void hintVectorLoop(llvm::BranchInst *latch, int64_t tripCount,
                     unsigned lanes) {
-  if (tripCount < int64_t(lanes) || lanes < 2 || tripCount % lanes != 0)
+  // Longer loops are beyond the full unroller's size limit anyway, and
+  // the hint would also keep the vectoriser from interleaving them.
+  if (lanes < 2 || tripCount < int64_t(lanes) ||
+      tripCount > kMaxHintedVectors * int64_t(lanes) || tripCount % lanes != 0)
     return;
   llvm::LLVMContext &ctx = latch->getContext();
   llvm::Metadata *noUnroll[] = {
