@@ -120,6 +120,9 @@ void *vkaot_param(vkaot_state *state, const char *name,
 const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
                                          int count, int index);
 const char *vkaot_last_error(const vkaot_state *state);
+/* The status of the handle's last call; with null, of the calling thread's
+   last vkaot_create. */
+int vkaot_last_status(const vkaot_state *state);
 void vkaot_reset(vkaot_state *state, uint64_t seed);
 
 #endif

@@ -8,7 +8,10 @@
  * temporaries; outputs are copied out after it.
  *
  * Nothing here is global: two handles, of one model or of two, share no
- * memory and no threads.
+ * memory and no threads. Each handle keeps the status and message of its
+ * last call; why the calling thread's last `create` failed is kept per
+ * thread, for NAME_last_status(NULL) and NAME_last_error(NULL), as in the
+ * GPU runtime (cuda/CudaState.c).
  *
  *===----------------------------------------------------------------------===*/
 #define _POSIX_C_SOURCE 200809L
@@ -25,8 +28,18 @@ struct vkaot_state {
   void **pointers; /* an entry's table, rebuilt per call */
   void *arena;
   vkaot_pool *pool;
+  int status; /* of the last call */
   char error[512];
 };
+
+static _Thread_local int create_status;
+static _Thread_local char create_error[256];
+
+/* Records `code` as the handle's last status and returns it. */
+static int finish(vkaot_state *s, int code) {
+  s->status = code;
+  return code;
+}
 
 static void *aligned_zeroed(int64_t bytes) {
   size_t size = (size_t)((bytes + 63) / 64 * 64);
@@ -37,6 +50,13 @@ static void *aligned_zeroed(int64_t bytes) {
     return NULL;
   memset(p, 0, size);
   return p;
+}
+
+static int64_t total_bytes(const vkaot_model *m) {
+  int64_t bytes = m->arena_bytes;
+  for (int i = 0; i < m->num_tensors; ++i)
+    bytes += m->tensors[i].bytes;
+  return bytes;
 }
 
 void vkaot_destroy(vkaot_state *s) {
@@ -66,6 +86,11 @@ void vkaot_reset(vkaot_state *s, uint64_t seed) {
 }
 
 vkaot_state *vkaot_create(const vkaot_model *m, uint64_t seed) {
+  create_status = VOSKHOD_ERR_NO_MEMORY;
+  snprintf(create_error, sizeof create_error,
+           "create: out of memory for model '%s' (%lld bytes of tensors and "
+           "arena)",
+           m->name, (long long)total_bytes(m));
   vkaot_state *s = calloc(1, sizeof *s);
   if (!s)
     return NULL;
@@ -87,6 +112,8 @@ vkaot_state *vkaot_create(const vkaot_model *m, uint64_t seed) {
       return NULL;
     }
   vkaot_reset(s, seed);
+  create_status = VOSKHOD_OK;
+  create_error[0] = 0;
   return s;
 }
 
@@ -123,10 +150,12 @@ double vkaot_train_step(vkaot_state *s, const void *const *inputs) {
   if (!m->step || m->loss_index < 0) {
     snprintf(s->error, sizeof s->error, "model '%s' has no training step",
              m->name);
+    finish(s, VOSKHOD_ERR_UNSUPPORTED);
     return NAN;
   }
-  if (check_pointers(s, "train_step", "input", inputs, m->step_inputs,
-                     m->step_input_count) != VOSKHOD_OK)
+  if (finish(s, check_pointers(s, "train_step", "input", inputs,
+                               m->step_inputs, m->step_input_count)) !=
+      VOSKHOD_OK)
     return NAN;
   run(s, m->step, m->step_table, m->step_count, m->step_inputs,
       m->step_input_count, inputs);
@@ -150,7 +179,7 @@ int vkaot_forward(vkaot_state *s, const void *const *inputs,
   if (!m->forward) {
     snprintf(s->error, sizeof s->error, "model '%s' has no forward entry",
              m->name);
-    return VOSKHOD_ERR_UNSUPPORTED;
+    return finish(s, VOSKHOD_ERR_UNSUPPORTED);
   }
   int code = check_pointers(s, "forward", "input", inputs, m->forward_inputs,
                             m->forward_input_count);
@@ -158,14 +187,14 @@ int vkaot_forward(vkaot_state *s, const void *const *inputs,
     code = check_pointers(s, "forward", "output", (const void *const *)outputs,
                           m->forward_outputs, m->forward_output_count);
   if (code != VOSKHOD_OK)
-    return code;
+    return finish(s, code);
   run(s, m->forward, m->forward_table, m->forward_count, m->forward_inputs,
       m->forward_input_count, inputs);
   for (int32_t k = 0; k < m->forward_output_count; ++k) {
     int32_t i = m->forward_outputs[k];
     memcpy(outputs[k], s->storage[i], (size_t)m->tensors[i].bytes);
   }
-  return VOSKHOD_OK;
+  return finish(s, VOSKHOD_OK);
 }
 
 /* A path the checkpoint functions can use: not null, not empty. */
@@ -174,9 +203,9 @@ int vkaot_save(vkaot_state *s, const char *path) {
     return VOSKHOD_ERR_ARGUMENT;
   int code = check_path(s, "save", path);
   if (code != VOSKHOD_OK)
-    return code;
-  return vkaot_save_checkpoint(s->model, s->storage, path, s->error,
-                               sizeof s->error);
+    return finish(s, code);
+  return finish(s, vkaot_save_checkpoint(s->model, s->storage, path,
+                                       s->error, sizeof s->error));
 }
 
 int vkaot_load(vkaot_state *s, const char *path) {
@@ -184,9 +213,9 @@ int vkaot_load(vkaot_state *s, const char *path) {
     return VOSKHOD_ERR_ARGUMENT;
   int code = check_path(s, "load", path);
   if (code != VOSKHOD_OK)
-    return code;
-  return vkaot_load_checkpoint(s->model, s->storage, path, s->error,
-                               sizeof s->error);
+    return finish(s, code);
+  return finish(s, vkaot_load_checkpoint(s->model, s->storage, path,
+                                       s->error, sizeof s->error));
 }
 
 int vkaot_threads(const vkaot_state *s) {
@@ -201,18 +230,18 @@ int vkaot_set_threads(vkaot_state *s, int threads) {
   if (threads < 1 || threads > 1024) {
     snprintf(s->error, sizeof s->error,
              "set_threads: %d threads; expected 1 to 1024", threads);
-    return VOSKHOD_ERR_ARGUMENT;
+    return finish(s, VOSKHOD_ERR_ARGUMENT);
   }
   if (threads == vkaot_pool_size(s->pool))
-    return VOSKHOD_OK;
+    return finish(s, VOSKHOD_OK);
   vkaot_pool *pool = vkaot_pool_create(threads);
   if (!pool) {
     snprintf(s->error, sizeof s->error, "set_threads: out of memory");
-    return VOSKHOD_ERR_NO_MEMORY;
+    return finish(s, VOSKHOD_ERR_NO_MEMORY);
   }
   vkaot_pool_destroy(s->pool);
   s->pool = pool;
-  return VOSKHOD_OK;
+  return finish(s, VOSKHOD_OK);
 }
 
 void *vkaot_param(vkaot_state *s, const char *name,
@@ -237,5 +266,11 @@ const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
 }
 
 const char *vkaot_last_error(const vkaot_state *s) {
-  return s ? s->error : "no handle";
+  if (!s)
+    return create_error[0] ? create_error : "no handle";
+  return s->error;
+}
+
+int vkaot_last_status(const vkaot_state *s) {
+  return s ? s->status : create_status;
 }

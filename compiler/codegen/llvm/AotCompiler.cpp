@@ -280,12 +280,10 @@ public:
       return makeError("internal: the AOT descriptor layout does not match "
                        "runtime/aot/AotAbi.h (or cuda/CudaAbi.h) on this "
                        "target");
-    std::vector<std::string> needed = {"create",     "destroy", "reset",
-                                       "train_step", "forward", "save",
-                                       "load",       "threads", "set_threads",
-                                       "param",      "info_at", "last_error"};
-    if (image_)
-      needed.push_back("last_status");
+    std::vector<std::string> needed = {
+        "create",  "destroy",    "reset",      "train_step",  "forward",
+        "save",    "load",       "threads",    "set_threads", "param",
+        "info_at", "last_error", "last_status"};
     for (const std::string &name : needed)
       if (!m_.getFunction(rt_ + name))
         return makeError("internal: the AOT runtime lacks " + rt_ + name);
@@ -547,8 +545,7 @@ private:
     forwardTo("save", i32_, {ptr_, ptr_}, "save");
     forwardTo("load", i32_, {ptr_, ptr_}, "load");
     forwardTo("last_error", ptr_, {ptr_}, "last_error");
-    if (image_)
-      forwardTo("last_status", i32_, {ptr_}, "last_status");
+    forwardTo("last_status", i32_, {ptr_}, "last_status");
     forwardTo("threads", i32_, {ptr_}, "threads");
     forwardTo("set_threads", i32_, {ptr_, i32_}, "set_threads");
     forwardTo("param", ptr_, {ptr_, ptr_, ptr_}, "param");

@@ -484,8 +484,14 @@ typedef struct voskhod_tensor_info {
     } else {
       doc("What went wrong in the last call on this handle that can fail "
           "(train step, forward pass, save, load, set_threads), or \"\" "
-          "after one that succeeded; \"no handle\" for a null handle.");
+          "after one that succeeded; with a null handle, why the calling "
+          "thread's last " +
+          p_ + "_create failed (out of memory), else \"no handle\".");
       declare("const char *", p_ + "_last_error", {"const " + handle});
+      doc("The status of that last call (VOSKHOD_OK when it succeeded); "
+          "with a null handle, that of the calling thread's last " +
+          p_ + "_create. The same function as a GPU object's.");
+      declare("int ", p_ + "_last_status", {"const " + handle});
       out_ << "\n";
       doc("The number of threads a step runs on (the caller's thread "
           "included); 0 for a null handle.");

@@ -131,5 +131,26 @@ TEST(AotHandle, InvalidArgumentsAreRefused) {
   EXPECT_NE(h.lastError().find("cannot create"), std::string::npos);
 }
 
+TEST(AotHandle, LastStatusFollowsEachCall) {
+  // The same function as a GPU object's: the status of the handle's last
+  // call, or with a null handle that of the thread's last create.
+  const AotLibrary *lib = &sharedLibrary(kClassifier, "clf");
+  auto lastStatus = lib->function<int (*)(const void *)>("clf", "last_status");
+  auto lastError =
+      lib->function<const char *(*)(const void *)>("clf", "last_error");
+  AotHandle h(*lib, "clf", 5);
+  EXPECT_EQ(lastStatus(nullptr), 0) << "create succeeded";
+  EXPECT_STREQ(lastError(nullptr), "no handle");
+  EXPECT_EQ(lastStatus(h.state()), 0);
+  EXPECT_EQ(h.setThreads(0), 1);
+  EXPECT_EQ(lastStatus(h.state()), 1);
+  EXPECT_EQ(h.save("/nonexistent-dir/x.safetensors"), 3);
+  EXPECT_EQ(lastStatus(h.state()), 3);
+  EXPECT_EQ(h.setThreads(1), 0);
+  EXPECT_EQ(lastStatus(h.state()), 0);
+  EXPECT_EQ(h.load("/nonexistent-dir/x.safetensors"), 2);
+  EXPECT_EQ(lastStatus(h.state()), 2);
+}
+
 } // namespace
 } // namespace voskhod::aot::test
