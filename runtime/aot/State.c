@@ -153,9 +153,8 @@ double vkaot_train_step(vkaot_state *s, const void *const *inputs) {
     finish(s, VOSKHOD_ERR_UNSUPPORTED);
     return NAN;
   }
-  if (finish(s, check_pointers(s, "train_step", "input", inputs,
-                               m->step_inputs, m->step_input_count)) !=
-      VOSKHOD_OK)
+  if (finish(s, check_pointers(s, "train_step", "input", inputs, m->step_inputs,
+                               m->step_input_count)) != VOSKHOD_OK)
     return NAN;
   run(s, m->step, m->step_table, m->step_count, m->step_inputs,
       m->step_input_count, inputs);
@@ -204,8 +203,8 @@ int vkaot_save(vkaot_state *s, const char *path) {
   int code = check_path(s, "save", path);
   if (code != VOSKHOD_OK)
     return finish(s, code);
-  return finish(s, vkaot_save_checkpoint(s->model, s->storage, path,
-                                       s->error, sizeof s->error));
+  return finish(s, vkaot_save_checkpoint(s->model, s->storage, path, s->error,
+                                         sizeof s->error));
 }
 
 int vkaot_load(vkaot_state *s, const char *path) {
@@ -214,8 +213,8 @@ int vkaot_load(vkaot_state *s, const char *path) {
   int code = check_path(s, "load", path);
   if (code != VOSKHOD_OK)
     return finish(s, code);
-  return finish(s, vkaot_load_checkpoint(s->model, s->storage, path,
-                                       s->error, sizeof s->error));
+  return finish(s, vkaot_load_checkpoint(s->model, s->storage, path, s->error,
+                                         sizeof s->error));
 }
 
 int vkaot_threads(const vkaot_state *s) {
