@@ -9,11 +9,16 @@ namespace voskhod::ir {
 
 Expected<Node *> buildNode(Graph &g, OpKind op, std::vector<Node *> operands,
                            Attrs attrs, SourceLoc loc, std::string name) {
-  std::vector<TensorType> types;
-  types.reserve(operands.size());
-  for (Node *o : operands)
-    types.push_back(o->type());
-  Expected<TensorType> type = inferType(op, types, attrs);
+  // Operand types are copied into scratch kept across calls, whose shape
+  // buffers are reused: building a train step creates a node per gradient
+  // term, and inferType never builds nodes, so nothing re-enters this.
+  thread_local std::vector<TensorType> types;
+  if (types.size() < operands.size())
+    types.resize(operands.size());
+  for (size_t i = 0; i < operands.size(); ++i)
+    types[i] = operands[i]->type();
+  Expected<TensorType> type =
+      inferType(op, std::span(types.data(), operands.size()), attrs);
   if (!type)
     return type.status();
   return g.create(op, std::move(operands), type.take(), std::move(attrs), loc,

@@ -63,6 +63,7 @@ private:
   std::vector<std::string> refs_; // by Node::index()
   // Scratch for isDefault, reused so that printing allocates little per node.
   std::vector<TensorType> operandTypes_;
+  TensorType inferred_;
   Attrs without_;
 };
 
@@ -189,7 +190,7 @@ bool Printer::isDefault(const Node *n, const AttrSpec &spec,
   operandTypes_.resize(n->numOperands());
   for (size_t i = 0; i < n->numOperands(); ++i)
     operandTypes_[i] = n->operand(i)->type();
-  if (!inferType(n->op(), operandTypes_, without_))
+  if (!inferTypeInto(n->op(), operandTypes_, without_, inferred_))
     return false;
   const AttrValue *canonical = without_.find(spec.name);
   return canonical && *canonical == value;

@@ -48,7 +48,12 @@ Status checkAttrs(OpKind op, Attrs &attrs) {
                        " expects " + std::string(attrKindName(spec->kind)) +
                        ", got " + attrValueStr(value));
   }
-  for (const AttrSpec &spec : attrSpecs(op)) {
+  // Every name above is a distinct schema attribute, so as many names as the
+  // schema has means all are present: the common case skips the lookups.
+  std::span<const AttrSpec> specs = attrSpecs(op);
+  if (attrs.items().size() == specs.size())
+    return Status::ok();
+  for (const AttrSpec &spec : specs) {
     if (attrs.has(spec.name))
       continue;
     if (spec.required)
@@ -75,14 +80,16 @@ Status checkAttrs(OpKind op, Attrs &attrs) {
 }
 
 Status checkShape(const Shape &shape, std::string_view what) {
+  // One pass in the common case; the dimensions are walked again only to
+  // word the error.
+  if (checkedElementCount(shape))
+    return Status::ok();
   for (int64_t d : shape)
     if (d <= 0)
       return makeError(std::string(what) + " " + shapeStr(shape) +
                        " has a dimension that is not positive");
-  if (!checkedElementCount(shape))
-    return makeError(std::string(what) + " " + shapeStr(shape) +
-                     " has too many elements");
-  return Status::ok();
+  return makeError(std::string(what) + " " + shapeStr(shape) +
+                   " has too many elements");
 }
 
 /// Normalises axis `a` of a rank-`rank` tensor (negative counts from the end).
@@ -100,8 +107,8 @@ Status requireFloat(const TensorType &t, std::string_view op) {
   return Status::ok();
 }
 
-Expected<TensorType> inferElementwise(OpKind op, std::span<const TensorType> in,
-                                      const Attrs &attrs) {
+Status inferElementwise(OpKind op, std::span<const TensorType> in,
+                        const Attrs &attrs, TensorType &out) {
   std::string_view name = opName(op);
   if (op == OpKind::Select) {
     if (in[0].dtype != DType::I1)
@@ -112,7 +119,8 @@ Expected<TensorType> inferElementwise(OpKind op, std::span<const TensorType> in,
     if (in[0].shape != in[1].shape)
       return makeError("'select' condition " + in[0].str() +
                        " does not match branches " + in[1].str());
-    return in[1];
+    out = in[1];
+    return Status::ok();
   }
   for (size_t i = 1; i < in.size(); ++i) {
     if (in[i].shape != in[0].shape)
@@ -125,20 +133,26 @@ Expected<TensorType> inferElementwise(OpKind op, std::span<const TensorType> in,
   if (hasTrait(op, OpTrait::FloatOnly))
     if (Status s = requireFloat(in[0], name); !s)
       return s;
-  if (op == OpKind::Convert)
-    return TensorType{attrs.getDType("dtype"), in[0].shape};
+  if (op == OpKind::Convert) {
+    out.dtype = attrs.getDType("dtype");
+    out.shape = in[0].shape;
+    return Status::ok();
+  }
   if (hasTrait(op, OpTrait::Comparison)) {
     if (in[0].dtype == DType::I1 && op != OpKind::Equal)
       return makeError(q(name) + " does not order i1 values");
-    return TensorType{DType::I1, in[0].shape};
+    out.dtype = DType::I1;
+    out.shape = in[0].shape;
+    return Status::ok();
   }
   if (in[0].dtype == DType::I1)
     return makeError(q(name) + " does not apply to i1 values");
-  return in[0];
+  out = in[0];
+  return Status::ok();
 }
 
-Expected<TensorType> inferMatmul(std::span<const TensorType> in,
-                                 const Attrs &attrs) {
+Status inferMatmul(std::span<const TensorType> in, const Attrs &attrs,
+                   TensorType &out) {
   const TensorType &a = in[0], &b = in[1];
   if (a.rank() != 2 || b.rank() != 2)
     return makeError("'matmul' expects rank-2 operands, got " + a.str() +
@@ -158,11 +172,13 @@ Expected<TensorType> inferMatmul(std::span<const TensorType> in,
                      (ta ? "^T" : "") + " × " + b.str() + (tb ? "^T" : "") +
                      " (" + std::to_string(ka) + " vs " + std::to_string(kb) +
                      ")");
-  return TensorType{a.dtype, {m, n}};
+  out.dtype = a.dtype;
+  out.shape.assign({m, n});
+  return Status::ok();
 }
 
-Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
-                                 Attrs &attrs) {
+Status inferLayout(OpKind op, const TensorType &in, Attrs &attrs,
+                   TensorType &out) {
   switch (op) {
   case OpKind::Transpose: {
     std::vector<int64_t> perm = attrs.getInts("perm");
@@ -174,7 +190,7 @@ Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
       return makeError("'transpose' permutation " + shapeStr(perm) +
                        " does not match rank of " + in.str());
     std::vector<bool> seen(perm.size(), false);
-    Shape out;
+    out.shape.clear();
     for (int64_t &p : perm) {
       auto axis = normaliseAxis(p, in.rank(), "transpose");
       if (!axis)
@@ -184,10 +200,11 @@ Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
                          std::to_string(*axis));
       seen[*axis] = true;
       p = *axis;
-      out.push_back(in.shape[p]);
+      out.shape.push_back(in.shape[p]);
     }
     attrs.set("perm", perm);
-    return TensorType{in.dtype, out};
+    out.dtype = in.dtype;
+    return Status::ok();
   }
   case OpKind::Reshape: {
     std::vector<int64_t> shape = attrs.getInts("shape");
@@ -225,17 +242,21 @@ Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
                        shapeStr(shape) + " (" + std::to_string(known) +
                        " elements)");
     attrs.set("shape", shape);
-    return TensorType{in.dtype, shape};
+    out.dtype = in.dtype;
+    out.shape = shape;
+    return Status::ok();
   }
   case OpKind::Broadcast: {
     const std::vector<int64_t> &shape = attrs.getInts("shape");
     if (Status s = checkShape(shape, "'broadcast' target"); !s)
       return s;
-    auto out = broadcastShapes(in.shape, shape);
-    if (int64_t(shape.size()) < in.rank() || !out || *out != shape)
+    auto joined = broadcastShapes(in.shape, shape);
+    if (int64_t(shape.size()) < in.rank() || !joined || *joined != shape)
       return makeError("cannot broadcast " + in.str() + " to " +
                        shapeStr(shape));
-    return TensorType{in.dtype, shape};
+    out.dtype = in.dtype;
+    out.shape = shape;
+    return Status::ok();
   }
   default:
     break;
@@ -243,8 +264,8 @@ Expected<TensorType> inferLayout(OpKind op, const TensorType &in,
   return makeError("internal: not a layout op");
 }
 
-Expected<TensorType> inferReduction(OpKind op, const TensorType &in,
-                                    Attrs &attrs) {
+Status inferReduction(OpKind op, const TensorType &in, Attrs &attrs,
+                      TensorType &out) {
   std::string_view name = opName(op);
   if (op == OpKind::ReduceMean)
     if (Status s = requireFloat(in, name); !s)
@@ -269,17 +290,18 @@ Expected<TensorType> inferReduction(OpKind op, const TensorType &in,
   std::sort(axes.begin(), axes.end());
   attrs.set("axes", axes);
   bool keep = attrs.getBool("keepdims");
-  Shape out;
+  out.dtype = in.dtype;
+  out.shape.clear();
   for (int64_t i = 0; i < in.rank(); ++i) {
     if (!reduced[i])
-      out.push_back(in.shape[i]);
+      out.shape.push_back(in.shape[i]);
     else if (keep)
-      out.push_back(1);
+      out.shape.push_back(1);
   }
-  return TensorType{in.dtype, out};
+  return Status::ok();
 }
 
-Expected<TensorType> inferLoss(OpKind op, std::span<const TensorType> in) {
+Status inferLoss(OpKind op, std::span<const TensorType> in, TensorType &out) {
   std::string_view name = opName(op);
   const TensorType &a = in[0], &b = in[1];
   if (Status s = requireFloat(a, name); !s)
@@ -300,28 +322,32 @@ Expected<TensorType> inferLoss(OpKind op, std::span<const TensorType> in) {
                        " must be i32" + shapeStr(rows) +
                        " class indices or probabilities of type " + a.str());
     }
-    return TensorType{a.dtype, {}};
+    out.dtype = a.dtype;
+    out.shape.clear();
+    return Status::ok();
   }
   if (a != b)
     return makeError("shape mismatch: " + q(name) + " operands " + a.str() +
                      " and " + b.str());
-  return TensorType{a.dtype, {}};
+  out.dtype = a.dtype;
+  out.shape.clear();
+  return Status::ok();
 }
 
 /// The result type by the op's family, on attributes already checked.
-Expected<TensorType> inferByFamily(OpKind op, std::span<const TensorType> in,
-                                   Attrs &attrs) {
+Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
+                     TensorType &out) {
   std::string_view name = opName(op);
   if (hasTrait(op, OpTrait::Elementwise))
-    return inferElementwise(op, in, attrs);
+    return inferElementwise(op, in, attrs, out);
   if (hasTrait(op, OpTrait::Contraction))
-    return inferMatmul(in, attrs);
+    return inferMatmul(in, attrs, out);
   if (hasTrait(op, OpTrait::Layout))
-    return inferLayout(op, in[0], attrs);
+    return inferLayout(op, in[0], attrs, out);
   if (hasTrait(op, OpTrait::Reduction))
-    return inferReduction(op, in[0], attrs);
+    return inferReduction(op, in[0], attrs, out);
   if (hasTrait(op, OpTrait::Loss))
-    return inferLoss(op, in);
+    return inferLoss(op, in, out);
   if (hasTrait(op, OpTrait::RowWise)) {
     if (Status s = requireFloat(in[0], name); !s)
       return s;
@@ -332,7 +358,8 @@ Expected<TensorType> inferByFamily(OpKind op, std::span<const TensorType> in,
     if (!axis)
       return axis.status();
     attrs.set("axis", *axis);
-    return in[0];
+    out = in[0];
+    return Status::ok();
   }
   if (op == OpKind::OneHot) {
     if (in[0].dtype != DType::I32)
@@ -341,9 +368,10 @@ Expected<TensorType> inferByFamily(OpKind op, std::span<const TensorType> in,
     if (depth <= 0)
       return makeError("'one_hot' depth must be positive, got " +
                        std::to_string(depth));
-    Shape shape = in[0].shape;
-    shape.push_back(depth);
-    return TensorType{attrs.getDType("dtype"), shape};
+    out.dtype = attrs.getDType("dtype");
+    out.shape = in[0].shape;
+    out.shape.push_back(depth);
+    return Status::ok();
   }
   return makeError("internal: no shape rule");
 }
@@ -363,8 +391,8 @@ std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
   return out;
 }
 
-Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
-                               Attrs &attrs) {
+Status inferTypeInto(OpKind op, std::span<const TensorType> in, Attrs &attrs,
+                     TensorType &out) {
   const OpInfo &info = opInfo(op);
   if (hasTrait(op, OpTrait::Leaf))
     return makeError(q(info.name) + " declares its type; it is not inferred");
@@ -375,11 +403,17 @@ Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
   if (Status s = checkAttrs(op, attrs); !s)
     return s;
 
-  Expected<TensorType> result = inferByFamily(op, in, attrs);
-  if (result)
-    if (Status s = checkShape(result->shape, "result shape"); !s)
-      return s;
-  return result;
+  if (Status s = inferByFamily(op, in, attrs, out); !s)
+    return s;
+  return checkShape(out.shape, "result shape");
+}
+
+Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
+                               Attrs &attrs) {
+  TensorType out;
+  if (Status s = inferTypeInto(op, in, attrs, out); !s)
+    return s;
+  return out;
 }
 
 } // namespace voskhod::ir

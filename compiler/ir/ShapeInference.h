@@ -25,6 +25,12 @@ namespace voskhod::ir {
 Expected<TensorType> inferType(OpKind op, std::span<const TensorType> operands,
                                Attrs &attrs);
 
+/// inferType writing into `out` (which must not alias an operand), so that a
+/// caller checking many nodes reuses one shape buffer; `out` is unspecified
+/// after an error.
+Status inferTypeInto(OpKind op, std::span<const TensorType> operands,
+                     Attrs &attrs, TensorType &out);
+
 /// NumPy broadcasting of two shapes, or nullopt when incompatible.
 std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b);
 

@@ -20,10 +20,12 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
   size_t before = diags.errorCount();
   // Lookups only, never iterated, so hashing cannot reach the output. The
   // views point into the nodes' names, which outlive the check.
-  FlatHashSet<std::string_view> names;
+  // Sized for every node up front so that no growth rehashes the names.
+  FlatHashSet<std::string_view> names(g.size());
   // Scratch reused across nodes, so checking a node allocates nothing when
   // it is valid: the verifier runs after every pass on every node.
   std::vector<TensorType> types;
+  TensorType inferred;
   Attrs attrs;
   for (size_t i = 0; i < g.size(); ++i) {
     Node *n = g.node(i);
@@ -64,15 +66,16 @@ bool verify(const Graph &g, DiagnosticEngine &diags) {
     for (size_t k = 0; k < n->numOperands(); ++k)
       types[k] = n->operand(k)->type();
     attrs = n->attrs();
-    Expected<TensorType> type =
-        inferType(n->op(), std::span(types.data(), n->numOperands()), attrs);
-    if (!type) {
-      fail(type.message());
+    if (Status s =
+            inferTypeInto(n->op(), std::span(types.data(), n->numOperands()),
+                          attrs, inferred);
+        !s) {
+      fail(s.message());
       continue;
     }
-    if (*type != n->type())
+    if (inferred != n->type())
       fail("recorded type " + n->type().str() + " differs from inferred " +
-           type->str());
+           inferred.str());
     if (attrs != n->attrs())
       fail("attributes are not in canonical form");
   }

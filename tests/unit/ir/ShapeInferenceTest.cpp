@@ -178,4 +178,47 @@ TEST(ShapeInference, HugeShapesAreRejected) {
   EXPECT_NE(t.message().find("too many elements"), std::string::npos);
 }
 
+TEST(ShapeInference, IntoOneOutputMatchesInferType) {
+  // The verifier reuses one output across nodes of every family: whatever
+  // the previous node left in it must not leak into the next result.
+  Attrs matmul, reduce, transpose, reshape, convert;
+  reduce.set("axes", std::vector<int64_t>{1});
+  reshape.set("shape", std::vector<int64_t>{-1});
+  convert.set("dtype", DType::I32);
+  struct Case {
+    OpKind op;
+    std::vector<TensorType> in;
+    Attrs *attrs;
+  };
+  Attrs none;
+  std::vector<Case> cases = {
+      {OpKind::Matmul, {f32({2, 3}), f32({3, 4})}, &matmul},
+      {OpKind::ReduceSum, {f32({5, 6, 7})}, &reduce},
+      {OpKind::Add, {f32({}), f32({})}, &none},
+      {OpKind::Transpose, {f32({2, 3, 4})}, &transpose},
+      {OpKind::Reshape, {f32({2, 3})}, &reshape},
+      {OpKind::Convert, {f32({4})}, &convert},
+      {OpKind::Greater, {f32({2}), f32({2})}, &none},
+  };
+  TensorType out{DType::F64, {9, 9, 9, 9}};
+  for (const Case &c : cases) {
+    Attrs a = *c.attrs, b = *c.attrs;
+    auto expected = inferType(c.op, c.in, a);
+    ASSERT_TRUE(expected) << opName(c.op);
+    ASSERT_TRUE(inferTypeInto(c.op, c.in, b, out)) << opName(c.op);
+    EXPECT_EQ(out, *expected) << opName(c.op);
+    EXPECT_EQ(a, b) << opName(c.op);
+  }
+}
+
+TEST(ShapeInference, CompleteAttributesStillHaveTheirKindsChecked) {
+  // Every schema name present is the common case the checker shortcuts.
+  Attrs a;
+  a.set("transpose_a", int64_t(1));
+  a.set("transpose_b", false);
+  auto t = infer(OpKind::Matmul, {f32({2, 3}), f32({3, 4})}, a);
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.message().find("'transpose_a'"), std::string::npos);
+}
+
 } // namespace
