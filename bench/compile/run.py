@@ -16,7 +16,8 @@ layer, about ten more in the training step) it runs, as separate processes:
           and a large program runs from a schedule table, so LLVM's work
           grows with the distinct layers;
   cuda    with --cuda, `voskhod compile --target=cuda --emit=ptx`: the CUDA
-          C++ of both programs through NVRTC (each distinct kernel once).
+          C++ of both programs through NVRTC (each distinct kernel once),
+          with an empty NVRTC cache.
 It reports CPU seconds (user + system of the child, so a busy machine does
 not inflate them) and the largest peak resident memory of the commands,
 then the growth exponent between consecutive sizes (time ~ size^k): k near
@@ -40,11 +41,11 @@ sizes = [int(s) for s in args.sizes.split(",")]
 STAGES = ("front", "kernels", "object", "cuda")
 
 
-def measure(cmd):
+def measure(cmd, env=None):
     # wait4 gives this child's own usage: its CPU time and its own peak RSS
     # (RUSAGE_CHILDREN would report the largest child so far).
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
@@ -67,8 +68,10 @@ for layers in sizes:
     if args.obj_max is None or layers <= args.obj_max:
         row["object"] = measure([args.voskhod, "compile", model, "-o", os.path.join(work, "m.o")])
     if args.cuda:
+        # An empty NVRTC cache, so every size pays for its compile.
+        fresh = dict(os.environ, VOSKHOD_CACHE_DIR=tempfile.mkdtemp(dir=work))
         row["cuda"] = measure([args.voskhod, "compile", model, "--target=cuda", "--emit=ptx",
-                               "-o", os.path.join(work, "m.ptx")])
+                               "-o", os.path.join(work, "m.ptx")], env=fresh)
     rows.append(row)
     print("%6d layers %7d nodes: " % (layers, nodes) + ", ".join(
         "%s %.2f s" % (k, row[k][0]) for k in STAGES if k in row), flush=True)
