@@ -370,6 +370,18 @@ private:
     return b.CreateIntrinsic(id, {args[0]->getType()}, args);
   }
 
+  /// The interpreter's float max/min: NaN if either operand is NaN, else
+  /// std::max/std::min, which give `a` on ties (max(+0, -0) is +0, max(-0,
+  /// +0) is -0). The first select alone would return `a` when `b` is NaN;
+  /// the second lets that NaN through. On AVX2 the pair is vcmpltps,
+  /// vcmpunordps, vorps, vblendvps. llvm.maximum is no alternative: it
+  /// orders -0 below +0, and LLVM 16 cannot select it on x86 at all.
+  Value *floatMinMax(llvm::IRBuilderBase &b, bool isMax, Value *a, Value *x) {
+    Value *pick = isMax ? b.CreateFCmpOLT(a, x) : b.CreateFCmpOLT(x, a);
+    Value *m = b.CreateSelect(pick, x, a);
+    return b.CreateSelect(b.CreateFCmpUNO(x, x), x, m);
+  }
+
   Value *convert(llvm::IRBuilderBase &b, Value *v, DType from, DType to,
                  unsigned lanes) {
     if (from == to)
@@ -514,14 +526,12 @@ private:
         break;
       case ScalarOp::Max:
       case ScalarOp::Min: {
-        // std::max(a, b) is (a < b) ? b : a; keep the interpreter's choice
-        // on NaN and ties.
         bool isMax = in.op == ScalarOp::Max;
         Value *a0 = arg(0), *a1 = arg(1);
-        Value *lt =
-            fp ? (isMax ? b.CreateFCmpOLT(a0, a1) : b.CreateFCmpOLT(a1, a0))
-               : (isMax ? b.CreateICmpSLT(a0, a1) : b.CreateICmpSLT(a1, a0));
-        v[i] = b.CreateSelect(lt, a1, a0);
+        v[i] = fp ? floatMinMax(b, isMax, a0, a1)
+                  : b.CreateSelect(isMax ? b.CreateICmpSLT(a0, a1)
+                                         : b.CreateICmpSLT(a1, a0),
+                                   a1, a0);
         break;
       }
       case ScalarOp::Greater: {
@@ -854,11 +864,9 @@ private:
 
   Value *accumulate(llvm::IRBuilderBase &b, PhaseKind kind, DType t, Value *acc,
                     Value *x) {
-    if (kind == PhaseKind::Max) {
-      Value *lt =
-          isFloat(t) ? b.CreateFCmpOLT(acc, x) : b.CreateICmpSLT(acc, x);
-      return b.CreateSelect(lt, x, acc);
-    }
+    if (kind == PhaseKind::Max)
+      return isFloat(t) ? floatMinMax(b, true, acc, x)
+                        : b.CreateSelect(b.CreateICmpSLT(acc, x), x, acc);
     if (!isFloat(t))
       return b.CreateAdd(acc, x);
     // Reassociation lets the vectoriser keep partial sums per lane; the
