@@ -217,10 +217,10 @@ RowMapping chooseRowMapping(int64_t rows, int64_t inner, bool rowsContiguous,
   return m;
 }
 
-std::string combine(PhaseKind kind, const std::string &a,
+std::string combine(PhaseKind kind, DType t, const std::string &a,
                     const std::string &b) {
   if (kind == PhaseKind::Max)
-    return "(" + a + " < " + b + " ? " + b + " : " + a + ")";
+    return minMaxExpression(true, ir::isFloat(t), a, b);
   return a + " + " + b;
 }
 
@@ -241,7 +241,7 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
     w.line(acc + " = " + red + "[row_in_block];");
     w.open("for (unsigned l = 1; l < " + std::to_string(T) + "u; ++l)");
     w.line(acc + " = " +
-           combine(kind, acc,
+           combine(kind, t, acc,
                    red + "[l * " + std::to_string(m.rowsPerBlock) +
                        "u + row_in_block]") +
            ";");
@@ -253,7 +253,7 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
   w.open("for (int o = " + std::to_string(width / 2) + "; o > 0; o /= 2)");
   w.line("const " + std::string(valueTypeName(t)) +
          " other = __shfl_xor_sync(0xffffffffu, " + acc + ", o);");
-  w.line(acc + " = " + combine(kind, acc, "other") + ";");
+  w.line(acc + " = " + combine(kind, t, acc, "other") + ";");
   w.close();
   if (T <= 32)
     return;
@@ -262,7 +262,7 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
   w.line("__syncthreads();");
   w.line(acc + " = " + red + "[0];");
   w.open("for (unsigned l = 1; l < " + std::to_string(T / 32) + "u; ++l)");
-  w.line(acc + " = " + combine(kind, acc, red + "[l]") + ";");
+  w.line(acc + " = " + combine(kind, t, acc, red + "[l]") + ";");
   w.close();
   w.line("__syncthreads();");
 }
@@ -353,7 +353,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     rowWork.open("if (valid)").open(loop);
     CodeWriter body(rowWork.depth());
     BodyValues v = ctx.renderBody(body, ph.body, innerPoint, {ph.value});
-    body.line(acc + " = " + combine(ph.kind, acc, v[ph.value][0]) + ";");
+    body.line(acc + " = " + combine(ph.kind, t, acc, v[ph.value][0]) + ";");
     unflatten(rowWork, ctx, inner, innerNames, "j", 1, body.text());
     rowWork.append(body).close().close();
     reduceAcrossRow(rowWork, m, ph.kind, t, acc);

@@ -26,6 +26,15 @@ const char *storageTypeName(ir::DType t) {
   return t == ir::DType::I1 ? "unsigned char" : valueTypeName(t);
 }
 
+std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
+                             const std::string &b) {
+  std::string pick = isMax ? a + " < " + b : b + " < " + a;
+  // `b != b` rather than isnan(): it needs no overload for int and no header.
+  if (isFloat)
+    pick += " || " + b + " != " + b;
+  return "(" + pick + " ? " + b + " : " + a + ")";
+}
+
 std::string literal(ir::DType t, double v) {
   char text[64];
   switch (t) {

@@ -26,6 +26,12 @@ const char *storageTypeName(ir::DType t);
 /// A literal of type `t` equal to `v` rounded to `t` (exact: hex floats).
 std::string literal(ir::DType t, double v);
 
+/// max(a, b) or min(a, b) as the interpreter computes them: for floats NaN
+/// if either is NaN (CUDA's fmaxf/fminf return the other operand), else
+/// std::max/std::min, which give `a` on ties. Operands are names, read twice.
+std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
+                             const std::string &b);
+
 /// `%h1.grad` → `h1_grad`: letters, digits and `_` only, never empty and
 /// never starting with a digit.
 std::string identifier(std::string_view name);

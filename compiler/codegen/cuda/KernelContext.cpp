@@ -268,12 +268,10 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
       return call("pow", arg(0) + ", " + arg(1));
     return "int(pow(double(" + arg(0) + "), double(" + arg(1) + ")))";
   case ScalarOp::Max:
-    // std::max's choice on NaN and ties, as the interpreter makes it.
-    return "(" + arg(0) + " < " + arg(1) + " ? " + arg(1) + " : " + arg(0) +
-           ")";
   case ScalarOp::Min:
-    return "(" + arg(1) + " < " + arg(0) + " ? " + arg(1) + " : " + arg(0) +
-           ")";
+    // The interpreter's choice: NaN if either operand is NaN (fmax/fmin
+    // would drop it), else std::max/std::min, which give arg(0) on ties.
+    return minMaxExpression(in.op == ScalarOp::Max, fp, arg(0), arg(1));
   case ScalarOp::Greater:
     return "(" + arg(0) + " > " + arg(1) + ")";
   case ScalarOp::Equal:
