@@ -5,8 +5,12 @@
 /// (compiler/training/Initialize.h), and compares every output, and after
 /// each training step every param and state, with the float64 interpreter.
 /// The error measure is |got - want| / (|want| + 1e-2 * max|want|):
-/// relative, except that elements far below the tensor's scale are measured
-/// against that scale. The CPU and CUDA tests wrap it with their backend.
+/// relative, except that elements far below the tensor's scale (the largest
+/// finite |want|) are measured against that scale. A NaN or an infinity
+/// must be matched exactly (NaN by NaN, +inf by +inf), else the error is
+/// infinite. With `specials`, a few elements of every float input are NaN,
+/// +inf or -inf (injectSpecialValues). The CPU and CUDA tests wrap it with
+/// their backend.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -22,7 +26,9 @@
 
 #include <cmath>
 #include <functional>
+#include <random>
 #include <sstream>
+#include <string_view>
 
 namespace voskhod::test {
 
@@ -87,9 +93,10 @@ inline double maxError(const std::vector<double> &got,
   EXPECT_EQ(got.size(), want.size());
   double scale = 0, worst = 0;
   for (double w : want)
-    scale = std::max(scale, std::fabs(w));
+    if (std::isfinite(w))
+      scale = std::max(scale, std::fabs(w));
   for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
-    if (std::isnan(want[i]) && std::isnan(got[i]))
+    if (got[i] == want[i] || (std::isnan(want[i]) && std::isnan(got[i])))
       continue;
     double err = std::fabs(got[i] - want[i]) /
                  (std::fabs(want[i]) + 1e-2 * scale + 1e-30);
@@ -99,21 +106,43 @@ inline double maxError(const std::vector<double> &got,
   return worst;
 }
 
+/// Overwrites a few elements of every float input with NaN, +inf and -inf
+/// in turn: up to nine per tensor, at positions drawn from `seed` and the
+/// input's name, so a run always puts them in the same places. Rows and
+/// columns that hold one and rows that hold none are both left.
+inline void injectSpecialValues(ir::LeafValues &leaves, uint64_t seed) {
+  const double specials[] = {NAN, INFINITY, -INFINITY};
+  for (auto &[node, value] : leaves) {
+    if (!node->is(ir::OpKind::Input) || !ir::isFloat(value.type.dtype) ||
+        value.data.empty())
+      continue;
+    std::mt19937_64 rng(seed ^ std::hash<std::string_view>()(node->name()));
+    size_t n = value.data.size();
+    size_t count = std::min<size_t>(9, std::max<size_t>(1, n / 4));
+    for (size_t k = 0; k < count; ++k)
+      value.data[size_t(rng() % n)] = specials[k % 3];
+  }
+}
+
 inline std::string resultName(const ir::Node *n, size_t i) {
   if (!n->name().empty() && !n->hasTrait(ir::OpTrait::Leaf))
     return n->name();
   return "result" + std::to_string(i);
 }
 
-/// Compiles the forward graph, runs it on random inputs, and checks every
-/// result against the interpreter.
+/// Compiles the forward graph, runs it on random inputs (with NaN and
+/// infinities among them when `specials`), and checks every result against
+/// the interpreter.
 inline void checkForward(const std::string &text, double tolerance,
-                         uint64_t seed, const CompileFn &compile) {
+                         uint64_t seed, const CompileFn &compile,
+                         bool specials = false) {
   auto g = parse(text);
   ASSERT_TRUE(g);
   auto exe = compile(nullptr, g.get());
   ASSERT_TRUE(exe) << exe.message();
   ir::LeafValues leaves = training::initialLeafValues(*g, seed);
+  if (specials)
+    injectSpecialValues(leaves, seed);
   for (auto &[node, value] : leaves)
     put(**exe, node->name(), value);
   Status ran = (*exe)->forward();
@@ -129,10 +158,12 @@ inline void checkForward(const std::string &text, double tolerance,
 
 /// Builds the training step of `text`, runs `steps` steps compiled and in
 /// the interpreter from the same start, and checks the loss and every param
-/// and state after each step. Returns the compiled losses.
+/// and state after each step (with NaN and infinities among each step's
+/// inputs when `specials`). Returns the compiled losses.
 inline std::vector<double> checkTraining(const std::string &text, int steps,
                                          double tolerance, uint64_t seed,
-                                         const CompileFn &compile) {
+                                         const CompileFn &compile,
+                                         bool specials = false) {
   std::vector<double> losses;
   auto fwd = parse(text);
   if (!fwd)
@@ -149,6 +180,8 @@ inline std::vector<double> checkTraining(const std::string &text, int steps,
     put(**exe, node->name(), value);
   for (int s = 0; s < steps; ++s) {
     ir::LeafValues inputs = training::randomInputs(*step, seed, uint64_t(s));
+    if (specials)
+      injectSpecialValues(inputs, seed + uint64_t(s));
     for (auto &[node, value] : inputs) {
       put(**exe, node->name(), value);
       leaves[node] = value;

@@ -25,15 +25,18 @@ inline voskhod::test::CompileFn cpuCompiler(CpuOptions options) {
 }
 
 inline void checkForward(const std::string &text, double tolerance,
-                         uint64_t seed = 7, CpuOptions options = {}) {
-  voskhod::test::checkForward(text, tolerance, seed, cpuCompiler(options));
+                         uint64_t seed = 7, CpuOptions options = {},
+                         bool specials = false) {
+  voskhod::test::checkForward(text, tolerance, seed, cpuCompiler(options),
+                              specials);
 }
 
 inline std::vector<double> checkTraining(const std::string &text, int steps,
                                          double tolerance, uint64_t seed = 7,
-                                         CpuOptions options = {}) {
+                                         CpuOptions options = {},
+                                         bool specials = false) {
   return voskhod::test::checkTraining(text, steps, tolerance, seed,
-                                      cpuCompiler(options));
+                                      cpuCompiler(options), specials);
 }
 
 } // namespace voskhod::cpu::test

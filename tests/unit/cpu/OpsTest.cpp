@@ -4,6 +4,9 @@
 /// leave vector tails (prime and tiny dims), with transposed operands and
 /// reductions over every kind of axis set. Elementwise results must agree
 /// with the float64 interpreter to 1e-5, reductions and products to 1e-4.
+/// Each case runs twice: on plain random inputs, and with NaN, +inf and
+/// -inf among them, where every NaN and infinity must be where the
+/// interpreter has it (max, min, relu and softmax rows propagate NaN).
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
@@ -15,6 +18,9 @@ struct OpCase {
   const char *name;
   std::string body; // graph lines; `%x`, `%y` are f32[37, 19] inputs
   double tolerance;
+  /// Run it with NaN and infinities among the inputs too (see the file
+  /// comment); not where the interpreter rejects them (NaN to i32).
+  bool specials = true;
 };
 
 std::string graphOf(const OpCase &c) {
@@ -33,6 +39,13 @@ class Ops : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(Ops, MatchesInterpreter) {
   checkForward(graphOf(GetParam()), GetParam().tolerance);
+}
+
+TEST_P(Ops, NanAndInfinitiesMatchInterpreter) {
+  if (!GetParam().specials)
+    GTEST_SKIP() << "the interpreter has no value for NaN here";
+  checkForward(graphOf(GetParam()), GetParam().tolerance, /*seed=*/7,
+               CpuOptions{}, /*specials=*/true);
 }
 
 const double kElementwise = 1e-5, kReduction = 1e-4;
@@ -64,6 +77,12 @@ INSTANTIATE_TEST_SUITE_P(
                "  %d = convert %x {dtype = i1}\n"
                "  %e = convert %c {dtype = f32}\n"
                "  return %a, %b, %d, %e",
+               kElementwise, /*specials=*/false},
+        OpCase{"convert_float",
+               "  %a = convert %x {dtype = f64}\n"
+               "  %d = convert %x {dtype = i1}\n"
+               "  %e = convert (convert %x {dtype = f64}) {dtype = f32}\n"
+               "  return %a, %d, %e",
                kElementwise}),
     [](const auto &info) { return std::string(info.param.name); });
 

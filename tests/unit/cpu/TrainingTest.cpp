@@ -3,9 +3,9 @@
 /// Compiled training steps (forward, backward and update in one call)
 /// against the interpreter for several steps: the seed classifier with SGD
 /// and weight decay, an MLP with Adam, momentum with Nesterov, and a
-/// regression; then bitwise determinism across 1, 2 and 4 threads and
-/// across compilations, and agreement of params initialised by the
-/// Executable with the interpreter's.
+/// regression, and a model fed NaN and infinities; then bitwise determinism
+/// across 1, 2 and 4 threads and across compilations, and agreement of params
+/// initialised by the Executable with the interpreter's.
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
@@ -96,6 +96,28 @@ graph @regression {
 }
 )",
                 4, 1e-4);
+}
+
+TEST(Training, NanAndInfinitiesInInputs) {
+  // NaN and infinities among %x and %t: every loss, param and state must be
+  // NaN, infinite or finite where the interpreter's is. minimum(%h, %t) and
+  // the row max see NaN in either operand position.
+  checkTraining(R"(
+graph @specials {
+  %x = input f32[8, 13]
+  %t = input f32[8, 5]
+  %y = input i32[8]
+  %w = param f32[13, 5] init = he_normal
+  %h = matmul %x, %w
+  %a = maximum (relu %h), (minimum %h, %t)
+  %m = reduce_max %a {axes = [1], keepdims = true}
+  %lg = sub %a, %m
+  %loss = add (softmax_cross_entropy %lg, %y), (mse_loss (sigmoid %h), %t)
+  minimize %loss using adam {lr = 0.01, eps = 0.001}
+  return %lg
+}
+)",
+                2, 1e-4, /*seed=*/7, CpuOptions{}, /*specials=*/true);
 }
 
 /// Params after `steps` steps from the initial values on `threads` threads.

@@ -41,8 +41,10 @@ inline voskhod::test::CompileFn cudaCompiler(CudaOptions options) {
 }
 
 inline void checkForward(const std::string &text, double tolerance,
-                         uint64_t seed = 7, CudaOptions options = {}) {
-  voskhod::test::checkForward(text, tolerance, seed, cudaCompiler(options));
+                         uint64_t seed = 7, CudaOptions options = {},
+                         bool specials = false) {
+  voskhod::test::checkForward(text, tolerance, seed, cudaCompiler(options),
+                              specials);
 }
 
 inline std::vector<double> checkTraining(const std::string &text, int steps,

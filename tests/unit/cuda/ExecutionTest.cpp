@@ -24,6 +24,14 @@ TEST_P(CudaOps, MatchesInterpreter) {
   checkForward(GetParam().text, GetParam().tolerance);
 }
 
+TEST_P(CudaOps, NanAndInfinitiesMatchInterpreter) {
+  SKIP_WITHOUT_GPU();
+  if (!GetParam().specials)
+    GTEST_SKIP() << "the interpreter has no value for NaN here";
+  checkForward(GetParam().text, GetParam().tolerance, /*seed=*/7, CudaOptions{},
+               /*specials=*/true);
+}
+
 INSTANTIATE_TEST_SUITE_P(Ops, CudaOps, ::testing::ValuesIn(opCases()),
                          [](const auto &info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Patterns, CudaOps, ::testing::ValuesIn(patternCases()),
