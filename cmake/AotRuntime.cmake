@@ -40,7 +40,8 @@ if(_aot_clang_ok)
   # runtime/aot/cuda holds the host side of GPU objects; its modules are
   # embedded as `cuda/<name>` (compiler/codegen/llvm/AotRuntime.h).
   file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c ${_aot_dir}/cuda/*.c)
-  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h)
+  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h
+       ${_aot_dir}/cuda/*.def)
   file(MAKE_DIRECTORY ${_aot_out}/cuda)
   foreach(src ${_aot_sources})
     get_filename_component(name ${src} NAME_WE)
