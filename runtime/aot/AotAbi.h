@@ -24,38 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The public types every generated header repeats under the same guard. */
-#ifndef VOSKHOD_AOT_COMMON_TYPES
-#define VOSKHOD_AOT_COMMON_TYPES
-typedef enum voskhod_dtype {
-  VOSKHOD_F32 = 0,
-  VOSKHOD_F64 = 1,
-  VOSKHOD_I32 = 2,
-  VOSKHOD_I1 = 3
-} voskhod_dtype;
-
-typedef enum voskhod_status {
-  VOSKHOD_OK = 0,
-  VOSKHOD_ERR_ARGUMENT = 1,
-  VOSKHOD_ERR_NOT_FOUND = 2,
-  VOSKHOD_ERR_IO = 3,
-  VOSKHOD_ERR_TRUNCATED = 4,
-  VOSKHOD_ERR_CORRUPT = 5,
-  VOSKHOD_ERR_MISMATCH = 6,
-  VOSKHOD_ERR_NO_MEMORY = 7,
-  VOSKHOD_ERR_UNSUPPORTED = 8,
-  VOSKHOD_ERR_NO_DEVICE = 9,
-  VOSKHOD_ERR_DEVICE = 10
-} voskhod_status;
-
-typedef struct voskhod_tensor_info {
-  const char *name;
-  const int64_t *shape;
-  int64_t size;
-  int32_t rank;
-  voskhod_dtype dtype;
-} voskhod_tensor_info;
-#endif
+/* The public types every generated header declares, from this one file. */
+#include "CommonTypes.h"
 
 /* Roles, as runtime/Executable.h's TensorRole. */
 enum { VKAOT_INPUT = 0, VKAOT_PARAM = 1, VKAOT_STATE = 2, VKAOT_OUTPUT = 3 };
