@@ -1,5 +1,7 @@
 # The AOT runtime (runtime/aot/*.c) as LLVM bitcode embedded in the LLVM
-# backend, which links it into every object `voskhod compile` writes.
+# backend, which links it into every object `voskhod compile` writes, and the
+# text of its public types (runtime/aot/CommonTypes.h), which the backend
+# writes into every model header.
 #
 # The bitcode must be readable by the LLVM the backend links (16): a clang of
 # that version or older. Without one the backend still builds, with an empty
@@ -40,7 +42,8 @@ if(_aot_clang_ok)
   # runtime/aot/cuda holds the host side of GPU objects; its modules are
   # embedded as `cuda/<name>` (compiler/codegen/llvm/AotRuntime.h).
   file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c ${_aot_dir}/cuda/*.c)
-  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h)
+  file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h
+       ${_aot_dir}/cuda/*.def)
   file(MAKE_DIRECTORY ${_aot_out}/cuda)
   foreach(src ${_aot_sources})
     get_filename_component(name ${src} NAME_WE)
@@ -77,6 +80,17 @@ add_custom_command(
   DEPENDS ${_aot_bitcode} ${PROJECT_SOURCE_DIR}/cmake/EmbedBitcode.cmake
   COMMENT "Embedding the AOT runtime's bitcode"
   VERBATIM)
-add_library(voskhod_aot_runtime_bitcode STATIC ${_aot_cpp})
+# The public types every model header declares, as text (EmbedText.cmake);
+# needs no clang.
+set(_aot_types_cpp ${_aot_out}/AotCommonTypes.cpp)
+add_custom_command(
+  OUTPUT ${_aot_types_cpp}
+  COMMAND ${CMAKE_COMMAND} -DINPUT=${_aot_dir}/CommonTypes.h
+          -DOUTPUT=${_aot_types_cpp}
+          -P ${PROJECT_SOURCE_DIR}/cmake/EmbedText.cmake
+  DEPENDS ${_aot_dir}/CommonTypes.h ${PROJECT_SOURCE_DIR}/cmake/EmbedText.cmake
+  COMMENT "Embedding the public types of the AOT runtime"
+  VERBATIM)
+add_library(voskhod_aot_runtime_bitcode STATIC ${_aot_cpp} ${_aot_types_cpp})
 target_include_directories(voskhod_aot_runtime_bitcode PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(voskhod_codegen_llvm PUBLIC voskhod_aot_runtime_bitcode)

@@ -4,6 +4,7 @@
 #include "runtime/Random.h"
 #include "runtime/ThreadPool.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -59,7 +60,8 @@ struct Executable::Storage {
 
 Executable::Executable(std::vector<TensorInfo> tensors, bool hasStep,
                        bool hasForward)
-    : tensors_(std::move(tensors)), hasStep_(hasStep), hasForward_(hasForward) {
+    : tensors_(std::move(tensors)), hasStep_(hasStep), hasForward_(hasForward),
+      threads_(defaultThreadCount()) {
   for (size_t i = 0; i < tensors_.size(); ++i) {
     storage_.push_back(std::make_unique<Storage>(tensors_[i].bytes()));
     byName_.emplace(tensors_[i].name, int(i));
@@ -171,11 +173,20 @@ Expected<double> Executable::loss() const {
 }
 
 void Executable::setThreads(int n) {
-  if (n != threadCount())
-    setThreadCount(n);
+  n = std::max(1, n);
+  if (n == threads_)
+    return;
+  threads_ = n;
+  pool_.reset();
 }
 
-int Executable::threads() const { return threadCount(); }
+int Executable::threads() const { return threads_; }
+
+ThreadPool &Executable::pool() {
+  if (!pool_)
+    pool_ = std::make_unique<ThreadPool>(threads_);
+  return *pool_;
+}
 
 void Executable::pointers(const std::vector<int> &indices,
                           std::vector<void *> &out) {

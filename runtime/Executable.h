@@ -27,6 +27,8 @@
 
 namespace voskhod::rt {
 
+class ThreadPool;
+
 enum class ElementType : uint8_t { F32, F64, I32, I1 };
 int64_t elementBytes(ElementType type);
 std::string_view elementTypeName(ElementType type);
@@ -82,7 +84,10 @@ public:
   /// The first step output (the loss) as a double, after step().
   Expected<double> loss() const;
 
-  /// Threads the compiled code runs on (the runtime's global pool).
+  /// Threads the compiled code runs on: this executable's own pool, which
+  /// starts at rt::defaultThreadCount() (n < 1 counts as 1). Another
+  /// executable's count is never changed by this one's. Not to be called
+  /// while step() or forward() runs.
   void setThreads(int n);
   int threads() const;
 
@@ -90,6 +95,9 @@ protected:
   Executable(std::vector<TensorInfo> tensors, bool hasStep, bool hasForward);
   /// Host addresses of the tensors at `indices`, in that order.
   void pointers(const std::vector<int> &indices, std::vector<void *> &out);
+  /// The pool of setThreads' size, started on first use; an entry that runs
+  /// generated CPU code makes it current (PoolScope) while it runs.
+  ThreadPool &pool();
 
 private:
   struct Storage;
@@ -98,6 +106,8 @@ private:
   std::unordered_map<std::string, int> byName_;
   std::vector<std::unique_ptr<Storage>> storage_;
   bool hasStep_, hasForward_;
+  int threads_;
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 } // namespace voskhod::rt

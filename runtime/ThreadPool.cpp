@@ -26,6 +26,10 @@ namespace {
 /// Set while a thread runs a body, so nested loops run inline.
 thread_local bool insideBody = false;
 
+/// The pool a PoolScope (or, on a worker, its pool) made current; null
+/// means the global pool.
+thread_local ThreadPool *current = nullptr;
+
 struct InsideBody {
   bool saved = insideBody;
   InsideBody() { insideBody = true; }
@@ -96,7 +100,10 @@ struct ThreadPool::State {
 ThreadPool::ThreadPool(int threads) : state_(std::make_unique<State>()) {
   state_->threads = std::max(1, threads);
   for (int t = 1; t < state_->threads; ++t)
-    state_->workers.emplace_back([s = state_.get(), t] { s->workerLoop(t); });
+    state_->workers.emplace_back([this, s = state_.get(), t] {
+      current = this;
+      s->workerLoop(t);
+    });
 }
 
 ThreadPool::~ThreadPool() {
@@ -146,16 +153,16 @@ void ThreadPool::parallelFor(int64_t n, int64_t grain,
       lock, [&] { return s.unfinished.load(std::memory_order_acquire) == 0; });
 }
 
-namespace {
-
 int defaultThreadCount() {
   if (const char *env = std::getenv("VOSKHOD_NUM_THREADS")) {
     int n = std::atoi(env);
     if (n >= 1)
       return n;
   }
-  return std::max(1u, std::thread::hardware_concurrency());
+  return int(std::max(1u, std::thread::hardware_concurrency()));
 }
+
+namespace {
 
 std::unique_ptr<ThreadPool> &poolSlot() {
   static std::unique_ptr<ThreadPool> pool =
@@ -166,6 +173,12 @@ std::unique_ptr<ThreadPool> &poolSlot() {
 } // namespace
 
 ThreadPool &globalPool() { return *poolSlot(); }
+
+ThreadPool &currentPool() { return current ? *current : globalPool(); }
+
+PoolScope::PoolScope(ThreadPool &pool) : saved_(current) { current = &pool; }
+
+PoolScope::~PoolScope() { current = saved_; }
 
 void setThreadCount(int n) {
   std::unique_ptr<ThreadPool> &slot = poolSlot();
@@ -196,7 +209,7 @@ using namespace voskhod;
 
 extern "C" void voskhod_parallel_for(void (*body)(void *, int64_t, int64_t),
                                      void *ctx, int64_t n, int64_t grain) {
-  rt::globalPool().parallelFor(
+  rt::currentPool().parallelFor(
       n, grain, [&](int64_t begin, int64_t end) { body(ctx, begin, end); });
 }
 

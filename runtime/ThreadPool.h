@@ -42,12 +42,38 @@ private:
   std::unique_ptr<State> state_;
 };
 
-/// The process-wide pool generated code runs on. Its size starts at the
-/// VOSKHOD_NUM_THREADS environment variable if set, else the hardware
-/// concurrency.
+/// VOSKHOD_NUM_THREADS if set (and at least 1), else the hardware
+/// concurrency: the size a pool gets when nobody asks for another.
+int defaultThreadCount();
+
+/// The pool `voskhod_parallel_for` uses on the calling thread: the one a
+/// PoolScope made current there, else the global pool. A pool's own workers
+/// have it current, so loops nested in a body find it (and run inline).
+ThreadPool &currentPool();
+
+/// Makes `pool` current on the calling thread for the scope's lifetime and
+/// restores the previous one after. An executable opens one around each
+/// entry, so the generated code (which knows no pool, only
+/// voskhod_parallel_for) runs on that executable's own pool; executables with
+/// different thread counts then run side by side from different threads, and
+/// none changes another's count.
+class PoolScope {
+public:
+  explicit PoolScope(ThreadPool &pool);
+  ~PoolScope();
+  PoolScope(const PoolScope &) = delete;
+  PoolScope &operator=(const PoolScope &) = delete;
+
+private:
+  ThreadPool *saved_;
+};
+
+/// The process-wide pool, for loops run outside any PoolScope (tests and
+/// benchmarks that call kernels directly). Its size starts at
+/// defaultThreadCount(). Executables do not use it.
 ThreadPool &globalPool();
 /// Replaces the global pool (n < 1 counts as 1). Not to be called while a
-/// parallel loop is running.
+/// parallel loop is running on it.
 void setThreadCount(int n);
 int threadCount();
 
@@ -62,7 +88,7 @@ std::span<const RuntimeSymbol> threadPoolSymbols();
 } // namespace voskhod::rt
 
 extern "C" {
-/// parallelFor on the global pool with a C body.
+/// parallelFor on the calling thread's current pool with a C body.
 void voskhod_parallel_for(void (*body)(void *ctx, int64_t begin, int64_t end),
                           void *ctx, int64_t n, int64_t grain);
 /// A 64-byte-aligned buffer of at least `bytes`, private to the calling
@@ -73,5 +99,6 @@ void *voskhod_thread_scratch(int64_t bytes);
 /// shares with the pool's threads while each of them (the calling thread
 /// too) works in its voskhod_thread_scratch.
 void *voskhod_panel_scratch(int64_t bytes);
+/// setThreadCount: the global pool, not an executable's.
 void voskhod_set_num_threads(int64_t n);
 }

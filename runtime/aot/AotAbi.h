@@ -15,7 +15,34 @@
  * AotCompiler.cpp in the same commit.
  *
  * Deliberately not here: the user-facing API, which the generated C header
- * declares per model with its `NAME_` prefix.
+ * declares per model with its `NAME_` prefix; its shared types are in
+ * CommonTypes.h, which is also the text every generated header carries.
+ *
+ * Twins. An object must not depend on the C++ runtime (it is linked into
+ * the user's program, which may be plain C and has no libvoskhod), so three
+ * pieces of runtime/ exist here again in C and must agree with their C++
+ * originals bit for bit:
+ *   - Random.c, the Philox-4x32-10 numbers and initialisers of
+ *     runtime/Random.cpp (and the rounding of runtime/Executable.cpp), so a
+ *     handle starts from the values the JIT and the interpreter start from.
+ *     Held equal by AotParity.InitialValuesOfEveryParamAndState
+ *     (tests/unit/aot/ParityTest.cpp): every initialiser, f32 and f64, three
+ *     seeds, byte for byte against the C++ runtime.
+ *   - Safetensors.c (with Json.c), the checkpoint format of
+ *     runtime/Checkpoint.cpp, so files move between a handle and
+ *     `voskhod train`. Held equal by tests/unit/aot/CheckpointTest.cpp:
+ *     AotCheckpoint.RuntimeReadsWhatAotSaves (the C++ runtime reads what a
+ *     handle writes, and writes the same bytes for the same tensors) and
+ *     AotCheckpoint.AotReadsWhatRuntimeSaves (a handle reads what the C++
+ *     runtime writes and trains on to the JIT's losses).
+ *   - Pool.c, the chunking of runtime/ThreadPool.cpp, so results do not
+ *     depend on the thread count or on which of the two ran the step. Held
+ *     equal by the step-for-step parity tests of ParityTest.cpp and
+ *     AotParity.ThreadCountDoesNotChangeResults.
+ * What can be shared without a twin is shared as source both sides read:
+ * CommonTypes.h (the types of the ABI and of every generated header) and
+ * cuda/CudaDriverEntries.def (the driver entry points both CUDA loaders
+ * resolve).
  *
  *===----------------------------------------------------------------------===*/
 #ifndef VOSKHOD_RUNTIME_AOT_AOTABI_H
@@ -24,38 +51,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The public types every generated header repeats under the same guard. */
-#ifndef VOSKHOD_AOT_COMMON_TYPES
-#define VOSKHOD_AOT_COMMON_TYPES
-typedef enum voskhod_dtype {
-  VOSKHOD_F32 = 0,
-  VOSKHOD_F64 = 1,
-  VOSKHOD_I32 = 2,
-  VOSKHOD_I1 = 3
-} voskhod_dtype;
-
-typedef enum voskhod_status {
-  VOSKHOD_OK = 0,
-  VOSKHOD_ERR_ARGUMENT = 1,
-  VOSKHOD_ERR_NOT_FOUND = 2,
-  VOSKHOD_ERR_IO = 3,
-  VOSKHOD_ERR_TRUNCATED = 4,
-  VOSKHOD_ERR_CORRUPT = 5,
-  VOSKHOD_ERR_MISMATCH = 6,
-  VOSKHOD_ERR_NO_MEMORY = 7,
-  VOSKHOD_ERR_UNSUPPORTED = 8,
-  VOSKHOD_ERR_NO_DEVICE = 9,
-  VOSKHOD_ERR_DEVICE = 10
-} voskhod_status;
-
-typedef struct voskhod_tensor_info {
-  const char *name;
-  const int64_t *shape;
-  int64_t size;
-  int32_t rank;
-  voskhod_dtype dtype;
-} voskhod_tensor_info;
-#endif
+/* The public types every generated header declares, from this one file. */
+#include "CommonTypes.h"
 
 /* Roles, as runtime/Executable.h's TensorRole. */
 enum { VKAOT_INPUT = 0, VKAOT_PARAM = 1, VKAOT_STATE = 2, VKAOT_OUTPUT = 3 };

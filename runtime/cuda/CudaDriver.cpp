@@ -39,39 +39,8 @@ Loaded load() {
 #define RESOLVE(field, symbol)                                                 \
   if (!missing && !resolve(lib, a.field, symbol))                              \
     missing = symbol;
-  RESOLVE(cuInit, "cuInit")
-  RESOLVE(cuDriverGetVersion, "cuDriverGetVersion")
-  RESOLVE(cuDeviceGetCount, "cuDeviceGetCount")
-  RESOLVE(cuDeviceGet, "cuDeviceGet")
-  RESOLVE(cuDeviceGetName, "cuDeviceGetName")
-  RESOLVE(cuDeviceGetAttribute, "cuDeviceGetAttribute")
-  RESOLVE(cuDeviceTotalMem, "cuDeviceTotalMem_v2")
-  RESOLVE(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain")
-  RESOLVE(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2")
-  RESOLVE(cuCtxSetCurrent, "cuCtxSetCurrent")
-  RESOLVE(cuModuleLoadData, "cuModuleLoadData")
-  RESOLVE(cuModuleUnload, "cuModuleUnload")
-  RESOLVE(cuModuleGetFunction, "cuModuleGetFunction")
-  RESOLVE(cuMemAlloc, "cuMemAlloc_v2")
-  RESOLVE(cuMemFree, "cuMemFree_v2")
-  RESOLVE(cuMemcpyHtoD, "cuMemcpyHtoD_v2")
-  RESOLVE(cuMemcpyDtoH, "cuMemcpyDtoH_v2")
-  RESOLVE(cuMemsetD8, "cuMemsetD8_v2")
-  RESOLVE(cuStreamCreate, "cuStreamCreate")
-  RESOLVE(cuStreamDestroy, "cuStreamDestroy_v2")
-  RESOLVE(cuStreamSynchronize, "cuStreamSynchronize")
-  RESOLVE(cuLaunchKernel, "cuLaunchKernel")
-  RESOLVE(cuStreamBeginCapture, "cuStreamBeginCapture_v2")
-  RESOLVE(cuStreamEndCapture, "cuStreamEndCapture")
-  RESOLVE(cuGraphInstantiateWithFlags, "cuGraphInstantiateWithFlags")
-  RESOLVE(cuGraphLaunch, "cuGraphLaunch")
-  RESOLVE(cuGraphExecDestroy, "cuGraphExecDestroy")
-  RESOLVE(cuGraphDestroy, "cuGraphDestroy")
-  RESOLVE(cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2")
-  RESOLVE(cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")
-  RESOLVE(cuCtxSynchronize, "cuCtxSynchronize")
-  RESOLVE(cuGetErrorName, "cuGetErrorName")
-  RESOLVE(cuGetErrorString, "cuGetErrorString")
+#define CUDA_DRIVER_ENTRY(name, symbol, parameters) RESOLVE(name, #symbol)
+#include "runtime/aot/cuda/CudaDriverEntries.def"
 #undef RESOLVE
   if (missing) {
     out.status = makeError(

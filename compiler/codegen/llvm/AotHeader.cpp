@@ -1,10 +1,17 @@
 //===- compiler/codegen/llvm/AotHeader.cpp - the C header of an AOT model -===//
 #include "compiler/codegen/llvm/AotHeader.h"
 
+#include "compiler/codegen/llvm/AotRuntime.h"
+
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <set>
 #include <sstream>
+
+// After <cstdint>: it expects the fixed-width types, as a generated header
+// provides them by including <stdint.h> first.
+#include "runtime/aot/CommonTypes.h"
 
 namespace voskhod::cpu {
 namespace {
@@ -28,6 +35,13 @@ const char *cType(rt::ElementType t) {
   }
   return "void";
 }
+
+// The descriptor's dtype field is the ElementType's value; the header names
+// it with the constant of the same value.
+static_assert(int(rt::ElementType::F32) == VOSKHOD_F32 &&
+              int(rt::ElementType::F64) == VOSKHOD_F64 &&
+              int(rt::ElementType::I32) == VOSKHOD_I32 &&
+              int(rt::ElementType::I1) == VOSKHOD_I1);
 
 const char *dtypeConstant(rt::ElementType t) {
   switch (t) {
@@ -208,49 +222,9 @@ private:
          << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   }
 
-  void commonTypes() {
-    out_ << R"(/* Shared by the headers of all voskhod models. */
-#ifndef VOSKHOD_AOT_COMMON_TYPES
-#define VOSKHOD_AOT_COMMON_TYPES
-/* Element types. */
-typedef enum voskhod_dtype {
-  VOSKHOD_F32 = 0,
-  VOSKHOD_F64 = 1,
-  VOSKHOD_I32 = 2,
-  VOSKHOD_I1 = 3
-} voskhod_dtype;
-
-/* What the functions that can fail return; `NAME_last_error` says more. */
-typedef enum voskhod_status {
-  VOSKHOD_OK = 0,
-  VOSKHOD_ERR_ARGUMENT = 1,    /* a null handle, array, tensor pointer or
-                                  path, an empty path, a bad count */
-  VOSKHOD_ERR_NOT_FOUND = 2,   /* the checkpoint file does not exist */
-  VOSKHOD_ERR_IO = 3,          /* the file cannot be read or written */
-  VOSKHOD_ERR_TRUNCATED = 4,   /* the file ends before its contents do */
-  VOSKHOD_ERR_CORRUPT = 5,     /* malformed, or its checksum is wrong */
-  VOSKHOD_ERR_MISMATCH = 6,    /* from another model: a tensor is missing
-                                  or has another dtype or shape */
-  VOSKHOD_ERR_NO_MEMORY = 7,
-  VOSKHOD_ERR_UNSUPPORTED = 8, /* the model has no such entry */
-  VOSKHOD_ERR_NO_DEVICE = 9,   /* GPU objects: no CUDA driver, no GPU, or
-                                  a GPU the object has no code for */
-  VOSKHOD_ERR_DEVICE = 10      /* GPU objects: a CUDA call failed */
-} voskhod_status;
-
-/* A tensor's name (as in the .vg file and in checkpoints), shape and
-   element type; `size` is the number of elements. */
-typedef struct voskhod_tensor_info {
-  const char *name;
-  const int64_t *shape;
-  int64_t size;
-  int32_t rank;
-  voskhod_dtype dtype;
-} voskhod_tensor_info;
-#endif
-
-)";
-  }
+  /// The public types, from the one file the AOT runtime is compiled
+  /// against.
+  void commonTypes() { out_ << aotCommonTypes() << "\n"; }
 
   void macros(const std::string &kind, const AotTensor &t,
               const std::string &note, const std::string &suffix = "") {

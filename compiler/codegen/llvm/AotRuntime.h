@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string_view>
 
 namespace voskhod::cpu {
 
@@ -21,5 +22,11 @@ struct AotBitcode {
 };
 
 std::span<const AotBitcode> aotRuntimeBitcode();
+
+/// The public types every model header declares (voskhod_dtype,
+/// voskhod_status, voskhod_tensor_info, under one guard): the text of
+/// runtime/aot/CommonTypes.h below its file comment, which the AOT runtime
+/// itself is compiled against. Embedded whether or not clang was found.
+std::string_view aotCommonTypes();
 
 } // namespace voskhod::cpu

@@ -103,6 +103,7 @@ private:
     if (!entry)
       return makeError(std::string("this executable has no ") + what);
     pointers(table, scratchPointers_);
+    rt::PoolScope scope(pool());
     entry(scratchPointers_.data(), arena_);
     if (auto fault = rt::takeNumericsFault())
       return makeError(fault->message());
@@ -157,11 +158,12 @@ compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
                        errorText(f.takeError()));
     forward = reinterpret_cast<JitExecutable::Entry>(*f);
   }
-  if (options.threads > 0)
-    rt::setThreadCount(options.threads);
-  return std::unique_ptr<rt::Executable>(new JitExecutable(
+  std::unique_ptr<rt::Executable> exe(new JitExecutable(
       std::move(tensors), std::move(*jit), step, std::move(stepTable), forward,
       std::move(forwardTable), lowered->arenaBytes));
+  if (options.threads > 0)
+    exe->setThreads(options.threads);
+  return exe;
 }
 
 Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,

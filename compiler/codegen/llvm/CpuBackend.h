@@ -23,7 +23,8 @@
 namespace voskhod::cpu {
 
 struct CpuOptions {
-  /// Threads of the runtime pool; 0 leaves the pool as it is.
+  /// Threads of the executable's own pool; 0 means
+  /// rt::defaultThreadCount().
   int threads = 0;
   /// 0 (none), 1 (the kernel pipeline, see HostTarget.h), 2 or 3 (LLVM's
   /// O2 and O3 pipelines, which compile ten times slower for no faster

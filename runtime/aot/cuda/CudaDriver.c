@@ -39,33 +39,9 @@ static void load(void) {
 #define RESOLVE(field, symbol)                                                 \
   if (!missing && !resolve(lib, (void **)&d->field, symbol))                   \
     missing = symbol;
-  RESOLVE(cuInit, "cuInit")
-  RESOLVE(cuDeviceGetCount, "cuDeviceGetCount")
-  RESOLVE(cuDeviceGet, "cuDeviceGet")
-  RESOLVE(cuDeviceGetAttribute, "cuDeviceGetAttribute")
-  RESOLVE(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain")
-  RESOLVE(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2")
-  RESOLVE(cuCtxSetCurrent, "cuCtxSetCurrent")
-  RESOLVE(cuModuleLoadData, "cuModuleLoadData")
-  RESOLVE(cuModuleUnload, "cuModuleUnload")
-  RESOLVE(cuModuleGetFunction, "cuModuleGetFunction")
-  RESOLVE(cuMemAlloc, "cuMemAlloc_v2")
-  RESOLVE(cuMemFree, "cuMemFree_v2")
-  RESOLVE(cuMemsetD8, "cuMemsetD8_v2")
-  RESOLVE(cuStreamCreate, "cuStreamCreate")
-  RESOLVE(cuStreamDestroy, "cuStreamDestroy_v2")
-  RESOLVE(cuStreamSynchronize, "cuStreamSynchronize")
-  RESOLVE(cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2")
-  RESOLVE(cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")
-  RESOLVE(cuLaunchKernel, "cuLaunchKernel")
-  RESOLVE(cuStreamBeginCapture, "cuStreamBeginCapture_v2")
-  RESOLVE(cuStreamEndCapture, "cuStreamEndCapture")
-  RESOLVE(cuGraphInstantiateWithFlags, "cuGraphInstantiateWithFlags")
-  RESOLVE(cuGraphLaunch, "cuGraphLaunch")
-  RESOLVE(cuGraphExecDestroy, "cuGraphExecDestroy")
-  RESOLVE(cuGraphDestroy, "cuGraphDestroy")
-  RESOLVE(cuGetErrorName, "cuGetErrorName")
-  RESOLVE(cuGetErrorString, "cuGetErrorString")
+#define CUDA_DRIVER_ENTRY(name, symbol, parameters) RESOLVE(name, #symbol)
+#define CUDA_DRIVER_ENTRY_JIT_ONLY(name, symbol, parameters)
+#include "CudaDriverEntries.def"
 #undef RESOLVE
   if (missing) {
     snprintf(load_error, sizeof load_error,

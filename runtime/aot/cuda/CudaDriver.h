@@ -4,6 +4,8 @@
  * entry points a GPU handle calls, declared ABI-compatibly with cuda.h so
  * nothing of the CUDA toolkit is needed to build or link, and resolved from
  * `libcuda.so.1` with dlopen on first use (once per process and object).
+ * Both loaders read their entries from one list, CudaDriverEntries.def; the
+ * C++ one cannot be used here because an object carries no C++ runtime.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef VOSKHOD_RUNTIME_AOT_CUDA_CUDADRIVER_H
@@ -21,37 +23,11 @@ typedef struct CUstream_st *CUstream;
 typedef struct CUgraph_st *CUgraph;
 typedef struct CUgraphExec_st *CUgraphExec;
 
+/* The entry points a GPU object calls, in the list's order. */
 typedef struct vkcuda_driver {
-  CUresult (*cuInit)(unsigned);
-  CUresult (*cuDeviceGetCount)(int *);
-  CUresult (*cuDeviceGet)(CUdevice *, int);
-  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
-  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
-  CUresult (*cuDevicePrimaryCtxRelease)(CUdevice);
-  CUresult (*cuCtxSetCurrent)(CUcontext);
-  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
-  CUresult (*cuModuleUnload)(CUmodule);
-  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
-  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
-  CUresult (*cuMemFree)(CUdeviceptr);
-  CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, size_t);
-  CUresult (*cuStreamCreate)(CUstream *, unsigned);
-  CUresult (*cuStreamDestroy)(CUstream);
-  CUresult (*cuStreamSynchronize)(CUstream);
-  CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
-  CUresult (*cuMemcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
-  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
-                             unsigned, unsigned, unsigned, CUstream, void **,
-                             void **);
-  CUresult (*cuStreamBeginCapture)(CUstream, int);
-  CUresult (*cuStreamEndCapture)(CUstream, CUgraph *);
-  CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec *, CUgraph,
-                                          unsigned long long);
-  CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
-  CUresult (*cuGraphExecDestroy)(CUgraphExec);
-  CUresult (*cuGraphDestroy)(CUgraph);
-  CUresult (*cuGetErrorName)(CUresult, const char **);
-  CUresult (*cuGetErrorString)(CUresult, const char **);
+#define CUDA_DRIVER_ENTRY(name, symbol, parameters) CUresult(*name) parameters;
+#define CUDA_DRIVER_ENTRY_JIT_ONLY(name, symbol, parameters)
+#include "CudaDriverEntries.def"
 } vkcuda_driver;
 
 /* The driver, or null with a message in `error` saying what is missing

@@ -4,7 +4,8 @@
  * sets how many devices it reports (default 0); each is an sm_80 part on
  * which no cubin loads, as a cubin for another architecture would not, and
  * PTX loads only when FAKE_CUDA_PTX_LOADS is set (as it would on a newer
- * GPU than the PTX's); nothing after that works. */
+ * GPU than the PTX's); nothing after that works: every other entry comes
+ * from unsupported_entries.c, linked with this file. */
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -70,24 +71,3 @@ CUresult cuGetErrorString(CUresult r, const char **text) {
                                  : "operation not supported";
   return OK;
 }
-
-/* Never reached in these tests. */
-#define UNSUPPORTED(name)                                                      \
-  CUresult name(void) { return NOT_SUPPORTED; }
-UNSUPPORTED(cuModuleUnload)
-UNSUPPORTED(cuModuleGetFunction)
-UNSUPPORTED(cuMemAlloc_v2)
-UNSUPPORTED(cuMemFree_v2)
-UNSUPPORTED(cuMemsetD8_v2)
-UNSUPPORTED(cuStreamCreate)
-UNSUPPORTED(cuStreamDestroy_v2)
-UNSUPPORTED(cuStreamSynchronize)
-UNSUPPORTED(cuMemcpyHtoDAsync_v2)
-UNSUPPORTED(cuMemcpyDtoHAsync_v2)
-UNSUPPORTED(cuLaunchKernel)
-UNSUPPORTED(cuStreamBeginCapture_v2)
-UNSUPPORTED(cuStreamEndCapture)
-UNSUPPORTED(cuGraphInstantiateWithFlags)
-UNSUPPORTED(cuGraphLaunch)
-UNSUPPORTED(cuGraphExecDestroy)
-UNSUPPORTED(cuGraphDestroy)

@@ -4,7 +4,9 @@
 /// against the interpreter for several steps: the seed classifier with SGD
 /// and weight decay, an MLP with Adam, momentum with Nesterov, and a
 /// regression, and a model fed NaN and infinities; then bitwise determinism
-/// across 1, 2 and 4 threads and across compilations, and agreement of params
+/// across 1, 2 and 4 threads and across compilations, executables with their
+/// own thread counts run interleaved and from two threads at once, and
+/// agreement of params
 /// initialised by the Executable with the interpreter's.
 ///
 //===----------------------------------------------------------------------===//
@@ -13,6 +15,7 @@
 #include "runtime/ThreadPool.h"
 
 #include <cstring>
+#include <thread>
 
 namespace voskhod::cpu::test {
 namespace {
@@ -226,6 +229,126 @@ graph @wide {
               std::memcmp(four[i].data(), again[i].data(), one[i].size() * 4))
         << "update " << i << ", two compilations";
   }
+}
+
+/// One training run on an executable, a step at a time, with its inputs
+/// drawn beforehand so that runs on several threads only read shared data.
+struct TrainingRun {
+  TrainingRun(rt::Executable &exe, const ir::Graph &step, uint64_t seed,
+              int steps)
+      : exe(exe), step(step), seed(seed) {
+    for (int s = 0; s < steps; ++s)
+      batches.push_back(training::randomInputs(step, seed, uint64_t(s)));
+  }
+  void start() {
+    exe.initialize(seed);
+    for (const rt::TensorInfo &t : exe.tensors())
+      if (t.role == rt::TensorRole::State)
+        std::memset(exe.data(t.name), 0, size_t(t.bytes()));
+  }
+  void runStep(size_t s) {
+    for (auto &[node, value] : batches[s])
+      put(exe, node->name(), value);
+    EXPECT_TRUE(exe.step());
+  }
+  std::vector<std::vector<float>> params() {
+    std::vector<std::vector<float>> out;
+    for (const ir::Update &u : step.updates()) {
+      const float *p = exe.dataAs<float>(u.target->name());
+      out.emplace_back(p, p + u.target->type().numElements());
+    }
+    return out;
+  }
+  std::vector<std::vector<float>> all() {
+    start();
+    for (size_t s = 0; s < batches.size(); ++s)
+      runStep(s);
+    return params();
+  }
+  rt::Executable &exe;
+  const ir::Graph &step;
+  uint64_t seed;
+  std::vector<ir::LeafValues> batches;
+};
+
+bool sameBits(const std::vector<std::vector<float>> &a,
+              const std::vector<std::vector<float>> &b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].size() != b[i].size() ||
+        std::memcmp(a[i].data(), b[i].data(), a[i].size() * 4) != 0)
+      return false;
+  return true;
+}
+
+TEST(Determinism, ExecutablesKeepTheirOwnPools) {
+  // Big enough that loops and products split over two threads.
+  auto fwd = parse(R"(
+graph @wide {
+  %x  = input f32[128, 200]
+  %y  = input i32[128]
+  %w1 = param f32[200, 300] init = he_uniform
+  %b1 = param f32[300]      init = zeros
+  %w2 = param f32[300, 10]  init = xavier_uniform
+  %b2 = param f32[10]       init = zeros
+  %h1 = relu (add (matmul %x, %w1), %b1)
+  %lg = add (matmul %h1, %w2), %b2
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01}
+  return %lg
+}
+)");
+  ASSERT_TRUE(fwd);
+  auto step = trainStep(*fwd);
+  ASSERT_TRUE(step);
+  // A global count neither executable asks for, to see that no compile
+  // changes it.
+  int saved = rt::threadCount();
+  const int global = 3;
+  rt::setThreadCount(global);
+  CpuOptions oneThread, twoThreads;
+  oneThread.threads = 1;
+  twoThreads.threads = 2;
+  auto a = compileForCpu({step.get(), nullptr}, oneThread);
+  ASSERT_TRUE(a) << a.message();
+  EXPECT_EQ((*a)->threads(), 1);
+  auto b = compileForCpu({step.get(), nullptr}, twoThreads);
+  ASSERT_TRUE(b) << b.message();
+  EXPECT_EQ((*b)->threads(), 2);
+  EXPECT_EQ((*a)->threads(), 1) << "compiling b changed a's thread count";
+  EXPECT_EQ(rt::threadCount(), global) << "a compile changed the global pool";
+
+  // Each alone, one after the other, from different seeds.
+  TrainingRun runA(**a, *step, 21, 4), runB(**b, *step, 22, 4);
+  auto aloneA = runA.all(), aloneB = runB.all();
+  ASSERT_FALSE(aloneA.empty());
+  EXPECT_FALSE(sameBits(aloneA, aloneB)) << "the two runs should differ";
+
+  // Interleaved on one thread, step by step.
+  runA.start();
+  runB.start();
+  for (size_t s = 0; s < runA.batches.size(); ++s) {
+    runA.runStep(s);
+    runB.runStep(s);
+  }
+  EXPECT_TRUE(sameBits(runA.params(), aloneA)) << "a, interleaved";
+  EXPECT_TRUE(sameBits(runB.params(), aloneB)) << "b, interleaved";
+
+  // From two threads at once, a few times over.
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::vector<float>> gotA, gotB;
+    std::thread ta([&] { gotA = runA.all(); });
+    std::thread tb([&] { gotB = runB.all(); });
+    ta.join();
+    tb.join();
+    EXPECT_TRUE(sameBits(gotA, aloneA)) << "a, concurrent, round " << round;
+    EXPECT_TRUE(sameBits(gotB, aloneB)) << "b, concurrent, round " << round;
+  }
+  EXPECT_EQ((*a)->threads(), 1);
+  EXPECT_EQ((*b)->threads(), 2);
+  EXPECT_EQ(rt::threadCount(), global);
+  rt::setThreadCount(saved);
 }
 
 TEST(Executable, InitializesLikeTheInterpreter) {

@@ -2,7 +2,8 @@
 ///
 /// Coverage (every index exactly once), chunk boundaries independent of the
 /// thread count, nesting and concurrent callers running inline, the C entry
-/// point, and per-thread scratch.
+/// point and the pool a PoolScope makes current for it, and per-thread
+/// scratch.
 ///
 //===----------------------------------------------------------------------===//
 #include "runtime/ThreadPool.h"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -156,6 +158,84 @@ TEST(ThreadPool, CEntryPointUsesGlobalPool) {
     found |= std::strcmp(s.name, "voskhod_parallel_for") == 0 &&
              s.address == reinterpret_cast<void *>(&voskhod_parallel_for);
   EXPECT_TRUE(found);
+}
+
+struct ThreadsContext {
+  std::mutex mutex;
+  std::set<std::thread::id> ids;
+  std::atomic<int> arrived{0};
+  int wait = 1;
+  rt::ThreadPool *expected = nullptr;
+};
+
+/// Records the thread, checks which pool is current there, and waits until
+/// `wait` chunks have arrived (so `wait` chunks run on `wait` threads). On a
+/// pool too small, which runs chunks one after the other, the wait gives up
+/// after a minute and the thread count expected of the caller is missed.
+void threadsBody(void *ctx, int64_t, int64_t) {
+  auto &c = *static_cast<ThreadsContext *>(ctx);
+  {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.ids.insert(std::this_thread::get_id());
+    EXPECT_EQ(&rt::currentPool(), c.expected);
+  }
+  c.arrived.fetch_add(1);
+  auto giveUp = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (c.arrived.load() < c.wait && std::chrono::steady_clock::now() < giveUp)
+    std::this_thread::yield();
+}
+
+TEST(ThreadPool, ScopeChoosesThePoolOfTheCEntryPoint) {
+  voskhod_set_num_threads(1);
+  rt::ThreadPool three(3);
+  {
+    rt::PoolScope scope(three);
+    EXPECT_EQ(&rt::currentPool(), &three);
+    ThreadsContext c;
+    c.wait = 3;
+    c.expected = &three;
+    voskhod_parallel_for(&threadsBody, &c, 3, 1);
+    EXPECT_EQ(c.ids.size(), 3u);
+    {
+      rt::ThreadPool inner(2);
+      rt::PoolScope nested(inner);
+      EXPECT_EQ(&rt::currentPool(), &inner);
+    }
+    EXPECT_EQ(&rt::currentPool(), &three);
+  }
+  // Outside the scope: the global pool, of one thread.
+  EXPECT_EQ(&rt::currentPool(), &rt::globalPool());
+  ThreadsContext c;
+  c.expected = &rt::globalPool();
+  voskhod_parallel_for(&threadsBody, &c, 3, 1);
+  EXPECT_EQ(c.ids.size(), 1u);
+  EXPECT_EQ(rt::threadCount(), 1);
+}
+
+TEST(ThreadPool, ScopesOnTwoThreadsAtOnce) {
+  // Each thread's loop needs all of its own pool's threads at the same time;
+  // with one shared pool one of them would run inline and never see its
+  // count of threads.
+  rt::ThreadPool two(2), three(3);
+  ThreadsContext a, b;
+  a.wait = 2;
+  a.expected = &two;
+  b.wait = 3;
+  b.expected = &three;
+  std::thread ta([&] {
+    rt::PoolScope scope(two);
+    voskhod_parallel_for(&threadsBody, &a, 2, 1);
+  });
+  std::thread tb([&] {
+    rt::PoolScope scope(three);
+    voskhod_parallel_for(&threadsBody, &b, 3, 1);
+  });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(a.ids.size(), 2u);
+  EXPECT_EQ(b.ids.size(), 3u);
+  for (std::thread::id id : a.ids)
+    EXPECT_EQ(b.ids.count(id), 0u) << "a thread served both pools";
 }
 
 TEST(ThreadPool, ScratchIsAlignedPrivateAndGrows) {
