@@ -6,8 +6,7 @@
 /// regression, and a model fed NaN and infinities; then bitwise determinism
 /// across 1, 2 and 4 threads and across compilations, executables with their
 /// own thread counts run interleaved and from two threads at once, and
-/// agreement of params
-/// initialised by the Executable with the interpreter's.
+/// agreement of params initialised by the Executable with the interpreter's.
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
