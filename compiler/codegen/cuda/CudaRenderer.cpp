@@ -15,7 +15,7 @@
 
 namespace voskhod::cuda {
 using namespace kernel;
-using ir::DType;
+using kernel::DType;
 using rt::cuda::KernelLaunch;
 using rt::cuda::LaunchArg;
 
@@ -225,7 +225,7 @@ std::string combine(PhaseKind kind, const std::string &a,
 }
 
 std::string sharedName(DType t) {
-  return std::string("red_") + std::string(ir::dtypeName(t));
+  return std::string("red_") + std::string(kernel::dtypeName(t));
 }
 
 /// Leaves in every thread of a row the row's combined `acc`.
@@ -347,7 +347,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     std::string acc = "acc" + std::to_string(pi);
     double init = ph.kind == PhaseKind::Sum
                       ? 0.0
-                      : (ir::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+                      : (kernel::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
     rowWork.line(std::string(valueTypeName(t)) + " " + acc + " = " +
                  literal(t, init) + ";");
     rowWork.open("if (valid)").open(loop);
