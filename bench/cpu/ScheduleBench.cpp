@@ -59,7 +59,12 @@ bool measure(const ir::Graph &step, int threads, size_t maxInlineKernels,
   options.threads = threads;
   options.maxInlineKernels = maxInlineKernels;
   auto t0 = Clock::now();
-  auto exe = cpu::compileForCpu({&step, nullptr}, options);
+  auto program = kernel::lowerModel(&step, nullptr);
+  if (!program) {
+    std::cerr << program.message() << "\n";
+    return false;
+  }
+  auto exe = cpu::compileForCpu(*program, options);
   auto t1 = Clock::now();
   if (!exe) {
     std::cerr << exe.message() << "\n";

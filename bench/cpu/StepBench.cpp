@@ -73,7 +73,12 @@ static bool bench(const char *name, const char *text, int threads, int steps,
   options.threads = threads;
   options.compileThreads = compileThreads;
   auto t0 = Clock::now();
-  auto exe = cpu::compileForCpu({step.get(), nullptr}, options);
+  auto program = kernel::lowerModel(step.get(), nullptr);
+  if (!program) {
+    std::cerr << program.message() << "\n";
+    return false;
+  }
+  auto exe = cpu::compileForCpu(*program, options);
   auto t1 = Clock::now();
   if (!exe) {
     std::cerr << exe.message() << "\n";

@@ -129,7 +129,10 @@ void gemm(int64_t m, int64_t n, int64_t k) {
        << "]\n  %b = input f32[" << k << ", " << n
        << "]\n  %c = matmul %a, %b\n  return %c\n}\n";
   auto g = parse(text.str());
-  auto exe = cuda::compileForCuda({nullptr, g.get()});
+  auto program = kernel::lowerModel(nullptr, g.get());
+  if (!program)
+    die(program.message());
+  auto exe = cuda::compileForCuda(*program);
   if (!exe)
     die(exe.message());
   feed(**exe, *g, 1);
@@ -155,7 +158,10 @@ StepTimes stepTimes(const char *text) {
     die("cannot build the training step");
   cuda::CudaOptions options;
   options.sync = cuda::HostSync::Inputs;
-  auto exe = cuda::compileForCuda({step.get(), nullptr}, options);
+  auto program = kernel::lowerModel(step.get(), nullptr);
+  if (!program)
+    die(program.message());
+  auto exe = cuda::compileForCuda(*program, options);
   if (!exe)
     die(exe.message());
   cuda::CudaExecutable &cu = asCuda(**exe);

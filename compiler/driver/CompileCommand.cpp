@@ -23,7 +23,7 @@
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/kernel/KernelPrinter.h"
-#include "compiler/kernel/Lowering.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/TrainStep.h"
@@ -82,13 +82,12 @@ int fail(ir::DiagnosticEngine &diags, const std::string &file,
   return flushDiagnostics(diags);
 }
 
-int emitKernels(const Model &model, const CompileOptions &opts,
+/// The step's kernels, or the forward graph's when there is no step.
+int emitKernels(const kernel::ModelProgram &program, const CompileOptions &opts,
                 ir::DiagnosticEngine &diags) {
-  const ir::Graph &g = model.step ? *model.step : *model.forward;
-  auto program = kernel::lowerToKernels(g);
-  if (!program)
-    return fail(diags, opts.input, program.message());
-  writeOutput(opts.output, kernel::printKernels(*program), diags);
+  const kernel::ModelEntry &entry =
+      program.step ? *program.step : *program.forward;
+  writeOutput(opts.output, kernel::printKernels(entry.program), diags);
   return flushDiagnostics(diags);
 }
 
@@ -152,15 +151,15 @@ int writeHeaderOnly(const CompileOptions &opts, ir::DiagnosticEngine &diags,
   return flushDiagnostics(diags);
 }
 
-int compileForCpuTarget(const Model &model, const CompileOptions &opts,
+int compileForCpuTarget(const kernel::ModelProgram &program,
+                        const CompileOptions &opts,
                         ir::DiagnosticEngine &diags) {
   if (opts.emit == "kernels")
-    return emitKernels(model, opts, diags);
-  cpu::CpuGraphs graphs{model.step.get(), model.forward.get()};
+    return emitKernels(program, opts, diags);
   if (opts.emit == "llvm" || opts.emit == "asm") {
-    auto text = cpu::emitCpuText(graphs, opts.emit == "llvm"
-                                             ? cpu::CpuEmitKind::LLVM
-                                             : cpu::CpuEmitKind::Assembly);
+    auto text = cpu::emitCpuText(program, opts.emit == "llvm"
+                                              ? cpu::CpuEmitKind::LLVM
+                                              : cpu::CpuEmitKind::Assembly);
     if (!text)
       return fail(diags, opts.input, text.message());
     writeOutput(opts.output, *text, diags);
@@ -170,7 +169,7 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
   aot.name = opts.name;
   aot.cpu = opts.cpu;
   if (opts.emit == "header") {
-    auto api = cpu::describeAot(graphs, aot);
+    auto api = cpu::describeAot(program, aot);
     if (!api)
       return fail(diags, opts.input, api.message());
     return writeHeaderOnly(opts, diags, *api);
@@ -181,20 +180,19 @@ int compileForCpuTarget(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
   cpu::AotInterface api;
   std::string tmp = objectScratchPath(opts.output);
-  Status written = cpu::emitAotObject(graphs, tmp, aot, &api);
+  Status written = cpu::emitAotObject(program, tmp, aot, &api);
   return writeObjectOutputs(opts, diags, tmp, written, api);
 }
 
 /// `--target=cuda --emit=obj|header`: the cubin embedded in an object whose
 /// host code opens the CUDA driver at run time.
-int compileCudaObject(const Model &model, const CompileOptions &opts,
-                      ir::DiagnosticEngine &diags) {
-  cpu::CpuGraphs graphs{model.step.get(), model.forward.get()};
+int compileCudaObject(const kernel::ModelProgram &program,
+                      const CompileOptions &opts, ir::DiagnosticEngine &diags) {
   cpu::AotOptions aot;
   aot.name = opts.name;
   aot.gpuArch = opts.gpuArch;
   if (opts.emit == "header") {
-    auto api = cpu::describeAot(graphs, aot);
+    auto api = cpu::describeAot(program, aot);
     if (!api)
       return fail(diags, opts.input, api.message());
     return writeHeaderOnly(opts, diags, *api);
@@ -203,24 +201,24 @@ int compileCudaObject(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.input, "--emit=obj needs an output file (-o)");
   cuda::CudaOptions options;
   options.arch = opts.gpuArch;
-  auto image =
-      cuda::compileCudaImage({model.step.get(), model.forward.get()}, options);
+  auto image = cuda::compileCudaImage(program, options);
   if (!image)
     return fail(diags, opts.input, image.message());
   cpu::AotInterface api;
   std::string tmp = objectScratchPath(opts.output);
-  Status written = cpu::emitAotCudaObject(graphs, *image, tmp, aot, &api);
+  Status written = cpu::emitAotCudaObject(program, *image, tmp, aot, &api);
   return writeObjectOutputs(opts, diags, tmp, written, api);
 }
 #endif
 
-int compileForCudaTarget(const Model &model, const CompileOptions &opts,
+int compileForCudaTarget(const kernel::ModelProgram &program,
+                         const CompileOptions &opts,
                          ir::DiagnosticEngine &diags) {
   if (opts.emit == "kernels")
-    return emitKernels(model, opts, diags);
+    return emitKernels(program, opts, diags);
   if (opts.emit == "obj" || opts.emit == "header") {
 #ifdef VOSKHOD_HAVE_LLVM
-    return compileCudaObject(model, opts, diags);
+    return compileCudaObject(program, opts, diags);
 #else
     return fail(diags, opts.input,
                 "--target=cuda --emit=" + opts.emit +
@@ -233,8 +231,7 @@ int compileForCudaTarget(const Model &model, const CompileOptions &opts,
     return fail(diags, opts.input, kind.message());
   cuda::CudaOptions options;
   options.arch = opts.gpuArch;
-  auto text = cuda::emitCudaText({model.step.get(), model.forward.get()}, *kind,
-                                 options);
+  auto text = cuda::emitCudaText(program, *kind, options);
   if (!text)
     return fail(diags, opts.input, text.message());
   writeOutput(opts.output, *text, diags);
@@ -266,21 +263,33 @@ int runCompile(const CompileOptions &opts) {
                       "nor 'return'");
   if (!model.forward->results().empty())
     model.forward = inferenceGraph(*model.forward);
-  if (Status s = checkModelMemory({model.step.get(), model.forward.get()},
-                                  opts.maxMemory, /*runsHere=*/false);
-      !s)
-    return fail(diags, opts.input, s.message());
+  // Lowered once: the memory check and the backend see the same program.
+  // When the graphs' cheap bound settles the check, --emit=kernels lowers
+  // only the program it prints.
+  bool boundFits = memoryBoundFits({model.step.get(), model.forward.get()},
+                                   opts.maxMemory, /*runsHere=*/false);
+  const ir::Graph *forward = model.forward.get();
+  if (boundFits && opts.emit == "kernels" && model.step)
+    forward = nullptr;
+  auto program = kernel::lowerModel(model.step.get(), forward);
+  if (!program)
+    return fail(diags, opts.input, program.message());
+  if (!boundFits)
+    if (Status s = checkModelMemory(*program, opts.maxMemory,
+                                    /*runsHere=*/false);
+        !s)
+      return fail(diags, opts.input, s.message());
   if (opts.target == "cuda")
-    return compileForCudaTarget(model, opts, diags);
+    return compileForCudaTarget(*program, opts, diags);
 #ifdef VOSKHOD_HAVE_LLVM
-  if (opts.target == "cpu")
-    return compileForCpuTarget(model, opts, diags);
-#endif
+  return compileForCpuTarget(*program, opts, diags);
+#else
   if (opts.emit == "kernels")
-    return emitKernels(model, opts, diags);
+    return emitKernels(*program, opts, diags);
   return fail(diags, opts.input,
               "target '" + opts.target +
                   "' is not available in this build (built without LLVM)");
+#endif
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/ir/TensorFormat.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "runtime/Checkpoint.h"
 #include "runtime/data/DataLoader.h"
 #include "runtime/data/DataSpec.h"
@@ -88,7 +89,10 @@ int runPredict(const PredictOptions &opts) {
 #ifdef VOSKHOD_HAVE_LLVM
   cpu::CpuOptions options;
   options.threads = opts.threads;
-  auto exe = cpu::compileForCpu({nullptr, forward.get()}, options);
+  auto program = kernel::lowerModel(nullptr, forward.get());
+  if (!program)
+    return fail(program.message());
+  auto exe = cpu::compileForCpu(*program, options);
   if (!exe)
     return fail(exe.message());
   ExecutableRunner runner(**exe, *signature, predictionTensorName(**exe));

@@ -23,19 +23,42 @@ void addMaxMemoryOption(CLI::App &cmd, std::string &value) {
           "SIZE"));
 }
 
-Status checkModelMemory(const std::vector<const ir::Graph *> &graphs,
-                        const std::string &maxMemory, bool runsHere) {
+namespace {
+
+/// The limits a model is held to, in the order they are checked.
+std::vector<std::pair<int64_t, std::string>>
+memoryLimits(const std::string &maxMemory, bool runsHere) {
+  std::vector<std::pair<int64_t, std::string>> limits;
   if (!maxMemory.empty()) {
     std::optional<int64_t> limit = rt::parseByteSize(maxMemory);
     assert(limit && "--max-memory is validated when it is parsed");
-    if (Status s = kernel::checkMemoryBudget(graphs, *limit, "--max-memory");
-        !s)
-      return s;
+    limits.emplace_back(*limit, "--max-memory");
   }
   if (runsHere)
     if (std::optional<int64_t> room = rt::availableMemoryBytes())
-      return kernel::checkMemoryBudget(graphs, *room,
-                                       "memory available to this process");
+      limits.emplace_back(*room, "memory available to this process");
+  return limits;
+}
+
+} // namespace
+
+bool memoryBoundFits(const std::vector<const ir::Graph *> &graphs,
+                     const std::string &maxMemory, bool runsHere) {
+  auto limits = memoryLimits(maxMemory, runsHere);
+  if (limits.empty())
+    return true;
+  int64_t bound = kernel::memoryUpperBound(graphs);
+  for (const auto &[limit, name] : limits)
+    if (bound > limit)
+      return false;
+  return true;
+}
+
+Status checkModelMemory(const kernel::ModelProgram &model,
+                        const std::string &maxMemory, bool runsHere) {
+  for (const auto &[limit, name] : memoryLimits(maxMemory, runsHere))
+    if (Status s = kernel::checkMemoryBudget(model, limit, name); !s)
+      return s;
   return Status::ok();
 }
 

@@ -7,6 +7,7 @@
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/ir/TensorFormat.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/InterpreterTrainer.h"
@@ -192,26 +193,28 @@ int trainCompiled(rt::Executable &exe, const ir::Graph &step,
 }
 
 #ifdef VOSKHOD_HAVE_LLVM
-int trainOnCpu(const ir::Graph &step, const ir::Graph &forward,
-               const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+int trainOnCpu(const kernel::ModelProgram &program, const ir::Graph &step,
+               const ir::Graph &forward, const TrainOptions &opts,
+               ir::DiagnosticEngine &diags) {
   cpu::CpuOptions options;
   options.threads = opts.threads;
   options.checkNumerics = opts.checkNumerics;
-  auto exe = cpu::compileForCpu({&step, &forward}, options);
+  auto exe = cpu::compileForCpu(program, options);
   if (!exe)
     return fail(diags, opts, exe.message());
   return trainCompiled(**exe, step, forward, opts, diags);
 }
 #endif
 
-int trainOnCuda(const ir::Graph &step, const ir::Graph &forward,
-                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+int trainOnCuda(const kernel::ModelProgram &program, const ir::Graph &step,
+                const ir::Graph &forward, const TrainOptions &opts,
+                ir::DiagnosticEngine &diags) {
   cuda::CudaOptions options;
   // The Trainer reads params for checkpoints, so they round-trip; the
   // fixed-batch loop leaves them on the GPU.
   options.sync =
       opts.data.empty() ? cuda::HostSync::Inputs : cuda::HostSync::All;
-  auto exe = cuda::compileForCuda({&step, &forward}, options);
+  auto exe = cuda::compileForCuda(program, options);
   if (!exe)
     return fail(diags, opts, exe.message());
   return trainCompiled(**exe, step, forward, opts, diags);
@@ -258,25 +261,28 @@ int runTrain(const TrainOptions &opts) {
     return fail(diags, opts, "--check-numerics needs --backend=cpu");
   // Before anything is allocated; a GPU step is checked against the flag
   // only, since its tensors live on the device.
-  if (Status s = opts.backend == "interp"
-                     ? checkInterpreterMemory(*step, opts.maxMemory)
-                     : checkModelMemory({step.get(), forward.get()},
-                                        opts.maxMemory, opts.backend == "cpu");
-      !s)
-    return fail(diags, opts, s.message());
-
   if (opts.backend == "interp") {
+    if (Status s = checkInterpreterMemory(*step, opts.maxMemory); !s)
+      return fail(diags, opts, s.message());
     if (!opts.data.empty())
       return fail(diags, opts,
                   "--data needs a compiled backend (--backend=cpu)");
     return trainInInterpreter(*step, opts, diags);
   }
+  // Lowered once: the memory check and the backend see the same program.
+  auto program = kernel::lowerModel(step.get(), forward.get());
+  if (!program)
+    return fail(diags, opts, program.message());
+  bool runsHere = opts.backend == "cpu";
+  if (!memoryBoundFits({step.get(), forward.get()}, opts.maxMemory, runsHere))
+    if (Status s = checkModelMemory(*program, opts.maxMemory, runsHere); !s)
+      return fail(diags, opts, s.message());
 #ifdef VOSKHOD_HAVE_LLVM
   if (opts.backend == "cpu")
-    return trainOnCpu(*step, *forward, opts, diags);
+    return trainOnCpu(*program, *step, *forward, opts, diags);
 #endif
   if (opts.backend == "cuda")
-    return trainOnCuda(*step, *forward, opts, diags);
+    return trainOnCuda(*program, *step, *forward, opts, diags);
   return fail(diags, opts,
               "backend '" + opts.backend + "' is not available in this build");
 }

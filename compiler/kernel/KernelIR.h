@@ -33,8 +33,15 @@
 
 namespace voskhod::kernel {
 
+// The graph's types, which the kernel IR shares; backends name them through
+// kernel:: and need no header of compiler/ir.
 using ir::DType;
+using ir::dtypeBytes;
+using ir::dtypeName;
+using ir::isFloat;
 using ir::Shape;
+using ir::SourceLoc;
+using ir::TensorType;
 
 enum class BufferKind : uint8_t {
   Input,  // fed by the caller each call

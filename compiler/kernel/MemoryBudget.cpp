@@ -1,8 +1,6 @@
 //===- compiler/kernel/MemoryBudget.cpp - what a model needs --------------===//
 #include "compiler/kernel/MemoryBudget.h"
 
-#include "compiler/kernel/Lowering.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -63,28 +61,25 @@ int64_t interpreterBytes(const ir::Graph &g) {
   return bytes;
 }
 
-Expected<MemoryEstimate>
-estimateMemory(const std::vector<const ir::Graph *> &graphs) {
+MemoryEstimate estimateMemory(const ModelProgram &model) {
   MemoryEstimate e;
-  // Tensors shared by the step and the forward entry are counted once, by
-  // name, as the executable's tensor table holds them once.
-  std::map<std::string, int64_t> tensors;
-  for (const ir::Graph *g : graphs) {
-    if (!g)
+  e.arenaBytes = model.arenaBytes;
+  // Tensors shared by the step and the forward entry are counted once, as
+  // the executable's tensor table holds them once.
+  std::vector<bool> counted(model.tensors.size());
+  for (const ModelEntry *entry : {model.entry(true), model.entry(false)}) {
+    if (!entry)
       continue;
-    auto program = lowerToKernels(*g);
-    if (!program)
-      return program.status();
-    const KernelProgram &p = *program;
-    e.arenaBytes = std::max(e.arenaBytes, p.memory.arenaBytes);
-    for (int id : p.external) {
-      const Buffer &b = p.buffers[id];
-      if (!tensors.emplace(b.name, b.bytes()).second)
+    const KernelProgram &p = entry->program;
+    for (int i : entry->table) {
+      if (counted[size_t(i)])
         continue;
-      e.tensorBytes = saturatingAdd(e.tensorBytes, b.bytes());
+      counted[size_t(i)] = true;
+      const ModelTensor &t = model.tensors[size_t(i)];
+      e.tensorBytes = saturatingAdd(e.tensorBytes, t.bytes());
       keepLargest(
           e.largest,
-          {"%" + b.name, roleName(b.kind) + " " + b.type.str(), b.bytes()});
+          {"%" + t.name, roleName(t.role) + " " + t.type.str(), t.bytes()});
     }
     for (const Buffer &b : p.buffers) {
       if (b.kind == BufferKind::Const && b.aliasOf < 0)
@@ -115,26 +110,22 @@ std::string formatBytes(int64_t bytes) {
   return text;
 }
 
-Status checkMemoryBudget(const std::vector<const ir::Graph *> &graphs,
-                         int64_t limitBytes, const std::string &limitName) {
-  if (memoryUpperBound(graphs) <= limitBytes)
-    return Status::ok();
-  auto estimate = estimateMemory(graphs);
-  if (!estimate)
-    return estimate.status();
-  if (estimate->total() <= limitBytes)
+Status checkMemoryBudget(const ModelProgram &model, int64_t limitBytes,
+                         const std::string &limitName) {
+  MemoryEstimate estimate = estimateMemory(model);
+  if (estimate.total() <= limitBytes)
     return Status::ok();
   std::string message =
-      "the model needs " + formatBytes(estimate->total()) + ", more than the " +
+      "the model needs " + formatBytes(estimate.total()) + ", more than the " +
       formatBytes(limitBytes) + " of " + limitName + " (" +
-      formatBytes(estimate->tensorBytes) +
+      formatBytes(estimate.tensorBytes) +
       " for inputs, parameters, optimiser state and outputs, " +
-      formatBytes(estimate->arenaBytes) + " for temporaries";
-  if (estimate->constBytes)
-    message += ", " + formatBytes(estimate->constBytes) + " for constants";
+      formatBytes(estimate.arenaBytes) + " for temporaries";
+  if (estimate.constBytes)
+    message += ", " + formatBytes(estimate.constBytes) + " for constants";
   message += "); largest buffers:";
-  for (size_t i = 0; i < estimate->largest.size(); ++i) {
-    const MemoryItem &item = estimate->largest[i];
+  for (size_t i = 0; i < estimate.largest.size(); ++i) {
+    const MemoryItem &item = estimate.largest[i];
     message += (i ? ", " : " ") + item.name + " " + formatBytes(item.bytes) +
                " (" + item.what + ")";
   }

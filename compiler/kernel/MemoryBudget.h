@@ -4,21 +4,25 @@
 /// allocated, so a model too big for the machine (or for a --max-memory
 /// limit) is rejected with a message instead of being killed by the OS.
 ///
-/// The exact figure comes from lowering: the memory plan's arena (the peak
-/// of the temporaries, shared by the step and the forward entry, which never
-/// run at once) plus every tensor the caller sees (inputs, params, states,
-/// outputs, each once even when both entries use it) plus the constants.
-/// Lowering costs time, so `memoryUpperBound` first gives a cheap bound from
-/// the graphs alone (every node's value held at once, twice over for the
-/// reductions' scratch); only a model whose bound exceeds the limit is
-/// lowered to get the exact figure. It deliberately ignores what does not
-/// grow with the model: the code, the thread pool's stacks and the GEMM's
+/// The exact figure comes from the lowered model (ModelProgram.h): the
+/// memory plan's arena (the peak of the temporaries, shared by the step and
+/// the forward entry, which never run at once) plus every tensor the caller
+/// sees (inputs, params, states, outputs, each once even when both entries
+/// use it) plus the constants. The driver lowers a model once and hands
+/// the same value to this check and then to the backend. Checking the exact
+/// figure costs little once the model is lowered, but `memoryUpperBound`
+/// gives a cheap bound from the graphs alone (every node's value held at
+/// once, twice over for the reductions' scratch): a model whose bound fits
+/// needs no exact figure, and `voskhod compile --emit=kernels` then lowers
+/// only the program it prints. It deliberately ignores what does not grow
+/// with the model: the code, the thread pool's stacks and the GEMM's
 /// per-thread packing buffers.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "compiler/ir/Graph.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "support/Error.h"
 
 #include <cstdint>
@@ -44,13 +48,12 @@ struct MemoryEstimate {
   int64_t total() const { return arenaBytes + tensorBytes + constBytes; }
 };
 
-/// A bound no smaller than estimateMemory(graphs)->total(); saturates at
-/// INT64_MAX. Null graphs are skipped.
+/// A bound no smaller than the total of estimateMemory on the lowered
+/// graphs; saturates at INT64_MAX. Null graphs are skipped.
 int64_t memoryUpperBound(const std::vector<const ir::Graph *> &graphs);
 
-/// Lowers each graph and adds up what its program holds.
-Expected<MemoryEstimate>
-estimateMemory(const std::vector<const ir::Graph *> &graphs);
+/// What the lowered model holds.
+MemoryEstimate estimateMemory(const ModelProgram &model);
 
 /// "1.5 GiB", "320 KiB", "12 B".
 std::string formatBytes(int64_t bytes);
@@ -61,9 +64,8 @@ int64_t interpreterBytes(const ir::Graph &g);
 
 /// Ok when the model fits in `limitBytes`; otherwise an error saying what it
 /// needs, what the limit is (`limitName`: "--max-memory", "available
-/// memory") and which buffers are the largest. Lowers only when the cheap
-/// bound does not settle it.
-Status checkMemoryBudget(const std::vector<const ir::Graph *> &graphs,
-                         int64_t limitBytes, const std::string &limitName);
+/// memory") and which buffers are the largest.
+Status checkMemoryBudget(const ModelProgram &model, int64_t limitBytes,
+                         const std::string &limitName);
 
 } // namespace voskhod::kernel

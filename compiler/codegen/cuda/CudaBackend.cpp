@@ -1,40 +1,33 @@
 //===- compiler/codegen/cuda/CudaBackend.cpp - lower, render, compile, run ===//
 #include "compiler/codegen/cuda/CudaBackend.h"
 
-#include "compiler/codegen/common/TensorTable.h"
+#include "compiler/codegen/RuntimeTensors.h"
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/cuda/NvrtcCompiler.h"
-#include "compiler/kernel/Lowering.h"
 #include "runtime/cuda/DeviceProgram.h"
 
 namespace voskhod::cuda {
-using kernel::KernelProgram;
+using kernel::ModelProgram;
 
-Expected<CudaModule> renderCudaModule(const CudaGraphs &graphs) {
-  if (!graphs.step && !graphs.forward)
-    return makeError("nothing to compile: neither a step nor a forward graph");
+Expected<CudaModule> renderCudaModule(const ModelProgram &model) {
+  if (!model.step && !model.forward)
+    return makeError("nothing to compile: the model has no entry");
   CudaModule m;
   m.source = cudaPreamble();
-  auto add = [&](const ir::Graph &g, bool isStep) -> Status {
-    auto p = kernel::lowerToKernels(g);
-    if (!p)
-      return p.status();
-    RenderedProgram r =
-        renderCudaProgram(*p, isStep ? kCudaStepPrefix : kCudaForwardPrefix);
+  m.tensors = codegen::runtimeTensors(model);
+  if (model.step) {
+    RenderedProgram r = renderCudaProgram(model.step->program, kCudaStepPrefix);
     m.source += "\n" + r.source;
-    auto table = codegen::addExternalTensors(*p, isStep, m.tensors);
-    if (!table)
-      return table.status();
-    (isStep ? m.step : m.forward) = std::move(r.plan);
-    (isStep ? m.stepTable : m.forwardTable) = table.take();
-    return Status::ok();
-  };
-  if (graphs.step)
-    if (Status s = add(*graphs.step, true); !s)
-      return s;
-  if (graphs.forward)
-    if (Status s = add(*graphs.forward, false); !s)
-      return s;
+    m.step = std::move(r.plan);
+    m.stepTable = model.step->table;
+  }
+  if (model.forward) {
+    RenderedProgram r =
+        renderCudaProgram(model.forward->program, kCudaForwardPrefix);
+    m.source += "\n" + r.source;
+    m.forward = std::move(r.plan);
+    m.forwardTable = model.forward->table;
+  }
   return m;
 }
 
@@ -146,7 +139,7 @@ Status CudaExecutable::runDeviceOnly(bool isStep, int count) {
 }
 
 Expected<std::unique_ptr<rt::Executable>>
-compileForCuda(const CudaGraphs &graphs, const CudaOptions &options) {
+compileForCuda(const ModelProgram &model, const CudaOptions &options) {
   auto devices = rt::cuda::listDevices();
   if (!devices)
     return devices.status();
@@ -154,7 +147,7 @@ compileForCuda(const CudaGraphs &graphs, const CudaOptions &options) {
     return makeError(devices->empty()
                          ? std::string("the CUDA driver found no GPU")
                          : "no CUDA device " + std::to_string(options.device));
-  auto module = renderCudaModule(graphs);
+  auto module = renderCudaModule(model);
   if (!module)
     return module.status();
   NvrtcOptions nv;
@@ -210,9 +203,9 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit) {
                    emit + "'");
 }
 
-Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
+Expected<std::string> emitCudaText(const ModelProgram &model, CudaEmitKind kind,
                                    const CudaOptions &options) {
-  auto module = renderCudaModule(graphs);
+  auto module = renderCudaModule(model);
   if (!module)
     return module.status();
   if (kind == CudaEmitKind::Source)
@@ -227,12 +220,9 @@ Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
   return kind == CudaEmitKind::Cubin ? compiled->cubin : compiled->ptx;
 }
 
-Expected<rt::cuda::ProgramImage> compileCudaImage(const CudaGraphs &graphs,
+Expected<rt::cuda::ProgramImage> compileCudaImage(const ModelProgram &model,
                                                   const CudaOptions &options) {
-  CudaGraphs used = graphs;
-  if (used.forward && used.forward->results().empty())
-    used.forward = nullptr;
-  auto module = renderCudaModule(used);
+  auto module = renderCudaModule(model);
   if (!module)
     return module.status();
   NvrtcOptions nv;

@@ -1,8 +1,9 @@
 //===- compiler/codegen/cuda/CudaBackend.h - the CUDA backend's front door ===//
 ///
 /// What the driver calls to run or emit a model on an NVIDIA GPU, in the
-/// shape of the CPU backend (compiler/codegen/llvm/CpuBackend.h): graphs are
-/// lowered to kernels (compiler/kernel), rendered to one CUDA C++
+/// shape of the CPU backend (compiler/codegen/llvm/CpuBackend.h): the model,
+/// lowered once (kernel::lowerModel, compiler/kernel/ModelProgram.h), is
+/// rendered to one CUDA C++
 /// translation unit (CudaRenderer.h; the step's kernels start with
 /// `voskhod_step`, the forward graph's with `voskhod_forward`), compiled by
 /// NVRTC for the GPU's architecture (NvrtcCompiler.h, cached on disk), and
@@ -22,7 +23,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Graph.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "runtime/Executable.h"
 #include "runtime/cuda/LaunchPlan.h"
 #include "support/Error.h"
@@ -32,11 +33,6 @@
 #include <string>
 
 namespace voskhod::cuda {
-
-struct CudaGraphs {
-  const ir::Graph *step = nullptr;
-  const ir::Graph *forward = nullptr;
-};
 
 enum class HostSync {
   All,   // params and states round-trip through the host every run
@@ -58,14 +54,15 @@ struct CudaOptions {
 struct CudaModule {
   std::string source;
   std::optional<rt::cuda::EntryPlan> step, forward;
-  /// Each entry's external buffers, in the order its plan numbers them:
-  /// the tensor table (names, types, roles) an Executable exposes.
+  /// The model's tensor table (names, types, roles) as an Executable
+  /// exposes it, and each entry's external buffers as positions there, in
+  /// the order its plan numbers them.
   std::vector<rt::TensorInfo> tensors;
   std::vector<int> stepTable, forwardTable;
 };
 
-/// Lowers and renders; compiles nothing.
-Expected<CudaModule> renderCudaModule(const CudaGraphs &graphs);
+/// Renders; compiles nothing.
+Expected<CudaModule> renderCudaModule(const kernel::ModelProgram &model);
 
 /// The Executable the CUDA backend returns.
 class CudaExecutable : public rt::Executable {
@@ -89,7 +86,7 @@ public:
 
 private:
   friend Expected<std::unique_ptr<rt::Executable>>
-  compileForCuda(const CudaGraphs &, const CudaOptions &);
+  compileForCuda(const kernel::ModelProgram &, const CudaOptions &);
   struct Impl;
   CudaExecutable(std::vector<rt::TensorInfo> tensors, bool hasStep,
                  bool hasForward);
@@ -102,7 +99,8 @@ private:
 /// Compiles for the GPU `options.device` and loads the result. Without a
 /// GPU the error says so (the driver's message).
 Expected<std::unique_ptr<rt::Executable>>
-compileForCuda(const CudaGraphs &graphs, const CudaOptions &options = {});
+compileForCuda(const kernel::ModelProgram &model,
+               const CudaOptions &options = {});
 
 enum class CudaEmitKind { Source, Ptx, Cubin };
 
@@ -112,15 +110,17 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit);
 
 /// The translation unit as CUDA C++, or NVRTC's PTX or cubin for
 /// `options.arch` (sm_90 by default). Needs no GPU.
-Expected<std::string> emitCudaText(const CudaGraphs &graphs, CudaEmitKind kind,
+Expected<std::string> emitCudaText(const kernel::ModelProgram &model,
+                                   CudaEmitKind kind,
                                    const CudaOptions &options = {});
 
 /// What an object written by `voskhod compile --target=cuda` embeds: the
 /// module compiled to a cubin for `options.arch` (sm_90 by default) and
 /// each entry's launches (compiler/codegen/llvm/AotCompiler.h writes the
-/// object). A forward graph without results has no entry. Needs no GPU.
+/// object). Needs no GPU.
 Expected<rt::cuda::ProgramImage>
-compileCudaImage(const CudaGraphs &graphs, const CudaOptions &options = {});
+compileCudaImage(const kernel::ModelProgram &model,
+                 const CudaOptions &options = {});
 
 inline constexpr const char *kCudaStepPrefix = "voskhod_step";
 inline constexpr const char *kCudaForwardPrefix = "voskhod_forward";

@@ -5,7 +5,7 @@
 
 namespace voskhod::cuda {
 using namespace kernel;
-using ir::DType;
+using kernel::DType;
 
 GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t k, DType t) {
   // Every tile has 256 threads. A block per SM-pair's worth of blocks on a

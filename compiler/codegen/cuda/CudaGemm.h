@@ -28,7 +28,7 @@ struct GemmTile {
   unsigned threads() const { return unsigned((bm / tm) * (bn / tn)); }
 };
 
-GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t k, ir::DType t);
+GemmTile chooseGemmTile(int64_t m, int64_t n, int64_t k, kernel::DType t);
 
 void renderContraction(KernelContext &ctx, CodeWriter &w,
                        std::vector<rt::cuda::KernelLaunch> &launches);

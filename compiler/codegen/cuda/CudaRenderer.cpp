@@ -15,7 +15,7 @@
 
 namespace voskhod::cuda {
 using namespace kernel;
-using ir::DType;
+using kernel::DType;
 using rt::cuda::KernelLaunch;
 using rt::cuda::LaunchArg;
 
@@ -220,12 +220,12 @@ RowMapping chooseRowMapping(int64_t rows, int64_t inner, bool rowsContiguous,
 std::string combine(PhaseKind kind, DType t, const std::string &a,
                     const std::string &b) {
   if (kind == PhaseKind::Max)
-    return minMaxExpression(true, ir::isFloat(t), a, b);
+    return minMaxExpression(true, kernel::isFloat(t), a, b);
   return a + " + " + b;
 }
 
 std::string sharedName(DType t) {
-  return std::string("red_") + std::string(ir::dtypeName(t));
+  return std::string("red_") + std::string(kernel::dtypeName(t));
 }
 
 /// Leaves in every thread of a row the row's combined `acc`.
@@ -347,7 +347,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     std::string acc = "acc" + std::to_string(pi);
     double init = ph.kind == PhaseKind::Sum
                       ? 0.0
-                      : (ir::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+                      : (kernel::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
     rowWork.line(std::string(valueTypeName(t)) + " " + acc + " = " +
                  literal(t, init) + ";");
     rowWork.open("if (valid)").open(loop);

@@ -8,22 +8,22 @@
 
 namespace voskhod::cuda {
 
-const char *valueTypeName(ir::DType t) {
+const char *valueTypeName(kernel::DType t) {
   switch (t) {
-  case ir::DType::F32:
+  case kernel::DType::F32:
     return "float";
-  case ir::DType::F64:
+  case kernel::DType::F64:
     return "double";
-  case ir::DType::I32:
+  case kernel::DType::I32:
     return "int";
-  case ir::DType::I1:
+  case kernel::DType::I1:
     return "bool";
   }
   return "?";
 }
 
-const char *storageTypeName(ir::DType t) {
-  return t == ir::DType::I1 ? "unsigned char" : valueTypeName(t);
+const char *storageTypeName(kernel::DType t) {
+  return t == kernel::DType::I1 ? "unsigned char" : valueTypeName(t);
 }
 
 std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
@@ -35,10 +35,10 @@ std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
   return "(" + pick + " ? " + b + " : " + a + ")";
 }
 
-std::string literal(ir::DType t, double v) {
+std::string literal(kernel::DType t, double v) {
   char text[64];
   switch (t) {
-  case ir::DType::F32: {
+  case kernel::DType::F32: {
     float f = float(v);
     if (std::isfinite(f)) {
       std::snprintf(text, sizeof text, "%af", double(f));
@@ -49,7 +49,7 @@ std::string literal(ir::DType t, double v) {
     std::snprintf(text, sizeof text, "__int_as_float(0x%08xu)", bits);
     return text;
   }
-  case ir::DType::F64: {
+  case kernel::DType::F64: {
     if (std::isfinite(v)) {
       std::snprintf(text, sizeof text, "%a", v);
       return text;
@@ -60,14 +60,14 @@ std::string literal(ir::DType t, double v) {
                   (unsigned long long)bits);
     return text;
   }
-  case ir::DType::I32: {
+  case kernel::DType::I32: {
     int32_t i = int32_t(v);
     // -2147483648 is not a literal in C++: it is minus a long.
     if (i == INT32_MIN)
       return "(-2147483647 - 1)";
     return std::to_string(i);
   }
-  case ir::DType::I1:
+  case kernel::DType::I1:
     return v != 0 ? "true" : "false";
   }
   return "0";

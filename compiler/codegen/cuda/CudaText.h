@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Type.h"
+#include "compiler/kernel/KernelIR.h"
 
 #include <string>
 #include <string_view>
@@ -19,12 +19,12 @@
 namespace voskhod::cuda {
 
 /// `float`, `double`, `int`, `bool`: the type of a value in registers.
-const char *valueTypeName(ir::DType t);
+const char *valueTypeName(kernel::DType t);
 /// As stored in memory: i1 is `unsigned char`.
-const char *storageTypeName(ir::DType t);
+const char *storageTypeName(kernel::DType t);
 
 /// A literal of type `t` equal to `v` rounded to `t` (exact: hex floats).
-std::string literal(ir::DType t, double v);
+std::string literal(kernel::DType t, double v);
 
 /// max(a, b) or min(a, b) as the interpreter computes them: for floats NaN
 /// if either is NaN (CUDA's fmaxf/fminf return the other operand), else

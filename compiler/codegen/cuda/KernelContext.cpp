@@ -7,7 +7,7 @@
 
 namespace voskhod::cuda {
 using namespace kernel;
-using ir::DType;
+using kernel::DType;
 
 namespace {
 
@@ -168,7 +168,7 @@ std::string KernelContext::elementIndex(const Access &a, const Point &point,
 bool KernelContext::vectorAccess(const Access &a, const Point &point) const {
   if (point.lanes != 4 || point.laneDim < 0)
     return false;
-  int64_t bytes = ir::dtypeBytes(p_.buffers[a.buffer].type.dtype);
+  int64_t bytes = kernel::dtypeBytes(p_.buffers[a.buffer].type.dtype);
   if (bytes != 4 && bytes != 1)
     return false;
   if (a.offset % 4)
@@ -194,7 +194,7 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
                                       const BodyValues &v, unsigned lane,
                                       const Point &point) const {
   DType t = in.dtype;
-  bool fp = ir::isFloat(t);
+  bool fp = kernel::isFloat(t);
   auto arg = [&](int k) -> const std::string & {
     const auto &names = v[in.args[k]];
     return names.size() == 1 ? names[0] : names[lane];

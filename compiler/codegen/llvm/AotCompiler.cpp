@@ -1,11 +1,10 @@
 //===- compiler/codegen/llvm/AotCompiler.cpp - lower, render, link, emit --===//
 #include "compiler/codegen/llvm/AotCompiler.h"
 
-#include "compiler/codegen/common/TensorTable.h"
+#include "compiler/codegen/RuntimeTensors.h"
 #include "compiler/codegen/llvm/AotRuntime.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
-#include "compiler/kernel/Lowering.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/IRBuilder.h"
@@ -28,9 +27,7 @@
 #include <set>
 
 namespace voskhod::cpu {
-using kernel::Buffer;
-using kernel::BufferKind;
-using kernel::KernelProgram;
+using kernel::ModelProgram;
 
 int64_t AotTensor::numElements() const {
   int64_t n = 1;
@@ -72,46 +69,20 @@ bool isCIdentifier(const std::string &name) {
   return !name.empty() && cIdentifier(name) == name;
 }
 
-struct Lowered {
-  std::optional<KernelProgram> step, forward;
-  AotInterface interface;
-};
-
-/// Whether some kernel of `p` reads its k-th external buffer, directly or
-/// through a reshape view (not through a temporary that reuses its storage);
-/// the API leaves out inputs no kernel reads.
-bool readsExternal(const KernelProgram &p, size_t k) {
-  auto viewed = [&](int b) {
-    while (p.buffers[b].isView && p.buffers[b].aliasOf >= 0)
-      b = p.buffers[b].aliasOf;
-    return b;
-  };
-  for (const kernel::Kernel &kernel : p.kernels)
-    for (int read : kernel.reads)
-      if (viewed(read) == p.external[k])
-        return true;
-  return false;
-}
-
-Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
-  if (!graphs.step && !graphs.forward)
-    return makeError("nothing to compile: neither a step nor a forward graph");
+/// The API of `model`: the table the JIT's Executable lists, so checkpoints
+/// agree, with C names, and each entry's arguments.
+Expected<AotInterface> describe(const ModelProgram &model,
+                                const AotOptions &options) {
+  if (!model.step && !model.forward)
+    return makeError("nothing to compile: the model has no entry");
   if (std::find(aotCpuNames().begin(), aotCpuNames().end(), options.cpu) ==
       aotCpuNames().end())
     return makeError("unknown CPU '" + options.cpu +
                      "': expected native, x86-64-v3, x86-64-v4 or generic");
-  Lowered out;
-  AotInterface &api = out.interface;
+  AotInterface api;
   api.cpu = options.cpu;
   api.gpuArch = options.gpuArch;
-  if (graphs.forward) {
-    api.graphName = graphs.forward->name();
-  } else {
-    api.graphName = graphs.step->name();
-    if (api.graphName.size() > 5 &&
-        api.graphName.compare(api.graphName.size() - 5, 5, ".step") == 0)
-      api.graphName.resize(api.graphName.size() - 5);
-  }
+  api.graphName = model.name;
   if (!options.name.empty()) {
     if (!isCIdentifier(options.name))
       return makeError("--name '" + options.name +
@@ -121,33 +92,14 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
   } else {
     api.prefix = cIdentifier(api.graphName.empty() ? "model" : api.graphName);
   }
-
-  // The table the JIT's Executable lists, so checkpoints agree.
-  std::vector<rt::TensorInfo> tensors;
-  if (graphs.step) {
-    auto p = kernel::lowerToKernels(*graphs.step);
-    if (!p)
-      return p.status();
-    out.step = p.take();
-    auto t = codegen::addExternalTensors(*out.step, true, tensors);
-    if (!t)
-      return t.status();
-    api.stepTable = t.take();
-    api.arenaBytes = std::max(api.arenaBytes, out.step->memory.arenaBytes);
-  }
-  // A forward graph with no results has no inference entry.
-  if (graphs.forward && !graphs.forward->results().empty()) {
-    auto p = kernel::lowerToKernels(*graphs.forward);
-    if (!p)
-      return p.status();
-    out.forward = p.take();
-    auto t = codegen::addExternalTensors(*out.forward, false, tensors);
-    if (!t)
-      return t.status();
-    api.forwardTable = t.take();
-    api.arenaBytes = std::max(api.arenaBytes, out.forward->memory.arenaBytes);
-  }
-  for (const rt::TensorInfo &info : tensors) {
+  api.arenaBytes = model.arenaBytes;
+  if (model.step)
+    api.stepTable = model.step->table;
+  if (model.forward)
+    api.forwardTable = model.forward->table;
+  api.lossIndex = model.lossIndex;
+  for (const kernel::ModelTensor &tensor : model.tensors) {
+    rt::TensorInfo info = codegen::tensorInfoOf(tensor);
     AotTensor &t = api.tensors.emplace_back();
     t.name = info.name;
     t.type = info.type;
@@ -157,21 +109,17 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
   }
   for (size_t k = 0; k < api.stepTable.size(); ++k) {
     int i = api.stepTable[k];
-    if (api.tensors[i].role == rt::TensorRole::Input &&
-        readsExternal(*out.step, k))
+    if (api.tensors[i].role == rt::TensorRole::Input && model.step->reads[k])
       api.stepInputs.push_back(i);
-    if (api.tensors[i].role == rt::TensorRole::Output && api.lossIndex < 0)
-      api.lossIndex = i;
   }
-  if (graphs.step && api.lossIndex < 0)
+  if (model.step && api.lossIndex < 0)
     return makeError("the training step has no loss output");
   if (api.lossIndex >= 0 && api.tensors[api.lossIndex].numElements() != 1)
     return makeError("the training step's loss '" +
                      api.tensors[api.lossIndex].name + "' is not a scalar");
   for (size_t k = 0; k < api.forwardTable.size(); ++k) {
     int i = api.forwardTable[k];
-    if (api.tensors[i].role == rt::TensorRole::Input &&
-        readsExternal(*out.forward, k))
+    if (api.tensors[i].role == rt::TensorRole::Input && model.forward->reads[k])
       api.forwardInputs.push_back(i);
     if (api.tensors[i].role == rt::TensorRole::Output)
       api.forwardOutputs.push_back(i);
@@ -195,7 +143,7 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
     taken.insert(upper(name));
     t.cName = name;
   }
-  return out;
+  return api;
 }
 
 /// The target machine `--cpu` asks for, on the host's architecture.
@@ -641,7 +589,7 @@ Status writeObject(llvm::Module &module, const ApiEmitter &emitter,
   return Status::ok();
 }
 
-/// Checks that the image was compiled from the graphs `api` describes: the
+/// Checks that the image was compiled from the model `api` describes: the
 /// same entries, each with the same external tensors in the same order.
 Status checkImage(const AotInterface &api,
                   const rt::cuda::ProgramImage &image) {
@@ -669,20 +617,17 @@ Status checkImage(const AotInterface &api,
 
 } // namespace
 
-Expected<AotInterface> describeAot(const CpuGraphs &graphs,
+Expected<AotInterface> describeAot(const ModelProgram &model,
                                    const AotOptions &options) {
-  auto lowered = lower(graphs, options);
-  if (!lowered)
-    return lowered.status();
-  return std::move(lowered->interface);
+  return describe(model, options);
 }
 
-Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
+Status emitAotObject(const ModelProgram &model, const std::string &path,
                      const AotOptions &options, AotInterface *interface) {
-  auto lowered = lower(graphs, options);
-  if (!lowered)
-    return lowered.status();
-  const AotInterface &api = lowered->interface;
+  auto described = describe(model, options);
+  if (!described)
+    return described.status();
+  const AotInterface &api = *described;
   auto tm = createTargetMachine(options.cpu, options.optLevel);
   if (!tm)
     return tm.status();
@@ -694,10 +639,10 @@ Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
   codegen::RenderOptions ro;
   ro.vectorBits = vectorBitsFor(options.cpu);
   ro.packedGemm = options.packedGemm;
-  if (lowered->step)
-    codegen::renderProgram(module, *lowered->step, kStepEntry, ro);
-  if (lowered->forward)
-    codegen::renderProgram(module, *lowered->forward, kForwardEntry, ro);
+  if (model.step)
+    codegen::renderProgram(module, model.step->program, kStepEntry, ro);
+  if (model.forward)
+    codegen::renderProgram(module, model.forward->program, kForwardEntry, ro);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(module, &os))
@@ -716,17 +661,17 @@ Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
   return Status::ok();
 }
 
-Status emitAotCudaObject(const CpuGraphs &graphs,
+Status emitAotCudaObject(const ModelProgram &model,
                          const rt::cuda::ProgramImage &image,
                          const std::string &path, const AotOptions &options,
                          AotInterface *interface) {
   AotOptions host = options;
   host.cpu = "generic";
   host.gpuArch = image.arch;
-  auto lowered = lower(graphs, host);
-  if (!lowered)
-    return lowered.status();
-  const AotInterface &api = lowered->interface;
+  auto described = describe(model, host);
+  if (!described)
+    return described.status();
+  const AotInterface &api = *described;
   if (Status s = checkImage(api, image); !s)
     return s;
   auto tm = createTargetMachine(host.cpu, host.optLevel);

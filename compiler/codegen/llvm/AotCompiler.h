@@ -7,8 +7,9 @@
 /// with the model's prefix, `NAME_`. The object needs only libc, libm and
 /// pthreads; its header (AotHeader.h) declares the API.
 ///
-/// Steps: lower the step and forward graphs to kernel programs; render them
-/// into one module and optimise it exactly as the JIT does, so the object's
+/// Steps: take the model lowered once (kernel::ModelProgram, whose tensor
+/// table, entries and loss are the JIT's); render its programs into one
+/// module and optimise it exactly as the JIT does, so the object's
 /// arithmetic is the JIT's to the bit (given the same CPU); link the runtime
 /// bitcode; add the model descriptor and the `NAME_` wrappers; make every
 /// other symbol internal and drop what is unused; emit the object.
@@ -91,19 +92,19 @@ struct AotInterface {
   bool hasForward() const { return !forwardTable.empty(); }
 };
 
-/// Lowers the graphs and describes the API, without generating code.
-Expected<AotInterface> describeAot(const CpuGraphs &graphs,
+/// Describes the API, without generating code.
+Expected<AotInterface> describeAot(const kernel::ModelProgram &model,
                                    const AotOptions &options = {});
 
 /// Writes the object file; `interface` (if not null) receives its API.
-Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
+Status emitAotObject(const kernel::ModelProgram &model, const std::string &path,
                      const AotOptions &options = {},
                      AotInterface *interface = nullptr);
 
 /// Writes a GPU object: `image` is what compiler/codegen/cuda compiled from
-/// the same graphs. Its host code is built for `generic` x86-64 whatever
+/// the same model. Its host code is built for `generic` x86-64 whatever
 /// `options.cpu` says.
-Status emitAotCudaObject(const CpuGraphs &graphs,
+Status emitAotCudaObject(const kernel::ModelProgram &model,
                          const rt::cuda::ProgramImage &image,
                          const std::string &path,
                          const AotOptions &options = {},

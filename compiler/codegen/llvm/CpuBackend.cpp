@@ -1,11 +1,10 @@
 //===- compiler/codegen/llvm/CpuBackend.cpp - lower, render, JIT, emit ----===//
 #include "compiler/codegen/llvm/CpuBackend.h"
 
-#include "compiler/codegen/common/TensorTable.h"
+#include "compiler/codegen/RuntimeTensors.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/Jit.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
-#include "compiler/kernel/Lowering.h"
 #include "runtime/NumericsCheck.h"
 #include "runtime/ThreadPool.h"
 
@@ -18,7 +17,7 @@
 #include <cstdlib>
 
 namespace voskhod::cpu {
-using kernel::KernelProgram;
+using kernel::ModelProgram;
 
 namespace {
 
@@ -29,31 +28,17 @@ std::string errorText(llvm::Error err) {
   return os.str();
 }
 
-/// The lowered programs, and the module that renders them.
-struct Lowered {
-  std::optional<KernelProgram> step, forward;
+/// The module that renders a model's programs.
+struct Rendered {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
-  int64_t arenaBytes = 0;
 };
 
-Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
-                                 const CpuOptions &options) {
-  if (!graphs.step && !graphs.forward)
-    return makeError("nothing to compile: neither a step nor a forward graph");
-  Lowered out;
-  if (graphs.step) {
-    auto p = kernel::lowerToKernels(*graphs.step);
-    if (!p)
-      return p.status();
-    out.step = p.take();
-  }
-  if (graphs.forward) {
-    auto p = kernel::lowerToKernels(*graphs.forward);
-    if (!p)
-      return p.status();
-    out.forward = p.take();
-  }
+Expected<Rendered> render(const ModelProgram &model,
+                          const CpuOptions &options) {
+  if (!model.step && !model.forward)
+    return makeError("nothing to compile: the model has no entry");
+  Rendered out;
   out.context = std::make_unique<llvm::LLVMContext>();
   out.module = std::make_unique<llvm::Module>("voskhod", *out.context);
   codegen::RenderOptions ro;
@@ -61,14 +46,11 @@ Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
   ro.packedGemm = options.packedGemm;
   ro.checkNumerics = options.checkNumerics;
   ro.maxInlineKernels = options.maxInlineKernels;
-  if (out.step) {
-    codegen::renderProgram(*out.module, *out.step, kStepEntry, ro);
-    out.arenaBytes = std::max(out.arenaBytes, out.step->memory.arenaBytes);
-  }
-  if (out.forward) {
-    codegen::renderProgram(*out.module, *out.forward, kForwardEntry, ro);
-    out.arenaBytes = std::max(out.arenaBytes, out.forward->memory.arenaBytes);
-  }
+  if (model.step)
+    codegen::renderProgram(*out.module, model.step->program, kStepEntry, ro);
+  if (model.forward)
+    codegen::renderProgram(*out.module, model.forward->program, kForwardEntry,
+                           ro);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(*out.module, &os))
@@ -120,38 +102,24 @@ private:
 } // namespace
 
 Expected<std::unique_ptr<rt::Executable>>
-compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
-  auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
-  std::vector<rt::TensorInfo> tensors;
-  std::vector<int> stepTable, forwardTable;
-  if (lowered->step) {
-    auto t = codegen::addExternalTensors(*lowered->step, true, tensors);
-    if (!t)
-      return t.status();
-    stepTable = t.take();
-  }
-  if (lowered->forward) {
-    auto t = codegen::addExternalTensors(*lowered->forward, false, tensors);
-    if (!t)
-      return t.status();
-    forwardTable = t.take();
-  }
+compileForCpu(const ModelProgram &model, const CpuOptions &options) {
+  auto rendered = render(model, options);
+  if (!rendered)
+    return rendered.status();
   auto jit = codegen::CpuJit::create(options.optLevel, options.compileThreads);
   if (!jit)
     return makeError("cannot start the JIT: " + errorText(jit.takeError()));
   if (auto err = (*jit)->addModule(llvm::orc::ThreadSafeModule(
-          std::move(lowered->module), std::move(lowered->context))))
+          std::move(rendered->module), std::move(rendered->context))))
     return makeError("cannot compile the module: " + errorText(std::move(err)));
   JitExecutable::Entry step = nullptr, forward = nullptr;
-  if (lowered->step) {
+  if (model.step) {
     auto f = (*jit)->lookup(kStepEntry);
     if (!f)
       return makeError("cannot compile the step: " + errorText(f.takeError()));
     step = reinterpret_cast<JitExecutable::Entry>(*f);
   }
-  if (lowered->forward) {
+  if (model.forward) {
     auto f = (*jit)->lookup(kForwardEntry);
     if (!f)
       return makeError("cannot compile the forward graph: " +
@@ -159,26 +127,28 @@ compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
     forward = reinterpret_cast<JitExecutable::Entry>(*f);
   }
   std::unique_ptr<rt::Executable> exe(new JitExecutable(
-      std::move(tensors), std::move(*jit), step, std::move(stepTable), forward,
-      std::move(forwardTable), lowered->arenaBytes));
+      codegen::runtimeTensors(model), std::move(*jit), step,
+      model.step ? model.step->table : std::vector<int>(), forward,
+      model.forward ? model.forward->table : std::vector<int>(),
+      model.arenaBytes));
   if (options.threads > 0)
     exe->setThreads(options.threads);
   return exe;
 }
 
-Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
+Expected<std::string> emitCpuText(const ModelProgram &model, CpuEmitKind kind,
                                   const CpuOptions &options) {
-  auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  auto rendered = render(model, options);
+  if (!rendered)
+    return rendered.status();
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));
-  codegen::optimizeModule(*lowered->module, **tm, options.optLevel);
+  codegen::optimizeModule(*rendered->module, **tm, options.optLevel);
   std::string text;
   llvm::raw_string_ostream os(text);
   if (kind == CpuEmitKind::LLVM) {
-    lowered->module->print(os, nullptr);
+    rendered->module->print(os, nullptr);
     return os.str();
   }
   llvm::SmallString<0> buffer;
@@ -186,19 +156,19 @@ Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
   llvm::legacy::PassManager pm;
   if ((*tm)->addPassesToEmitFile(pm, vos, nullptr, llvm::CGFT_AssemblyFile))
     return makeError("the host target cannot emit assembly");
-  pm.run(*lowered->module);
+  pm.run(*rendered->module);
   return std::string(buffer.str());
 }
 
-Status emitCpuObject(const CpuGraphs &graphs, const std::string &path,
+Status emitCpuObject(const ModelProgram &model, const std::string &path,
                      const CpuOptions &options) {
-  auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  auto rendered = render(model, options);
+  if (!rendered)
+    return rendered.status();
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));
-  codegen::optimizeModule(*lowered->module, **tm, options.optLevel);
+  codegen::optimizeModule(*rendered->module, **tm, options.optLevel);
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
@@ -206,7 +176,7 @@ Status emitCpuObject(const CpuGraphs &graphs, const std::string &path,
   llvm::legacy::PassManager pm;
   if ((*tm)->addPassesToEmitFile(pm, out, nullptr, llvm::CGFT_ObjectFile))
     return makeError("the host target cannot emit object files");
-  pm.run(*lowered->module);
+  pm.run(*rendered->module);
   out.flush();
   if (out.has_error())
     return makeError("cannot write '" + path + "'");

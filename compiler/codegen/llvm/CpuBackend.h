@@ -1,19 +1,19 @@
 //===- compiler/codegen/llvm/CpuBackend.h - the CPU backend's front door --===//
 ///
-/// What the driver calls to run or emit a model on the CPU: graphs are
-/// lowered to kernels (compiler/kernel), rendered to one LLVM module
-/// (KernelRenderer.h) with an entry per graph, `voskhod_step` for a
-/// training step and `voskhod_forward` for inference, and then either
-/// JIT-compiled into an rt::Executable, or printed as optimised LLVM IR or
-/// assembly, or written as an object file. Both entries have the C type
-/// `void (void **tensors, void *arena)`.
+/// What the driver calls to run or emit a model on the CPU: the model,
+/// lowered once (kernel::lowerModel, compiler/kernel/ModelProgram.h), is
+/// rendered to one LLVM module (KernelRenderer.h) with an entry per program,
+/// `voskhod_step` for a training step and `voskhod_forward` for inference, and
+/// then either JIT-compiled into an rt::Executable, or printed as optimised
+/// LLVM IR or assembly, or written as an object file. Both entries have the C
+/// type `void (void **tensors, void *arena)`.
 ///
 /// This header includes no LLVM header, so the driver compiles without them.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Graph.h"
+#include "compiler/kernel/ModelProgram.h"
 #include "runtime/Executable.h"
 #include "support/Error.h"
 
@@ -44,26 +44,22 @@ struct CpuOptions {
   size_t maxInlineKernels = 256;
 };
 
-/// The graphs one module holds; either may be null, not both. `step` is a
-/// training step (training::buildTrainStep: results [loss] plus updates);
-/// `forward` is the model's forward graph, whose `return` values the
-/// inference entry computes.
-struct CpuGraphs {
-  const ir::Graph *step = nullptr;
-  const ir::Graph *forward = nullptr;
-};
-
+/// `model` holds a training step (training::buildTrainStep: results [loss]
+/// plus updates), the model's forward graph (whose `return` values the
+/// inference entry computes), or both.
 Expected<std::unique_ptr<rt::Executable>>
-compileForCpu(const CpuGraphs &graphs, const CpuOptions &options = {});
+compileForCpu(const kernel::ModelProgram &model,
+              const CpuOptions &options = {});
 
 enum class CpuEmitKind { LLVM, Assembly };
 
 /// The optimised module as text.
-Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
+Expected<std::string> emitCpuText(const kernel::ModelProgram &model,
+                                  CpuEmitKind kind,
                                   const CpuOptions &options = {});
 
 /// The module as an object file for the host.
-Status emitCpuObject(const CpuGraphs &graphs, const std::string &path,
+Status emitCpuObject(const kernel::ModelProgram &model, const std::string &path,
                      const CpuOptions &options = {});
 
 /// The entries' names in the module.

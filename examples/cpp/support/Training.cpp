@@ -69,7 +69,10 @@ Expected<CompiledModel> compile(const Graph &g, uint64_t seed) {
   cpu::CpuOptions quick;
   quick.optLevel = 0;
   quick.packedGemm = false;
-  auto exe = cpu::compileForCpu({step.get(), forward->get()}, quick);
+  auto program = kernel::lowerModel(step.get(), forward->get());
+  if (!program)
+    return program.status();
+  auto exe = cpu::compileForCpu(*program, quick);
   if (!exe)
     return exe.status();
   (*exe)->initialize(seed);

@@ -2,7 +2,8 @@
 ///
 /// What every example program does after building its graph with the
 /// frontend: turn it into a training step (training::buildTrainStep), simplify
-/// it, JIT-compile step and forward pass for the CPU (cpu::compileForCpu),
+/// it, lower step and forward pass once (kernel::lowerModel) and JIT-compile
+/// them for the CPU (cpu::compileForCpu),
 /// and then either step on data the graph holds itself or feed it shuffled
 /// mini-batches (rt::DataLoader) from a data set, and measure the model on
 /// held-out rows through its forward entry. It is the same chain of calls as

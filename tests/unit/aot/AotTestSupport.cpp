@@ -100,7 +100,11 @@ std::unique_ptr<AotLibrary> AotLibrary::buildMany(
     options.name = prefix;
     cpu::AotInterface api;
     std::string object = dir + "/" + prefix + ".o";
-    Status s = cpu::emitAotObject(model->graphs(), object, options, &api);
+    auto program = model->lower();
+    EXPECT_TRUE(program) << program.message();
+    if (!program)
+      return nullptr;
+    Status s = cpu::emitAotObject(*program, object, options, &api);
     EXPECT_TRUE(s) << s.message();
     if (!s)
       return nullptr;
@@ -277,7 +281,11 @@ std::unique_ptr<rt::Executable> compileJit(const Model &model, uint64_t seed,
                                            int threads) {
   cpu::CpuOptions options;
   options.threads = threads;
-  auto exe = cpu::compileForCpu(model.graphs(), options);
+  auto program = model.lower();
+  EXPECT_TRUE(program) << program.message();
+  if (!program)
+    return nullptr;
+  auto exe = cpu::compileForCpu(*program, options);
   EXPECT_TRUE(exe) << exe.message();
   if (!exe)
     return nullptr;

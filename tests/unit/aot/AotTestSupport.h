@@ -45,7 +45,10 @@ enum ApiStatus {
 /// examples/models.
 struct Model {
   std::unique_ptr<ir::Graph> forward, step;
-  cpu::CpuGraphs graphs() const { return {step.get(), forward.get()}; }
+  /// Both graphs lowered, as `voskhod compile` lowers them.
+  Expected<kernel::ModelProgram> lower() const {
+    return kernel::lowerModel(step.get(), forward.get());
+  }
 };
 Model loadModel(const std::string &relativePath);
 

@@ -46,8 +46,11 @@ public:
       arch = (*devices)[0].arch();
     cuda::CudaOptions options;
     options.arch = arch;
-    auto image = cuda::compileCudaImage({model.step.get(), model.forward.get()},
-                                        options);
+    auto program = model.lower();
+    EXPECT_TRUE(program) << program.message();
+    if (!program)
+      return nullptr;
+    auto image = cuda::compileCudaImage(*program, options);
     EXPECT_TRUE(image) << image.message();
     if (!image)
       return nullptr;
@@ -57,7 +60,7 @@ public:
     aot.name = "gpu";
     std::string object = dir + "/gpu.o", shared = dir + "/gpu.so";
     Status s =
-        cpu::emitAotCudaObject(model.graphs(), *image, object, aot, &lib->api_);
+        cpu::emitAotCudaObject(*program, *image, object, aot, &lib->api_);
     EXPECT_TRUE(s) << s.message();
     if (!s)
       return nullptr;
@@ -159,8 +162,11 @@ Emulation *emulation() {
   static std::unique_ptr<Emulation> e = [] {
     auto e = std::make_unique<Emulation>();
     const Model &model = sharedModel("examples/classifier.vg");
-    auto module =
-        cuda::renderCudaModule({model.step.get(), model.forward.get()});
+    auto program = model.lower();
+    EXPECT_TRUE(program) << program.message();
+    if (!program)
+      return std::unique_ptr<Emulation>();
+    auto module = cuda::renderCudaModule(*program);
     EXPECT_TRUE(module) << module.message();
     if (!module)
       return std::unique_ptr<Emulation>();

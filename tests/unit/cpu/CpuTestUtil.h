@@ -18,9 +18,20 @@ using voskhod::test::put;
 using voskhod::test::resultName;
 using voskhod::test::trainStep;
 
+/// Lowers the graphs (either may be null) and compiles them, as the driver
+/// does.
+inline Expected<std::unique_ptr<rt::Executable>>
+compileGraphs(const ir::Graph *step, const ir::Graph *forward,
+              const CpuOptions &options = {}) {
+  auto program = kernel::lowerModel(step, forward);
+  if (!program)
+    return program.status();
+  return compileForCpu(*program, options);
+}
+
 inline voskhod::test::CompileFn cpuCompiler(CpuOptions options) {
   return [options](const ir::Graph *step, const ir::Graph *forward) {
-    return compileForCpu({step, forward}, options);
+    return compileGraphs(step, forward, options);
   };
 }
 

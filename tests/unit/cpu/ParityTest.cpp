@@ -71,7 +71,9 @@ TEST_P(CpuParityTest, LossesTrackPyTorchInF32) {
   ir::DiagnosticEngine diags;
   ASSERT_TRUE(passes::runSimplifyPipeline(*step, diags));
 
-  auto exe = cpu::compileForCpu({step.get(), nullptr});
+  auto program = kernel::lowerModel(step.get(), nullptr);
+  ASSERT_TRUE(program) << program.message();
+  auto exe = cpu::compileForCpu(*program);
   ASSERT_TRUE(exe) << exe.message();
   (*exe)->initialize(0); // slots and the step counter as the optimiser says
   for (const ir::Node *p : step->params())

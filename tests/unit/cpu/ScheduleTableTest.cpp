@@ -111,7 +111,7 @@ graph @nanny {
     CpuOptions o;
     o.maxInlineKernels = limit;
     o.checkNumerics = true;
-    auto exe = compileForCpu({step.get(), nullptr}, o);
+    auto exe = compileGraphs(step.get(), nullptr, o);
     ASSERT_TRUE(exe) << exe.status().message();
     (*exe)->initialize(1);
     for (auto &[node, value] : training::randomInputs(*step, 1, 0))

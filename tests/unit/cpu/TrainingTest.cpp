@@ -171,8 +171,8 @@ graph @deep {
   CpuOptions whole, parts;
   whole.compileThreads = 1;
   parts.compileThreads = 3;
-  auto a = compileForCpu({step.get(), nullptr}, whole);
-  auto b = compileForCpu({step.get(), nullptr}, parts);
+  auto a = compileGraphs(step.get(), nullptr, whole);
+  auto b = compileGraphs(step.get(), nullptr, parts);
   ASSERT_TRUE(a) << a.message();
   ASSERT_TRUE(b) << b.message();
   auto one = trainedParams(**a, *step, 2, 3);
@@ -208,8 +208,8 @@ graph @wide {
   auto step = trainStep(*fwd);
   ASSERT_TRUE(step);
   int saved = rt::threadCount();
-  auto first = compileForCpu({step.get(), nullptr});
-  auto second = compileForCpu({step.get(), nullptr});
+  auto first = compileGraphs(step.get(), nullptr);
+  auto second = compileGraphs(step.get(), nullptr);
   ASSERT_TRUE(first) << first.message();
   ASSERT_TRUE(second) << second.message();
   auto one = trainedParams(**first, *step, 1, 3);
@@ -355,7 +355,7 @@ TEST(Executable, InitializesLikeTheInterpreter) {
   ASSERT_TRUE(fwd);
   auto step = trainStep(*fwd);
   ASSERT_TRUE(step);
-  auto exe = compileForCpu({step.get(), fwd.get()});
+  auto exe = compileGraphs(step.get(), fwd.get());
   ASSERT_TRUE(exe) << exe.message();
   (*exe)->initialize(5);
   ir::LeafValues want = training::initialState(*step, 5);
@@ -381,7 +381,7 @@ TEST(Executable, InitializesLikeTheInterpreter) {
 TEST(Executable, ReportsBadNamesAndSizes) {
   auto fwd = parse(kClassifier);
   ASSERT_TRUE(fwd);
-  auto exe = compileForCpu({nullptr, fwd.get()});
+  auto exe = compileGraphs(nullptr, fwd.get());
   ASSERT_TRUE(exe) << exe.message();
   float buf[4];
   EXPECT_FALSE((*exe)->copyIn("nope", buf, 16));

@@ -34,9 +34,20 @@ inline std::string noDeviceReason() {
   if (std::string why = noDeviceReason(); !why.empty())                        \
   GTEST_SKIP() << "no CUDA device: " << why
 
+/// Lowers the graphs (either may be null) and compiles them, as the driver
+/// does.
+inline Expected<std::unique_ptr<rt::Executable>>
+compileGraphs(const ir::Graph *step, const ir::Graph *forward,
+              const CudaOptions &options = {}) {
+  auto program = kernel::lowerModel(step, forward);
+  if (!program)
+    return program.status();
+  return compileForCuda(*program, options);
+}
+
 inline voskhod::test::CompileFn cudaCompiler(CudaOptions options) {
   return [options](const ir::Graph *step, const ir::Graph *forward) {
-    return compileForCuda({step, forward}, options);
+    return compileGraphs(step, forward, options);
   };
 }
 

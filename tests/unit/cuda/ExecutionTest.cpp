@@ -60,7 +60,7 @@ TrainingRun trainMlp(CudaOptions options, int steps) {
   TrainingRun run;
   auto fwd = parse(kBenchMlp);
   auto step = trainStep(*fwd);
-  auto exe = compileForCuda({step.get(), nullptr}, options);
+  auto exe = compileGraphs(step.get(), nullptr, options);
   EXPECT_TRUE(exe) << exe.message();
   if (!exe)
     return run;
@@ -105,7 +105,7 @@ TEST(CudaExecution, ForwardAndStepShareParams) {
   SKIP_WITHOUT_GPU();
   auto fwd = parse(kClassifier);
   auto step = trainStep(*fwd);
-  auto exe = compileForCuda({step.get(), fwd.get()});
+  auto exe = compileGraphs(step.get(), fwd.get());
   ASSERT_TRUE(exe) << exe.message();
   (*exe)->initialize(3);
   auto inputs = training::randomInputs(*step, 3);
@@ -122,7 +122,7 @@ TEST(CudaExecution, NoDeviceIsAClearError) {
   if (noDeviceReason().empty())
     GTEST_SKIP() << "a GPU is present";
   auto fwd = parse(kClassifier);
-  auto exe = compileForCuda({nullptr, fwd.get()});
+  auto exe = compileGraphs(nullptr, fwd.get());
   ASSERT_FALSE(exe);
   EXPECT_NE(exe.message().find("CUDA"), std::string::npos) << exe.message();
 }

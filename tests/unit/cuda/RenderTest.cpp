@@ -137,7 +137,9 @@ TEST(CudaRender, ModuleHasBothEntriesAndTheirTensors) {
   ASSERT_TRUE(g);
   auto step = trainStep(*g);
   ASSERT_TRUE(step);
-  auto m = renderCudaModule({step.get(), g.get()});
+  auto program = kernel::lowerModel(step.get(), g.get());
+  ASSERT_TRUE(program) << program.message();
+  auto m = renderCudaModule(*program);
   ASSERT_TRUE(m) << m.message();
   ASSERT_TRUE(m->step && m->forward);
   EXPECT_EQ(int(m->stepTable.size()), m->step->numExternals);
