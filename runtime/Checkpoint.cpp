@@ -322,12 +322,10 @@ Status saveCheckpoint(const std::string &path, const Checkpoint &checkpoint) {
 }
 
 Expected<Checkpoint> loadCheckpoint(const std::string &path) {
-  auto bytes = readFileBytes(path);
-  if (!bytes)
-    return bytes.status();
+  VOSKHOD_ASSIGN_OR_RETURN(auto bytes, readFileBytes(path));
   return decodeSafetensors(
-      std::string_view(reinterpret_cast<const char *>(bytes->data()),
-                       bytes->size()),
+      std::string_view(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size()),
       path);
 }
 

@@ -7,6 +7,9 @@
 /// turn the error into a diagnostic. This header depends on nothing but the
 /// standard library so that the runtime and a GPU-only build can share it.
 ///
+/// `VOSKHOD_RETURN_IF_ERROR` and `VOSKHOD_ASSIGN_OR_RETURN` pass an error up
+/// to the caller.
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -71,4 +74,45 @@ inline Status makeError(std::string message) {
   return Status::error(std::move(message));
 }
 
+namespace detail {
+// The error a VOSKHOD_RETURN_IF_ERROR operand carries, moved out when the
+// operand is a temporary.
+inline Status errorOf(const Status &s) { return s; }
+inline Status errorOf(Status &&s) { return std::move(s); }
+template <typename T> Status errorOf(const Expected<T> &e) {
+  return e.status();
+}
+} // namespace detail
+
 } // namespace voskhod
+
+#define VOSKHOD_CONCAT_IMPL(a, b) a##b
+#define VOSKHOD_CONCAT(a, b) VOSKHOD_CONCAT_IMPL(a, b)
+
+/// Returns the error from the enclosing function when the operand, a `Status`
+/// or an `Expected<T>`, holds one; the enclosing function returns `Status`
+/// or any `Expected<U>`. An `Expected` lvalue stays usable afterwards:
+///   auto program = lowerToKernels(g);
+///   VOSKHOD_RETURN_IF_ERROR(program);
+///   use(*program);
+#define VOSKHOD_RETURN_IF_ERROR(...)                                           \
+  do {                                                                         \
+    auto &&voskhod_result_ = (__VA_ARGS__);                                    \
+    if (!voskhod_result_)                                                      \
+      return ::voskhod::detail::errorOf(                                       \
+          std::forward<decltype(voskhod_result_)>(voskhod_result_));           \
+  } while (false)
+
+/// Evaluates an `Expected<T>`; on error returns it from the enclosing
+/// function, otherwise moves the value into `lhs`, which may declare a
+/// variable: `VOSKHOD_ASSIGN_OR_RETURN(auto bytes, readFileBytes(path));`.
+/// Expands to several statements, so it cannot be the body of an unbraced
+/// `if`.
+#define VOSKHOD_ASSIGN_OR_RETURN(lhs, ...)                                     \
+  VOSKHOD_ASSIGN_OR_RETURN_IMPL(                                               \
+      VOSKHOD_CONCAT(voskhod_expected_, __COUNTER__), lhs, __VA_ARGS__)
+#define VOSKHOD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, ...)                           \
+  auto tmp = (__VA_ARGS__);                                                    \
+  if (!tmp)                                                                    \
+    return tmp.status();                                                       \
+  lhs = tmp.take()

@@ -51,8 +51,8 @@ Status checkInterpreterMemory(const ir::Graph &step,
                      kernel::formatBytes(limit) + " of " + name);
   };
   if (!maxMemory.empty())
-    if (Status s = check(*rt::parseByteSize(maxMemory), "--max-memory"); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(
+        check(*rt::parseByteSize(maxMemory), "--max-memory"));
   if (std::optional<int64_t> room = rt::availableMemoryBytes())
     return check(*room, "memory available to this process");
   return Status::ok();

@@ -567,8 +567,7 @@ Expected<Evaluation> evaluateGraph(const Graph &g, const LeafValues &leaves,
     for (const Node *o : n->operands())
       operands.push_back(&values[o->index()]);
     Expected<HostTensor> v = evaluateNode(*n, operands);
-    if (!v)
-      return v.status();
+    VOSKHOD_RETURN_IF_ERROR(v);
     values[i] = v.take();
   }
   failed = nullptr;

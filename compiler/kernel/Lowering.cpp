@@ -42,8 +42,7 @@ public:
       for (int d : plan_.deps[i])
         edges_[d].push_back(int(i));
     bindResults();
-    if (Status s = bindUpdates(); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(bindUpdates());
     dropDeadStores();
     schedule();
     addProductBuffers();

@@ -73,8 +73,7 @@ estimateMemory(const std::vector<const ir::Graph *> &graphs) {
     if (!g)
       continue;
     auto program = lowerToKernels(*g);
-    if (!program)
-      return program.status();
+    VOSKHOD_RETURN_IF_ERROR(program);
     const KernelProgram &p = *program;
     e.arenaBytes = std::max(e.arenaBytes, p.memory.arenaBytes);
     for (int id : p.external) {
@@ -120,8 +119,7 @@ Status checkMemoryBudget(const std::vector<const ir::Graph *> &graphs,
   if (memoryUpperBound(graphs) <= limitBytes)
     return Status::ok();
   auto estimate = estimateMemory(graphs);
-  if (!estimate)
-    return estimate.status();
+  VOSKHOD_RETURN_IF_ERROR(estimate);
   if (estimate->total() <= limitBytes)
     return Status::ok();
   std::string message =

@@ -24,6 +24,7 @@ bool AlgebraicSimplifier::run(Graph &g) {
     for (size_t i = 0; i < count; ++i) {
       Node *n = g.node(i);
       replaced.redirectOperands(n);
+      ctx.setSubject(n, describeNode);
       for (const SimplifyRule *rule : rulesByOp_[size_t(n->op())]) {
         Node *replacement = rule->apply(g, n);
         if (!replacement || replacement == n)

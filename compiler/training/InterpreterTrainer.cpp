@@ -52,15 +52,13 @@ InterpreterTrainer::run(uint64_t steps, const BatchProvider &batches,
     if (!batch)
       return makeError("step " + std::to_string(index) + ": " +
                        batch.message());
-    Expected<double> loss = runStep(*batch);
-    if (!loss)
-      return loss.status();
+    VOSKHOD_ASSIGN_OR_RETURN(double loss, runStep(*batch));
     if (observer)
-      observer(index, *loss);
-    if (!std::isfinite(*loss))
+      observer(index, loss);
+    if (!std::isfinite(loss))
       return makeError("step " + std::to_string(index) + ": loss is " +
-                       (std::isnan(*loss) ? "nan" : "infinite") + "; stopping");
-    losses.push_back(*loss);
+                       (std::isnan(loss) ? "nan" : "infinite") + "; stopping");
+    losses.push_back(loss);
   }
   return losses;
 }

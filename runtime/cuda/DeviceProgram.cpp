@@ -24,17 +24,14 @@ Status DeviceProgram::check(CUresult r, const char *call) const {
   return driverError(api(), r, call);
 }
 
-#define CHECK(expr, name)                                                      \
-  if (Status s = check(expr, name); !s)                                        \
-    return s;
+#define CHECK(expr, name) VOSKHOD_RETURN_IF_ERROR(check(expr, name))
 
 Expected<std::unique_ptr<DeviceProgram>>
 DeviceProgram::load(const std::string &image,
                     const std::vector<int64_t> &tensorBytes,
                     std::vector<DeviceEntry> entries, int device) {
   auto ctx = CudaContext::create(device);
-  if (!ctx)
-    return ctx.status();
+  VOSKHOD_RETURN_IF_ERROR(ctx);
   std::unique_ptr<DeviceProgram> p(new DeviceProgram());
   p->context_ = ctx.take();
   const DriverApi &a = p->api();
@@ -123,8 +120,7 @@ DeviceProgram::~DeviceProgram() {
 }
 
 Status DeviceProgram::upload(int tensor, const void *src) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuMemcpyHtoDAsync(tensorAddress_[tensor], src,
                                 size_t(tensorBytes_[tensor]), stream_),
         "cuMemcpyHtoDAsync");
@@ -133,8 +129,7 @@ Status DeviceProgram::upload(int tensor, const void *src) {
 }
 
 Status DeviceProgram::download(int tensor, void *dst) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuMemcpyDtoHAsync(dst, tensorAddress_[tensor],
                                 size_t(tensorBytes_[tensor]), stream_),
         "cuMemcpyDtoHAsync");
@@ -151,8 +146,7 @@ Status DeviceProgram::launchAll(int index) {
 }
 
 Status DeviceProgram::run(int index) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   Entry &e = entries_[index];
   if (!useGraph_)
     return launchAll(index);
@@ -177,8 +171,7 @@ Status DeviceProgram::run(int index) {
 }
 
 Status DeviceProgram::synchronize() {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuStreamSynchronize(stream_), "cuStreamSynchronize");
   return Status::ok();
 }

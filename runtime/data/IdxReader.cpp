@@ -86,11 +86,8 @@ std::vector<double> IdxArray::values() const {
 }
 
 Expected<IdxArray> readIdx(const std::string &path) {
-  auto bytesOr = readFileBytes(path);
-  if (!bytesOr)
-    return bytesOr.status();
   IdxArray array;
-  array.bytes = bytesOr.take();
+  VOSKHOD_ASSIGN_OR_RETURN(array.bytes, readFileBytes(path));
   const std::vector<uint8_t> &bytes = array.bytes;
   if (bytes.size() < 4)
     return makeError("'" + path + "' is not an IDX file: it has only " +
@@ -151,11 +148,9 @@ Expected<IdxArray> readIdx(const std::string &path) {
 Expected<Dataset> loadIdxDataset(const std::string &imagesPath,
                                  const std::string &labelsPath) {
   auto images = readIdx(imagesPath);
-  if (!images)
-    return images.status();
+  VOSKHOD_RETURN_IF_ERROR(images);
   auto labels = readIdx(labelsPath);
-  if (!labels)
-    return labels.status();
+  VOSKHOD_RETURN_IF_ERROR(labels);
   if (labels->dims.size() != 1)
     return makeError("'" + labelsPath + "' holds an array of rank " +
                      std::to_string(labels->dims.size()) +

@@ -126,24 +126,20 @@ Expected<Lowered> lower(const CpuGraphs &graphs, const AotOptions &options) {
   std::vector<rt::TensorInfo> tensors;
   if (graphs.step) {
     auto p = kernel::lowerToKernels(*graphs.step);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     out.step = p.take();
     auto t = codegen::addExternalTensors(*out.step, true, tensors);
-    if (!t)
-      return t.status();
+    VOSKHOD_RETURN_IF_ERROR(t);
     api.stepTable = t.take();
     api.arenaBytes = std::max(api.arenaBytes, out.step->memory.arenaBytes);
   }
   // A forward graph with no results has no inference entry.
   if (graphs.forward && !graphs.forward->results().empty()) {
     auto p = kernel::lowerToKernels(*graphs.forward);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     out.forward = p.take();
     auto t = codegen::addExternalTensors(*out.forward, false, tensors);
-    if (!t)
-      return t.status();
+    VOSKHOD_RETURN_IF_ERROR(t);
     api.forwardTable = t.take();
     api.arenaBytes = std::max(api.arenaBytes, out.forward->memory.arenaBytes);
   }
@@ -290,8 +286,7 @@ public:
     emitDescriptor();
     createArgs_ = {model_};
     if (image_) {
-      if (Status s = emitProgram(); !s)
-        return s;
+      VOSKHOD_RETURN_IF_ERROR(emitProgram());
       createArgs_ = {program_};
     }
     emitFunctions();
@@ -659,10 +654,8 @@ Status checkImage(const AotInterface &api,
                          api.tensors[table[k]].name + "'");
     return Status::ok();
   };
-  if (Status s =
-          same(image.step, image.stepTensors, api.stepTable, "training step");
-      !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(
+      same(image.step, image.stepTensors, api.stepTable, "training step"));
   return same(image.forward, image.forwardTensors, api.forwardTable,
               "forward pass");
 }
@@ -672,20 +665,17 @@ Status checkImage(const AotInterface &api,
 Expected<AotInterface> describeAot(const CpuGraphs &graphs,
                                    const AotOptions &options) {
   auto lowered = lower(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   return std::move(lowered->interface);
 }
 
 Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
                      const AotOptions &options, AotInterface *interface) {
   auto lowered = lower(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   const AotInterface &api = lowered->interface;
   auto tm = createTargetMachine(options.cpu, options.optLevel);
-  if (!tm)
-    return tm.status();
+  VOSKHOD_RETURN_IF_ERROR(tm);
 
   // Rendered and optimised exactly as CpuBackend does for the JIT, before
   // anything else joins the module.
@@ -704,13 +694,10 @@ Status emitAotObject(const CpuGraphs &graphs, const std::string &path,
     return makeError("internal: the rendered module is invalid: " + os.str());
   codegen::optimizeModule(module, **tm, options.optLevel);
 
-  if (Status s = linkRuntime(module, false); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(linkRuntime(module, false));
   ApiEmitter emitter(module, api);
-  if (Status s = emitter.emit(); !s)
-    return s;
-  if (Status s = writeObject(module, emitter, **tm, path); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(emitter.emit());
+  VOSKHOD_RETURN_IF_ERROR(writeObject(module, emitter, **tm, path));
   if (interface)
     *interface = api;
   return Status::ok();
@@ -724,25 +711,19 @@ Status emitAotCudaObject(const CpuGraphs &graphs,
   host.cpu = "generic";
   host.gpuArch = image.arch;
   auto lowered = lower(graphs, host);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   const AotInterface &api = lowered->interface;
-  if (Status s = checkImage(api, image); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkImage(api, image));
   auto tm = createTargetMachine(host.cpu, host.optLevel);
-  if (!tm)
-    return tm.status();
+  VOSKHOD_RETURN_IF_ERROR(tm);
   llvm::LLVMContext context;
   llvm::Module module(api.prefix, context);
   module.setTargetTriple((*tm)->getTargetTriple().str());
   module.setDataLayout((*tm)->createDataLayout());
-  if (Status s = linkRuntime(module, true); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(linkRuntime(module, true));
   ApiEmitter emitter(module, api, &image);
-  if (Status s = emitter.emit(); !s)
-    return s;
-  if (Status s = writeObject(module, emitter, **tm, path); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(emitter.emit());
+  VOSKHOD_RETURN_IF_ERROR(writeObject(module, emitter, **tm, path));
   if (interface)
     *interface = api;
   return Status::ok();

@@ -44,14 +44,12 @@ Expected<Lowered> lowerAndRender(const CpuGraphs &graphs,
   Lowered out;
   if (graphs.step) {
     auto p = kernel::lowerToKernels(*graphs.step);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     out.step = p.take();
   }
   if (graphs.forward) {
     auto p = kernel::lowerToKernels(*graphs.forward);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     out.forward = p.take();
   }
   out.context = std::make_unique<llvm::LLVMContext>();
@@ -121,20 +119,17 @@ private:
 Expected<std::unique_ptr<rt::Executable>>
 compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
   auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   std::vector<rt::TensorInfo> tensors;
   std::vector<int> stepTable, forwardTable;
   if (lowered->step) {
     auto t = codegen::addExternalTensors(*lowered->step, true, tensors);
-    if (!t)
-      return t.status();
+    VOSKHOD_RETURN_IF_ERROR(t);
     stepTable = t.take();
   }
   if (lowered->forward) {
     auto t = codegen::addExternalTensors(*lowered->forward, false, tensors);
-    if (!t)
-      return t.status();
+    VOSKHOD_RETURN_IF_ERROR(t);
     forwardTable = t.take();
   }
   auto jit = codegen::CpuJit::create(options.optLevel, options.compileThreads);
@@ -167,8 +162,7 @@ compileForCpu(const CpuGraphs &graphs, const CpuOptions &options) {
 Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
                                   const CpuOptions &options) {
   auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));
@@ -191,8 +185,7 @@ Expected<std::string> emitCpuText(const CpuGraphs &graphs, CpuEmitKind kind,
 Status emitCpuObject(const CpuGraphs &graphs, const std::string &path,
                      const CpuOptions &options) {
   auto lowered = lowerAndRender(graphs, options);
-  if (!lowered)
-    return lowered.status();
+  VOSKHOD_RETURN_IF_ERROR(lowered);
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));
