@@ -8,12 +8,14 @@
 /// standard library so that the runtime and a GPU-only build can share it.
 ///
 /// `VOSKHOD_RETURN_IF_ERROR` and `VOSKHOD_ASSIGN_OR_RETURN` pass an error up
-/// to the caller.
+/// to the caller. A broken invariant inside voskhod is not an error value but
+/// an internal check (support/InternalCheck.h).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <cassert>
+#include "support/InternalCheck.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,26 +47,30 @@ template <typename T> class Expected {
 public:
   Expected(T value) : state_(std::move(value)) {}
   Expected(Status error) : state_(std::move(error)) {
-    assert(!std::get<Status>(state_).isOk() && "Expected built from ok Status");
+    VOSKHOD_CHECK(!std::get<Status>(state_).isOk())
+        << "Expected built from an ok Status";
   }
   bool hasValue() const { return state_.index() == 0; }
   explicit operator bool() const { return hasValue(); }
   T &operator*() {
-    assert(hasValue());
+    VOSKHOD_CHECK(hasValue()) << "value of an Expected that holds an error";
     return std::get<T>(state_);
   }
   const T &operator*() const {
-    assert(hasValue());
+    VOSKHOD_CHECK(hasValue()) << "value of an Expected that holds an error";
     return std::get<T>(state_);
   }
   T *operator->() { return &**this; }
   const T *operator->() const { return &**this; }
   const Status &status() const {
-    assert(!hasValue());
+    VOSKHOD_CHECK(!hasValue()) << "error of an Expected that holds a value";
     return std::get<Status>(state_);
   }
   const std::string &message() const { return status().message(); }
-  T take() { return std::move(std::get<T>(state_)); }
+  T take() {
+    VOSKHOD_CHECK(hasValue()) << "value of an Expected that holds an error";
+    return std::move(std::get<T>(state_));
+  }
 
 private:
   std::variant<T, Status> state_;

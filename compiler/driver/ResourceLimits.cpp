@@ -3,6 +3,7 @@
 
 #include "compiler/kernel/MemoryBudget.h"
 #include "runtime/SystemMemory.h"
+#include "support/InternalCheck.h"
 
 #include <CLI/CLI.hpp>
 
@@ -27,10 +28,9 @@ Status checkModelMemory(const std::vector<const ir::Graph *> &graphs,
                         const std::string &maxMemory, bool runsHere) {
   if (!maxMemory.empty()) {
     std::optional<int64_t> limit = rt::parseByteSize(maxMemory);
-    assert(limit && "--max-memory is validated when it is parsed");
-    if (Status s = kernel::checkMemoryBudget(graphs, *limit, "--max-memory");
-        !s)
-      return s;
+    VOSKHOD_CHECK(limit) << "--max-memory is validated when it is parsed";
+    VOSKHOD_RETURN_IF_ERROR(
+        kernel::checkMemoryBudget(graphs, *limit, "--max-memory"));
   }
   if (runsHere)
     if (std::optional<int64_t> room = rt::availableMemoryBytes())
