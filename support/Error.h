@@ -7,6 +7,8 @@
 /// turn the error into a diagnostic. This header depends on nothing but the
 /// standard library so that the runtime and a GPU-only build can share it.
 ///
+/// Both types are `[[nodiscard]]`: an error nobody looks at is a bug. A call
+/// whose failure truly does not matter says so with `(void)` and a comment.
 /// `VOSKHOD_RETURN_IF_ERROR` and `VOSKHOD_ASSIGN_OR_RETURN` pass an error up
 /// to the caller. A broken invariant inside voskhod is not an error value but
 /// an internal check (support/InternalCheck.h).
@@ -23,7 +25,7 @@
 
 namespace voskhod {
 
-class Status {
+class [[nodiscard]] Status {
 public:
   Status() = default;
   static Status ok() { return Status(); }
@@ -43,7 +45,7 @@ private:
 };
 
 /// A value or the message saying why there is none.
-template <typename T> class Expected {
+template <typename T> class [[nodiscard]] Expected {
 public:
   Expected(T value) : state_(std::move(value)) {}
   Expected(Status error) : state_(std::move(error)) {

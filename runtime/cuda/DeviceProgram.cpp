@@ -102,7 +102,9 @@ DeviceProgram::~DeviceProgram() {
   if (!context_)
     return;
   const DriverApi &a = api();
-  context_->makeCurrent();
+  // A destructor has no one to report to: if the context cannot be made
+  // current, the releases below fail on their own and free nothing twice.
+  (void)context_->makeCurrent();
   if (stream_)
     a.cuStreamSynchronize(stream_);
   for (Entry &e : entries_) {
