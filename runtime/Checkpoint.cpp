@@ -4,12 +4,12 @@
 
 #include "runtime/AtomicFile.h"
 #include "runtime/data/FileBytes.h"
+#include "support/InternalCheck.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <bit>
-#include <cassert>
 #include <cstring>
 #include <zlib.h>
 
@@ -46,8 +46,8 @@ TensorData fromValues(DType dtype, std::vector<int64_t> shape,
   TensorData t;
   t.dtype = dtype;
   t.shape = std::move(shape);
-  assert(int64_t(values.size()) == t.numElements() &&
-         "value count must match the shape");
+  VOSKHOD_CHECK(int64_t(values.size()) == t.numElements())
+      << "value count must match the shape";
   t.bytes.resize(values.size() * sizeof(T));
   if (!values.empty())
     std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
@@ -55,7 +55,7 @@ TensorData fromValues(DType dtype, std::vector<int64_t> shape,
 }
 
 template <typename T> std::vector<T> toValues(const TensorData &t, DType d) {
-  assert(t.dtype == d && "reading a tensor as the wrong dtype");
+  VOSKHOD_CHECK(t.dtype == d) << "reading a tensor as the wrong dtype";
   std::vector<T> values(t.bytes.size() / sizeof(T));
   if (!values.empty())
     std::memcpy(values.data(), t.bytes.data(), t.bytes.size());
@@ -275,8 +275,9 @@ std::string encodeSafetensors(const Checkpoint &checkpoint) {
   std::string data;
   for (const auto *entry : order) {
     const TensorData &t = entry->second;
-    assert(int64_t(t.bytes.size()) == t.numElements() * dtypeBytes(t.dtype) &&
-           "tensor bytes must match its shape");
+    VOSKHOD_CHECK(int64_t(t.bytes.size()) ==
+                  t.numElements() * dtypeBytes(t.dtype))
+        << "tensor bytes must match its shape";
     uint64_t begin = data.size();
     data.append(reinterpret_cast<const char *>(t.bytes.data()), t.bytes.size());
     header[entry->first] = {{"dtype", dtypeName(t.dtype)},
@@ -322,12 +323,10 @@ Status saveCheckpoint(const std::string &path, const Checkpoint &checkpoint) {
 }
 
 Expected<Checkpoint> loadCheckpoint(const std::string &path) {
-  auto bytes = readFileBytes(path);
-  if (!bytes)
-    return bytes.status();
+  VOSKHOD_ASSIGN_OR_RETURN(auto bytes, readFileBytes(path));
   return decodeSafetensors(
-      std::string_view(reinterpret_cast<const char *>(bytes->data()),
-                       bytes->size()),
+      std::string_view(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size()),
       path);
 }
 

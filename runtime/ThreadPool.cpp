@@ -11,9 +11,10 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/ThreadPool.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -230,7 +231,7 @@ void *grow(Scratch &s, int64_t bytes) {
     // the alignment.
     int64_t rounded = (std::max<int64_t>(bytes, 64) + 63) / 64 * 64;
     s.data = std::aligned_alloc(64, size_t(rounded));
-    assert(s.data && "out of memory for thread scratch");
+    VOSKHOD_CHECK(s.data) << "out of memory for thread scratch";
     s.bytes = rounded;
   }
   return s.data;

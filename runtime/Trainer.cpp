@@ -73,8 +73,7 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
   for (int64_t i = 0; i < loader.batchesPerEpoch(); ++i) {
     loader.fill(0, i, batch);
     auto predictions = runner.predict(batch);
-    if (!predictions)
-      return predictions.status();
+    VOSKHOD_RETURN_IF_ERROR(predictions);
     if (int64_t(predictions->size()) != batch.size * width)
       return makeError("the model predicted " +
                        std::to_string(predictions->size()) +
@@ -227,10 +226,8 @@ Status writeCurves(const std::string &stem, const TrainReport &report,
       (modelName.empty() ? std::string("training") : modelName) + " loss";
   plot.xLabel = "epoch";
   plot.yLabel = "loss";
-  if (Status s = writeFileAtomically(stem + ".loss.csv", steps); !s)
-    return s;
-  if (Status s = writeFileAtomically(stem + ".metrics.csv", epochs); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(writeFileAtomically(stem + ".loss.csv", steps));
+  VOSKHOD_RETURN_IF_ERROR(writeFileAtomically(stem + ".metrics.csv", epochs));
   return writeFileAtomically(stem + ".loss.svg", renderSvg(curves, plot));
 }
 
@@ -265,11 +262,9 @@ private:
 Status TrainingRun::prepareData(const Checkpoint *resume) {
   if (sig_.batchSize <= 0)
     return makeError("the model's batch size must be positive");
-  if (Status s = conformToSignature(data_.train, sig_); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(conformToSignature(data_.train, sig_));
   if (data_.test)
-    if (Status s = conformToSignature(*data_.test, sig_); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(conformToSignature(*data_.test, sig_));
   if (!options_.standardize)
     return Status::ok();
   if (resume) {
@@ -288,8 +283,7 @@ Status TrainingRun::prepareData(const Checkpoint *resume) {
   } else {
     standardizer_ = Standardizer::fit(data_.train);
   }
-  if (Status s = standardizer_->apply(data_.train); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(standardizer_->apply(data_.train));
   if (data_.test)
     return standardizer_->apply(*data_.test);
   return Status::ok();
@@ -309,13 +303,10 @@ Status TrainingRun::restore(const Checkpoint &checkpoint) {
                        key + " " + it->second + ", this run uses " + value);
   }
   std::vector<TensorSpec> specs = runner_.stateSpecs();
-  if (Status s = verifyTensors(checkpoint, specs, path); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(verifyTensors(checkpoint, specs, path));
   for (const TensorSpec &spec : specs)
-    if (Status s =
-            runner_.writeState(spec.name, checkpoint.tensors.at(spec.name));
-        !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(
+        runner_.writeState(spec.name, checkpoint.tensors.at(spec.name)));
   auto losses = checkpoint.tensors.find("trainer/step_losses");
   auto metrics = checkpoint.tensors.find("trainer/epoch_metrics");
   if (losses == checkpoint.tensors.end() ||
@@ -344,8 +335,7 @@ Status TrainingRun::save() {
   Checkpoint checkpoint;
   for (const TensorSpec &spec : runner_.stateSpecs()) {
     auto value = runner_.readState(spec.name);
-    if (!value)
-      return value.status();
+    VOSKHOD_RETURN_IF_ERROR(value);
     checkpoint.tensors[spec.name] = value.take();
   }
   if (standardizer_) {
@@ -370,13 +360,11 @@ Status TrainingRun::save() {
   checkpoint.metadata["step"] = std::to_string(report_.stepsDone);
   checkpoint.metadata["epoch"] =
       std::to_string(report_.stepsDone / batchesPerEpoch_);
-  if (Status s = saveCheckpoint(options_.checkpointPath, checkpoint); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(saveCheckpoint(options_.checkpointPath, checkpoint));
   std::string stem = curveStem(options_.checkpointPath);
-  if (Status s = writeCurves(stem, report_, batchesPerEpoch_,
-                             options_.modelName, data_.test.has_value());
-      !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(writeCurves(stem, report_, batchesPerEpoch_,
+                                      options_.modelName,
+                                      data_.test.has_value()));
   report_.files = {options_.checkpointPath, stem + ".loss.csv",
                    stem + ".metrics.csv", stem + ".loss.svg"};
   return Status::ok();
@@ -395,15 +383,13 @@ Status TrainingRun::epochEnd(int64_t epoch, double seconds) {
   m.seconds = seconds;
   if (options_.evaluateTrainSet) {
     auto e = evaluate(runner_, data_.train, sig_);
-    if (!e)
-      return e.status();
+    VOSKHOD_RETURN_IF_ERROR(e);
     m.trainAccuracy = e->accuracy;
     m.trainMae = e->mae;
   }
   if (data_.test) {
     auto e = evaluate(runner_, *data_.test, sig_);
-    if (!e)
-      return e.status();
+    VOSKHOD_RETURN_IF_ERROR(e);
     m.testLoss = e->loss;
     m.testAccuracy = e->accuracy;
     m.testMae = e->mae;
@@ -418,12 +404,10 @@ Expected<TrainReport> TrainingRun::run() {
   std::optional<Checkpoint> resume;
   if (!options_.resumePath.empty()) {
     auto loaded = loadCheckpoint(options_.resumePath);
-    if (!loaded)
-      return loaded.status();
+    VOSKHOD_RETURN_IF_ERROR(loaded);
     resume = loaded.take();
   }
-  if (Status s = prepareData(resume ? &*resume : nullptr); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(prepareData(resume ? &*resume : nullptr));
   DataLoader loader(data_.train, {sig_.batchSize, options_.seed,
                                   options_.shuffle, options_.partial});
   batchesPerEpoch_ = loader.batchesPerEpoch();
@@ -433,8 +417,7 @@ Expected<TrainReport> TrainingRun::run() {
                      " examples, fewer than one batch of " +
                      std::to_string(sig_.batchSize));
   if (resume)
-    if (Status s = restore(*resume); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(restore(*resume));
   InterruptGuard guard(options_.catchInterrupt);
   progress_.begin(options_.epochs, batchesPerEpoch_, sig_.batchSize,
                   report_.stepsDone);
@@ -450,11 +433,9 @@ Expected<TrainReport> TrainingRun::run() {
     if (index == 0)
       epochStart = std::chrono::steady_clock::now();
     loader.fill(epoch, index, batch);
-    if (Status s = runner_.setBatch(batch); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(runner_.setBatch(batch));
     auto loss = runner_.step();
-    if (!loss)
-      return loss.status();
+    VOSKHOD_RETURN_IF_ERROR(loss);
     if (!std::isfinite(*loss)) {
       // The curves up to here help to see where it went wrong; the
       // checkpoint is not overwritten with a poisoned state.
@@ -477,13 +458,11 @@ Expected<TrainReport> TrainingRun::run() {
       double seconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - epochStart)
                            .count();
-      if (Status s = epochEnd(epoch, seconds); !s)
-        return s;
+      VOSKHOD_RETURN_IF_ERROR(epochEnd(epoch, seconds));
     }
     if (gStopRequested) {
       report_.interrupted = true;
-      if (Status s = save(); !s)
-        return s;
+      VOSKHOD_RETURN_IF_ERROR(save());
       progress_.line(
           "interrupted at step " + std::to_string(report_.stepsDone) +
           (options_.checkpointPath.empty()
@@ -492,8 +471,7 @@ Expected<TrainReport> TrainingRun::run() {
       return report_;
     }
     if (epochDone)
-      if (Status s = save(); !s)
-        return s;
+      VOSKHOD_RETURN_IF_ERROR(save());
   }
   return report_;
 }

@@ -15,6 +15,7 @@
 #include "compiler/autodiff/GradientRules.h"
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
+#include "support/InternalCheck.h"
 
 #include <string>
 #include <unordered_set>
@@ -39,7 +40,7 @@ Status report(DiagnosticEngine &diags, SourceLoc loc, std::string message) {
 Node *zerosLike(Graph &g, const Node *n) {
   Node *zero = buildScalar(g, 0.0, n->dtype(), n->loc());
   Expected<Node *> z = broadcastTo(g, zero, n->shape(), n->loc());
-  assert(z && "a scalar broadcasts to any shape");
+  VOSKHOD_CHECK(z) << "a scalar broadcasts to any shape";
   return *z;
 }
 

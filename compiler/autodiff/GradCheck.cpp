@@ -17,10 +17,8 @@ double relativeError(double a, double b) {
 namespace {
 
 Expected<double> evaluateLoss(const Graph &g, const LeafValues &values) {
-  Expected<Evaluation> eval = evaluate(g, values);
-  if (!eval)
-    return eval.status();
-  return eval->value(g.minimize()->loss).data.at(0);
+  VOSKHOD_ASSIGN_OR_RETURN(Evaluation eval, evaluate(g, values));
+  return eval.value(g.minimize()->loss).data.at(0);
 }
 
 } // namespace
@@ -41,11 +39,9 @@ checkGradients(const Graph &g, const LeafValues &values, double epsilon) {
   DiagnosticEngine diags;
   std::vector<Node *> params = copy->params();
   auto grads = appendGradients(*copy, copy->minimize()->loss, params, diags);
-  if (!grads)
-    return grads.status();
+  VOSKHOD_RETURN_IF_ERROR(grads);
   Expected<Evaluation> symbolic = evaluate(*copy, copyValues);
-  if (!symbolic)
-    return symbolic.status();
+  VOSKHOD_RETURN_IF_ERROR(symbolic);
 
   std::vector<ParamGradError> errors;
   LeafValues probe = values;
@@ -64,10 +60,8 @@ checkGradients(const Graph &g, const LeafValues &values, double epsilon) {
       x[e] = saved - epsilon;
       Expected<double> down = evaluateLoss(g, probe);
       x[e] = saved;
-      if (!up)
-        return up.status();
-      if (!down)
-        return down.status();
+      VOSKHOD_RETURN_IF_ERROR(up);
+      VOSKHOD_RETURN_IF_ERROR(down);
       double numeric = (*up - *down) / (2 * epsilon);
       double symbolicValue = grad.data.at(e);
       error.maxAbsError =

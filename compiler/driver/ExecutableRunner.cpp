@@ -93,8 +93,7 @@ Status ExecutableRunner::copyFeatures(const rt::Batch &batch) {
 }
 
 Status ExecutableRunner::setBatch(const rt::Batch &batch) {
-  if (Status s = copyFeatures(batch); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(copyFeatures(batch));
   if (signature_.labelKind == rt::LabelKind::Class)
     return exe_.copyIn(signature_.labelInput, batch.classes.data(),
                        int64_t(batch.classes.size() * sizeof(int32_t)));
@@ -103,21 +102,16 @@ Status ExecutableRunner::setBatch(const rt::Batch &batch) {
 }
 
 Expected<double> ExecutableRunner::step() {
-  if (Status s = exe_.step(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(exe_.step());
   return exe_.loss();
 }
 
 Expected<std::vector<float>> ExecutableRunner::predict(const rt::Batch &batch) {
-  if (Status s = copyFeatures(batch); !s)
-    return s;
-  if (Status s = exe_.forward(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(copyFeatures(batch));
+  VOSKHOD_RETURN_IF_ERROR(exe_.forward());
   std::vector<float> out(size_t(signature_.batchSize * signature_.outputWidth));
-  if (Status s = exe_.copyOut(predictionName_, out.data(),
-                              int64_t(out.size() * sizeof(float)));
-      !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(exe_.copyOut(predictionName_, out.data(),
+                                       int64_t(out.size() * sizeof(float))));
   return out;
 }
 
@@ -154,8 +148,7 @@ ExecutableRunner::readState(const std::string &name) const {
   data.dtype = checkpointType(info.type);
   data.shape = info.shape;
   data.bytes.resize(size_t(info.bytes()));
-  if (Status s = exe_.copyOut(name, data.bytes.data(), info.bytes()); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(exe_.copyOut(name, data.bytes.data(), info.bytes()));
   return data;
 }
 

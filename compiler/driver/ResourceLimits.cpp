@@ -3,6 +3,7 @@
 
 #include "compiler/kernel/MemoryBudget.h"
 #include "runtime/SystemMemory.h"
+#include "support/InternalCheck.h"
 
 #include <CLI/CLI.hpp>
 
@@ -31,7 +32,7 @@ memoryLimits(const std::string &maxMemory, bool runsHere) {
   std::vector<std::pair<int64_t, std::string>> limits;
   if (!maxMemory.empty()) {
     std::optional<int64_t> limit = rt::parseByteSize(maxMemory);
-    assert(limit && "--max-memory is validated when it is parsed");
+    VOSKHOD_CHECK(limit) << "--max-memory is validated when it is parsed";
     limits.emplace_back(*limit, "--max-memory");
   }
   if (runsHere)
@@ -57,8 +58,7 @@ bool memoryBoundFits(const std::vector<const ir::Graph *> &graphs,
 Status checkModelMemory(const kernel::ModelProgram &model,
                         const std::string &maxMemory, bool runsHere) {
   for (const auto &[limit, name] : memoryLimits(maxMemory, runsHere))
-    if (Status s = kernel::checkMemoryBudget(model, limit, name); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(kernel::checkMemoryBudget(model, limit, name));
   return Status::ok();
 }
 
@@ -74,8 +74,8 @@ Status checkInterpreterMemory(const ir::Graph &step,
                      kernel::formatBytes(limit) + " of " + name);
   };
   if (!maxMemory.empty())
-    if (Status s = check(*rt::parseByteSize(maxMemory), "--max-memory"); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(
+        check(*rt::parseByteSize(maxMemory), "--max-memory"));
   if (std::optional<int64_t> room = rt::availableMemoryBytes())
     return check(*room, "memory available to this process");
   return Status::ok();

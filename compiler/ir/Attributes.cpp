@@ -1,8 +1,9 @@
 //===- compiler/ir/Attributes.cpp - named attribute values ----------------===//
 #include "compiler/ir/Attributes.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -63,8 +64,9 @@ const AttrValue *Attrs::find(std::string_view name) const {
 template <typename T>
 static const T &getAs(const Attrs &attrs, std::string_view name) {
   const AttrValue *v = attrs.find(name);
-  assert(v && "attribute missing; the builder fills every schema attribute");
-  assert(std::holds_alternative<T>(*v) && "attribute has another kind");
+  VOSKHOD_CHECK(v)
+      << "attribute missing; the builder fills every schema attribute";
+  VOSKHOD_CHECK(std::holds_alternative<T>(*v)) << "attribute has another kind";
   return std::get<T>(*v);
 }
 

@@ -19,8 +19,7 @@ Expected<Node *> buildNode(Graph &g, OpKind op, std::vector<Node *> operands,
     types[i] = operands[i]->type();
   Expected<TensorType> type =
       inferType(op, std::span(types.data(), operands.size()), attrs);
-  if (!type)
-    return type.status();
+  VOSKHOD_RETURN_IF_ERROR(type);
   return g.create(op, std::move(operands), type.take(), std::move(attrs), loc,
                   std::move(name));
 }
@@ -52,8 +51,7 @@ Expected<Node *> buildBroadcasting(Graph &g, OpKind op,
     }
     for (Node *&o : operands) {
       auto b = broadcastTo(g, o, common, loc);
-      if (!b)
-        return b.status();
+      VOSKHOD_RETURN_IF_ERROR(b);
       o = *b;
     }
   }
@@ -73,16 +71,14 @@ static Status checkLeafType(const TensorType &type) {
 
 Expected<Node *> buildInput(Graph &g, TensorType type, SourceLoc loc,
                             std::string name) {
-  if (Status s = checkLeafType(type); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkLeafType(type));
   return g.create(OpKind::Input, {}, std::move(type), {}, loc, std::move(name));
 }
 
 static Expected<Node *> buildStateful(Graph &g, OpKind op, TensorType type,
                                       InitSpec init, SourceLoc loc,
                                       std::string name) {
-  if (Status s = checkLeafType(type); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkLeafType(type));
   if (!isFloat(type.dtype) && op == OpKind::Param)
     return makeError("parameters must be floating point, got " + type.str());
   if (init.kind == InitKind::Normal && !(init.b >= 0))
@@ -109,8 +105,7 @@ Expected<Node *> buildState(Graph &g, TensorType type, InitSpec init,
 Expected<Node *> buildConst(Graph &g, TensorType type,
                             std::vector<double> values, SourceLoc loc,
                             std::string name) {
-  if (Status s = checkLeafType(type); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkLeafType(type));
   int64_t n = type.numElements();
   if (values.size() == 1 && n > 1)
     values.assign(size_t(n), values[0]);

@@ -1,7 +1,7 @@
 //===- compiler/ir/Graph.cpp - node storage, rewriting, ordering ----------===//
 #include "compiler/ir/Graph.h"
 
-#include <cassert>
+#include "support/InternalCheck.h"
 
 namespace voskhod::ir {
 
@@ -117,8 +117,9 @@ Graph::clone(std::unordered_map<const Node *, Node *> *mapping) const {
   // Copies by node index (dense); the pointer map is filled only on request.
   std::vector<Node *> map(nodes_.size(), nullptr);
   auto copyOf = [&](const Node *n) {
-    assert(n->index_ >= 0 && size_t(n->index_) < map.size() &&
-           map[size_t(n->index_)] && "clone of a node outside the graph");
+    VOSKHOD_CHECK(n->index_ >= 0 && size_t(n->index_) < map.size() &&
+                  map[size_t(n->index_)])
+        << "clone of a node outside the graph";
     return map[size_t(n->index_)];
   };
   g->nodes_.reserve(nodes_.size());

@@ -24,6 +24,7 @@
 
 #include "compiler/ir/ShapeInference.h"
 #include "compiler/ir/Verifier.h"
+#include "support/InternalCheck.h"
 
 #include <algorithm>
 #include <cmath>
@@ -150,7 +151,7 @@ double unaryValue(OpKind op, DType dt, const Attrs &attrs, double x) {
   default:
     break;
   }
-  assert(false && "not a unary arithmetic op");
+  VOSKHOD_UNREACHABLE("not a unary arithmetic op");
   return 0;
 }
 
@@ -211,7 +212,7 @@ double binaryValue(OpKind op, DType dt, double a, double b, Failure &failure) {
   default:
     break;
   }
-  assert(false && "not a binary elementwise op");
+  VOSKHOD_UNREACHABLE("not a binary elementwise op");
   return 0;
 }
 
@@ -405,7 +406,7 @@ HostTensor meanLoss(OpKind op, const TensorType &out, const HostTensor &a,
       total += std::abs(x - t);
       break;
     default:
-      assert(false && "not an elementwise mean loss");
+      VOSKHOD_UNREACHABLE("not an elementwise mean loss");
     }
   }
   return HostTensor(out, {total / double(a.data.size())});
@@ -545,7 +546,7 @@ Expected<Evaluation> evaluateGraph(const Graph &g, const LeafValues &leaves,
   for (size_t i = 0; i < g.size(); ++i) {
     const Node *n = g.node(i);
     failed = n;
-    assert(n->index() == int(i) && "node indices are stale");
+    VOSKHOD_CHECK(n->index() == int(i)) << "node indices are stale";
     if (n->is(OpKind::Input) || n->is(OpKind::Param) || n->is(OpKind::State)) {
       std::string what = std::string(opName(n->op())) + " " + describeNode(n);
       auto it = leaves.find(n);
@@ -567,8 +568,7 @@ Expected<Evaluation> evaluateGraph(const Graph &g, const LeafValues &leaves,
     for (const Node *o : n->operands())
       operands.push_back(&values[o->index()]);
     Expected<HostTensor> v = evaluateNode(*n, operands);
-    if (!v)
-      return v.status();
+    VOSKHOD_RETURN_IF_ERROR(v);
     values[i] = v.take();
   }
   failed = nullptr;

@@ -24,8 +24,8 @@
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Lexer.h"
 #include "compiler/ir/Verifier.h"
+#include "support/InternalCheck.h"
 
-#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -270,8 +270,8 @@ Node *Parser::parseLeaf(OpKind op, const Token &opTok,
     }
     built = buildConst(*graph_, *type, std::move(values), at, name);
   } else {
-    assert(hasTrait(op, OpTrait::Stateful) &&
-           "a leaf is an input, a const, or stateful (param, state)");
+    VOSKHOD_CHECK(hasTrait(op, OpTrait::Stateful))
+        << "a leaf is an input, a const, or stateful (param, state)";
     InitSpec init;
     if (tok_.isWord("init") && !tok_.startsLine) {
       consume();

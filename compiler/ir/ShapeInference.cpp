@@ -131,8 +131,7 @@ Status inferElementwise(OpKind op, std::span<const TensorType> in,
                        in[0].str() + " and " + in[i].str());
   }
   if (hasTrait(op, OpTrait::FloatOnly))
-    if (Status s = requireFloat(in[0], name); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(requireFloat(in[0], name));
   if (op == OpKind::Convert) {
     out.dtype = attrs.getDType("dtype");
     out.shape = in[0].shape;
@@ -157,8 +156,7 @@ Status inferMatmul(std::span<const TensorType> in, const Attrs &attrs,
   if (a.rank() != 2 || b.rank() != 2)
     return makeError("'matmul' expects rank-2 operands, got " + a.str() +
                      " and " + b.str());
-  if (Status s = requireFloat(a, "matmul"); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(requireFloat(a, "matmul"));
   if (a.dtype != b.dtype)
     return makeError("dtype mismatch: 'matmul' operands " + a.str() + " and " +
                      b.str());
@@ -193,8 +191,7 @@ Status inferLayout(OpKind op, const TensorType &in, Attrs &attrs,
     out.shape.clear();
     for (int64_t &p : perm) {
       auto axis = normaliseAxis(p, in.rank(), "transpose");
-      if (!axis)
-        return axis.status();
+      VOSKHOD_RETURN_IF_ERROR(axis);
       if (seen[*axis])
         return makeError("'transpose' permutation repeats axis " +
                          std::to_string(*axis));
@@ -248,8 +245,7 @@ Status inferLayout(OpKind op, const TensorType &in, Attrs &attrs,
   }
   case OpKind::Broadcast: {
     const std::vector<int64_t> &shape = attrs.getInts("shape");
-    if (Status s = checkShape(shape, "'broadcast' target"); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(checkShape(shape, "'broadcast' target"));
     auto joined = broadcastShapes(in.shape, shape);
     if (int64_t(shape.size()) < in.rank() || !joined || *joined != shape)
       return makeError("cannot broadcast " + in.str() + " to " +
@@ -268,8 +264,7 @@ Status inferReduction(OpKind op, const TensorType &in, Attrs &attrs,
                       TensorType &out) {
   std::string_view name = opName(op);
   if (op == OpKind::ReduceMean)
-    if (Status s = requireFloat(in, name); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(requireFloat(in, name));
   if (in.dtype == DType::I1)
     return makeError(q(name) + " does not apply to i1 values");
   std::vector<int64_t> axes = attrs.getInts("axes");
@@ -280,8 +275,7 @@ Status inferReduction(OpKind op, const TensorType &in, Attrs &attrs,
   std::vector<bool> reduced(in.rank(), false);
   for (int64_t &a : axes) {
     auto axis = normaliseAxis(a, in.rank(), name);
-    if (!axis)
-      return axis.status();
+    VOSKHOD_RETURN_IF_ERROR(axis);
     if (reduced[*axis])
       return makeError(q(name) + " repeats axis " + std::to_string(*axis));
     reduced[*axis] = true;
@@ -304,8 +298,7 @@ Status inferReduction(OpKind op, const TensorType &in, Attrs &attrs,
 Status inferLoss(OpKind op, std::span<const TensorType> in, TensorType &out) {
   std::string_view name = opName(op);
   const TensorType &a = in[0], &b = in[1];
-  if (Status s = requireFloat(a, name); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(requireFloat(a, name));
   if (op == OpKind::SoftmaxCrossEntropy) {
     if (a.rank() < 1)
       return makeError("'softmax_cross_entropy' expects logits with a class "
@@ -349,14 +342,12 @@ Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
   if (hasTrait(op, OpTrait::Loss))
     return inferLoss(op, in, out);
   if (hasTrait(op, OpTrait::RowWise)) {
-    if (Status s = requireFloat(in[0], name); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(requireFloat(in[0], name));
     if (in[0].rank() < 1)
       return makeError(q(name) + " expects a tensor of rank >= 1, got " +
                        in[0].str());
     auto axis = normaliseAxis(attrs.getInt("axis"), in[0].rank(), name);
-    if (!axis)
-      return axis.status();
+    VOSKHOD_RETURN_IF_ERROR(axis);
     attrs.set("axis", *axis);
     out = in[0];
     return Status::ok();
@@ -400,19 +391,16 @@ Status inferTypeInto(OpKind op, std::span<const TensorType> in, Attrs &attrs,
     return makeError(q(info.name) + " expects " + std::to_string(info.arity) +
                      " operand" + (info.arity == 1 ? "" : "s") + ", got " +
                      std::to_string(in.size()));
-  if (Status s = checkAttrs(op, attrs); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkAttrs(op, attrs));
 
-  if (Status s = inferByFamily(op, in, attrs, out); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(inferByFamily(op, in, attrs, out));
   return checkShape(out.shape, "result shape");
 }
 
 Expected<TensorType> inferType(OpKind op, std::span<const TensorType> in,
                                Attrs &attrs) {
   TensorType out;
-  if (Status s = inferTypeInto(op, in, attrs, out); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(inferTypeInto(op, in, attrs, out));
   return out;
 }
 

@@ -1,8 +1,10 @@
 //===- compiler/kernel/FusionPlanner.cpp - which ops share a kernel -------===//
 #include "compiler/kernel/FusionPlanner.h"
 
+#include "compiler/ir/Verifier.h"
+#include "support/InternalCheck.h"
+
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -237,10 +239,11 @@ private:
       int b = plan_.bufferOf[n->index()];
       if (b < 0 || n->hasTrait(OpTrait::Leaf) || plan_.buffers[b].aliasOf >= 0)
         continue;
+      InternalContext at("FusionPlanner", n, ir::describeNode);
       groupOf_[n->index()] = int(plan_.groups.size());
       plan_.groups.push_back({kindOf(n), {n}});
       auto loaded = check(plan_.groups.back());
-      assert(loaded && "a single node always forms a kernel");
+      VOSKHOD_CHECK(loaded) << "a single node always forms a kernel";
       loaded_.push_back(std::move(*loaded));
     }
     size_t count = plan_.groups.size();
@@ -524,7 +527,7 @@ private:
         continue;
       groups.push_back(std::move(p.groups[i]));
       auto built = builder_.build(groups.back(), p.bufferOf, p.buffers);
-      assert(built && "a group builds as it did when last checked");
+      VOSKHOD_CHECK(built) << "a group builds as it did when last checked";
       p.built.push_back(std::move(*built));
       std::vector<int> d;
       for (int x : p.deps[i])
@@ -566,6 +569,7 @@ private:
 
 FusionPlan planFusion(const ir::Graph &g,
                       const std::vector<const ir::Node *> &roots) {
+  InternalContext ctx("FusionPlanner", g.name());
   return Planner(g, roots).run();
 }
 

@@ -1,9 +1,10 @@
 //===- compiler/kernel/KernelBuilder.cpp - graph ops to kernel bodies -----===//
 #include "compiler/kernel/KernelBuilder.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <deque>
 
 namespace voskhod::kernel {
@@ -91,7 +92,8 @@ private:
 /// read through `map`.
 void stridesFor(const Shape &shape, const IndexMap &map, size_t domainRank,
                 std::vector<int64_t> &strides) {
-  assert(map.size() == shape.size() && "one map entry per dim of the value");
+  VOSKHOD_CHECK(map.size() == shape.size())
+      << "one map entry per dim of the value";
   strides.assign(domainRank, 0);
   int64_t stride = 1;
   for (size_t d = map.size(); d-- > 0;) {
@@ -765,7 +767,7 @@ KernelBuilder::~KernelBuilder() = default;
 std::optional<BuildResult>
 KernelBuilder::build(const KernelSpec &spec, const std::vector<int> &bufferOf,
                      const std::vector<Buffer> &buffers) {
-  assert(!spec.members.empty() && "a kernel computes something");
+  VOSKHOD_CHECK(!spec.members.empty()) << "a kernel computes something";
   tables_->startBuild();
   return Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/true)
       .run();
@@ -774,7 +776,7 @@ KernelBuilder::build(const KernelSpec &spec, const std::vector<int> &bufferOf,
 std::optional<std::vector<LoadedValue>>
 KernelBuilder::check(const KernelSpec &spec, const std::vector<int> &bufferOf,
                      const std::vector<Buffer> &buffers) {
-  assert(!spec.members.empty() && "a kernel computes something");
+  VOSKHOD_CHECK(!spec.members.empty()) << "a kernel computes something";
   tables_->startBuild();
   auto built =
       Builder(g_, spec, bufferOf, buffers, *tables_, /*writeOut=*/false).run();

@@ -1,8 +1,9 @@
 //===- compiler/kernel/KernelIR.cpp - names and small queries -------------===//
 #include "compiler/kernel/KernelIR.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
-#include <cassert>
 
 namespace voskhod::kernel {
 
@@ -126,7 +127,7 @@ int KernelProgram::storageOf(int id) const {
   int steps = 0;
   while (buffers[id].aliasOf >= 0) {
     id = buffers[id].aliasOf;
-    assert(++steps < int(buffers.size()) && "alias cycle");
+    VOSKHOD_CHECK(++steps < int(buffers.size())) << "alias cycle";
     (void)steps;
   }
   return id;

@@ -5,9 +5,9 @@
 #include "compiler/kernel/FusionPlanner.h"
 #include "compiler/kernel/KernelBuilder.h"
 #include "compiler/kernel/MemoryPlan.h"
+#include "support/InternalCheck.h"
 
 #include <algorithm>
-#include <cassert>
 #include <queue>
 #include <set>
 
@@ -42,8 +42,7 @@ public:
       for (int d : plan_.deps[i])
         edges_[d].push_back(int(i));
     bindResults();
-    if (Status s = bindUpdates(); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(bindUpdates());
     dropDeadStores();
     schedule();
     addProductBuffers();
@@ -332,9 +331,9 @@ private:
         if (--indegree[s] == 0)
           ready.push(s);
     }
-    assert(ordered.size() ==
-               size_t(std::count(keep.begin(), keep.end(), true)) &&
-           "kernel dependencies form a cycle");
+    VOSKHOD_CHECK(ordered.size() ==
+                  size_t(std::count(keep.begin(), keep.end(), true)))
+        << "kernel dependencies form a cycle";
     for (size_t i = 0; i < ordered.size(); ++i)
       ordered[i].name = "k" + std::to_string(i);
     p_.kernels = std::move(ordered);
@@ -415,6 +414,7 @@ Expected<KernelProgram> lowerToKernels(const ir::Graph &g,
                                        const LowerOptions &options) {
   if (g.results().empty() && g.updates().empty())
     return makeError("graph '" + g.name() + "' computes nothing to keep");
+  InternalContext ctx("kernel lowering", g.name());
   return ProgramBuilder(g, options).run();
 }
 

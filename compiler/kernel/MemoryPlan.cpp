@@ -1,8 +1,9 @@
 //===- compiler/kernel/MemoryPlan.cpp - one arena for every temporary -----===//
 #include "compiler/kernel/MemoryPlan.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
-#include <cassert>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -100,7 +101,7 @@ public:
   }
 
   void take(int64_t offset, int64_t bytes) {
-    assert(bytes > 0 && "an arena placement has no bytes");
+    VOSKHOD_CHECK(bytes > 0) << "an arena placement has no bytes";
     auto next = used_.upper_bound(offset);
     int64_t prevEnd = next == used_.begin() ? 0 : std::prev(next)->second;
     if (next != used_.end())
@@ -113,7 +114,7 @@ public:
 
   void release(int64_t offset) {
     auto it = used_.find(offset);
-    assert(it != used_.end() && "released bytes not in use");
+    VOSKHOD_CHECK(it != used_.end()) << "released bytes not in use";
     auto next = std::next(it);
     int64_t prevEnd = it == used_.begin() ? 0 : std::prev(it)->second;
     gaps_.erase({it->first - prevEnd, prevEnd});

@@ -102,11 +102,9 @@ Expected<ModelProgram> lowerModel(const ir::Graph *step,
   }
   if (step) {
     auto p = lowerToKernels(*step, options);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     auto entry = addEntry(model, p.take(), true);
-    if (!entry)
-      return entry.status();
+    VOSKHOD_RETURN_IF_ERROR(entry);
     model.step = entry.take();
     for (int i : model.step->table)
       if (model.tensors[size_t(i)].role == BufferKind::Output) {
@@ -116,11 +114,9 @@ Expected<ModelProgram> lowerModel(const ir::Graph *step,
   }
   if (forward) {
     auto p = lowerToKernels(*forward, options);
-    if (!p)
-      return p.status();
+    VOSKHOD_RETURN_IF_ERROR(p);
     auto entry = addEntry(model, p.take(), false);
-    if (!entry)
-      return entry.status();
+    VOSKHOD_RETURN_IF_ERROR(entry);
     model.forward = entry.take();
   }
   return model;

@@ -1,9 +1,9 @@
 //===- compiler/passes/AlgebraicSimplifier.cpp - rule-table rewriting -----===//
 #include "compiler/passes/AlgebraicSimplifier.h"
 
+#include "compiler/ir/Verifier.h"
 #include "compiler/passes/Rewrite.h"
-
-#include <cassert>
+#include "support/InternalCheck.h"
 
 namespace voskhod::passes {
 
@@ -16,6 +16,7 @@ AlgebraicSimplifier::AlgebraicSimplifier() {
 }
 
 bool AlgebraicSimplifier::run(Graph &g) {
+  InternalContext ctx(name());
   bool changed = false;
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
     // Nodes a rule creates are appended and looked at in the next sweep.
@@ -24,12 +25,13 @@ bool AlgebraicSimplifier::run(Graph &g) {
     for (size_t i = 0; i < count; ++i) {
       Node *n = g.node(i);
       replaced.redirectOperands(n);
+      ctx.setSubject(n, describeNode);
       for (const SimplifyRule *rule : rulesByOp_[size_t(n->op())]) {
         Node *replacement = rule->apply(g, n);
         if (!replacement || replacement == n)
           continue;
-        assert(replacement->type() == n->type() &&
-               "a rewrite rule changed the type of a value");
+        VOSKHOD_CHECK(replacement->type() == n->type())
+            << "rule '" << rule->name << "' changed the type of a value";
         replaced.replace(n, replacement);
         ++fired_[std::string(rule->name)];
         break;

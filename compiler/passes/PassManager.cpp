@@ -3,6 +3,7 @@
 
 #include "compiler/ir/Printer.h"
 #include "compiler/ir/Verifier.h"
+#include "support/InternalCheck.h"
 
 namespace voskhod::passes {
 
@@ -19,6 +20,7 @@ bool PassManager::run(ir::Graph &g, ir::DiagnosticEngine &diags) {
     rounds_ = round;
     bool changed = false;
     for (const auto &pass : passes_) {
+      InternalContext ctx(pass->name());
       changed |= pass->run(g);
       if (options_.verifyEach && !ir::verify(g, diags)) {
         diags.error({}, "internal error: pass '" + std::string(pass->name()) +

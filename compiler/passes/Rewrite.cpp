@@ -2,8 +2,8 @@
 #include "compiler/passes/Rewrite.h"
 
 #include "compiler/ir/Builder.h"
+#include "support/InternalCheck.h"
 
-#include <cassert>
 #include <cmath>
 
 namespace voskhod::passes {
@@ -24,7 +24,8 @@ void Replacements::replace(Node *from, Node *to) {
   if (from == to)
     return;
   size_t i = size_t(from->index());
-  assert(i < to_.size() && !to_[i] && "replaced a node twice in one sweep");
+  VOSKHOD_CHECK(i < to_.size() && !to_[i])
+      << "replaced a node twice in one sweep";
   to_[i] = to;
   ++count_;
   if (to->name().empty() && !from->name().empty()) {

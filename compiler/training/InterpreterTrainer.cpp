@@ -2,8 +2,8 @@
 #include "compiler/training/InterpreterTrainer.h"
 
 #include "compiler/training/Initialize.h"
+#include "support/InternalCheck.h"
 
-#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -18,7 +18,7 @@ BatchProvider randomBatches(const Graph &step, uint64_t seed) {
 
 InterpreterTrainer::InterpreterTrainer(const Graph &step, LeafValues state)
     : step_(step), state_(std::move(state)) {
-  assert(!step.results().empty() && "a training step returns its loss");
+  VOSKHOD_CHECK(!step.results().empty()) << "a training step returns its loss";
 }
 
 Expected<double> InterpreterTrainer::runStep(const LeafValues &batch) {
@@ -30,7 +30,7 @@ Expected<double> InterpreterTrainer::runStep(const LeafValues &batch) {
     return makeError("step " + std::to_string(stepsDone_) + ": " +
                      eval.message());
   const HostTensor &lossValue = eval->value(step_.results().front());
-  assert(lossValue.data.size() == 1 && "the loss is a scalar");
+  VOSKHOD_CHECK(lossValue.data.size() == 1) << "the loss is a scalar";
   double loss = lossValue.data[0];
   LeafValues next = nextLeafValues(step_, *eval, leaves);
   // Only params and states carry over; inputs are the next batch's.
@@ -52,15 +52,13 @@ InterpreterTrainer::run(uint64_t steps, const BatchProvider &batches,
     if (!batch)
       return makeError("step " + std::to_string(index) + ": " +
                        batch.message());
-    Expected<double> loss = runStep(*batch);
-    if (!loss)
-      return loss.status();
+    VOSKHOD_ASSIGN_OR_RETURN(double loss, runStep(*batch));
     if (observer)
-      observer(index, *loss);
-    if (!std::isfinite(*loss))
+      observer(index, loss);
+    if (!std::isfinite(loss))
       return makeError("step " + std::to_string(index) + ": loss is " +
-                       (std::isnan(*loss) ? "nan" : "infinite") + "; stopping");
-    losses.push_back(*loss);
+                       (std::isnan(loss) ? "nan" : "infinite") + "; stopping");
+    losses.push_back(loss);
   }
   return losses;
 }

@@ -7,9 +7,9 @@
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
+#include "support/InternalCheck.h"
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <unordered_set>
 #include <utility>
@@ -59,7 +59,7 @@ private:
   Node *copy(const Node *n);
   Node *mapped(const Node *n) const {
     Node *c = map_[size_t(n->index())];
-    assert(c && "forward node used before it was copied");
+    VOSKHOD_CHECK(c) << "forward node used before it was copied";
     return c;
   }
   /// A new state leaf named `name`, or null after reporting that the name is
@@ -113,7 +113,7 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
   }
   Expected<Node *> leaf =
       buildState(*step_, std::move(type), init, min_.loc, name);
-  assert(leaf && "state leaf copied from a valid param type failed");
+  VOSKHOD_CHECK(leaf) << "state leaf copied from a valid param type failed";
   return *leaf;
 }
 
@@ -219,14 +219,14 @@ std::unique_ptr<Graph> StepBuilder::build() {
     step_->updates().push_back({p, next});
     // Slot updates in the order the slots are declared, whatever order the
     // rule computed them in.
-    assert(u.nextSlots().size() == slots[i].size() &&
-           "update rule left a slot without a next value");
+    VOSKHOD_CHECK(u.nextSlots().size() == slots[i].size())
+        << "update rule left a slot without a next value";
     for (const auto &[slotName, leaf] : slots[i]) {
       Node *value = nullptr;
       for (const auto &[setName, next] : u.nextSlots())
         if (setName == slotName)
           value = next;
-      assert(value && "update rule left a slot without a next value");
+      VOSKHOD_CHECK(value) << "update rule left a slot without a next value";
       nameIfFree(value, leaf->name() + ".next");
       step_->updates().push_back({leaf, value});
     }

@@ -2,8 +2,8 @@
 #include "compiler/training/UpdateMath.h"
 
 #include "compiler/ir/Builder.h"
+#include "support/InternalCheck.h"
 
-#include <cassert>
 #include <cmath>
 
 namespace voskhod::training {
@@ -13,17 +13,17 @@ UpdateMath::UpdateMath(Graph &g, DType dtype, SourceLoc loc, Node *step,
                        std::function<Node *()> stepNext)
     : g_(g), dtype_(dtype), loc_(loc), step_(step),
       stepNext_(std::move(stepNext)) {
-  assert(isFloat(dtype) && "optimiser arithmetic needs a float dtype");
+  VOSKHOD_CHECK(isFloat(dtype)) << "optimiser arithmetic needs a float dtype";
 }
 
 Node *UpdateMath::build(OpKind op, std::vector<Node *> operands) {
   Expected<Node *> n = buildBroadcasting(g_, op, std::move(operands), {}, loc_);
-  assert(n && "optimiser update built an ill-typed node");
+  VOSKHOD_CHECK(n) << "optimiser update built an ill-typed node";
   return *n;
 }
 
 Node *UpdateMath::constant(double value) {
-  assert(std::isfinite(value) && "optimiser constant is not finite");
+  VOSKHOD_CHECK(std::isfinite(value)) << "optimiser constant is not finite";
   // +0 and -0 compare equal as keys; every constant here is a setting or
   // derived from one, and none is a negative zero.
   auto [it, inserted] = constants_.try_emplace(value, nullptr);
@@ -55,7 +55,7 @@ Node *UpdateMath::inDType(Node *value) {
   attrs.set("dtype", dtype_);
   Expected<Node *> n =
       buildNode(g_, OpKind::Convert, {value}, std::move(attrs), loc_);
-  assert(n && "convert between float dtypes failed");
+  VOSKHOD_CHECK(n) << "convert between float dtypes failed";
   return *n;
 }
 

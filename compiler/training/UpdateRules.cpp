@@ -1,7 +1,7 @@
 //===- compiler/training/UpdateRules.cpp - one update rule per optimiser --===//
 #include "compiler/training/UpdateRules.h"
 
-#include <cassert>
+#include "support/InternalCheck.h"
 
 namespace voskhod::training {
 using namespace ir;
@@ -10,12 +10,12 @@ Node *ParamUpdate::slot(std::string_view name) const {
   for (const auto &[slotName, leaf] : slots_)
     if (slotName == name)
       return leaf;
-  assert(false && "update rule asked for a slot its optimiser lacks");
+  VOSKHOD_UNREACHABLE("update rule asked for a slot its optimiser lacks");
   return nullptr;
 }
 
 void ParamUpdate::setSlot(std::string_view name, Node *next) {
-  assert(slot(name) && "update rule set a slot its optimiser lacks");
+  VOSKHOD_CHECK(slot(name)) << "update rule set a slot its optimiser lacks";
   nextSlots_.push_back({name, next});
 }
 
@@ -139,7 +139,7 @@ Node *buildParamUpdate(OptimizerKind optimizer, ParamUpdate &u) {
   case OptimizerKind::AdamW:
     return adamFamily(u, /*decoupled=*/true);
   }
-  assert(false && "optimizer without an update rule");
+  VOSKHOD_UNREACHABLE("optimizer without an update rule");
   return nullptr;
 }
 

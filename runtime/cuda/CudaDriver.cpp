@@ -93,8 +93,7 @@ static Expected<DeviceInfo> queryDevice(const DriverApi &a, int ordinal,
 
 Expected<std::vector<DeviceInfo>> listDevices() {
   auto api = loadDriver();
-  if (!api)
-    return api.status();
+  VOSKHOD_RETURN_IF_ERROR(api);
   int count = 0;
   if (CUresult r = (*api)->cuDeviceGetCount(&count); r != kSuccess)
     return driverError(**api, r, "cuDeviceGetCount");
@@ -102,8 +101,7 @@ Expected<std::vector<DeviceInfo>> listDevices() {
   for (int i = 0; i < count; ++i) {
     CUdevice d;
     auto info = queryDevice(**api, i, d);
-    if (!info)
-      return info.status();
+    VOSKHOD_RETURN_IF_ERROR(info);
     out.push_back(*info);
   }
   return out;
@@ -111,8 +109,7 @@ Expected<std::vector<DeviceInfo>> listDevices() {
 
 Expected<std::unique_ptr<CudaContext>> CudaContext::create(int ordinal) {
   auto api = loadDriver();
-  if (!api)
-    return api.status();
+  VOSKHOD_RETURN_IF_ERROR(api);
   const DriverApi &a = **api;
   int count = 0;
   if (CUresult r = a.cuDeviceGetCount(&count); r != kSuccess)
@@ -125,14 +122,12 @@ Expected<std::unique_ptr<CudaContext>> CudaContext::create(int ordinal) {
   std::unique_ptr<CudaContext> ctx(new CudaContext());
   ctx->api_ = &a;
   auto info = queryDevice(a, ordinal, ctx->device_);
-  if (!info)
-    return info.status();
+  VOSKHOD_RETURN_IF_ERROR(info);
   ctx->info_ = *info;
   if (CUresult r = a.cuDevicePrimaryCtxRetain(&ctx->context_, ctx->device_);
       r != kSuccess)
     return driverError(a, r, "cuDevicePrimaryCtxRetain");
-  if (Status s = ctx->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(ctx->makeCurrent());
   return ctx;
 }
 

@@ -24,17 +24,14 @@ Status DeviceProgram::check(CUresult r, const char *call) const {
   return driverError(api(), r, call);
 }
 
-#define CHECK(expr, name)                                                      \
-  if (Status s = check(expr, name); !s)                                        \
-    return s;
+#define CHECK(expr, name) VOSKHOD_RETURN_IF_ERROR(check(expr, name))
 
 Expected<std::unique_ptr<DeviceProgram>>
 DeviceProgram::load(const std::string &image,
                     const std::vector<int64_t> &tensorBytes,
                     std::vector<DeviceEntry> entries, int device) {
   auto ctx = CudaContext::create(device);
-  if (!ctx)
-    return ctx.status();
+  VOSKHOD_RETURN_IF_ERROR(ctx);
   std::unique_ptr<DeviceProgram> p(new DeviceProgram());
   p->context_ = ctx.take();
   const DriverApi &a = p->api();
@@ -105,7 +102,9 @@ DeviceProgram::~DeviceProgram() {
   if (!context_)
     return;
   const DriverApi &a = api();
-  context_->makeCurrent();
+  // A destructor has no one to report to: if the context cannot be made
+  // current, the releases below fail on their own and free nothing twice.
+  (void)context_->makeCurrent();
   if (stream_)
     a.cuStreamSynchronize(stream_);
   for (Entry &e : entries_) {
@@ -123,8 +122,7 @@ DeviceProgram::~DeviceProgram() {
 }
 
 Status DeviceProgram::upload(int tensor, const void *src) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuMemcpyHtoDAsync(tensorAddress_[tensor], src,
                                 size_t(tensorBytes_[tensor]), stream_),
         "cuMemcpyHtoDAsync");
@@ -133,8 +131,7 @@ Status DeviceProgram::upload(int tensor, const void *src) {
 }
 
 Status DeviceProgram::download(int tensor, void *dst) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuMemcpyDtoHAsync(dst, tensorAddress_[tensor],
                                 size_t(tensorBytes_[tensor]), stream_),
         "cuMemcpyDtoHAsync");
@@ -151,8 +148,7 @@ Status DeviceProgram::launchAll(int index) {
 }
 
 Status DeviceProgram::run(int index) {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   Entry &e = entries_[index];
   if (!useGraph_)
     return launchAll(index);
@@ -177,8 +173,7 @@ Status DeviceProgram::run(int index) {
 }
 
 Status DeviceProgram::synchronize() {
-  if (Status s = context_->makeCurrent(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(context_->makeCurrent());
   CHECK(api().cuStreamSynchronize(stream_), "cuStreamSynchronize");
   return Status::ok();
 }

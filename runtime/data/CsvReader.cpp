@@ -135,11 +135,9 @@ Status chooseLabelColumns(const std::vector<std::string> &header,
 } // namespace
 
 Expected<Dataset> readCsv(const std::string &path, const CsvOptions &options) {
-  auto bytesOr = readFileBytes(path);
-  if (!bytesOr)
-    return bytesOr.status();
-  std::string_view text(reinterpret_cast<const char *>(bytesOr->data()),
-                        bytesOr->size());
+  VOSKHOD_ASSIGN_OR_RETURN(auto bytes, readFileBytes(path));
+  std::string_view text(reinterpret_cast<const char *>(bytes.data()),
+                        bytes.size());
   Dataset data;
   data.source = path;
   data.labelSource = path;

@@ -3,16 +3,16 @@
 #include "runtime/data/DataLoader.h"
 
 #include "runtime/Random.h"
+#include "support/InternalCheck.h"
 
 #include <algorithm>
-#include <cassert>
 #include <numeric>
 
 namespace voskhod::rt {
 
 DataLoader::DataLoader(const Dataset &data, LoaderOptions options)
     : data_(data), options_(options) {
-  assert(options_.batchSize > 0 && "batch size must be positive");
+  VOSKHOD_CHECK(options_.batchSize > 0) << "batch size must be positive";
 }
 
 int64_t DataLoader::batchesPerEpoch() const {
@@ -37,7 +37,8 @@ std::vector<int64_t> DataLoader::epochOrder(int64_t epoch) const {
 }
 
 void DataLoader::fill(int64_t epoch, int64_t index, Batch &batch) {
-  assert(index >= 0 && index < batchesPerEpoch() && "batch out of range");
+  VOSKHOD_CHECK(index >= 0 && index < batchesPerEpoch())
+      << "batch out of range";
   if (epoch != cachedEpoch_) {
     order_ = epochOrder(epoch);
     cachedEpoch_ = epoch;

@@ -130,22 +130,20 @@ Expected<DataSplits> loadData(const DataSpec &spec) {
       return readCsv(features, spec.csv);
     return loadIdxDataset(features, labels);
   };
-  auto train = load(spec.trainFeatures, spec.trainLabels);
-  if (!train)
-    return train.status();
-  DataSplits splits{train.take(), std::nullopt};
+  VOSKHOD_ASSIGN_OR_RETURN(Dataset train,
+                           load(spec.trainFeatures, spec.trainLabels));
+  DataSplits splits{std::move(train), std::nullopt};
   truncateRows(splits.train, spec.limit);
   if (!spec.testFeatures.empty()) {
-    auto test = load(spec.testFeatures, spec.testLabels);
-    if (!test)
-      return test.status();
-    if (test->numFeatures != splits.train.numFeatures)
-      return makeError("test data '" + test->source + "' has " +
-                       std::to_string(test->numFeatures) +
+    VOSKHOD_ASSIGN_OR_RETURN(Dataset test,
+                             load(spec.testFeatures, spec.testLabels));
+    if (test.numFeatures != splits.train.numFeatures)
+      return makeError("test data '" + test.source + "' has " +
+                       std::to_string(test.numFeatures) +
                        " features per example but training data '" +
                        splits.train.source + "' has " +
                        std::to_string(splits.train.numFeatures));
-    splits.test = test.take();
+    splits.test = std::move(test);
     truncateRows(*splits.test, spec.limit);
   }
   return splits;

@@ -2,8 +2,8 @@
 #include "runtime/data/IdxReader.h"
 
 #include "runtime/data/FileBytes.h"
+#include "support/InternalCheck.h"
 
-#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -74,7 +74,8 @@ std::string hexBytes(const uint8_t *p, int n) {
 } // namespace
 
 double IdxArray::value(size_t i) const {
-  assert(i < count && "IDX value out of range");
+  // Unchecked: callers loop over every element, so the range check sits
+  // once before their loops instead of once per value.
   return decode(typeCode, &bytes[dataOffset + i * widthOf(typeCode)]);
 }
 
@@ -86,11 +87,8 @@ std::vector<double> IdxArray::values() const {
 }
 
 Expected<IdxArray> readIdx(const std::string &path) {
-  auto bytesOr = readFileBytes(path);
-  if (!bytesOr)
-    return bytesOr.status();
   IdxArray array;
-  array.bytes = bytesOr.take();
+  VOSKHOD_ASSIGN_OR_RETURN(array.bytes, readFileBytes(path));
   const std::vector<uint8_t> &bytes = array.bytes;
   if (bytes.size() < 4)
     return makeError("'" + path + "' is not an IDX file: it has only " +
@@ -151,11 +149,9 @@ Expected<IdxArray> readIdx(const std::string &path) {
 Expected<Dataset> loadIdxDataset(const std::string &imagesPath,
                                  const std::string &labelsPath) {
   auto images = readIdx(imagesPath);
-  if (!images)
-    return images.status();
+  VOSKHOD_RETURN_IF_ERROR(images);
   auto labels = readIdx(labelsPath);
-  if (!labels)
-    return labels.status();
+  VOSKHOD_RETURN_IF_ERROR(labels);
   if (labels->dims.size() != 1)
     return makeError("'" + labelsPath + "' holds an array of rank " +
                      std::to_string(labels->dims.size()) +
@@ -195,6 +191,8 @@ Expected<Dataset> loadIdxDataset(const std::string &imagesPath,
   }
   data.labelKind = LabelKind::Class;
   data.classes.resize(items);
+  VOSKHOD_CHECK(labels->count == size_t(items))
+      << "a rank-1 IDX array holds its one dimension's items";
   for (int64_t i = 0; i < items; ++i) {
     double v = labels->value(i);
     if (v != std::floor(v) || v < 0 || v > 2147483647.0)

@@ -34,6 +34,7 @@ struct IdxArray {
   size_t dataOffset = 0;
   size_t count = 0;
 
+  /// The i-th value decoded; `i < count` is the caller's to keep.
   double value(size_t i) const;
   std::vector<double> values() const;
 };

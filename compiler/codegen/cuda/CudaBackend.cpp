@@ -64,8 +64,7 @@ Status CudaExecutable::syncToDevice() {
     if (r != rt::TensorRole::Param && r != rt::TensorRole::State)
       continue;
     pointers({int(i)}, host);
-    if (Status s = impl_->program->upload(int(i), host[0]); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(impl_->program->upload(int(i), host[0]));
   }
   deviceCurrent_ = true;
   return Status::ok();
@@ -80,8 +79,7 @@ Status CudaExecutable::syncToHost() {
     if (r != rt::TensorRole::Param && r != rt::TensorRole::State)
       continue;
     pointers({int(i)}, host);
-    if (Status s = impl_->program->download(int(i), host[0]); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(impl_->program->download(int(i), host[0]));
   }
   return Status::ok();
 }
@@ -94,28 +92,23 @@ Status CudaExecutable::run(bool isStep) {
   const std::vector<int> &table =
       isStep ? impl_->stepTable : impl_->forwardTable;
   if (sync_ == HostSync::All || !deviceCurrent_)
-    if (Status s = syncToDevice(); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(syncToDevice());
   std::vector<void *> host;
   for (int t : table) {
     if (tensors()[t].role != rt::TensorRole::Input)
       continue;
     pointers({t}, host);
-    if (Status s = impl_->program->upload(t, host[0]); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(impl_->program->upload(t, host[0]));
   }
-  if (Status s = impl_->program->run(entry); !s)
-    return s;
-  if (Status s = impl_->program->synchronize(); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(impl_->program->run(entry));
+  VOSKHOD_RETURN_IF_ERROR(impl_->program->synchronize());
   for (int t : table) {
     const rt::TensorInfo &info = tensors()[t];
     if (info.role != rt::TensorRole::Output ||
         !(isStep ? info.stepOutput : info.forwardOutput))
       continue;
     pointers({t}, host);
-    if (Status s = impl_->program->download(t, host[0]); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(impl_->program->download(t, host[0]));
   }
   if (isStep && sync_ == HostSync::All)
     return syncToHost();
@@ -130,33 +123,28 @@ Status CudaExecutable::runDeviceOnly(bool isStep, int count) {
   if (entry < 0)
     return makeError("this executable has no such entry");
   if (!deviceCurrent_)
-    if (Status s = syncToDevice(); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(syncToDevice());
   for (int i = 0; i < count; ++i)
-    if (Status s = impl_->program->run(entry); !s)
-      return s;
+    VOSKHOD_RETURN_IF_ERROR(impl_->program->run(entry));
   return impl_->program->synchronize();
 }
 
 Expected<std::unique_ptr<rt::Executable>>
 compileForCuda(const ModelProgram &model, const CudaOptions &options) {
   auto devices = rt::cuda::listDevices();
-  if (!devices)
-    return devices.status();
+  VOSKHOD_RETURN_IF_ERROR(devices);
   if (options.device < 0 || options.device >= int(devices->size()))
     return makeError(devices->empty()
                          ? std::string("the CUDA driver found no GPU")
                          : "no CUDA device " + std::to_string(options.device));
   auto module = renderCudaModule(model);
-  if (!module)
-    return module.status();
+  VOSKHOD_RETURN_IF_ERROR(module);
   NvrtcOptions nv;
   nv.arch = options.arch.empty() ? (*devices)[size_t(options.device)].arch()
                                  : options.arch;
   nv.useCache = options.useCache;
   auto compiled = compileCuda(module->source, "voskhod.cu", nv);
-  if (!compiled)
-    return compiled.status();
+  VOSKHOD_RETURN_IF_ERROR(compiled);
   std::vector<int64_t> bytes;
   for (const rt::TensorInfo &t : module->tensors)
     bytes.push_back(t.bytes());
@@ -177,8 +165,7 @@ compileForCuda(const ModelProgram &model, const CudaOptions &options) {
   auto program = rt::cuda::DeviceProgram::load(
       compiled->cubin.empty() ? compiled->ptx : compiled->cubin, bytes,
       std::move(entries), options.device);
-  if (!program)
-    return program.status();
+  VOSKHOD_RETURN_IF_ERROR(program);
   impl->program = program.take();
   impl->program->setUseGraph(options.useGraph);
   std::unique_ptr<CudaExecutable> exe(new CudaExecutable(
@@ -206,8 +193,7 @@ Expected<CudaEmitKind> parseCudaEmitKind(const std::string &emit) {
 Expected<std::string> emitCudaText(const ModelProgram &model, CudaEmitKind kind,
                                    const CudaOptions &options) {
   auto module = renderCudaModule(model);
-  if (!module)
-    return module.status();
+  VOSKHOD_RETURN_IF_ERROR(module);
   if (kind == CudaEmitKind::Source)
     return module->source;
   NvrtcOptions nv;
@@ -215,23 +201,20 @@ Expected<std::string> emitCudaText(const ModelProgram &model, CudaEmitKind kind,
   nv.useCache = options.useCache;
   nv.emitCubin = kind == CudaEmitKind::Cubin;
   auto compiled = compileCuda(module->source, "voskhod.cu", nv);
-  if (!compiled)
-    return compiled.status();
+  VOSKHOD_RETURN_IF_ERROR(compiled);
   return kind == CudaEmitKind::Cubin ? compiled->cubin : compiled->ptx;
 }
 
 Expected<rt::cuda::ProgramImage> compileCudaImage(const ModelProgram &model,
                                                   const CudaOptions &options) {
   auto module = renderCudaModule(model);
-  if (!module)
-    return module.status();
+  VOSKHOD_RETURN_IF_ERROR(module);
   NvrtcOptions nv;
   nv.arch = options.arch.empty() ? "sm_90" : options.arch;
   nv.useCache = options.useCache;
   nv.emitCubin = true;
   auto compiled = compileCuda(module->source, "voskhod.cu", nv);
-  if (!compiled)
-    return compiled.status();
+  VOSKHOD_RETURN_IF_ERROR(compiled);
   if (compiled->cubin.empty())
     return makeError("nvrtc produced no cubin for " + nv.arch);
   rt::cuda::ProgramImage image;

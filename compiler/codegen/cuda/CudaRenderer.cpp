@@ -3,10 +3,11 @@
 
 #include "compiler/codegen/cuda/CudaGemm.h"
 #include "compiler/codegen/cuda/KernelContext.h"
+#include "compiler/kernel/KernelDescription.h"
 #include "compiler/kernel/KernelSignature.h"
+#include "support/InternalCheck.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -343,7 +344,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
       continue;
     }
     DType t = ph.body.insts[ph.value].dtype;
-    assert(t != DType::I1 && "accumulating booleans");
+    VOSKHOD_CHECK(t != DType::I1) << "accumulating booleans";
     std::string acc = "acc" + std::to_string(pi);
     double init = ph.kind == PhaseKind::Sum
                       ? 0.0
@@ -536,7 +537,8 @@ void repeatLaunches(const RenderedKernel &rendered,
     KernelLaunch l = launches[rendered.firstLaunch + i];
     for (LaunchArg &a : l.args) {
       auto it = std::find(rendered.args.begin(), rendered.args.end(), a);
-      assert(it != rendered.args.end() && "launch argument of no storage");
+      VOSKHOD_CHECK(it != rendered.args.end())
+          << "launch argument of no storage";
       a = args[size_t(it - rendered.args.begin())];
     }
     launches.push_back(std::move(l));
@@ -561,6 +563,7 @@ RenderedProgram renderCudaProgram(const KernelProgram &program,
   std::unordered_map<std::string, RenderedKernel> rendered;
   std::vector<KernelLaunch> &launches = out.plan.launches;
   for (const Kernel &k : program.kernels) {
+    InternalContext at("CUDA kernel renderer", k, describeKernel);
     std::vector<LaunchArg> args =
         storageArgs(program, index, kernelStorages(program, k));
     auto [it, isNew] = rendered.try_emplace(renderKey(program, k, args));

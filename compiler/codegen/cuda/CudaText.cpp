@@ -1,7 +1,8 @@
 //===- compiler/codegen/cuda/CudaText.cpp - spelling things in CUDA C++ ---===//
 #include "compiler/codegen/cuda/CudaText.h"
 
-#include <cassert>
+#include "support/InternalCheck.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -121,7 +122,7 @@ CodeWriter &CodeWriter::open(std::string_view text) {
 }
 
 CodeWriter &CodeWriter::close(std::string_view suffix) {
-  assert(depth_ > 0 && "close without open");
+  VOSKHOD_CHECK(depth_ > 0) << "close without open";
   --depth_;
   std::string text = "}";
   text += suffix;

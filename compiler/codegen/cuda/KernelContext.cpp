@@ -1,8 +1,9 @@
 //===- compiler/codegen/cuda/KernelContext.cpp - one kernel's C++ pieces --===//
 #include "compiler/codegen/cuda/KernelContext.h"
 
+#include "support/InternalCheck.h"
+
 #include <algorithm>
-#include <cassert>
 #include <set>
 
 namespace voskhod::cuda {
@@ -25,7 +26,7 @@ const char *vectorTypeName(DType t) {
   case DType::F64:
     break;
   }
-  assert(false && "no 4-lane vector for 8-byte elements");
+  VOSKHOD_UNREACHABLE("no 4-lane vector for 8-byte elements");
   return "?";
 }
 
@@ -55,7 +56,8 @@ rt::cuda::LaunchArg ProgramIndex::launchArg(int storage) const {
   rt::cuda::LaunchArg arg;
   arg.external = externalSlot_[storage];
   if (arg.external < 0) {
-    assert(arenaOffset_[storage] >= 0 && "temporary without a placement");
+    VOSKHOD_CHECK(arenaOffset_[storage] >= 0)
+        << "temporary without a placement";
     arg.arenaOffset = arenaOffset_[storage];
   }
   return arg;
@@ -134,7 +136,8 @@ std::string KernelContext::pointer(int buffer) const {
     base = constantName(globalPrefix_, s);
   } else {
     auto it = std::find(storages_.begin(), storages_.end(), s);
-    assert(it != storages_.end() && "buffer not among the kernel's storages");
+    VOSKHOD_CHECK(it != storages_.end())
+        << "buffer not among the kernel's storages";
     base = paramName(p_, s);
     isConst = !written_[it - storages_.begin()];
   }
@@ -153,7 +156,7 @@ std::string KernelContext::elementIndex(const Access &a, const Point &point,
     sum = index(a.offset);
   for (size_t d = 0; d < a.strides.size() && d < point.dimIndex.size(); ++d) {
     int64_t s = a.strides[d];
-    assert(s >= 0 && "negative stride");
+    VOSKHOD_CHECK(s >= 0) << "negative stride";
     if (!s || point.dimIndex[d].empty())
       continue;
     if (int(d) == point.laneDim)
@@ -281,7 +284,7 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
   case ScalarOp::Load:
     break;
   }
-  assert(false && "loads are rendered by renderBody");
+  VOSKHOD_UNREACHABLE("loads are rendered by renderBody");
   return "";
 }
 
@@ -374,7 +377,7 @@ void KernelContext::renderStore(CodeWriter &w, const Store &store,
   std::string idx = elementIndex(a, point, laneStride);
   std::string ptr = pointer(a.buffer);
   const auto &names = values[store.value];
-  assert(!names.empty() && "storing a value that was not rendered");
+  VOSKHOD_CHECK(!names.empty()) << "storing a value that was not rendered";
   unsigned lanes = std::max(1u, point.lanes);
   auto lane = [&](unsigned l) -> std::string {
     const std::string &x = names.size() == 1 ? names[0] : names[l];
@@ -384,7 +387,7 @@ void KernelContext::renderStore(CodeWriter &w, const Store &store,
     w.line(ptr + "[" + idx + "] = " + lane(0) + ";");
     return;
   }
-  assert(laneStride != 0 && "lanes storing to one element");
+  VOSKHOD_CHECK(laneStride != 0) << "lanes storing to one element";
   if (vectorAccess(a, point)) {
     std::string vt = vectorTypeName(st);
     std::string make = "make_" + vt + "(";

@@ -238,8 +238,7 @@ public:
     emitDescriptor();
     createArgs_ = {model_};
     if (image_) {
-      if (Status s = emitProgram(); !s)
-        return s;
+      VOSKHOD_RETURN_IF_ERROR(emitProgram());
       createArgs_ = {program_};
     }
     emitFunctions();
@@ -607,10 +606,8 @@ Status checkImage(const AotInterface &api,
                          api.tensors[table[k]].name + "'");
     return Status::ok();
   };
-  if (Status s =
-          same(image.step, image.stepTensors, api.stepTable, "training step");
-      !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(
+      same(image.step, image.stepTensors, api.stepTable, "training step"));
   return same(image.forward, image.forwardTensors, api.forwardTable,
               "forward pass");
 }
@@ -625,12 +622,10 @@ Expected<AotInterface> describeAot(const ModelProgram &model,
 Status emitAotObject(const ModelProgram &model, const std::string &path,
                      const AotOptions &options, AotInterface *interface) {
   auto described = describe(model, options);
-  if (!described)
-    return described.status();
+  VOSKHOD_RETURN_IF_ERROR(described);
   const AotInterface &api = *described;
   auto tm = createTargetMachine(options.cpu, options.optLevel);
-  if (!tm)
-    return tm.status();
+  VOSKHOD_RETURN_IF_ERROR(tm);
 
   // Rendered and optimised exactly as CpuBackend does for the JIT, before
   // anything else joins the module.
@@ -649,13 +644,10 @@ Status emitAotObject(const ModelProgram &model, const std::string &path,
     return makeError("internal: the rendered module is invalid: " + os.str());
   codegen::optimizeModule(module, **tm, options.optLevel);
 
-  if (Status s = linkRuntime(module, false); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(linkRuntime(module, false));
   ApiEmitter emitter(module, api);
-  if (Status s = emitter.emit(); !s)
-    return s;
-  if (Status s = writeObject(module, emitter, **tm, path); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(emitter.emit());
+  VOSKHOD_RETURN_IF_ERROR(writeObject(module, emitter, **tm, path));
   if (interface)
     *interface = api;
   return Status::ok();
@@ -669,25 +661,19 @@ Status emitAotCudaObject(const ModelProgram &model,
   host.cpu = "generic";
   host.gpuArch = image.arch;
   auto described = describe(model, host);
-  if (!described)
-    return described.status();
+  VOSKHOD_RETURN_IF_ERROR(described);
   const AotInterface &api = *described;
-  if (Status s = checkImage(api, image); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(checkImage(api, image));
   auto tm = createTargetMachine(host.cpu, host.optLevel);
-  if (!tm)
-    return tm.status();
+  VOSKHOD_RETURN_IF_ERROR(tm);
   llvm::LLVMContext context;
   llvm::Module module(api.prefix, context);
   module.setTargetTriple((*tm)->getTargetTriple().str());
   module.setDataLayout((*tm)->createDataLayout());
-  if (Status s = linkRuntime(module, true); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(linkRuntime(module, true));
   ApiEmitter emitter(module, api, &image);
-  if (Status s = emitter.emit(); !s)
-    return s;
-  if (Status s = writeObject(module, emitter, **tm, path); !s)
-    return s;
+  VOSKHOD_RETURN_IF_ERROR(emitter.emit());
+  VOSKHOD_RETURN_IF_ERROR(writeObject(module, emitter, **tm, path));
   if (interface)
     *interface = api;
   return Status::ok();

@@ -104,8 +104,7 @@ private:
 Expected<std::unique_ptr<rt::Executable>>
 compileForCpu(const ModelProgram &model, const CpuOptions &options) {
   auto rendered = render(model, options);
-  if (!rendered)
-    return rendered.status();
+  VOSKHOD_RETURN_IF_ERROR(rendered);
   auto jit = codegen::CpuJit::create(options.optLevel, options.compileThreads);
   if (!jit)
     return makeError("cannot start the JIT: " + errorText(jit.takeError()));
@@ -139,8 +138,7 @@ compileForCpu(const ModelProgram &model, const CpuOptions &options) {
 Expected<std::string> emitCpuText(const ModelProgram &model, CpuEmitKind kind,
                                   const CpuOptions &options) {
   auto rendered = render(model, options);
-  if (!rendered)
-    return rendered.status();
+  VOSKHOD_RETURN_IF_ERROR(rendered);
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));
@@ -163,8 +161,7 @@ Expected<std::string> emitCpuText(const ModelProgram &model, CpuEmitKind kind,
 Status emitCpuObject(const ModelProgram &model, const std::string &path,
                      const CpuOptions &options) {
   auto rendered = render(model, options);
-  if (!rendered)
-    return rendered.status();
+  VOSKHOD_RETURN_IF_ERROR(rendered);
   auto tm = codegen::createHostTargetMachine(options.optLevel);
   if (!tm)
     return makeError("cannot target the host: " + errorText(tm.takeError()));

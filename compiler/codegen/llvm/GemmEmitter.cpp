@@ -34,6 +34,7 @@
 
 #include "compiler/codegen/llvm/LoopHints.h"
 
+#include "support/InternalCheck.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
@@ -44,7 +45,6 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
-#include <cassert>
 #include <string>
 #include <unistd.h>
 
@@ -236,11 +236,13 @@ public:
     lda = spec.lda ? spec.lda : (spec.transposeA ? spec.m : spec.k);
     ldb = spec.ldb ? spec.ldb : (spec.transposeB ? spec.k : spec.n);
     ldc = spec.ldc ? spec.ldc : spec.n;
-    assert(spec.m > 0 && spec.n > 0 && spec.k > 0 && "empty GEMM");
-    assert(lda >= (spec.transposeA ? spec.m : spec.k) && "lda too small");
-    assert(ldb >= (spec.transposeB ? spec.k : spec.n) && "ldb too small");
-    assert(ldc >= spec.n && "ldc too small");
-    assert(mr >= 1 && nv >= 1 && "empty register tile");
+    VOSKHOD_CHECK(spec.m > 0 && spec.n > 0 && spec.k > 0) << "empty GEMM";
+    VOSKHOD_CHECK(lda >= (spec.transposeA ? spec.m : spec.k))
+        << "lda too small";
+    VOSKHOD_CHECK(ldb >= (spec.transposeB ? spec.k : spec.n))
+        << "ldb too small";
+    VOSKHOD_CHECK(ldc >= spec.n) << "ldc too small";
+    VOSKHOD_CHECK(mr >= 1 && nv >= 1) << "empty register tile";
     // Everything shape-independent is shared by every GEMM of the module
     // with the same element type and register tile.
     shared = "voskhod.gemm." +
@@ -355,8 +357,8 @@ private:
     site.lanesAlongRow = alongRow;
     site.extras = extras;
     Value *out = hook(b, value, site);
-    assert(out && out->getType() == value->getType() &&
-           "a GEMM hook must return a value of its argument's type");
+    VOSKHOD_CHECK(out && out->getType() == value->getType())
+        << "a GEMM hook must return a value of its argument's type";
     return out;
   }
 

@@ -1,6 +1,7 @@
 //===- compiler/codegen/llvm/HostTarget.cpp - the machine we compile for --===//
 #include "compiler/codegen/llvm/HostTarget.h"
 
+#include "support/InternalCheck.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
@@ -12,7 +13,6 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
-#include <cassert>
 #include <mutex>
 
 namespace voskhod::codegen {
@@ -143,7 +143,7 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &tm,
                     "simplifycfg,loop-simplify,lcssa,loop-rotate,") +
         unroll + "loop-vectorize,instcombine,simplifycfg),mergefunc";
     auto error = pb.parsePassPipeline(mpm, pipeline);
-    assert(!error && "the kernel pipeline does not parse");
+    VOSKHOD_CHECK(!error) << "the kernel pipeline does not parse";
     llvm::consumeError(std::move(error));
   } else {
     mpm = pb.buildPerModuleDefaultPipeline(optLevel >= 3

@@ -8,6 +8,7 @@
 #include "compiler/kernel/KernelDescription.h"
 #include "compiler/kernel/KernelSignature.h"
 
+#include "support/InternalCheck.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
@@ -15,7 +16,6 @@
 #include "llvm/IR/Module.h"
 
 #include <algorithm>
-#include <cassert>
 #include <climits>
 #include <cmath>
 #include <functional>
@@ -121,6 +121,7 @@ public:
     if (inlined)
       b.SetInsertPoint(BasicBlock::Create(ctx_, "entry", entry_));
     for (const Kernel &k : p_.kernels) {
+      InternalContext at("LLVM kernel renderer", k, describeKernel);
       std::vector<int> storages = kernelStorages(p_, k);
       Function *launch = launchFor(k, storages, inlined);
       if (inlined) {
@@ -589,10 +590,11 @@ private:
       ref.global = constGlobal(buf);
     } else if (isExternal(buf.kind)) {
       ref.externalSlot = externalSlot_[storage];
-      assert(ref.externalSlot >= 0 && "external buffer not in the table");
+      VOSKHOD_CHECK(ref.externalSlot >= 0)
+          << "external buffer not in the table";
     } else {
       ref.arenaOffset = arenaOffset_[storage];
-      assert(ref.arenaOffset >= 0 && "temporary without a placement");
+      VOSKHOD_CHECK(ref.arenaOffset >= 0) << "temporary without a placement";
     }
     return ref;
   }
@@ -601,7 +603,7 @@ private:
   /// rendered: element i of its `args` is the kernel's i-th storage.
   Value *argument(llvm::IRBuilderBase &b, int storage) {
     auto it = std::find(storages_.begin(), storages_.end(), storage);
-    assert(it != storages_.end() && "storage is not the kernel's");
+    VOSKHOD_CHECK(it != storages_.end()) << "storage is not the kernel's";
     auto *ptrTy = llvm::PointerType::getUnqual(ctx_);
     return b.CreateLoad(ptrTy,
                         b.CreateConstInBoundsGEP1_64(

@@ -1,13 +1,13 @@
 //===- compiler/codegen/llvm/ScheduleTable.cpp - an entry driven by data --===//
 #include "compiler/codegen/llvm/ScheduleTable.h"
 
+#include "support/InternalCheck.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 
 #include <algorithm>
-#include <cassert>
 #include <climits>
 #include <unordered_map>
 
@@ -48,7 +48,8 @@ public:
     if (added) {
       bytes_.insert(bytes_.end(), text.begin(), text.end());
       bytes_.push_back(0);
-      assert(bytes_.size() < size_t(INT32_MAX) && "check strings too long");
+      VOSKHOD_CHECK(bytes_.size() < size_t(INT32_MAX))
+          << "check strings too long";
     }
     return it->second;
   }

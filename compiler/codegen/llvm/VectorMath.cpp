@@ -20,10 +20,10 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/llvm/VectorMath.h"
 
+#include "support/InternalCheck.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 
-#include <cassert>
 #include <cmath>
 #include <vector>
 
@@ -220,8 +220,8 @@ private:
 Value *emitMathFunction(IRBuilderBase &builder, MathFunction fn, Value *x) {
   Type *type = x->getType();
   Type *scalar = type->getScalarType();
-  assert((scalar->isFloatTy() || scalar->isDoubleTy()) &&
-         "vector math takes float or double values");
+  VOSKHOD_CHECK((scalar->isFloatTy() || scalar->isDoubleTy()))
+      << "vector math takes float or double values";
   // The selects and bit tricks rely on exact IEEE semantics: drop whatever
   // fast-math flags the caller's builder carries.
   IRBuilderBase::FastMathFlagGuard guard(builder);
