@@ -309,10 +309,10 @@ graph @wide {
   CpuOptions oneThread, twoThreads;
   oneThread.threads = 1;
   twoThreads.threads = 2;
-  auto a = compileForCpu({step.get(), nullptr}, oneThread);
+  auto a = compileGraphs(step.get(), nullptr, oneThread);
   ASSERT_TRUE(a) << a.message();
   EXPECT_EQ((*a)->threads(), 1);
-  auto b = compileForCpu({step.get(), nullptr}, twoThreads);
+  auto b = compileGraphs(step.get(), nullptr, twoThreads);
   ASSERT_TRUE(b) << b.message();
   EXPECT_EQ((*b)->threads(), 2);
   EXPECT_EQ((*a)->threads(), 1) << "compiling b changed a's thread count";
