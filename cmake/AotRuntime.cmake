@@ -92,5 +92,8 @@ add_custom_command(
   COMMENT "Embedding the public types of the AOT runtime"
   VERBATIM)
 add_library(voskhod_aot_runtime_bitcode STATIC ${_aot_cpp} ${_aot_types_cpp})
-target_include_directories(voskhod_aot_runtime_bitcode PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(voskhod_codegen_llvm PUBLIC voskhod_aot_runtime_bitcode)
+# The generated files include compiler/codegen/llvm/AotRuntime.h: they see the
+# backend's include root, and only that.
+target_include_directories(voskhod_aot_runtime_bitcode PRIVATE
+  $<TARGET_PROPERTY:voskhod_codegen_llvm,INTERFACE_INCLUDE_DIRECTORIES>)
+target_link_libraries(voskhod_codegen_llvm PRIVATE voskhod_aot_runtime_bitcode)

@@ -1,7 +1,7 @@
 //===- compiler/codegen/cuda/CudaBackend.cpp - lower, render, compile, run ===//
 #include "compiler/codegen/cuda/CudaBackend.h"
 
-#include "compiler/codegen/RuntimeTensors.h"
+#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/cuda/NvrtcCompiler.h"
 #include "runtime/cuda/DeviceProgram.h"

@@ -1,7 +1,7 @@
 //===- compiler/codegen/llvm/AotCompiler.cpp - lower, render, link, emit --===//
 #include "compiler/codegen/llvm/AotCompiler.h"
 
-#include "compiler/codegen/RuntimeTensors.h"
+#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "compiler/codegen/llvm/AotRuntime.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
