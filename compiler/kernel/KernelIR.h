@@ -74,40 +74,15 @@ struct Access {
   bool operator==(const Access &) const = default;
 };
 
+/// The scalar operations of a body, listed with their traits in ScalarOps.def.
 enum class ScalarOp : uint8_t {
-  Const,    // `constant`
-  Load,     // accesses[access]
-  Index,    // the domain index along `dim` (i32)
-  RowValue, // the result of reduction phase `dim` of this row
-  Acc,      // the contraction sum at this [m, n]
-  // Unary.
-  Neg,
-  Abs,
-  Exp,
-  Expm1,
-  Log,
-  Log1p,
-  Sqrt,
-  Rsqrt,
-  Sign,
-  Tanh,
-  Sigmoid,
-  Convert,
-  // Binary.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Max,
-  Min,
-  Pow,
-  Greater,
-  Equal,
-  // Ternary.
-  Select,
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental) Enum,
+#include "compiler/kernel/ScalarOps.def"
 };
 std::string_view scalarOpName(ScalarOp op);
 int scalarOpArity(ScalarOp op);
+/// Per-element cost, as the fusion planner weighs recomputing it.
+int scalarOpCost(ScalarOp op);
 /// exp, log, tanh and friends: worth not recomputing.
 bool isTranscendental(ScalarOp op);
 
