@@ -54,15 +54,15 @@ TEST(LoopCollapse, TransposedAccessKeepsItsDimsApart) {
 TEST(LoopCollapse, SizeOneDimsDropAndShortStridesCountAsZero) {
   Shape domain{3, 1, 8};
   Access a = rowMajor(domain);
-  Access bias; // broadcast along dim 0 and given no stride for dim 2
-  bias.buffer = 1;
-  bias.strides = {0};
+  Access perRow; // one value per dim-0 index; no stride given for dim 2
+  perRow.buffer = 1;
+  perRow.strides = {1};
   LoopAccesses uses;
   uses.accesses = {&a};
   EXPECT_EQ(dimsOf(collapse(domain, 0, 3, uses)),
             (std::vector<std::vector<int>>{{0, 2}}));
-  uses.accesses.push_back(&bias);
-  // a walks 0 and 2 as one; bias's strides (0, _, 0) do not.
+  uses.accesses.push_back(&perRow);
+  // a walks 0 and 2 as one; perRow's strides (1, _, 0) do not.
   EXPECT_EQ(dimsOf(collapse(domain, 0, 3, uses)),
             (std::vector<std::vector<int>>{{0}, {2}}));
 }

@@ -25,8 +25,9 @@ TEST(ScalarOps, EveryOpHasAUniqueNameAnArityAndACost) {
     EXPECT_LE(scalarOpArity(op), 3);
     // Arithmetic costs something; operands do not.
     EXPECT_EQ(scalarOpCost(op) > 0, scalarOpArity(op) > 0) << name;
-    if (isTranscendental(op))
+    if (isTranscendental(op)) {
       EXPECT_GT(scalarOpCost(op), 1) << name;
+    }
   }
   EXPECT_EQ(scalarOpName(ScalarOp::RowValue), "row");
   EXPECT_EQ(scalarOpArity(ScalarOp::Select), 3);
