@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cmath>
 #include <deque>
 
 namespace voskhod::kernel {
@@ -253,6 +254,27 @@ int lowerElementwise(const Node *n, const int *a, Emitter &e) {
     int nabs = e.op(ScalarOp::Neg, t, e.op(ScalarOp::Abs, t, a[0]));
     int tail = e.op(ScalarOp::Log1p, t, e.op(ScalarOp::Exp, t, nabs));
     return e.op(ScalarOp::Add, t, pos, tail);
+  }
+  case OpKind::Erf:
+    return un(ScalarOp::Erf);
+  case OpKind::Gelu: {
+    // x/2 (1 + erf(x/√2)), or x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))), in
+    // the interpreter's order of operations.
+    auto k = [&](double v) { return e.constant(v, t); };
+    int inner;
+    if (n->attrs().getString("approximate") == "tanh") {
+      int cube =
+          e.op(ScalarOp::Mul, t, e.op(ScalarOp::Mul, t, a[0], a[0]), a[0]);
+      int poly = e.op(ScalarOp::Add, t, a[0],
+                      e.op(ScalarOp::Mul, t, k(0.044715), cube));
+      inner = e.op(ScalarOp::Tanh, t,
+                   e.op(ScalarOp::Mul, t, k(std::sqrt(2 / M_PI)), poly));
+    } else {
+      inner =
+          e.op(ScalarOp::Erf, t, e.op(ScalarOp::Mul, t, a[0], k(M_SQRT1_2)));
+    }
+    return e.op(ScalarOp::Mul, t, e.op(ScalarOp::Mul, t, k(0.5), a[0]),
+                e.op(ScalarOp::Add, t, k(1), inner));
   }
   case OpKind::Convert:
     return un(ScalarOp::Convert);
@@ -660,8 +682,10 @@ private:
     BodyBuilder rb(k.body, outerRank, ctx_);
     int rowResult = -1;
     if (reduceOp) {
-      int p = phase(r->is(OpKind::ReduceMax) ? PhaseKind::Max : PhaseKind::Sum,
-                    [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      PhaseKind kind = r->is(OpKind::ReduceMax)   ? PhaseKind::Max
+                       : r->is(OpKind::ReduceMin) ? PhaseKind::Min
+                                                  : PhaseKind::Sum;
+      int p = phase(kind, [&](BodyBuilder &bb) { return bb.value(x, xm); });
       rowResult = rowValue(rb, p);
       if (r->is(OpKind::ReduceMean))
         rowResult = rb.op(ScalarOp::Mul, t, rowResult,
@@ -793,6 +817,47 @@ KernelBuilder::check(const KernelSpec &spec, const std::vector<int> &bufferOf,
   if (!built)
     return std::nullopt;
   return std::move(built->loaded);
+}
+
+bool hasKernelLowering(const ir::Node *n) {
+  if (n->hasTrait(OpTrait::Leaf))
+    return true;
+  if (n->hasTrait(OpTrait::Elementwise)) {
+    /// Emits nothing; notes whether the lowering gave up.
+    struct Checker {
+      bool failed = false;
+      int constant(double, DType) { return 0; }
+      int op(ScalarOp, DType, int, int = -1, int = -1) { return 0; }
+      int fail() {
+        failed = true;
+        return 0;
+      }
+    } checker;
+    const int args[3] = {0, 0, 0};
+    lowerElementwise(n, args, checker);
+    return !checker.failed;
+  }
+  // The ops Builder and computeUncached know by name.
+  switch (n->op()) {
+  case OpKind::Matmul:
+  case OpKind::Transpose:
+  case OpKind::Reshape:
+  case OpKind::Broadcast:
+  case OpKind::ReduceSum:
+  case OpKind::ReduceMean:
+  case OpKind::ReduceMax:
+  case OpKind::ReduceMin:
+  case OpKind::Softmax:
+  case OpKind::LogSoftmax:
+  case OpKind::OneHot:
+  case OpKind::SoftmaxCrossEntropy:
+  case OpKind::SigmoidCrossEntropy:
+  case OpKind::MseLoss:
+  case OpKind::L1Loss:
+    return true;
+  default:
+    return false;
+  }
 }
 
 int elementwiseCost(const ir::Node *n) {

@@ -86,6 +86,11 @@ private:
 /// read off the lowering itself so that no op can be left without one.
 int elementwiseCost(const ir::Node *n);
 
+/// Whether the builder can compute `n` (lowerToKernels reports a graph
+/// holding a node it cannot, instead of building it). Elementwise ops are
+/// asked of their lowering itself.
+bool hasKernelLowering(const ir::Node *n);
+
 /// Row-major strides of a shape, in elements.
 std::vector<int64_t> rowMajorStrides(const Shape &shape);
 

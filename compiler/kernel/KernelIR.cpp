@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <climits>
+#include <cmath>
 
 namespace voskhod::kernel {
 
@@ -69,6 +71,20 @@ bool isTranscendental(ScalarOp op) {
 #include "compiler/kernel/ScalarOps.def"
   }
   return false;
+}
+
+double phaseIdentity(PhaseKind kind, DType t) {
+  bool fp = ir::isFloat(t);
+  switch (kind) {
+  case PhaseKind::Sum:
+  case PhaseKind::Map:
+    return 0.0;
+  case PhaseKind::Max:
+    return fp ? -HUGE_VAL : double(INT32_MIN);
+  case PhaseKind::Min:
+    return fp ? HUGE_VAL : double(INT32_MAX);
+  }
+  return 0.0;
 }
 
 std::string_view kernelKindName(KernelKind kind) {

@@ -114,13 +114,16 @@ struct Store {
 enum class KernelKind : uint8_t { Loop, Reduction, Contraction };
 std::string_view kernelKindName(KernelKind kind);
 
-enum class PhaseKind : uint8_t { Sum, Max, Map };
+enum class PhaseKind : uint8_t { Sum, Max, Min, Map };
+/// What an accumulating phase starts from: 0 for Sum, the lowest value of
+/// `t` for Max (-inf, INT32_MIN), the highest for Min.
+double phaseIdentity(PhaseKind kind, DType t);
 
 /// One pass over a row's inner domain (domain dims: outer then inner).
 struct Phase {
   PhaseKind kind = PhaseKind::Sum;
   Body body;
-  int value = -1;            // accumulated (Sum, Max)
+  int value = -1;            // accumulated (Sum, Max, Min)
   std::vector<Store> stores; // written (Map)
 };
 

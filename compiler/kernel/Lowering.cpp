@@ -415,6 +415,13 @@ Expected<KernelProgram> lowerToKernels(const ir::Graph &g,
                                        const LowerOptions &options) {
   if (g.results().empty() && g.updates().empty())
     return makeError("graph '" + g.name() + "' computes nothing to keep");
+  for (const ir::Node *n : g)
+    if (!hasKernelLowering(n))
+      return makeError("'" + std::string(n->info().name) +
+                       "' has no kernel lowering yet (" +
+                       (n->name().empty() ? "in graph '" + g.name() + "'"
+                                          : "'%" + n->name() + "'") +
+                       ")");
   return ProgramBuilder(g, options).run();
 }
 

@@ -162,6 +162,9 @@ std::string combine(PhaseKind kind, const std::string &a,
                     const std::string &b) {
   if (kind == PhaseKind::Max)
     return "(" + a + " < " + b + " ? " + b + " : " + a + ")";
+  if (kind == PhaseKind::Min) // NaN propagates, as in reduce_min's reference
+    return "((" + b + " < " + a + " || " + b + " != " + b + ") ? " + b + " : " +
+           a + ")";
   return a + " + " + b;
 }
 
@@ -283,9 +286,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     DType t = ph.body.insts[ph.value].dtype;
     assert(t != DType::I1 && "accumulating booleans");
     std::string acc = "acc" + std::to_string(pi);
-    double init = ph.kind == PhaseKind::Sum
-                      ? 0.0
-                      : (ir::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+    double init = phaseIdentity(ph.kind, t);
     rowWork.line(std::string(valueTypeName(t)) + " " + acc + " = " +
                  literal(t, init) + ";");
     rowWork.open("if (valid)").open(loop);

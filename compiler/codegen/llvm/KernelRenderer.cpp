@@ -398,6 +398,9 @@ private:
       case ScalarOp::Tanh:
         v[i] = emitTanh(b, arg(0));
         break;
+      case ScalarOp::Erf:
+        v[i] = emitErf(b, arg(0));
+        break;
       case ScalarOp::Sigmoid:
         v[i] = emitSigmoid(b, arg(0));
         break;
@@ -792,6 +795,13 @@ private:
 
   Value *accumulate(llvm::IRBuilderBase &b, PhaseKind kind, DType t, Value *acc,
                     Value *x) {
+    if (kind == PhaseKind::Min) {
+      // NaN propagates: a NaN x is taken, and once acc is NaN no x is less.
+      Value *take = isFloat(t) ? b.CreateOr(b.CreateFCmpOLT(x, acc),
+                                            b.CreateFCmpUNO(x, x))
+                               : b.CreateICmpSLT(x, acc);
+      return b.CreateSelect(take, x, acc);
+    }
     if (kind == PhaseKind::Max) {
       Value *lt =
           isFloat(t) ? b.CreateFCmpOLT(acc, x) : b.CreateICmpSLT(acc, x);
@@ -862,9 +872,7 @@ private:
                 continue;
               }
               DType t = ph.body.insts[ph.value].dtype;
-              double init = ph.kind == PhaseKind::Sum
-                                ? 0.0
-                                : (isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+              double init = phaseIdentity(ph.kind, t);
               std::vector<Value *> res =
                   nest(b, all, outer.size(), penv.vars, {constant(t, init, 1)},
                        [&](std::vector<Value *> acc) {
