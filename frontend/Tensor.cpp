@@ -188,6 +188,13 @@ Tensor Tensor::tanh(CallSite site) const {
 Tensor Tensor::softplus(CallSite site) const {
   return buildOp(OpKind::Softplus, {*this}, {}, site);
 }
+Tensor Tensor::erf(CallSite site) const {
+  return buildOp(OpKind::Erf, {*this}, {}, site);
+}
+Tensor Tensor::gelu(std::string_view approximate, CallSite site) const {
+  return buildOp(OpKind::Gelu, {*this},
+                 attrs("approximate", std::string(approximate)), site);
+}
 Tensor Tensor::neg(CallSite site) const {
   return buildOp(OpKind::Neg, {*this}, {}, site);
 }
@@ -260,6 +267,12 @@ Tensor Tensor::mean(std::vector<int64_t> axes, bool keepdims,
 Tensor Tensor::max(std::vector<int64_t> axes, bool keepdims,
                    CallSite site) const {
   return buildOp(OpKind::ReduceMax, {*this},
+                 reductionAttrs(std::move(axes), keepdims), site);
+}
+
+Tensor Tensor::min(std::vector<int64_t> axes, bool keepdims,
+                   CallSite site) const {
+  return buildOp(OpKind::ReduceMin, {*this},
                  reductionAttrs(std::move(axes), keepdims), site);
 }
 

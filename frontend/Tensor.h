@@ -76,6 +76,9 @@ public:
   Tensor sigmoid(CallSite site = {}) const;
   Tensor tanh(CallSite site = {}) const;
   Tensor softplus(CallSite site = {}) const;
+  Tensor erf(CallSite site = {}) const;
+  /// x Φ(x); approximate is "none" (with erf) or "tanh", as in PyTorch.
+  Tensor gelu(std::string_view approximate = "none", CallSite site = {}) const;
   Tensor neg(CallSite site = {}) const;
   Tensor convert(ir::DType dtype, CallSite site = {}) const;
 
@@ -108,6 +111,8 @@ public:
   Tensor mean(std::vector<int64_t> axes = {}, bool keepdims = false,
               CallSite site = {}) const;
   Tensor max(std::vector<int64_t> axes = {}, bool keepdims = false,
+             CallSite site = {}) const;
+  Tensor min(std::vector<int64_t> axes = {}, bool keepdims = false,
              CallSite site = {}) const;
 
   Tensor softmax(int64_t axis = -1, CallSite site = {}) const;

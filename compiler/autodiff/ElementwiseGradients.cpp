@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradientRules.h"
 
+#include <cmath>
+
 namespace voskhod::autodiff {
 
 using namespace ir;
@@ -81,6 +83,38 @@ Grads tanhGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
 
 Grads softplusGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   return {b.mul(g, b.op(OpKind::Sigmoid, {n->operand(0)}))};
+}
+
+// d erf(a) = 2/sqrt(pi) exp(-a^2).
+Grads erfGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  Node *a = n->operand(0);
+  Node *bell = b.op(OpKind::Exp, {b.neg(b.op(OpKind::Square, {a}))});
+  return {b.mul(g, b.mul(bell, 2 / std::sqrt(M_PI)))};
+}
+
+// gelu(a) = a Φ(a): d = Φ(a) + a φ(a), with Φ(a) = (1 + erf(a/√2)) / 2 and
+// φ(a) = exp(-a²/2) / √(2π). The tanh form, a (1 + t) / 2 with
+// t = tanh(u), u = √(2/π) (a + 0.044715 a³), has
+// d = (1 + t) / 2 + a (1 - t²) u' / 2, u' = √(2/π) (1 + 3·0.044715 a²);
+// both as PyTorch differentiates them.
+Grads geluGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  Node *a = n->operand(0);
+  Node *a2 = b.op(OpKind::Square, {a});
+  if (n->attrs().getString("approximate") == "tanh") {
+    const double k = std::sqrt(2 / M_PI), c = 0.044715;
+    Node *u = b.mul(b.add(a, b.mul(b.mul(a2, a), c)), k);
+    Node *t = b.op(OpKind::Tanh, {u});
+    Node *du = b.mul(b.rsub(1.0, b.mul(a2, -3 * c)), k); // k (1 + 3c a²)
+    Node *left = b.mul(b.rsub(1.0, b.neg(t)), 0.5);
+    Node *right =
+        b.mul(b.mul(b.mul(a, b.rsub(1.0, b.op(OpKind::Square, {t}))), du), 0.5);
+    return {b.mul(g, b.add(left, right))};
+  }
+  Node *e = b.op(OpKind::Erf, {b.mul(a, M_SQRT1_2)});
+  Node *cdf = b.mul(b.rsub(1.0, b.neg(e)), 0.5);
+  Node *pdf =
+      b.mul(b.op(OpKind::Exp, {b.mul(a2, -0.5)}), 1 / std::sqrt(2 * M_PI));
+  return {b.mul(g, b.add(cdf, b.mul(a, pdf)))};
 }
 
 Grads convertGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
@@ -163,6 +197,8 @@ void addElementwiseGradients(GradRuleTable &t) {
   t.set(OpKind::Sigmoid, sigmoidGrad);
   t.set(OpKind::Tanh, tanhGrad);
   t.set(OpKind::Softplus, softplusGrad);
+  t.set(OpKind::Erf, erfGrad);
+  t.set(OpKind::Gelu, geluGrad);
   t.set(OpKind::Convert, convertGrad);
   t.set(OpKind::Add, addGrad);
   t.set(OpKind::Sub, subGrad);

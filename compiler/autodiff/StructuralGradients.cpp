@@ -4,10 +4,10 @@
 /// matmul's gradients are matmuls with transpose flags, never explicit
 /// transposes, so the contraction kernel reads its operands in place.
 /// broadcast's gradient sums over the replicated axes; the reductions spread
-/// the gradient back. reduce_max sends the gradient to the elements equal to
-/// the maximum, split evenly among ties, as PyTorch's amax, TensorFlow and
-/// JAX do, so the rule is symmetric and its gradient sums to the incoming
-/// one.
+/// the gradient back. reduce_max (reduce_min) sends the gradient to the
+/// elements equal to the maximum (minimum), split evenly among ties, as
+/// PyTorch's amax, TensorFlow and JAX do, so the rule is symmetric and its
+/// gradient sums to the incoming one.
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradientRules.h"
@@ -69,7 +69,10 @@ Grads reduceMeanGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
                      n->attrs().getBool("keepdims"), shape)};
 }
 
-Grads reduceMaxGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+/// reduce_max and reduce_min: the gradient goes to the elements equal to the
+/// result, split evenly among ties.
+Grads reduceExtremumGrad(GradBuilder &b, Node *n, Node *g,
+                         const OperandMask &) {
   Node *a = n->operand(0);
   const std::vector<int64_t> &axes = n->attrs().getInts("axes");
   bool keepdims = n->attrs().getBool("keepdims");
@@ -88,7 +91,8 @@ void addStructuralGradients(GradRuleTable &t) {
   t.set(OpKind::Broadcast, broadcastGrad);
   t.set(OpKind::ReduceSum, reduceSumGrad);
   t.set(OpKind::ReduceMean, reduceMeanGrad);
-  t.set(OpKind::ReduceMax, reduceMaxGrad);
+  t.set(OpKind::ReduceMax, reduceExtremumGrad);
+  t.set(OpKind::ReduceMin, reduceExtremumGrad);
 }
 
 } // namespace voskhod::autodiff

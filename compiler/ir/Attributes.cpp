@@ -38,6 +38,7 @@ std::string attrValueStr(const AttrValue &value) {
       return shapeStr(v);
     }
     std::string operator()(DType v) const { return std::string(dtypeName(v)); }
+    std::string operator()(const std::string &v) const { return '"' + v + '"'; }
   };
   return std::visit(Visitor{}, value);
 }
@@ -84,6 +85,9 @@ const std::vector<int64_t> &Attrs::getInts(std::string_view name) const {
 }
 DType Attrs::getDType(std::string_view name) const {
   return getAs<DType>(*this, name);
+}
+const std::string &Attrs::getString(std::string_view name) const {
+  return getAs<std::string>(*this, name);
 }
 
 } // namespace voskhod::ir

@@ -19,7 +19,8 @@
 
 namespace voskhod::ir {
 
-using AttrValue = std::variant<int64_t, double, bool, std::vector<int64_t>, DType>;
+using AttrValue = std::variant<int64_t, double, bool, std::vector<int64_t>,
+                               DType, std::string>;
 
 std::string attrValueStr(const AttrValue &value);
 
@@ -38,6 +39,7 @@ public:
   bool getBool(std::string_view name) const;
   const std::vector<int64_t> &getInts(std::string_view name) const;
   DType getDType(std::string_view name) const;
+  const std::string &getString(std::string_view name) const;
 
   const std::vector<Item> &items() const { return items_; }
   bool empty() const { return items_.empty(); }

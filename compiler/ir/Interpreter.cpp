@@ -4,9 +4,9 @@
 /// multi-dimensional index is turned into a flat one (and back) by the small
 /// index helpers below. Semantics follow PyTorch where there is a question:
 /// sign(0) = 0 and sign(nan) = 0 (`(x > 0) - (x < 0)`), relu, maximum,
-/// minimum and reduce_max propagate NaN, sigmoid and softplus use their
-/// overflow-free forms, softmax and log_softmax subtract the row maximum, and
-/// the losses are means over the batch.
+/// minimum, reduce_max and reduce_min propagate NaN, sigmoid and softplus use
+/// their overflow-free forms, softmax and log_softmax subtract the row maximum,
+/// and the losses are means over the batch.
 ///
 /// Integer values are held exactly: i32 arithmetic is done in int64 and
 /// wrapped to 32 bits (two's complement, as the backends and PyTorch do), and
@@ -114,6 +114,15 @@ double softplus(double x) {
   return std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x)));
 }
 
+/// x Φ(x), Φ the standard normal CDF; or PyTorch's tanh approximation of it.
+double gelu(double x, bool tanhForm) {
+  if (tanhForm) {
+    double u = std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x);
+    return 0.5 * x * (1 + std::tanh(u));
+  }
+  return 0.5 * x * (1 + std::erf(x * M_SQRT1_2));
+}
+
 /// Error text for values that have no result; empty when all went well.
 using Failure = std::string;
 
@@ -148,6 +157,10 @@ double unaryValue(OpKind op, DType dt, const Attrs &attrs, double x) {
     return std::tanh(x);
   case OpKind::Softplus:
     return softplus(x);
+  case OpKind::Erf:
+    return std::erf(x);
+  case OpKind::Gelu:
+    return gelu(x, attrs.getString("approximate") == "tanh");
   default:
     break;
   }
@@ -295,14 +308,18 @@ HostTensor reduce(OpKind op, const TensorType &out, const HostTensor &x,
     return ravel(o, outStrides);
   };
 
-  double start =
-      op == OpKind::ReduceMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  const double inf = std::numeric_limits<double>::infinity();
+  double start = op == OpKind::ReduceMax   ? -inf
+                 : op == OpKind::ReduceMin ? inf
+                                           : 0.0;
   HostTensor r(out, std::vector<double>(size_t(out.numElements()), start));
   for (int64_t flat = 0; flat < int64_t(x.data.size()); ++flat) {
     double &acc = r.data[outPosition(unravel(flat, in))];
     double v = x.data[flat];
     if (op == OpKind::ReduceMax)
       acc = nanOr(acc, v, std::max(acc, v));
+    else if (op == OpKind::ReduceMin)
+      acc = nanOr(acc, v, std::min(acc, v));
     else
       acc += v;
   }
@@ -456,6 +473,8 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::Sigmoid:
   case OpKind::Tanh:
   case OpKind::Softplus:
+  case OpKind::Erf:
+  case OpKind::Gelu:
     return mapElements(out, size, [&](size_t i, Failure &) {
       return unaryValue(n.op(), dt, attrs, in[0]->data[i]);
     });
@@ -493,6 +512,7 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::ReduceSum:
   case OpKind::ReduceMean:
   case OpKind::ReduceMax:
+  case OpKind::ReduceMin:
     return reduce(n.op(), out, *in[0], attrs);
 
   case OpKind::Softmax:

@@ -102,6 +102,21 @@ Token Lexer::next() {
     return finish(c == '%' ? TokenKind::ValueName : TokenKind::GraphName);
   }
 
+  if (c == '"') {
+    // A string holds printable ASCII other than '"' and '\\', on one line.
+    advance();
+    while (peek() != '"') {
+      unsigned char b = static_cast<unsigned char>(peek());
+      if (pos_ >= text_.size() || b < 0x20 || b >= 0x7f || b == '\\') {
+        tok.problem = "unterminated string";
+        return finish(TokenKind::Error);
+      }
+      advance();
+    }
+    advance();
+    return finish(TokenKind::String);
+  }
+
   advance();
   switch (c) {
   case '=':

@@ -29,6 +29,7 @@ enum class TokenKind : uint8_t {
   ValueName,  // %x (text includes the '%')
   GraphName,  // @g (text includes the '@')
   Number,     // 12, 0.5, 1e-3 (unsigned; '-' is its own token)
+  String,     // "tanh" (text includes the quotes)
   Equal,
   Comma,
   Colon,

@@ -13,9 +13,20 @@ constexpr std::array<OpInfo, kNumOps> kOpTable = {{
 #include "compiler/ir/Ops.def"
 }};
 
+/// A String attribute's Default is its choices ("a|b", the first the
+/// default); every other kind's is a number.
+constexpr AttrSpec attrSpec(OpKind op, std::string_view name, AttrKind kind,
+                            bool required, double defaultValue) {
+  return {op, name, kind, required, defaultValue, {}};
+}
+constexpr AttrSpec attrSpec(OpKind op, std::string_view name, AttrKind kind,
+                            bool required, std::string_view choices) {
+  return {op, name, kind, required, 0, choices};
+}
+
 constexpr AttrSpec kAttrTable[] = {
 #define ATTR(Op, Name, Kind, Required, Default)                                \
-  {OpKind::Op, Name, AttrKind::Kind, Required, Default},
+  attrSpec(OpKind::Op, Name, AttrKind::Kind, Required, Default),
 #include "compiler/ir/OpAttrs.def"
 };
 
@@ -25,10 +36,9 @@ struct AttrIndex {
   std::array<std::pair<uint16_t, uint16_t>, kNumOps> range{};
   AttrIndex() {
     std::copy(std::begin(kAttrTable), std::end(kAttrTable), sorted.begin());
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const AttrSpec &a, const AttrSpec &b) {
-                       return a.op < b.op;
-                     });
+    std::stable_sort(
+        sorted.begin(), sorted.end(),
+        [](const AttrSpec &a, const AttrSpec &b) { return a.op < b.op; });
     for (size_t i = 0; i < sorted.size(); ++i) {
       auto &r = range[size_t(sorted[i].op)];
       if (r.first == r.second)
@@ -65,6 +75,8 @@ std::string_view attrKindName(AttrKind kind) {
     return "integer list";
   case AttrKind::DType:
     return "dtype";
+  case AttrKind::String:
+    return "string";
   }
   return "?";
 }
@@ -80,6 +92,23 @@ const AttrSpec *findAttrSpec(OpKind kind, std::string_view name) {
     if (spec.name == name)
       return &spec;
   return nullptr;
+}
+
+std::string_view attrChoice(const AttrSpec &spec, size_t i) {
+  std::string_view rest = spec.choices;
+  for (; i > 0 && !rest.empty(); --i) {
+    size_t bar = rest.find('|');
+    rest = bar == std::string_view::npos ? std::string_view()
+                                         : rest.substr(bar + 1);
+  }
+  return rest.substr(0, rest.find('|'));
+}
+
+bool isAttrChoice(const AttrSpec &spec, std::string_view value) {
+  for (size_t i = 0; !attrChoice(spec, i).empty(); ++i)
+    if (attrChoice(spec, i) == value)
+      return true;
+  return false;
 }
 
 } // namespace voskhod::ir

@@ -58,7 +58,7 @@ inline bool hasTrait(OpKind kind, uint32_t trait) {
 }
 std::optional<OpKind> lookupOp(std::string_view name);
 
-enum class AttrKind : uint8_t { Int, Float, Bool, IntList, DType };
+enum class AttrKind : uint8_t { Int, Float, Bool, IntList, DType, String };
 std::string_view attrKindName(AttrKind kind);
 
 struct AttrSpec {
@@ -66,8 +66,13 @@ struct AttrSpec {
   std::string_view name;
   AttrKind kind;
   bool required;
-  double defaultValue; // Int, Float, Bool, DType (as its enum index)
+  double defaultValue;      // Int, Float, Bool, DType (as its enum index)
+  std::string_view choices; // String: "a|b|...", the first the default
 };
+
+/// A String attribute's `i`th allowed value; empty past the last.
+std::string_view attrChoice(const AttrSpec &spec, size_t i);
+bool isAttrChoice(const AttrSpec &spec, std::string_view value);
 
 /// The attributes `kind` accepts, in declaration order.
 std::span<const AttrSpec> attrSpecs(OpKind kind);

@@ -701,6 +701,11 @@ bool Parser::parseAttrValue(AttrValue &out) {
     out = std::move(list);
     return true;
   }
+  if (tok_.is(TokenKind::String)) {
+    out = std::string(tok_.text.substr(1, tok_.text.size() - 2));
+    consume();
+    return true;
+  }
   if (tok_.isWord("true") || tok_.isWord("false")) {
     out = tok_.text == "true";
     consume();
@@ -737,7 +742,7 @@ bool Parser::parseAttrValue(AttrValue &out) {
   }
   return expected(negative ? "a number after '-'"
                            : "an attribute value (a number, true, false, a "
-                             "dtype or '[...]')");
+                             "dtype, a \"string\" or '[...]')");
 }
 
 bool Parser::parseSignedNumber(double &out, std::string_view what) {

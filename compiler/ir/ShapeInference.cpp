@@ -10,6 +10,17 @@ namespace {
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+/// "\"none\" or \"tanh\"": a String attribute's choices, for a message.
+std::string choicesStr(const AttrSpec &spec) {
+  std::string out;
+  for (size_t i = 0; !attrChoice(spec, i).empty(); ++i) {
+    if (i)
+      out += !attrChoice(spec, i + 1).empty() ? ", " : " or ";
+    out += '"' + std::string(attrChoice(spec, i)) + '"';
+  }
+  return out;
+}
+
 /// Canonicalises in place: the verifier re-checks every node of a graph
 /// after every pass, and nearly all nodes are canonical already, so the
 /// common case must not rebuild the attribute list.
@@ -42,6 +53,15 @@ Status checkAttrs(OpKind op, Attrs &attrs) {
     case AttrKind::DType:
       ok = std::holds_alternative<DType>(value);
       break;
+    case AttrKind::String:
+      if (auto *v = std::get_if<std::string>(&value)) {
+        if (!isAttrChoice(*spec, *v))
+          return makeError("attribute " + q(name) + " of " + q(opname) +
+                           " is one of " + choicesStr(*spec) + ", got " +
+                           attrValueStr(value));
+        ok = true;
+      }
+      break;
     }
     if (!ok)
       return makeError("attribute " + q(name) + " of " + q(opname) +
@@ -73,6 +93,9 @@ Status checkAttrs(OpKind op, Attrs &attrs) {
       break;
     case AttrKind::DType:
       attrs.set(spec.name, DType(int(spec.defaultValue)));
+      break;
+    case AttrKind::String:
+      attrs.set(spec.name, std::string(attrChoice(spec, 0)));
       break;
     }
   }

@@ -30,24 +30,15 @@ bool isUniformConst(const Node *n) {
           }));
 }
 
-/// Flops per element of the op itself; transcendentals count as many.
+/// Flops per element of the op itself; transcendentals count as many. An
+/// elementwise op costs what its scalar code costs (ScalarOps.def); a layout
+/// op computes nothing; anything else counts as one.
 int ownCost(const Node *n) {
   if (n->hasTrait(OpTrait::Layout))
     return 0;
-  switch (n->op()) {
-  case OpKind::Exp:
-  case OpKind::Log:
-  case OpKind::Sqrt:
-  case OpKind::Rsqrt:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Softplus:
-  case OpKind::Elu:
-  case OpKind::Pow:
-    return 8;
-  default:
-    return 1;
-  }
+  if (n->hasTrait(OpTrait::Elementwise))
+    return elementwiseCost(n);
+  return 1;
 }
 
 /// Sorted vectors of group numbers serve as the planner's small sets: most

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <deque>
 
 namespace voskhod::kernel {
@@ -203,6 +204,107 @@ struct Context {
   }
 };
 
+/// The scalar code of elementwise node `n` on argument values `a`, emitted
+/// through `e`: a BodyBuilder, or the cost model's counter. It is the one
+/// place that says what each elementwise graph op computes.
+template <class Emitter>
+int lowerElementwise(const Node *n, const int *a, Emitter &e) {
+  DType t = n->dtype();
+  auto un = [&](ScalarOp o) { return e.op(o, t, a[0]); };
+  auto bin = [&](ScalarOp o) { return e.op(o, t, a[0], a[1]); };
+  auto zero = [&] { return e.constant(0, t); };
+  switch (n->op()) {
+  case OpKind::Neg:
+    return un(ScalarOp::Neg);
+  case OpKind::Abs:
+    return un(ScalarOp::Abs);
+  case OpKind::Exp:
+    return un(ScalarOp::Exp);
+  case OpKind::Log:
+    return un(ScalarOp::Log);
+  case OpKind::Sqrt:
+    return un(ScalarOp::Sqrt);
+  case OpKind::Rsqrt:
+    return un(ScalarOp::Rsqrt);
+  case OpKind::Square:
+    return e.op(ScalarOp::Mul, t, a[0], a[0]);
+  case OpKind::Sign:
+    return un(ScalarOp::Sign);
+  case OpKind::Relu:
+    return e.op(ScalarOp::Max, t, a[0], zero());
+  case OpKind::LeakyRelu: {
+    int pos = e.op(ScalarOp::Greater, DType::I1, a[0], zero());
+    int neg = e.op(ScalarOp::Mul, t, a[0],
+                   e.constant(n->attrs().getFloat("alpha"), t));
+    return e.op(ScalarOp::Select, t, pos, a[0], neg);
+  }
+  case OpKind::Elu: {
+    int pos = e.op(ScalarOp::Greater, DType::I1, a[0], zero());
+    // expm1, not exp(x) - 1, which loses every digit near zero.
+    int em1 = e.op(ScalarOp::Expm1, t, a[0]);
+    int neg = e.op(ScalarOp::Mul, t, em1,
+                   e.constant(n->attrs().getFloat("alpha"), t));
+    return e.op(ScalarOp::Select, t, pos, a[0], neg);
+  }
+  case OpKind::Sigmoid:
+    return un(ScalarOp::Sigmoid);
+  case OpKind::Tanh:
+    return un(ScalarOp::Tanh);
+  case OpKind::Softplus: {
+    // max(x, 0) + log1p(exp(-|x|)), stable for every x.
+    int pos = e.op(ScalarOp::Max, t, a[0], zero());
+    int nabs = e.op(ScalarOp::Neg, t, e.op(ScalarOp::Abs, t, a[0]));
+    int tail = e.op(ScalarOp::Log1p, t, e.op(ScalarOp::Exp, t, nabs));
+    return e.op(ScalarOp::Add, t, pos, tail);
+  }
+  case OpKind::Erf:
+    return un(ScalarOp::Erf);
+  case OpKind::Gelu: {
+    // x/2 (1 + erf(x/√2)), or x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))), in
+    // the interpreter's order of operations.
+    auto k = [&](double v) { return e.constant(v, t); };
+    int inner;
+    if (n->attrs().getString("approximate") == "tanh") {
+      int cube =
+          e.op(ScalarOp::Mul, t, e.op(ScalarOp::Mul, t, a[0], a[0]), a[0]);
+      int poly = e.op(ScalarOp::Add, t, a[0],
+                      e.op(ScalarOp::Mul, t, k(0.044715), cube));
+      inner = e.op(ScalarOp::Tanh, t,
+                   e.op(ScalarOp::Mul, t, k(std::sqrt(2 / M_PI)), poly));
+    } else {
+      inner =
+          e.op(ScalarOp::Erf, t, e.op(ScalarOp::Mul, t, a[0], k(M_SQRT1_2)));
+    }
+    return e.op(ScalarOp::Mul, t, e.op(ScalarOp::Mul, t, k(0.5), a[0]),
+                e.op(ScalarOp::Add, t, k(1), inner));
+  }
+  case OpKind::Convert:
+    return un(ScalarOp::Convert);
+  case OpKind::Add:
+    return bin(ScalarOp::Add);
+  case OpKind::Sub:
+    return bin(ScalarOp::Sub);
+  case OpKind::Mul:
+    return bin(ScalarOp::Mul);
+  case OpKind::Div:
+    return bin(ScalarOp::Div);
+  case OpKind::Pow:
+    return bin(ScalarOp::Pow);
+  case OpKind::Maximum:
+    return bin(ScalarOp::Max);
+  case OpKind::Minimum:
+    return bin(ScalarOp::Min);
+  case OpKind::Greater:
+    return e.op(ScalarOp::Greater, DType::I1, a[0], a[1]);
+  case OpKind::Equal:
+    return e.op(ScalarOp::Equal, DType::I1, a[0], a[1]);
+  case OpKind::Select:
+    return e.op(ScalarOp::Select, t, a[0], a[1], a[2]);
+  default:
+    return e.fail();
+  }
+}
+
 /// Emits one body's SSA, memoising each (node, index map) so a value used
 /// twice at the same point is computed once. The body grows in scratch and
 /// is copied to `target` when the builder goes out of scope.
@@ -222,6 +324,11 @@ public:
   BodyBuilder &operator=(const BodyBuilder &) = delete;
 
   bool failed() const { return failed_; }
+  /// Gives up on the body (an op with no scalar lowering).
+  int fail() {
+    failed_ = true;
+    return 0;
+  }
 
   int constant(double v, DType t) {
     Inst i{ScalarOp::Const, t};
@@ -364,80 +471,7 @@ private:
   }
 
   int elementwise(const Node *n, const int *a) {
-    DType t = n->dtype();
-    auto un = [&](ScalarOp o) { return op(o, t, a[0]); };
-    auto bin = [&](ScalarOp o) { return op(o, t, a[0], a[1]); };
-    auto zero = [&] { return constant(0, t); };
-    switch (n->op()) {
-    case OpKind::Neg:
-      return un(ScalarOp::Neg);
-    case OpKind::Abs:
-      return un(ScalarOp::Abs);
-    case OpKind::Exp:
-      return un(ScalarOp::Exp);
-    case OpKind::Log:
-      return un(ScalarOp::Log);
-    case OpKind::Sqrt:
-      return un(ScalarOp::Sqrt);
-    case OpKind::Rsqrt:
-      return un(ScalarOp::Rsqrt);
-    case OpKind::Square:
-      return op(ScalarOp::Mul, t, a[0], a[0]);
-    case OpKind::Sign:
-      return un(ScalarOp::Sign);
-    case OpKind::Relu:
-      return op(ScalarOp::Max, t, a[0], zero());
-    case OpKind::LeakyRelu: {
-      int pos = op(ScalarOp::Greater, DType::I1, a[0], zero());
-      int neg =
-          op(ScalarOp::Mul, t, a[0], constant(n->attrs().getFloat("alpha"), t));
-      return op(ScalarOp::Select, t, pos, a[0], neg);
-    }
-    case OpKind::Elu: {
-      int pos = op(ScalarOp::Greater, DType::I1, a[0], zero());
-      // expm1, not exp(x) - 1, which loses every digit near zero.
-      int em1 = op(ScalarOp::Expm1, t, a[0]);
-      int neg =
-          op(ScalarOp::Mul, t, em1, constant(n->attrs().getFloat("alpha"), t));
-      return op(ScalarOp::Select, t, pos, a[0], neg);
-    }
-    case OpKind::Sigmoid:
-      return un(ScalarOp::Sigmoid);
-    case OpKind::Tanh:
-      return un(ScalarOp::Tanh);
-    case OpKind::Softplus: {
-      // max(x, 0) + log1p(exp(-|x|)), stable for every x.
-      int pos = op(ScalarOp::Max, t, a[0], zero());
-      int nabs = op(ScalarOp::Neg, t, op(ScalarOp::Abs, t, a[0]));
-      int tail = op(ScalarOp::Log1p, t, op(ScalarOp::Exp, t, nabs));
-      return op(ScalarOp::Add, t, pos, tail);
-    }
-    case OpKind::Convert:
-      return un(ScalarOp::Convert);
-    case OpKind::Add:
-      return bin(ScalarOp::Add);
-    case OpKind::Sub:
-      return bin(ScalarOp::Sub);
-    case OpKind::Mul:
-      return bin(ScalarOp::Mul);
-    case OpKind::Div:
-      return bin(ScalarOp::Div);
-    case OpKind::Pow:
-      return bin(ScalarOp::Pow);
-    case OpKind::Maximum:
-      return bin(ScalarOp::Max);
-    case OpKind::Minimum:
-      return bin(ScalarOp::Min);
-    case OpKind::Greater:
-      return op(ScalarOp::Greater, DType::I1, a[0], a[1]);
-    case OpKind::Equal:
-      return op(ScalarOp::Equal, DType::I1, a[0], a[1]);
-    case OpKind::Select:
-      return op(ScalarOp::Select, t, a[0], a[1], a[2]);
-    default:
-      failed_ = true;
-      return 0;
-    }
+    return lowerElementwise(n, a, *this);
   }
 
   Body &target_;
@@ -650,8 +684,10 @@ private:
     BodyBuilder rb(k.body, outerRank, ctx_);
     int rowResult = -1;
     if (reduceOp) {
-      int p = phase(r->is(OpKind::ReduceMax) ? PhaseKind::Max : PhaseKind::Sum,
-                    [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      PhaseKind kind = r->is(OpKind::ReduceMax)   ? PhaseKind::Max
+                       : r->is(OpKind::ReduceMin) ? PhaseKind::Min
+                                                  : PhaseKind::Sum;
+      int p = phase(kind, [&](BodyBuilder &bb) { return bb.value(x, xm); });
       rowResult = rowValue(rb, p);
       if (r->is(OpKind::ReduceMean))
         rowResult = rb.op(ScalarOp::Mul, t, rowResult,
@@ -783,6 +819,63 @@ KernelBuilder::check(const KernelSpec &spec, const std::vector<int> &bufferOf,
   if (!built)
     return std::nullopt;
   return std::move(built->loaded);
+}
+
+bool hasKernelLowering(const ir::Node *n) {
+  if (n->hasTrait(OpTrait::Leaf))
+    return true;
+  if (n->hasTrait(OpTrait::Elementwise)) {
+    /// Emits nothing; notes whether the lowering gave up.
+    struct Checker {
+      bool failed = false;
+      int constant(double, DType) { return 0; }
+      int op(ScalarOp, DType, int, int = -1, int = -1) { return 0; }
+      int fail() {
+        failed = true;
+        return 0;
+      }
+    } checker;
+    const int args[3] = {0, 0, 0};
+    lowerElementwise(n, args, checker);
+    return !checker.failed;
+  }
+  // The ops Builder and computeUncached know by name.
+  switch (n->op()) {
+  case OpKind::Matmul:
+  case OpKind::Transpose:
+  case OpKind::Reshape:
+  case OpKind::Broadcast:
+  case OpKind::ReduceSum:
+  case OpKind::ReduceMean:
+  case OpKind::ReduceMax:
+  case OpKind::ReduceMin:
+  case OpKind::Softmax:
+  case OpKind::LogSoftmax:
+  case OpKind::OneHot:
+  case OpKind::SoftmaxCrossEntropy:
+  case OpKind::SigmoidCrossEntropy:
+  case OpKind::MseLoss:
+  case OpKind::L1Loss:
+    return true;
+  default:
+    return false;
+  }
+}
+
+int elementwiseCost(const ir::Node *n) {
+  /// Emits nothing; keeps the dearest op's cost.
+  struct CostCounter {
+    int cost = 0;
+    int constant(double, DType) { return 0; }
+    int op(ScalarOp o, DType, int, int = -1, int = -1) {
+      cost = std::max(cost, scalarOpCost(o));
+      return 0;
+    }
+    int fail() { return 0; }
+  } counter;
+  const int args[3] = {0, 0, 0};
+  lowerElementwise(n, args, counter);
+  return counter.cost;
 }
 
 } // namespace voskhod::kernel

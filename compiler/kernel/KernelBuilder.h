@@ -81,6 +81,16 @@ private:
   std::unique_ptr<Tables> tables_;
 };
 
+/// Per-element cost of elementwise node `n`: the highest scalarOpCost among
+/// the scalar ops its lowering emits (so softplus costs what its exp costs),
+/// read off the lowering itself so that no op can be left without one.
+int elementwiseCost(const ir::Node *n);
+
+/// Whether the builder can compute `n` (lowerToKernels reports a graph
+/// holding a node it cannot, instead of building it). Elementwise ops are
+/// asked of their lowering itself.
+bool hasKernelLowering(const ir::Node *n);
+
 /// Row-major strides of a shape, in elements.
 std::vector<int64_t> rowMajorStrides(const Shape &shape);
 

@@ -4,6 +4,8 @@
 #include "support/InternalCheck.h"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 
 namespace voskhod::kernel {
 
@@ -34,81 +36,56 @@ bool isExternal(BufferKind kind) {
 
 std::string_view scalarOpName(ScalarOp op) {
   switch (op) {
-#define NAME(E, S)                                                             \
-  case ScalarOp::E:                                                            \
-    return S;
-    NAME(Const, "const")
-    NAME(Load, "load")
-    NAME(Index, "index")
-    NAME(RowValue, "row")
-    NAME(Acc, "acc")
-    NAME(Neg, "neg")
-    NAME(Abs, "abs")
-    NAME(Exp, "exp")
-    NAME(Expm1, "expm1")
-    NAME(Log, "log")
-    NAME(Log1p, "log1p")
-    NAME(Sqrt, "sqrt")
-    NAME(Rsqrt, "rsqrt")
-    NAME(Sign, "sign")
-    NAME(Tanh, "tanh")
-    NAME(Sigmoid, "sigmoid")
-    NAME(Convert, "convert")
-    NAME(Add, "add")
-    NAME(Sub, "sub")
-    NAME(Mul, "mul")
-    NAME(Div, "div")
-    NAME(Max, "max")
-    NAME(Min, "min")
-    NAME(Pow, "pow")
-    NAME(Greater, "greater")
-    NAME(Equal, "equal")
-    NAME(Select, "select")
-#undef NAME
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+  case ScalarOp::Enum:                                                         \
+    return Name;
+#include "compiler/kernel/ScalarOps.def"
   }
   return "?";
 }
 
 int scalarOpArity(ScalarOp op) {
   switch (op) {
-  case ScalarOp::Const:
-  case ScalarOp::Load:
-  case ScalarOp::Index:
-  case ScalarOp::RowValue:
-  case ScalarOp::Acc:
-    return 0;
-  case ScalarOp::Add:
-  case ScalarOp::Sub:
-  case ScalarOp::Mul:
-  case ScalarOp::Div:
-  case ScalarOp::Max:
-  case ScalarOp::Min:
-  case ScalarOp::Pow:
-  case ScalarOp::Greater:
-  case ScalarOp::Equal:
-    return 2;
-  case ScalarOp::Select:
-    return 3;
-  default:
-    return 1;
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+  case ScalarOp::Enum:                                                         \
+    return Arity;
+#include "compiler/kernel/ScalarOps.def"
   }
+  return 0;
+}
+
+int scalarOpCost(ScalarOp op) {
+  switch (op) {
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+  case ScalarOp::Enum:                                                         \
+    return Cost;
+#include "compiler/kernel/ScalarOps.def"
+  }
+  return 0;
 }
 
 bool isTranscendental(ScalarOp op) {
   switch (op) {
-  case ScalarOp::Exp:
-  case ScalarOp::Expm1:
-  case ScalarOp::Log:
-  case ScalarOp::Log1p:
-  case ScalarOp::Tanh:
-  case ScalarOp::Sigmoid:
-  case ScalarOp::Pow:
-  case ScalarOp::Sqrt:
-  case ScalarOp::Rsqrt:
-    return true;
-  default:
-    return false;
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+  case ScalarOp::Enum:                                                         \
+    return Transcendental;
+#include "compiler/kernel/ScalarOps.def"
   }
+  return false;
+}
+
+double phaseIdentity(PhaseKind kind, DType t) {
+  bool fp = ir::isFloat(t);
+  switch (kind) {
+  case PhaseKind::Sum:
+  case PhaseKind::Map:
+    return 0.0;
+  case PhaseKind::Max:
+    return fp ? -HUGE_VAL : double(INT32_MIN);
+  case PhaseKind::Min:
+    return fp ? HUGE_VAL : double(INT32_MAX);
+  }
+  return 0.0;
 }
 
 std::string_view kernelKindName(KernelKind kind) {

@@ -81,40 +81,15 @@ struct Access {
   bool operator==(const Access &) const = default;
 };
 
+/// The scalar operations of a body, listed with their traits in ScalarOps.def.
 enum class ScalarOp : uint8_t {
-  Const,    // `constant`
-  Load,     // accesses[access]
-  Index,    // the domain index along `dim` (i32)
-  RowValue, // the result of reduction phase `dim` of this row
-  Acc,      // the contraction sum at this [m, n]
-  // Unary.
-  Neg,
-  Abs,
-  Exp,
-  Expm1,
-  Log,
-  Log1p,
-  Sqrt,
-  Rsqrt,
-  Sign,
-  Tanh,
-  Sigmoid,
-  Convert,
-  // Binary.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Max,
-  Min,
-  Pow,
-  Greater,
-  Equal,
-  // Ternary.
-  Select,
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental) Enum,
+#include "compiler/kernel/ScalarOps.def"
 };
 std::string_view scalarOpName(ScalarOp op);
 int scalarOpArity(ScalarOp op);
+/// Per-element cost, as the fusion planner weighs recomputing it.
+int scalarOpCost(ScalarOp op);
 /// exp, log, tanh and friends: worth not recomputing.
 bool isTranscendental(ScalarOp op);
 
@@ -146,13 +121,16 @@ struct Store {
 enum class KernelKind : uint8_t { Loop, Reduction, Contraction };
 std::string_view kernelKindName(KernelKind kind);
 
-enum class PhaseKind : uint8_t { Sum, Max, Map };
+enum class PhaseKind : uint8_t { Sum, Max, Min, Map };
+/// What an accumulating phase starts from: 0 for Sum, the lowest value of
+/// `t` for Max (-inf, INT32_MIN), the highest for Min.
+double phaseIdentity(PhaseKind kind, DType t);
 
 /// One pass over a row's inner domain (domain dims: outer then inner).
 struct Phase {
   PhaseKind kind = PhaseKind::Sum;
   Body body;
-  int value = -1;            // accumulated (Sum, Max)
+  int value = -1;            // accumulated (Sum, Max, Min)
   std::vector<Store> stores; // written (Map)
 };
 

@@ -75,6 +75,8 @@ std::string_view phaseName(PhaseKind kind) {
     return "sum";
   case PhaseKind::Max:
     return "max";
+  case PhaseKind::Min:
+    return "min";
   case PhaseKind::Map:
     return "map";
   }

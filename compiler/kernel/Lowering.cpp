@@ -415,6 +415,13 @@ Expected<KernelProgram> lowerToKernels(const ir::Graph &g,
   if (g.results().empty() && g.updates().empty())
     return makeError("graph '" + g.name() + "' computes nothing to keep");
   InternalContext ctx("kernel lowering", g.name());
+  for (const ir::Node *n : g)
+    if (!hasKernelLowering(n))
+      return makeError("'" + std::string(n->info().name) +
+                       "' has no kernel lowering yet (" +
+                       (n->name().empty() ? "in graph '" + g.name() + "'"
+                                          : "'%" + n->name() + "'") +
+                       ")");
   return ProgramBuilder(g, options).run();
 }
 

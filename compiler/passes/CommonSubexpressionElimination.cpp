@@ -71,6 +71,9 @@ size_t hashAttr(const AttrValue &value) {
     size_t operator()(double v) const { return std::hash<double>()(v); }
     size_t operator()(bool v) const { return std::hash<bool>()(v); }
     size_t operator()(DType v) const { return std::hash<int>()(int(v)); }
+    size_t operator()(const std::string &v) const {
+      return std::hash<std::string>()(v);
+    }
     size_t operator()(const std::vector<int64_t> &v) const {
       size_t h = v.size();
       for (int64_t x : v)

@@ -184,6 +184,7 @@ constexpr SimplifyRule kRules[] = {
     {"reduce-sum-trivial", OpKind::ReduceSum, reduceTrivial},
     {"reduce-mean-trivial", OpKind::ReduceMean, reduceTrivial},
     {"reduce-max-trivial", OpKind::ReduceMax, reduceTrivial},
+    {"reduce-min-trivial", OpKind::ReduceMin, reduceTrivial},
     {"reduce-sum-broadcast", OpKind::ReduceSum, reduceSumOfBroadcast},
     {"reduce-sum-one-hot", OpKind::ReduceSum, reduceSumOfOneHot},
 };

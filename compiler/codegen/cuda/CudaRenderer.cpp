@@ -5,6 +5,7 @@
 #include "compiler/codegen/cuda/KernelContext.h"
 #include "compiler/kernel/KernelDescription.h"
 #include "compiler/kernel/KernelSignature.h"
+#include "compiler/kernel/LoopCollapse.h"
 #include "support/InternalCheck.h"
 
 #include <algorithm>
@@ -21,65 +22,6 @@ using rt::cuda::KernelLaunch;
 using rt::cuda::LaunchArg;
 
 namespace {
-
-/// Consecutive domain dims one index runs over: dims every access walks
-/// contiguously, size-1 dims dropped, dims an `index` instruction reads
-/// kept alone.
-struct DimGroup {
-  int64_t size = 1;
-  std::vector<int> dims; // outermost first
-  int inner() const { return dims.back(); }
-};
-
-std::vector<DimGroup> collapse(const Shape &domain, int lo, int hi,
-                               const std::vector<const Access *> &accesses,
-                               const std::set<int> &indexed) {
-  auto stride = [](const Access *a, int d) {
-    return d < int(a->strides.size()) ? a->strides[d] : 0;
-  };
-  std::vector<DimGroup> groups;
-  for (int d = lo; d < hi; ++d) {
-    if (domain[d] == 1 && !indexed.count(d))
-      continue;
-    if (!groups.empty()) {
-      DimGroup &g = groups.back();
-      int p = g.inner();
-      bool ok = !indexed.count(p) && !indexed.count(d);
-      for (const Access *a : accesses)
-        ok &= stride(a, p) == stride(a, d) * domain[d];
-      if (ok) {
-        g.size *= domain[d];
-        g.dims.push_back(d);
-        continue;
-      }
-    }
-    groups.push_back({domain[d], {d}});
-  }
-  return groups;
-}
-
-void addAccesses(const Body &body, std::vector<const Access *> &out,
-                 std::set<int> &indexed) {
-  for (const Inst &in : body.insts) {
-    if (in.op == ScalarOp::Load)
-      out.push_back(&body.accesses[in.access]);
-    if (in.op == ScalarOp::Index)
-      indexed.insert(in.dim);
-  }
-}
-
-void addStores(const std::vector<Store> &stores,
-               std::vector<const Access *> &out) {
-  for (const Store &s : stores)
-    out.push_back(&s.access);
-}
-
-int64_t product(const std::vector<DimGroup> &groups) {
-  int64_t n = 1;
-  for (const DimGroup &g : groups)
-    n *= g.size;
-  return n;
-}
 
 unsigned blocksFor(int64_t work, int64_t perBlock) {
   return unsigned(
@@ -138,12 +80,11 @@ void renderLoop(KernelContext &ctx, CodeWriter &w,
                 std::vector<KernelLaunch> &launches) {
   const Kernel &k = ctx.kernel();
   const std::string &it = ctx.indexType();
-  std::vector<const Access *> accesses;
-  std::set<int> indexed;
-  addAccesses(k.body, accesses, indexed);
-  addStores(k.stores, accesses);
+  LoopAccesses uses;
+  uses.addBody(k.body);
+  uses.addStores(k.stores);
   int rank = int(k.domain.size());
-  std::vector<DimGroup> groups = collapse(k.domain, 0, rank, accesses, indexed);
+  std::vector<DimGroup> groups = collapse(k.domain, 0, rank, uses);
   std::vector<std::string> names = groupNames("i", groups.size());
   Point point;
   point.dimIndex.assign(size_t(rank), "");
@@ -155,7 +96,7 @@ void renderLoop(KernelContext &ctx, CodeWriter &w,
     Point four = point;
     four.lanes = 4;
     four.laneDim = groups.back().inner();
-    for (const Access *a : accesses)
+    for (const Access *a : uses.accesses)
       if (ctx.vectorAccess(*a, four))
         point = four;
   }
@@ -222,6 +163,8 @@ std::string combine(PhaseKind kind, DType t, const std::string &a,
                     const std::string &b) {
   if (kind == PhaseKind::Max)
     return minMaxExpression(true, kernel::isFloat(t), a, b);
+  if (kind == PhaseKind::Min)
+    return minMaxExpression(false, kernel::isFloat(t), a, b);
   return a + " + " + b;
 }
 
@@ -277,20 +220,17 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
   const std::string &it = ctx.indexType();
   int rank = int(k.domain.size()), numOuter = k.numOuter;
 
-  std::vector<const Access *> phaseAccesses, allAccesses;
-  std::set<int> innerIndexed, outerIndexed;
+  // Inner dims: what the phases touch; outer dims: that and the row body.
+  LoopAccesses phaseUses;
   for (const Phase &ph : k.phases) {
-    addAccesses(ph.body, phaseAccesses, innerIndexed);
-    addStores(ph.stores, phaseAccesses);
+    phaseUses.addBody(ph.body);
+    phaseUses.addStores(ph.stores);
   }
-  allAccesses = phaseAccesses;
-  outerIndexed = innerIndexed;
-  addAccesses(k.body, allAccesses, outerIndexed);
-  addStores(k.stores, allAccesses);
-  std::vector<DimGroup> outer =
-      collapse(k.domain, 0, numOuter, allAccesses, outerIndexed);
-  std::vector<DimGroup> inner =
-      collapse(k.domain, numOuter, rank, phaseAccesses, innerIndexed);
+  LoopAccesses allUses = phaseUses;
+  allUses.addBody(k.body);
+  allUses.addStores(k.stores);
+  std::vector<DimGroup> outer = collapse(k.domain, 0, numOuter, allUses);
+  std::vector<DimGroup> inner = collapse(k.domain, numOuter, rank, phaseUses);
   int64_t rows = product(outer), innerCount = product(inner);
 
   auto contiguousAlong = [&](const std::vector<DimGroup> &groups) {
@@ -346,9 +286,7 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     DType t = ph.body.insts[ph.value].dtype;
     VOSKHOD_CHECK(t != DType::I1) << "accumulating booleans";
     std::string acc = "acc" + std::to_string(pi);
-    double init = ph.kind == PhaseKind::Sum
-                      ? 0.0
-                      : (kernel::isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+    double init = phaseIdentity(ph.kind, t);
     rowWork.line(std::string(valueTypeName(t)) + " " + acc + " = " +
                  literal(t, init) + ";");
     rowWork.open("if (valid)").open(loop);

@@ -242,6 +242,8 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
     return lit(1) + " / " + call("sqrt", arg(0));
   case ScalarOp::Tanh:
     return call("tanh", arg(0));
+  case ScalarOp::Erf:
+    return call("erf", arg(0));
   case ScalarOp::Sigmoid:
     return lit(1) + " / (" + lit(1) + " + " + call("exp", "-" + arg(0)) + ")";
   case ScalarOp::Sign:

@@ -7,6 +7,7 @@
 #include "compiler/codegen/llvm/VectorMath.h"
 #include "compiler/kernel/KernelDescription.h"
 #include "compiler/kernel/KernelSignature.h"
+#include "compiler/kernel/LoopCollapse.h"
 
 #include "support/InternalCheck.h"
 #include "llvm/IR/Constants.h"
@@ -36,68 +37,6 @@ namespace {
 /// Elements per parallel chunk: big enough that a chunk outweighs the
 /// pool's hand-off, small enough that 4 threads share a 128x512 layer.
 constexpr int64_t kChunkElements = 16384;
-
-/// Domain dims that one loop variable runs over: consecutive dims that
-/// every access walks contiguously, size-1 dims dropped.
-struct DimGroup {
-  int64_t size = 1;
-  std::vector<int> dims; // outermost first
-  int inner() const { return dims.back(); }
-};
-
-/// Collapses dims [lo, hi) of `domain` given every access's strides; dims an
-/// `index` instruction reads stay alone.
-std::vector<DimGroup> collapse(const Shape &domain, int lo, int hi,
-                               const std::vector<std::vector<int64_t>> &strides,
-                               const std::set<int> &indexed) {
-  std::vector<DimGroup> groups;
-  for (int d = lo; d < hi; ++d) {
-    if (domain[d] == 1 && !indexed.count(d))
-      continue;
-    if (!groups.empty()) {
-      DimGroup &g = groups.back();
-      int p = g.inner();
-      bool ok = !indexed.count(p) && !indexed.count(d);
-      for (const auto &s : strides)
-        ok &= s[p] == s[d] * domain[d];
-      if (ok) {
-        g.size *= domain[d];
-        g.dims.push_back(d);
-        continue;
-      }
-    }
-    groups.push_back({domain[d], {d}});
-  }
-  return groups;
-}
-
-std::vector<DimGroup> separateDims(const Shape &domain) {
-  std::vector<DimGroup> groups;
-  for (size_t d = 0; d < domain.size(); ++d)
-    groups.push_back({domain[d], {int(d)}});
-  return groups;
-}
-
-void collectStrides(const Body &body, std::vector<std::vector<int64_t>> &out,
-                    std::set<int> &indexed, size_t rank) {
-  for (const Access &a : body.accesses) {
-    std::vector<int64_t> s = a.strides;
-    s.resize(rank, 0);
-    out.push_back(std::move(s));
-  }
-  for (const Inst &i : body.insts)
-    if (i.op == ScalarOp::Index)
-      indexed.insert(i.dim);
-}
-
-void collectStores(const std::vector<Store> &stores,
-                   std::vector<std::vector<int64_t>> &out, size_t rank) {
-  for (const Store &s : stores) {
-    std::vector<int64_t> st = s.access.strides;
-    st.resize(rank, 0);
-    out.push_back(std::move(st));
-  }
-}
 
 class Renderer {
 public:
@@ -472,6 +411,9 @@ private:
       case ScalarOp::Tanh:
         v[i] = emitTanh(b, arg(0));
         break;
+      case ScalarOp::Erf:
+        v[i] = emitErf(b, arg(0));
+        break;
       case ScalarOp::Sigmoid:
         v[i] = emitSigmoid(b, arg(0));
         break;
@@ -823,12 +765,11 @@ private:
   }
 
   void renderLoop(const Kernel &k, llvm::IRBuilderBase &eb) {
-    std::vector<std::vector<int64_t>> strides;
-    std::set<int> indexed;
-    collectStrides(k.body, strides, indexed, k.domain.size());
-    collectStores(k.stores, strides, k.domain.size());
+    LoopAccesses uses;
+    uses.addBody(k.body);
+    uses.addStores(k.stores);
     auto groups = std::make_shared<std::vector<DimGroup>>(
-        collapse(k.domain, 0, int(k.domain.size()), strides, indexed));
+        collapse(k.domain, 0, int(k.domain.size()), uses));
     int64_t count = groups->empty() ? 1 : groups->front().size;
     int64_t inner = 1;
     for (size_t g = 1; g < groups->size(); ++g)
@@ -866,9 +807,14 @@ private:
 
   Value *accumulate(llvm::IRBuilderBase &b, PhaseKind kind, DType t, Value *acc,
                     Value *x) {
-    if (kind == PhaseKind::Max)
-      return isFloat(t) ? floatMinMax(b, true, acc, x)
-                        : b.CreateSelect(b.CreateICmpSLT(acc, x), x, acc);
+    if (kind == PhaseKind::Max || kind == PhaseKind::Min) {
+      bool isMax = kind == PhaseKind::Max;
+      if (isFloat(t))
+        return floatMinMax(b, isMax, acc, x);
+      return b.CreateSelect(isMax ? b.CreateICmpSLT(acc, x)
+                                  : b.CreateICmpSLT(x, acc),
+                            x, acc);
+    }
     if (!isFloat(t))
       return b.CreateAdd(acc, x);
     // Reassociation lets the vectoriser keep partial sums per lane; the
@@ -883,20 +829,18 @@ private:
   void renderReduction(const Kernel &k, llvm::IRBuilderBase &eb) {
     size_t rank = k.domain.size();
     int numOuter = k.numOuter;
-    std::vector<std::vector<int64_t>> outerStrides, innerStrides;
-    std::set<int> outerIndexed, innerIndexed;
+    // Inner dims: what the phases touch; outer dims: that and the row body.
+    LoopAccesses innerUses;
     for (const Phase &ph : k.phases) {
-      collectStrides(ph.body, outerStrides, outerIndexed, rank);
-      collectStores(ph.stores, outerStrides, rank);
+      innerUses.addBody(ph.body);
+      innerUses.addStores(ph.stores);
     }
-    innerStrides = outerStrides;
-    innerIndexed = outerIndexed;
-    collectStrides(k.body, outerStrides, outerIndexed, rank);
-    collectStores(k.stores, outerStrides, rank);
-    std::vector<DimGroup> outer =
-        collapse(k.domain, 0, numOuter, outerStrides, outerIndexed);
+    LoopAccesses outerUses = innerUses;
+    outerUses.addBody(k.body);
+    outerUses.addStores(k.stores);
+    std::vector<DimGroup> outer = collapse(k.domain, 0, numOuter, outerUses);
     std::vector<DimGroup> inner =
-        collapse(k.domain, numOuter, int(rank), innerStrides, innerIndexed);
+        collapse(k.domain, numOuter, int(rank), innerUses);
     std::vector<DimGroup> all = outer;
     all.insert(all.end(), inner.begin(), inner.end());
     int64_t rows = 1, innerCount = 1;
@@ -936,9 +880,7 @@ private:
                 continue;
               }
               DType t = ph.body.insts[ph.value].dtype;
-              double init = ph.kind == PhaseKind::Sum
-                                ? 0.0
-                                : (isFloat(t) ? -HUGE_VAL : double(INT32_MIN));
+              double init = phaseIdentity(ph.kind, t);
               std::vector<Value *> res =
                   nest(b, all, outer.size(), penv.vars, {constant(t, init, 1)},
                        [&](std::vector<Value *> acc) {

@@ -1,6 +1,7 @@
 //===- compiler/codegen/llvm/VectorMath.cpp - branch-free transcendentals -===//
 ///
-/// Every function is built from three cores evaluated in double precision:
+/// Every function but erf is built from three cores evaluated in double
+/// precision:
 /// exp (and expm1) by Cody-Waite reduction x = n ln2 + r with |r| <= ln2/2
 /// and a Taylor polynomial of e^r - 1, and log by x = 2^k z with z in
 /// [sqrt(1/2), sqrt(2)), f = z - 1, s = f / (2 + f) and the atanh series.
@@ -16,6 +17,10 @@
 /// instruction, and the integer is read from the shifter's bits, so NaN never
 /// reaches an fptosi (which would make poison). Clamps use compare + select,
 /// which keep NaN (minnum would drop it).
+///
+/// erf is a Taylor series at 0 below 1 and piecewise Taylor series above,
+/// with coefficients computed here from erf's derivatives (see
+/// MathEmitter::erf).
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/llvm/VectorMath.h"
@@ -137,6 +142,70 @@ public:
     return b.CreateFAdd(relu, tail);
   }
 
+  Value *erf(Value *x) {
+    // |x| < 1: x P(x^2), erf's own Taylor series at 0, which keeps full
+    // relative accuracy down to the denormals. 1 <= |x| < 6: the Taylor
+    // series around the nearest of 1.5, 2.5, ..., 5.5 (|h| <= 1/2), its
+    // coefficients picked per lane by selects. From 6 on, erf is 1 in
+    // double. Coefficients come from erf^(n)(c) = 2/sqrt(pi) (-1)^(n-1)
+    // H_(n-1)(c) e^(-c^2) (Hermite polynomials), worked out in long double
+    // here, so no table is written by hand; the degrees bound the truncation
+    // error below 2^-31 (f32 results) and 2^-55 (f64) of the result.
+    const long double k =
+        2.0L / std::sqrt(3.14159265358979323846264338327950288L);
+    Value *t = fabs(x);
+    unsigned oddTerms = full ? 19 : 11;
+    std::vector<double> odd;
+    long double factorial = 1;
+    for (unsigned n = 0; n < oddTerms; ++n) {
+      factorial *= n ? n : 1;
+      odd.push_back(double(k / (factorial * (2 * n + 1)) * (n % 2 ? -1 : 1)));
+    }
+    Value *t2 = b.CreateFMul(t, t);
+    Value *acc = c(odd.back());
+    for (unsigned n = oddTerms - 1; n-- > 0;)
+      acc = b.CreateFAdd(c(odd[n]), b.CreateFMul(t2, acc));
+    Value *small = b.CreateFMul(t, acc);
+
+    unsigned degree = full ? 24 : 14;
+    std::vector<std::vector<double>> coeffs; // [centre][power of h]
+    const double centres[] = {1.5, 2.5, 3.5, 4.5, 5.5};
+    for (double centre : centres) {
+      long double cc = centre;
+      std::vector<double> a(degree + 1);
+      a[0] = double(std::erf(cc));
+      long double scale = k * std::exp(-cc * cc);
+      long double hermite = 1, previous = 0, nFactorial = 1;
+      for (unsigned n = 1; n <= degree; ++n) {
+        nFactorial *= n;
+        a[n] = double(scale * hermite / nFactorial * ((n - 1) % 2 ? -1 : 1));
+        long double next = 2 * cc * hermite - 2 * (n - 1) * previous;
+        previous = hermite;
+        hermite = next;
+      }
+      coeffs.push_back(std::move(a));
+    }
+    // Lane-wise choice of centre: the last whose interval starts at or below t.
+    std::vector<Value *> from;
+    for (double centre : centres)
+      from.push_back(b.CreateFCmpOGE(t, c(centre - 0.5)));
+    auto pick = [&](auto value) {
+      Value *v = c(value(0));
+      for (size_t i = 1; i < from.size(); ++i)
+        v = b.CreateSelect(from[i], c(value(i)), v);
+      return v;
+    };
+    Value *h = b.CreateFSub(t, pick([&](size_t i) { return centres[i]; }));
+    Value *p = pick([&](size_t i) { return coeffs[i][degree]; });
+    for (unsigned n = degree; n-- > 0;)
+      p = b.CreateFAdd(pick([&](size_t i) { return coeffs[i][n]; }),
+                       b.CreateFMul(h, p));
+    Value *result = b.CreateSelect(b.CreateFCmpOLT(t, c(1.0)), small, p);
+    result = b.CreateSelect(b.CreateFCmpOGE(t, c(6.0)), c(1.0), result);
+    result = copySign(result, x);
+    return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
+  }
+
 private:
   Value *c(double v) { return ConstantFP::get(ty, v); }
   Value *ci(int64_t v) { return ConstantInt::get(ity, v, /*isSigned=*/true); }
@@ -256,6 +325,9 @@ Value *emitMathFunction(IRBuilderBase &builder, MathFunction fn, Value *x) {
     break;
   case MathFunction::Expm1:
     result = m.expm1(xd);
+    break;
+  case MathFunction::Erf:
+    result = m.erf(xd);
     break;
   }
   return full ? result : builder.CreateFPTrunc(result, type);

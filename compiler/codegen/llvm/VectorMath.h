@@ -1,7 +1,7 @@
 //===- compiler/codegen/llvm/VectorMath.h - branch-free transcendentals ---===//
 ///
-/// Emits straight-line IR for exp, log, tanh, sigmoid, softplus, log1p and
-/// expm1 on float, double, or fixed vectors of either, at the builder's
+/// Emits straight-line IR for exp, log, tanh, sigmoid, softplus, log1p,
+/// expm1 and erf on float, double, or fixed vectors of either, at the builder's
 /// insertion point. The code has no calls and no branches (special inputs
 /// are handled by selects), so the loop vectoriser widens it like any other
 /// arithmetic; no libm call ever appears.
@@ -26,7 +26,16 @@
 
 namespace voskhod::codegen {
 
-enum class MathFunction { Exp, Log, Tanh, Sigmoid, Softplus, Log1p, Expm1 };
+enum class MathFunction {
+  Exp,
+  Log,
+  Tanh,
+  Sigmoid,
+  Softplus,
+  Log1p,
+  Expm1,
+  Erf
+};
 
 /// fn(x) elementwise; x is float, double, or <N x float|double>. The result
 /// has x's type.
@@ -53,6 +62,9 @@ inline llvm::Value *emitLog1p(llvm::IRBuilderBase &b, llvm::Value *x) {
 }
 inline llvm::Value *emitExpm1(llvm::IRBuilderBase &b, llvm::Value *x) {
   return emitMathFunction(b, MathFunction::Expm1, x);
+}
+inline llvm::Value *emitErf(llvm::IRBuilderBase &b, llvm::Value *x) {
+  return emitMathFunction(b, MathFunction::Erf, x);
 }
 
 } // namespace voskhod::codegen

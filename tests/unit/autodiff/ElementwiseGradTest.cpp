@@ -36,7 +36,9 @@ INSTANTIATE_TEST_SUITE_P(
                       UnaryCase{OpKind::Relu, Values::AwayFromZero},
                       UnaryCase{OpKind::Sigmoid, Values::AwayFromZero},
                       UnaryCase{OpKind::Tanh, Values::AwayFromZero},
-                      UnaryCase{OpKind::Softplus, Values::AwayFromZero}),
+                      UnaryCase{OpKind::Softplus, Values::AwayFromZero},
+                      UnaryCase{OpKind::Erf, Values::AwayFromZero},
+                      UnaryCase{OpKind::Gelu, Values::AwayFromZero}),
     [](const auto &info) { return std::string(opName(info.param.op)); });
 
 TEST(ElementwiseGrad, LeakyReluAndEluWithAlpha) {
@@ -47,6 +49,14 @@ TEST(ElementwiseGrad, LeakyReluAndEluWithAlpha) {
     Node *leaky = c.op(OpKind::LeakyRelu, {x}, attrs("alpha", 0.3));
     Node *elu = c.op(OpKind::Elu, {y}, attrs("alpha", 1.7));
     c.check(c.op(OpKind::Add, {leaky, elu}));
+  }
+}
+
+TEST(ElementwiseGrad, GeluTanhForm) {
+  for (uint64_t seed : kSeeds) {
+    GradCase c(seed);
+    Node *x = c.param(c.shape(2));
+    c.check(c.op(OpKind::Gelu, {x}, attrs("approximate", std::string("tanh"))));
   }
 }
 

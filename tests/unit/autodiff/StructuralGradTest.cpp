@@ -104,7 +104,8 @@ TEST_P(ReduceGrad, MatchesFiniteDifferences) {
 
 std::vector<ReduceCase> reduceCases() {
   std::vector<ReduceCase> cases;
-  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax})
+  for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax,
+                    OpKind::ReduceMin})
     for (std::vector<int64_t> axes :
          {std::vector<int64_t>{}, {0}, {1}, {2}, {0, 2}, {1, 2}})
       for (bool keep : {false, true})
@@ -130,6 +131,23 @@ TEST(StructuralGrad, ReduceMaxSplitsTiesEvenly) {
   ASSERT_TRUE(eval) << eval.message();
   EXPECT_EQ(eval->value((*grads)[0]).data,
             (std::vector<double>{0, 0.5, 0.5, 0, 0, 1}));
+}
+
+TEST(StructuralGrad, ReduceMinSplitsTiesEvenly) {
+  GradCase c(2);
+  Node *x = c.param({2, 3});
+  c.values()[x].data = {1, -5, -5, -2, 3, 0.5};
+  Node *m =
+      c.op(OpKind::ReduceMin, {x}, attrs("axes", std::vector<int64_t>{1}));
+  Node *loss = c.op(OpKind::ReduceSum, {m});
+  DiagnosticEngine diags;
+  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
+  ASSERT_TRUE(grads) << grads.message();
+  c.graph().results() = {(*grads)[0]};
+  auto eval = evaluate(c.graph(), c.values());
+  ASSERT_TRUE(eval) << eval.message();
+  EXPECT_EQ(eval->value((*grads)[0]).data,
+            (std::vector<double>{0, 0.5, 0.5, 1, 0, 0}));
 }
 
 } // namespace

@@ -71,6 +71,12 @@ INSTANTIATE_TEST_SUITE_P(
         OpCase{"tanh", "  %r = tanh %x\n  return %r", kElementwise},
         OpCase{"softplus", "  %r = softplus (mul %x, 8)\n  return %r",
                kElementwise},
+        OpCase{"erf", "  %r = erf (mul %x, 3)\n  return %r", kElementwise},
+        OpCase{"gelu", "  %r = gelu (mul %x, 4)\n  return %r", kElementwise},
+        OpCase{"gelu_tanh",
+               "  %r = gelu (mul %x, 4) {approximate = \"tanh\"}\n"
+               "  return %r",
+               kElementwise},
         OpCase{"convert",
                "  %a = convert %x {dtype = f64}\n"
                "  %b = convert (mul %x, 3) {dtype = i32}\n"
@@ -152,6 +158,15 @@ INSTANTIATE_TEST_SUITE_P(
         OpCase{"max", "  %r = reduce_max %x {axes = [0]}\n  return %r",
                kReduction},
         OpCase{"max_int", "  %r = reduce_max %i {axes = [1]}\n  return %r",
+               kReduction},
+        OpCase{"min", "  %r = reduce_min %x {axes = [0]}\n  return %r",
+               kReduction},
+        OpCase{"min_rows_keepdims",
+               "  %r = reduce_min (exp %x) {axes = [1], keepdims = true}\n"
+               "  return %r",
+               kReduction},
+        OpCase{"min_all", "  %r = reduce_min %x\n  return %r", kReduction},
+        OpCase{"min_int", "  %r = reduce_min %i {axes = [1]}\n  return %r",
                kReduction},
         OpCase{"softmax", "  %r = softmax %x\n  return %r", kReduction},
         OpCase{"softmax_axis0", "  %r = softmax %x {axis = 0}\n  return %r",

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 
 namespace voskhod::cuda::test {
 namespace {
@@ -211,6 +212,53 @@ TEST_F(Emulation, ForwardGraphsMatchInterpreter) {
 
 TEST_F(Emulation, NanAndInfinitiesMatchInterpreter) {
   EXPECT_GT(checkForwardGraphs(*module_, *programs_, true), 50);
+}
+
+/// gelu, erf and reduce_min with NaN, +inf and -inf among the inputs: the
+/// interpreter's NaN must come out NaN, its infinities the same infinities.
+TEST_F(Emulation, NonFiniteInputsOfNewOpsMatchInterpreter) {
+  const std::set<std::string> names = {"erf", "gelu", "gelu_tanh", "min",
+                                       "min_all"};
+  int checked = 0;
+  for (auto &hp : *programs_) {
+    if (hp->step || !names.count(hp->name))
+      continue;
+    const ir::Graph &g = *hp->forward;
+    ir::LeafValues leaves = training::initialLeafValues(g, 9);
+    for (auto &[node, value] : leaves) {
+      if (node->name() == "x")
+        for (size_t f = 0; f < value.data.size(); ++f)
+          if (f % 97 == 3)
+            value.data[f] = NAN;
+          else if (f % 97 == 50)
+            value.data[f] = INFINITY;
+          else if (f % 61 == 17)
+            value.data[f] = -INFINITY;
+      hp->put(node->name(), value.data);
+    }
+    Status ran = hp->run(*module_);
+    ASSERT_TRUE(ran) << hp->name << ": " << ran.message();
+    auto eval = ir::evaluate(g, leaves);
+    ASSERT_TRUE(eval) << eval.message();
+    const ir::Node *r = g.results()[0];
+    std::vector<double> got = hp->get(resultName(r, 0));
+    const std::vector<double> &want = eval->value(r).data;
+    ASSERT_EQ(got.size(), want.size());
+    std::vector<double> finiteGot, finiteWant;
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (std::isnan(want[i]))
+        EXPECT_TRUE(std::isnan(got[i])) << hp->name << " at " << i;
+      else if (std::isinf(want[i]))
+        EXPECT_EQ(got[i], want[i]) << hp->name << " at " << i;
+      else {
+        finiteGot.push_back(got[i]);
+        finiteWant.push_back(want[i]);
+      }
+    }
+    EXPECT_LE(maxError(finiteGot, finiteWant), hp->tolerance) << hp->name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, int(names.size()));
 }
 
 TEST_F(Emulation, TrainingStepsMatchInterpreter) {

@@ -66,6 +66,11 @@ inline std::vector<ModelCase> opCases() {
       {"sigmoid", "  %r = sigmoid %x\n  return %r", kElementwise},
       {"tanh", "  %r = tanh %x\n  return %r", kElementwise},
       {"softplus", "  %r = softplus (mul %x, 8)\n  return %r", kElementwise},
+      {"erf", "  %r = erf (mul %x, 3)\n  return %r", kElementwise},
+      {"gelu", "  %r = gelu (mul %x, 4)\n  return %r", kElementwise},
+      {"gelu_tanh",
+       "  %r = gelu (mul %x, 4) {approximate = \"tanh\"}\n  return %r",
+       kElementwise},
       {"convert",
        "  %a = convert %x {dtype = f64}\n"
        "  %b = convert (mul %x, 3) {dtype = i32}\n"
@@ -124,6 +129,9 @@ inline std::vector<ModelCase> opCases() {
        kReduction},
       {"max", "  %r = reduce_max %x {axes = [0]}\n  return %r", kReduction},
       {"max_int", "  %r = reduce_max %i {axes = [1]}\n  return %r", kReduction},
+      {"min", "  %r = reduce_min %x {axes = [0]}\n  return %r", kReduction},
+      {"min_all", "  %r = reduce_min %x\n  return %r", kReduction},
+      {"min_int", "  %r = reduce_min %i {axes = [1]}\n  return %r", kReduction},
       {"softmax", "  %r = softmax %x\n  return %r", kReduction},
       {"softmax_axis0", "  %r = softmax %x {axis = 0}\n  return %r",
        kReduction},

@@ -181,6 +181,18 @@ TEST(FrontendTensor, NodesCarryTheCallersLine) {
   EXPECT_GT(z.node()->loc().col, 0u);
 }
 
+TEST(FrontendTensor, GeluFormIsAnAttributeAndIsChecked) {
+  Graph g("gelu");
+  Tensor x = g.input("x", f32({2, 3}));
+  EXPECT_EQ(x.gelu().node()->attrs().getString("approximate"), "none");
+  EXPECT_EQ(x.gelu("tanh").node()->attrs().getString("approximate"), "tanh");
+  ASSERT_FALSE(g.failed());
+  x.gelu("exact");
+  ASSERT_TRUE(g.failed());
+  EXPECT_NE(g.error()->message.find("\"none\" or \"tanh\""), std::string::npos)
+      << g.error()->message;
+}
+
 /// One graph that uses every op of Ops.def through the API, so a new op
 /// without an API entry point fails here.
 TEST(FrontendTensor, EveryOpIsReachable) {
@@ -204,6 +216,9 @@ TEST(FrontendTensor, EveryOpIsReachable) {
                              x.sigmoid(),
                              x.tanh(),
                              x.softplus(),
+                             x.erf(),
+                             x.gelu(),
+                             x.gelu("tanh"),
                              x.convert(DType::F64),
                              x + s,
                              x - c,
@@ -222,6 +237,7 @@ TEST(FrontendTensor, EveryOpIsReachable) {
                              x.sum(),
                              x.mean(),
                              x.max(),
+                             x.min({1}, true),
                              x.softmax(),
                              x.logSoftmax(),
                              idx.oneHot(3),

@@ -85,6 +85,27 @@ TEST(ReduceMax, PropagatesNaN) {
                f64({2}), {kNaN, kNaN});
 }
 
+TEST(ReduceMin, AxesAndSigns) {
+  std::vector<double> x = {-1, 5,  -3,
+                           -4, -2, -6}; // [[-1, 5, -3], [-4, -2, -6]]
+  expectTensor(reduce(OpKind::ReduceMin, f64({2, 3}), x, {}), f64({}), {-6});
+  expectTensor(reduce(OpKind::ReduceMin, f64({2, 3}), x, {0}), f64({3}),
+               {-4, -2, -6});
+  expectTensor(reduce(OpKind::ReduceMin, f64({2, 3}), x, {1}, true),
+               f64({2, 1}), {-3, -6});
+  expectTensor(reduce(OpKind::ReduceMin, i32({2, 2}), {-7, -9, 3, -1}, {1}),
+               i32({2}), {-9, -1});
+}
+
+TEST(ReduceMin, PropagatesNaNAndKeepsInfinities) {
+  const double kInf = std::numeric_limits<double>::infinity();
+  expectTensor(reduce(OpKind::ReduceMin, f64({2, 2}), {1, kNaN, kNaN, 2}, {1}),
+               f64({2}), {kNaN, kNaN});
+  expectTensor(
+      reduce(OpKind::ReduceMin, f64({2, 2}), {kInf, kInf, -kInf, 2}, {1}),
+      f64({2}), {kInf, -kInf});
+}
+
 TEST(Reductions, RandomAgainstEachOther) {
   Draw draw(31);
   std::vector<double> x = draw.values(4 * 5 * 6);

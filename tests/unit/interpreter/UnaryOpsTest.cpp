@@ -51,6 +51,30 @@ TEST(UnaryOps, Relu) {
   expectNear(unary(OpKind::Relu, {kNaN, -kInf}), {kNaN, 0});
 }
 
+TEST(UnaryOps, Erf) {
+  expectNear(unary(OpKind::Erf, kX), {-0.9953222650189527, -0.5204998778130465,
+                                      0.5204998778130465, 0.9999779095030014});
+  expectNear(unary(OpKind::Erf, {kInf, -kInf, kNaN, -0.0}), {1, -1, kNaN, 0});
+}
+
+// PyTorch's torch.nn.functional.gelu values, both forms.
+TEST(UnaryOps, GeluBothForms) {
+  expectNear(unary(OpKind::Gelu, kX),
+             {-0.04550026389635842, -0.15426876936299344, 0.34573123063700656,
+              2.99595030590511},
+             1e-14);
+  expectNear(
+      unary(OpKind::Gelu, kX, attrs({{"approximate", std::string("none")}})),
+      unary(OpKind::Gelu, kX), 0);
+  expectNear(
+      unary(OpKind::Gelu, kX, attrs({{"approximate", std::string("tanh")}})),
+      {-0.04540230591222494, -0.15428599017485606, 0.34571400982514394,
+       2.996362607918227},
+      1e-14);
+  // x Φ(x) is NaN at -inf (-inf · 0), as in PyTorch's formula.
+  expectNear(unary(OpKind::Gelu, {kInf, -kInf, kNaN}), {kInf, kNaN, kNaN});
+}
+
 TEST(UnaryOps, LeakyRelu) {
   // Default alpha is PyTorch's 0.01.
   expectNear(unary(OpKind::LeakyRelu, kX), {-0.02, -0.005, 0.5, 3});

@@ -50,6 +50,8 @@ std::vector<AttrValue> valueCandidates(AttrKind kind, std::mt19937 &rng) {
             std::vector<int64_t>{2, 3}, std::vector<int64_t>{4, 2, 3}};
   case AttrKind::DType:
     return {DType::F64, DType::I32, DType::F32};
+  case AttrKind::String:
+    return {std::string("none"), std::string("tanh"), std::string("other")};
   }
   return {};
 }

@@ -47,6 +47,8 @@ long double reference(MathFunction fn, long double x) {
     return log1pl(x);
   case MathFunction::Expm1:
     return expm1l(x);
+  case MathFunction::Erf:
+    return std::erf(x); // the long double overload
   }
   return 0;
 }
@@ -67,6 +69,8 @@ const char *nameOf(MathFunction fn) {
     return "log1p";
   case MathFunction::Expm1:
     return "expm1";
+  case MathFunction::Erf:
+    return "erf";
   }
   return "?";
 }
@@ -110,7 +114,7 @@ using LoopFn = void(const void *, void *, int64_t);
 const MathFunction kAll[] = {MathFunction::Exp,      MathFunction::Log,
                              MathFunction::Tanh,     MathFunction::Sigmoid,
                              MathFunction::Softplus, MathFunction::Log1p,
-                             MathFunction::Expm1};
+                             MathFunction::Expm1,    MathFunction::Erf};
 
 class VectorMath : public ::testing::Test {
 protected:
@@ -286,6 +290,10 @@ TEST_F(VectorMath, SpecialValues) {
       {MathFunction::Log1p, INFINITY, INFINITY},
       {MathFunction::Expm1, -INFINITY, -1.0f},
       {MathFunction::Expm1, INFINITY, INFINITY},
+      {MathFunction::Erf, INFINITY, 1.0f},
+      {MathFunction::Erf, -INFINITY, -1.0f},
+      {MathFunction::Erf, 6.0f, 1.0f},
+      {MathFunction::Erf, 0.0f, 0.0f},
   };
   for (const Case &c : cases) {
     float in[8], out[8];
@@ -308,6 +316,8 @@ TEST_F(VectorMath, SpecialValues) {
   jit->lookup<LoopFn>("tanh_v8f32")(in + 2, out, 1);
   EXPECT_TRUE(std::signbit(out[0]));
   jit->lookup<LoopFn>("expm1_f32")(in + 2, out, 1);
+  EXPECT_TRUE(std::signbit(out[0]) && out[0] == 0.0f);
+  jit->lookup<LoopFn>("erf_f32")(in + 2, out, 1);
   EXPECT_TRUE(std::signbit(out[0]) && out[0] == 0.0f);
 }
 
