@@ -1,4 +1,4 @@
-//===- initialisers/Init.h - initialiser kinds for compiler and runtime ----===//
+//===- initialisers/Init.h - initialiser kinds for compiler and runtime ---===//
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-//===- compiler/interpreter/Interpreter.cpp - the float64 evaluator --------===//
+//===- compiler/interpreter/Interpreter.cpp - the float64 evaluator -------===//
 ///
 /// One case per op of Ops.def, each a direct loop over row-major data; a
 /// multi-dimensional index is turned into a flat one (and back) by the small

@@ -1,4 +1,4 @@
-//===- compiler/interpreter/Interpreter.h - the float64 evaluator ----------===//
+//===- compiler/interpreter/Interpreter.h - the float64 evaluator ---------===//
 ///
 /// Evaluates any graph on the host in float64, one op at a time, with the
 /// most direct loops possible. It is slow and obviously correct: every

@@ -1,4 +1,4 @@
-//===- compiler/interpreter/TensorFormat.cpp - tensors as text -------------===//
+//===- compiler/interpreter/TensorFormat.cpp - tensors as text ------------===//
 #include "compiler/interpreter/TensorFormat.h"
 
 #include <cmath>
