@@ -31,7 +31,7 @@
 #include "frontend/Optimizers.h"
 #include "frontend/Tensor.h"
 #include "support/Error.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <memory>
 #include <optional>

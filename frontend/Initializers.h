@@ -1,15 +1,15 @@
 //===- frontend/Initializers.h - parameter initialiser specs --------------===//
 ///
-/// Named constructors for the InitSpec values of support/InitKinds.def, the
+/// Named constructors for the InitSpec values of initialisers/InitKinds.def, the
 /// same initialisers the `.vg` format spells `init = ...`. They describe how
 /// the runtime fills a parameter (PyTorch's formulas, fans as
-/// support/Init.h's computeFans lays them out: a [in, out] weight has fan_in
+/// initialisers/Init.h's computeFans lays them out: a [in, out] weight has fan_in
 /// = in); they draw nothing themselves.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 namespace voskhod::init {
 

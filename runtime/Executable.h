@@ -16,7 +16,7 @@
 #pragma once
 
 #include "support/Error.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <cstdint>
 #include <memory>

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <cstdint>
 #include <string_view>

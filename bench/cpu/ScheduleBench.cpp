@@ -15,7 +15,7 @@
 #include "BenchInputs.h"
 
 #include "compiler/codegen/llvm/CpuBackend.h"
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/kernel/Lowering.h"
 #include "compiler/training/TrainStep.h"
 

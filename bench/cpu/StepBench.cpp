@@ -10,7 +10,7 @@
 #include "BenchInputs.h"
 
 #include "compiler/codegen/llvm/CpuBackend.h"
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/TrainStep.h"
 
 #include <chrono>

@@ -14,7 +14,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/codegen/cuda/CudaBackend.h"
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/cuda/CudaDriver.h"

@@ -18,7 +18,7 @@
 #pragma once
 
 #include "compiler/ir/Graph.h"
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "support/Error.h"
 
 #include <string>

@@ -2,7 +2,7 @@
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/driver/Pipeline.h"
-#include "compiler/ir/DotPrinter.h"
+#include "compiler/text/DotPrinter.h"
 
 #include <CLI/CLI.hpp>
 

@@ -9,8 +9,8 @@
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
-#include "compiler/ir/Interpreter.h"
-#include "compiler/ir/TensorFormat.h"
+#include "compiler/interpreter/Interpreter.h"
+#include "compiler/interpreter/TensorFormat.h"
 #include "compiler/training/Initialize.h"
 
 #include <CLI/CLI.hpp>

@@ -13,7 +13,7 @@
 
 #include "compiler/ir/Graph.h"
 #include "runtime/Executable.h"
-#include "runtime/Trainer.h"
+#include "trainer/Trainer.h"
 
 #include <memory>
 

@@ -1,7 +1,7 @@
 //===- compiler/driver/GraphLoading.cpp - files to verified graphs --------===//
 #include "compiler/driver/GraphLoading.h"
 
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/ir/Verifier.h"
 
 #include <cerrno>

@@ -9,7 +9,7 @@
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/driver/Pipeline.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 
 #include <CLI/CLI.hpp>
 

@@ -12,12 +12,12 @@
 #include "compiler/driver/ExecutableRunner.h"
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
-#include "compiler/ir/TensorFormat.h"
+#include "compiler/interpreter/TensorFormat.h"
 #include "compiler/kernel/ModelProgram.h"
-#include "runtime/Checkpoint.h"
-#include "runtime/data/DataLoader.h"
-#include "runtime/data/DataSpec.h"
-#include "runtime/data/Standardizer.h"
+#include "trainer/Checkpoint.h"
+#include "trainer/data/DataLoader.h"
+#include "trainer/data/DataSpec.h"
+#include "trainer/data/Standardizer.h"
 
 #ifdef VOSKHOD_HAVE_LLVM
 #include "compiler/codegen/llvm/CpuBackend.h"

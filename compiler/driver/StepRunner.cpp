@@ -6,14 +6,14 @@
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/driver/ResourceLimits.h"
-#include "compiler/ir/TensorFormat.h"
+#include "compiler/interpreter/TensorFormat.h"
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/InterpreterTrainer.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/cuda/CudaDriver.h"
-#include "runtime/data/DataSpec.h"
+#include "trainer/data/DataSpec.h"
 
 #ifdef VOSKHOD_HAVE_LLVM
 #include "compiler/codegen/llvm/CpuBackend.h"

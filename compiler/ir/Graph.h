@@ -22,7 +22,7 @@
 #include "compiler/ir/Optimizer.h"
 #include "compiler/ir/SourceLoc.h"
 #include "compiler/ir/Type.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <memory>
 #include <optional>

@@ -24,7 +24,7 @@
 
 #include "compiler/ir/SourceLoc.h"
 #include "compiler/ir/Type.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <cstdint>
 #include <string>

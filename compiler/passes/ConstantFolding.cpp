@@ -2,7 +2,7 @@
 #include "compiler/passes/ConstantFolding.h"
 
 #include "compiler/ir/Builder.h"
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "compiler/passes/Rewrite.h"
 
 #include <bit>

@@ -1,7 +1,7 @@
 //===- compiler/passes/PassManager.cpp - run passes to a fixed point ------===//
 #include "compiler/passes/PassManager.h"
 
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "compiler/ir/Verifier.h"
 #include "support/InternalCheck.h"
 

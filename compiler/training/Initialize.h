@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 
 #include <cstdint>
 

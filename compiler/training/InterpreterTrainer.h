@@ -11,12 +11,12 @@
 /// for each step by training::randomInputs. A loss that is not finite stops
 /// the run with an error naming the step, since every later step would
 /// only propagate it. It does not shuffle, batch or read data sets
-/// (runtime/data does) and does not checkpoint.
+/// (trainer/data does) and does not checkpoint.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "support/Error.h"
 
 #include <cstdint>

@@ -15,7 +15,7 @@
 
 #include "compiler/ir/Attributes.h"
 #include "compiler/ir/Optimizer.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <string_view>
 #include <vector>

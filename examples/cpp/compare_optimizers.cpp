@@ -13,11 +13,11 @@
 /// examples/data/rings_{train,test}.csv.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "examples/cpp/support/Datasets.h"
 #include "examples/cpp/support/Training.h"
 #include "frontend/Frontend.h"
-#include "runtime/Plot.h"
+#include "trainer/Plot.h"
 
 #include <cstdio>
 #include <cstring>

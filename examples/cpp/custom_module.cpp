@@ -6,7 +6,7 @@
 /// parameters under their hierarchical names (`stem.weight`, ...).
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "frontend/Frontend.h"
 
 #include <iostream>

@@ -29,7 +29,7 @@
  *     (tests/unit/aot/ParityTest.cpp): every initialiser, f32 and f64, three
  *     seeds, byte for byte against the C++ runtime.
  *   - Safetensors.c (with Json.c), the checkpoint format of
- *     runtime/Checkpoint.cpp, so files move between a handle and
+ *     trainer/Checkpoint.cpp, so files move between a handle and
  *     `voskhod train`. Held equal by tests/unit/aot/CheckpointTest.cpp:
  *     AotCheckpoint.RuntimeReadsWhatAotSaves (the C++ runtime reads what a
  *     handle writes, and writes the same bytes for the same tensors) and
@@ -58,7 +58,7 @@
 enum { VKAOT_INPUT = 0, VKAOT_PARAM = 1, VKAOT_STATE = 2, VKAOT_OUTPUT = 3 };
 
 /* One tensor of the model; `info` first so a descriptor is also the public
-   info. `init` is support/InitKinds.def's order; `a` and `b` its arguments. */
+   info. `init` is initialisers/InitKinds.def's order; `a` and `b` its arguments. */
 typedef struct vkaot_tensor {
   voskhod_tensor_info info;
   double a, b;

@@ -60,7 +60,7 @@ int vkaot_buffer_append(vkaot_buffer *b, const void *data, size_t n);
 int vkaot_buffer_append_str(vkaot_buffer *b, const char *s);
 void vkaot_buffer_free(vkaot_buffer *b);
 
-/* Writes the model's params and states as a checkpoint runtime/Checkpoint.h
+/* Writes the model's params and states as a checkpoint trainer/Checkpoint.h
    reads, atomically. `error` gets a message on failure. */
 int vkaot_save_checkpoint(const vkaot_model *model, void *const *storage,
                           const char *path, char *error, size_t error_size);

@@ -1,4 +1,4 @@
-/*===- runtime/aot/CommonTypes.h - the public types of every model header ===*/
+/*===- runtime/aot/CommonTypes.h - the public types of every model header -===*/
 /*
  * The element types, status codes and tensor description that every
  * generated model header declares (under one guard, so headers of several

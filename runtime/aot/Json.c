@@ -2,7 +2,7 @@
 /*
  * A strict JSON reader (RFC 8259, no extensions) into a tree allocated in
  * one arena, and a writer that prints a tree compactly with sorted keys —
- * the canonical form runtime/Checkpoint.cpp checksums (nlohmann's dump()).
+ * the canonical form trainer/Checkpoint.cpp checksums (nlohmann's dump()).
  * Objects are sorted and deduplicated as they are read, keeping the last
  * duplicate as nlohmann does. Nesting is capped so hostile input cannot
  * exhaust the stack.

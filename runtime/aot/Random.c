@@ -66,7 +66,7 @@ static uint64_t stream_of(const char *name) {
   return h;
 }
 
-/* support/InitKinds.def's order. */
+/* initialisers/InitKinds.def's order. */
 enum {
   INIT_ZEROS,
   INIT_ONES,

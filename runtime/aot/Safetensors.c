@@ -1,6 +1,6 @@
 /*===- runtime/aot/Safetensors.c - checkpoints an AOT handle saves, loads -===*/
 /*
- * The same file runtime/Checkpoint.cpp writes and reads: 8 bytes of
+ * The same file trainer/Checkpoint.cpp writes and reads: 8 bytes of
  * little-endian header length, a JSON header padded with spaces to a
  * multiple of 8, then the data, widest dtype first and by name within a
  * width; metadata `writer: voskhod`, the model's name and a `crc32` over the

@@ -7,7 +7,7 @@
 /// rows, one label per row) and hold only finite numbers.
 ///
 //===----------------------------------------------------------------------===//
-#include "runtime/data/CsvReader.h"
+#include "trainer/data/CsvReader.h"
 #include "tests/fuzz/FuzzFile.h"
 
 #include <cmath>

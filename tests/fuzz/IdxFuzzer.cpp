@@ -1,4 +1,4 @@
-//===- tests/fuzz/IdxFuzzer.cpp - libFuzzer target for the IDX reader ----===//
+//===- tests/fuzz/IdxFuzzer.cpp - libFuzzer target for the IDX reader -----===//
 ///
 /// Splits each input into an images file and a labels file (the first two
 /// bytes give the labels file's length) and loads them the way `--data
@@ -8,7 +8,7 @@
 /// array that loads must hold exactly the values its dimensions promise.
 ///
 //===----------------------------------------------------------------------===//
-#include "runtime/data/IdxReader.h"
+#include "trainer/data/IdxReader.h"
 #include "tests/fuzz/FuzzFile.h"
 
 #include <cstdio>

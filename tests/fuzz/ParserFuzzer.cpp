@@ -7,8 +7,8 @@
 /// violated property aborts, which libFuzzer reports with the input.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Parser.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -8,7 +8,7 @@
 /// the same tensors and metadata.
 ///
 //===----------------------------------------------------------------------===//
-#include "runtime/Checkpoint.h"
+#include "trainer/Checkpoint.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -17,7 +17,7 @@
 
 #include "GraphParsing.h"
 
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/Executable.h"

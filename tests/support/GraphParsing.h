@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/TrainStep.h"
 
 #include <gtest/gtest.h>

@@ -32,7 +32,7 @@
 #include "runtime/Executable.h"
 #include "runtime/cuda/LaunchPlan.h"
 #include "support/Error.h"
-#include "support/Init.h"
+#include "initialisers/Init.h"
 
 #include <cstdint>
 #include <string>

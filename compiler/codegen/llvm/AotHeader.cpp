@@ -85,7 +85,7 @@ const char *initText(InitKind kind) {
 #define INIT(Enum, Name, NumArgs)                                              \
   case InitKind::Enum:                                                         \
     return Name;
-#include "support/InitKinds.def"
+#include "initialisers/InitKinds.def"
   }
   return "?";
 }

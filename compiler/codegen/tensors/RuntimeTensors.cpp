@@ -1,4 +1,4 @@
-//===- compiler/codegen/tensors/RuntimeTensors.cpp - to rt::TensorInfo ---===//
+//===- compiler/codegen/tensors/RuntimeTensors.cpp - to rt::TensorInfo ----===//
 #include "compiler/codegen/tensors/RuntimeTensors.h"
 
 namespace voskhod::codegen {

@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "runtime/data/Dataset.h"
+#include "trainer/data/Dataset.h"
 #include "support/Error.h"
 
 #include <cstdint>

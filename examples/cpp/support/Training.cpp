@@ -2,10 +2,10 @@
 #include "examples/cpp/support/Training.h"
 
 #include "compiler/codegen/llvm/CpuBackend.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/TrainStep.h"
-#include "runtime/data/DataLoader.h"
+#include "trainer/data/DataLoader.h"
 
 #include <cmath>
 #include <cstdio>

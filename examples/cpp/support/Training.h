@@ -11,7 +11,7 @@
 ///
 /// Deliberately minimal: no checkpoints, no progress bar and no Ctrl-C
 /// handling; a program that wants those uses the runtime Trainer
-/// (runtime/Trainer.h), as `voskhod train --data` does.
+/// (trainer/Trainer.h), as `voskhod train --data` does.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -20,7 +20,7 @@
 #include "frontend/Graph.h"
 #include "frontend/nn/Module.h"
 #include "runtime/Executable.h"
-#include "runtime/data/Dataset.h"
+#include "trainer/data/Dataset.h"
 #include "support/Error.h"
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 //===- tests/unit/aot/AotTestSupport.cpp - AOT objects as libraries -------===//
 #include "AotTestSupport.h"
 
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/Initialize.h"

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "AotTestSupport.h"
 
-#include "runtime/Checkpoint.h"
+#include "trainer/Checkpoint.h"
 
 #include <csignal>
 #include <filesystem>

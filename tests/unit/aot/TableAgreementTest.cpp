@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "AotTestSupport.h"
 
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/TrainStep.h"
 
 namespace voskhod::aot::test {

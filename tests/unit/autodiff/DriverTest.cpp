@@ -2,7 +2,7 @@
 #include "GradCase.h"
 
 #include "compiler/autodiff/GradientRules.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 
 using namespace voskhod;
 using namespace voskhod::ir;

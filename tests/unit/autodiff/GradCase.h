@@ -12,7 +12,7 @@
 #include "compiler/autodiff/Autodiff.h"
 #include "compiler/autodiff/GradCheck.h"
 #include "compiler/ir/Builder.h"
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "compiler/ir/Verifier.h"
 
 #include <gtest/gtest.h>

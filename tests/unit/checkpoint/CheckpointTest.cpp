@@ -1,6 +1,6 @@
 //===- tests/unit/checkpoint/CheckpointTest.cpp - safetensors round trips
 //--===//
-#include "runtime/Checkpoint.h"
+#include "trainer/Checkpoint.h"
 #include "../data/TestFiles.h"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 //===- tests/unit/data/CsvReaderTest.cpp - CSV tables, good and bad
 //--------===//
-#include "runtime/data/CsvReader.h"
+#include "trainer/data/CsvReader.h"
 #include "TestFiles.h"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 //===- tests/unit/data/DataLoaderTest.cpp - shuffling and batching
 //---------===//
-#include "runtime/data/DataLoader.h"
+#include "trainer/data/DataLoader.h"
 #include "TestFiles.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 //===- tests/unit/data/DataSpecTest.cpp - the --data argument
 //--------------===//
-#include "runtime/data/DataSpec.h"
+#include "trainer/data/DataSpec.h"
 #include "TestFiles.h"
 
 using namespace voskhod::rt;

@@ -1,6 +1,6 @@
 //===- tests/unit/data/IdxReaderTest.cpp - IDX files, good and bad
 //---------===//
-#include "runtime/data/IdxReader.h"
+#include "trainer/data/IdxReader.h"
 #include "TestFiles.h"
 
 #include <cstring>

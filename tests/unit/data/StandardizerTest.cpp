@@ -1,6 +1,6 @@
 //===- tests/unit/data/StandardizerTest.cpp - fitted on train only
 //---------===//
-#include "runtime/data/Standardizer.h"
+#include "trainer/data/Standardizer.h"
 #include "TestFiles.h"
 
 #include <cmath>

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/Frontend.h"
 
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/Frontend.h"
 
-#include "compiler/ir/Parser.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 
 #include <gtest/gtest.h>
 

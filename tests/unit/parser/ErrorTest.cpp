@@ -5,7 +5,7 @@
 /// without cascading from values whose definition failed.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 
 #include <gtest/gtest.h>
 

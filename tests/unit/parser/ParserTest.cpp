@@ -5,7 +5,7 @@
 /// minimize / update / return clauses, and source locations.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 /// printing to text that parses back to the same graph.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "compiler/ir/Builder.h"
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "tests/unit/parser/GraphMatchers.h"
 
 #include <gtest/gtest.h>

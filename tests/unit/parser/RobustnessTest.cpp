@@ -7,8 +7,8 @@
 /// input does parse, printing it must round-trip.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/ir/Parser.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/ir/Builder.h"
-#include "compiler/ir/Parser.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 #include "tests/unit/parser/GraphMatchers.h"
 
 #include <gtest/gtest.h>

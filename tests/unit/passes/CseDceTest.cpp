@@ -1,7 +1,7 @@
 //===- tests/unit/passes/CseDceTest.cpp - duplicates and dead nodes -------===//
 #include "PassCase.h"
 
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "compiler/passes/CommonSubexpressionElimination.h"
 #include "compiler/passes/DeadCodeElimination.h"
 

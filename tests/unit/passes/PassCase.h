@@ -9,7 +9,7 @@
 #pragma once
 
 #include "compiler/ir/Builder.h"
-#include "compiler/ir/Interpreter.h"
+#include "compiler/interpreter/Interpreter.h"
 #include "compiler/ir/Verifier.h"
 
 #include <gtest/gtest.h>

@@ -2,8 +2,8 @@
 #include "PassCase.h"
 
 #include "compiler/autodiff/Autodiff.h"
-#include "compiler/ir/Parser.h"
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 #include "compiler/passes/CommonSubexpressionElimination.h"
 #include "compiler/passes/PassManager.h"
 #include "compiler/passes/Pipeline.h"

@@ -1,6 +1,6 @@
 //===- tests/unit/trainer/PlotTest.cpp - SVG charts are well formed
 //--------===//
-#include "runtime/Plot.h"
+#include "trainer/Plot.h"
 #include "SvgCheck.h"
 #include "runtime/Random.h"
 

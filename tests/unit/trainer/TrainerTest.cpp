@@ -6,7 +6,7 @@
 /// stop, Ctrl-C, and resuming to exactly the uninterrupted run's losses.
 ///
 //===----------------------------------------------------------------------===//
-#include "runtime/Trainer.h"
+#include "trainer/Trainer.h"
 #include "../data/TestFiles.h"
 #include "SvgCheck.h"
 #include "runtime/Random.h"

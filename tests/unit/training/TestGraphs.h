@@ -8,7 +8,7 @@
 
 #include "compiler/ir/Diagnostics.h"
 #include "compiler/ir/Graph.h"
-#include "compiler/ir/Parser.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/TrainStep.h"
 
 #include <gtest/gtest.h>

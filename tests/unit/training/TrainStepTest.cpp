@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "TestGraphs.h"
 
-#include "compiler/ir/Printer.h"
+#include "compiler/text/Printer.h"
 #include "compiler/ir/Verifier.h"
 #include "compiler/training/Initialize.h"
 

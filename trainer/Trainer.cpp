@@ -1,0 +1,498 @@
+//===- trainer/Trainer.cpp - the epoch loop around a compiled step
+//---------===//
+#include "trainer/Trainer.h"
+
+#include "trainer/AtomicFile.h"
+#include "trainer/Plot.h"
+#include "trainer/data/Standardizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <limits>
+
+namespace voskhod::rt {
+namespace {
+
+volatile std::sig_atomic_t gStopRequested = 0;
+
+extern "C" void onInterrupt(int) {
+  if (gStopRequested) {
+    // A second Ctrl-C means "now": fall back to the default action.
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  gStopRequested = 1;
+}
+
+/// Installs the Ctrl-C handler for the duration of a run.
+class InterruptGuard {
+public:
+  explicit InterruptGuard(bool enable) : enabled_(enable) {
+    if (!enabled_)
+      return;
+    struct sigaction action = {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+  }
+  ~InterruptGuard() {
+    if (enabled_)
+      sigaction(SIGINT, &previous_, nullptr);
+  }
+
+private:
+  bool enabled_;
+  struct sigaction previous_ = {};
+};
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kMetricColumns = 9;
+
+std::string formatDouble(double v, int digits = 17) {
+  char b[40];
+  std::snprintf(b, sizeof b, "%.*g", digits, v);
+  return b;
+}
+
+struct Evaluation {
+  double loss = kNaN, accuracy = kNaN, mae = kNaN;
+};
+
+/// Loss and accuracy (or MSE and MAE) of the runner's predictions over a
+/// whole split, in padded batches so no example is left out.
+Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
+                              const StepSignature &sig) {
+  DataLoader loader(data, {sig.batchSize, 0, false, PartialBatch::Pad});
+  Batch batch;
+  double lossSum = 0, hits = 0, absSum = 0;
+  int64_t rows = 0;
+  int64_t width = sig.outputWidth;
+  for (int64_t i = 0; i < loader.batchesPerEpoch(); ++i) {
+    loader.fill(0, i, batch);
+    auto predictions = runner.predict(batch);
+    VOSKHOD_RETURN_IF_ERROR(predictions);
+    if (int64_t(predictions->size()) != batch.size * width)
+      return makeError("the model predicted " +
+                       std::to_string(predictions->size()) +
+                       " values for a batch of " + std::to_string(batch.size) +
+                       " rows of " + std::to_string(width));
+    for (int64_t r = 0; r < batch.valid; ++r) {
+      const float *out = &(*predictions)[r * width];
+      if (sig.labelKind == LabelKind::Class) {
+        int32_t label = batch.classes[r];
+        int64_t best = 0;
+        double top = out[0];
+        for (int64_t c = 1; c < width; ++c)
+          if (out[c] > top) {
+            top = out[c];
+            best = c;
+          }
+        double sum = 0;
+        for (int64_t c = 0; c < width; ++c)
+          sum += std::exp(double(out[c]) - top);
+        lossSum += top + std::log(sum) - double(out[label]);
+        hits += best == label;
+      } else if (sig.multiLabel) {
+        // The sigmoid cross-entropy of the logits, averaged over labels; a
+        // row is right when every label is.
+        bool allRight = true;
+        for (int64_t c = 0; c < width; ++c) {
+          double z = out[c], t = batch.targets[r * width + c];
+          lossSum +=
+              (std::max(z, 0.0) - z * t + std::log1p(std::exp(-std::fabs(z)))) /
+              double(width);
+          allRight &= (z > 0) == (t > 0.5);
+        }
+        hits += allRight;
+      } else {
+        for (int64_t c = 0; c < width; ++c) {
+          double d = double(out[c]) - double(batch.targets[r * width + c]);
+          lossSum += d * d / double(width);
+          absSum += std::fabs(d) / double(width);
+        }
+      }
+    }
+    rows += batch.valid;
+  }
+  Evaluation e;
+  if (rows == 0)
+    return e;
+  e.loss = lossSum / double(rows);
+  if (sig.labelKind == LabelKind::Class || sig.multiLabel)
+    e.accuracy = hits / double(rows);
+  else
+    e.mae = absSum / double(rows);
+  return e;
+}
+
+std::string percent(double fraction) {
+  return formatDouble(100 * fraction, 4) + "%";
+}
+
+std::string summaryOf(const EpochMetrics &m, int64_t epochs, bool hasTest) {
+  std::string s = "epoch " + std::to_string(m.epoch) + "/" +
+                  std::to_string(epochs) + ": train loss " +
+                  formatDouble(m.trainLoss, 5);
+  if (!std::isnan(m.trainAccuracy))
+    s += " acc " + percent(m.trainAccuracy);
+  if (!std::isnan(m.trainMae))
+    s += " mae " + formatDouble(m.trainMae, 5);
+  if (hasTest) {
+    s += ", test loss " + formatDouble(m.testLoss, 5);
+    if (!std::isnan(m.testAccuracy))
+      s += " acc " + percent(m.testAccuracy);
+    if (!std::isnan(m.testMae))
+      s += " mae " + formatDouble(m.testMae, 5);
+  }
+  return s + " (" + formatDouble(m.seconds, 3) + " s)";
+}
+
+std::vector<double> metricRow(const EpochMetrics &m) {
+  return {double(m.epoch), double(m.step), m.trainLoss,
+          m.trainAccuracy, m.trainMae,     m.testLoss,
+          m.testAccuracy,  m.testMae,      m.seconds};
+}
+
+EpochMetrics metricFromRow(const double *v) {
+  EpochMetrics m;
+  m.epoch = int64_t(v[0]);
+  m.step = int64_t(v[1]);
+  m.trainLoss = v[2];
+  m.trainAccuracy = v[3];
+  m.trainMae = v[4];
+  m.testLoss = v[5];
+  m.testAccuracy = v[6];
+  m.testMae = v[7];
+  m.seconds = v[8];
+  return m;
+}
+
+/// What must agree between a checkpoint and the run resuming it for the
+/// resumed run to see the same batches.
+std::map<std::string, std::string> positionKeys(const TrainerOptions &options,
+                                                const StepSignature &sig,
+                                                const Dataset &train) {
+  return {
+      {"seed", std::to_string(options.seed)},
+      {"batch_size", std::to_string(sig.batchSize)},
+      {"train_examples", std::to_string(train.size())},
+      {"shuffle", options.shuffle ? "true" : "false"},
+      {"partial_batch", options.partial == PartialBatch::Drop ? "drop" : "pad"},
+      {"standardize", options.standardize ? "true" : "false"}};
+}
+
+std::string csvCell(double v) {
+  return std::isnan(v) ? std::string() : formatDouble(v);
+}
+
+/// Writes the loss curves: per-step CSV, per-epoch CSV and an SVG plot.
+Status writeCurves(const std::string &stem, const TrainReport &report,
+                   int64_t batchesPerEpoch, const std::string &modelName,
+                   bool hasTest) {
+  std::string steps = "step,epoch,loss\n";
+  for (size_t i = 0; i < report.stepLosses.size(); ++i)
+    steps += std::to_string(i + 1) + "," +
+             std::to_string(int64_t(i) / batchesPerEpoch + 1) + "," +
+             formatDouble(report.stepLosses[i]) + "\n";
+  std::string epochs = "epoch,step,train_loss,train_accuracy,train_mae,"
+                       "test_loss,test_accuracy,test_mae,seconds\n";
+  for (const EpochMetrics &m : report.epochs) {
+    std::vector<double> row = metricRow(m);
+    for (size_t i = 0; i < row.size(); ++i)
+      epochs += (i ? "," : "") + csvCell(row[i]);
+    epochs += "\n";
+  }
+  Curve perStep{"train loss (per step)", {}, {}, false};
+  for (size_t i = 0; i < report.stepLosses.size(); ++i) {
+    perStep.x.push_back(double(i + 1) / double(batchesPerEpoch));
+    perStep.y.push_back(report.stepLosses[i]);
+  }
+  Curve trainMean{"train loss (epoch mean)", {}, {}, true};
+  Curve test{"test loss", {}, {}, true};
+  for (const EpochMetrics &m : report.epochs) {
+    trainMean.x.push_back(double(m.epoch));
+    trainMean.y.push_back(m.trainLoss);
+    test.x.push_back(double(m.epoch));
+    test.y.push_back(m.testLoss);
+  }
+  std::vector<Curve> curves = {perStep, trainMean};
+  if (hasTest)
+    curves.push_back(test);
+  PlotOptions plot;
+  plot.title =
+      (modelName.empty() ? std::string("training") : modelName) + " loss";
+  plot.xLabel = "epoch";
+  plot.yLabel = "loss";
+  VOSKHOD_RETURN_IF_ERROR(writeFileAtomically(stem + ".loss.csv", steps));
+  VOSKHOD_RETURN_IF_ERROR(writeFileAtomically(stem + ".metrics.csv", epochs));
+  return writeFileAtomically(stem + ".loss.svg", renderSvg(curves, plot));
+}
+
+class TrainingRun {
+public:
+  TrainingRun(StepRunner &runner, DataSplits &data,
+              const TrainerOptions &options)
+      : runner_(runner), data_(data), options_(options),
+        sig_(runner.signature()),
+        progress_(options.progressStream,
+                  options.progressStyle.value_or(
+                      ProgressReporter::styleFor(options.progressStream))) {}
+
+  Expected<TrainReport> run();
+
+private:
+  Status prepareData(const Checkpoint *resume);
+  Status restore(const Checkpoint &checkpoint);
+  Status save();
+  Status epochEnd(int64_t epoch, double seconds);
+
+  StepRunner &runner_;
+  DataSplits &data_;
+  const TrainerOptions &options_;
+  StepSignature sig_;
+  ProgressReporter progress_;
+  std::optional<Standardizer> standardizer_;
+  TrainReport report_;
+  int64_t batchesPerEpoch_ = 0;
+};
+
+Status TrainingRun::prepareData(const Checkpoint *resume) {
+  if (sig_.batchSize <= 0)
+    return makeError("the model's batch size must be positive");
+  VOSKHOD_RETURN_IF_ERROR(conformToSignature(data_.train, sig_));
+  if (data_.test)
+    VOSKHOD_RETURN_IF_ERROR(conformToSignature(*data_.test, sig_));
+  if (!options_.standardize)
+    return Status::ok();
+  if (resume) {
+    auto mean = resume->tensors.find("data/mean");
+    auto stddev = resume->tensors.find("data/std");
+    if (mean == resume->tensors.end() || stddev == resume->tensors.end() ||
+        mean->second.dtype != DType::F32 || stddev->second.dtype != DType::F32)
+      return makeError("checkpoint '" + options_.resumePath +
+                       "' has no standardisation statistics");
+    auto s = Standardizer::fromStatistics(mean->second.toF32(),
+                                          stddev->second.toF32());
+    if (!s)
+      return makeError("checkpoint '" + options_.resumePath +
+                       "': " + s.message());
+    standardizer_ = s.take();
+  } else {
+    standardizer_ = Standardizer::fit(data_.train);
+  }
+  VOSKHOD_RETURN_IF_ERROR(standardizer_->apply(data_.train));
+  if (data_.test)
+    return standardizer_->apply(*data_.test);
+  return Status::ok();
+}
+
+Status TrainingRun::restore(const Checkpoint &checkpoint) {
+  const std::string &path = options_.resumePath;
+  for (const auto &[key, value] : positionKeys(options_, sig_, data_.train)) {
+    auto it = checkpoint.metadata.find(key);
+    if (it == checkpoint.metadata.end())
+      return makeError("checkpoint '" + path + "' lacks '" + key +
+                       "'; it was not written by a training run");
+    if (it->second != value)
+      return makeError("cannot resume from '" + path +
+                       "': it was trained "
+                       "with " +
+                       key + " " + it->second + ", this run uses " + value);
+  }
+  std::vector<TensorSpec> specs = runner_.stateSpecs();
+  VOSKHOD_RETURN_IF_ERROR(verifyTensors(checkpoint, specs, path));
+  for (const TensorSpec &spec : specs)
+    VOSKHOD_RETURN_IF_ERROR(
+        runner_.writeState(spec.name, checkpoint.tensors.at(spec.name)));
+  auto losses = checkpoint.tensors.find("trainer/step_losses");
+  auto metrics = checkpoint.tensors.find("trainer/epoch_metrics");
+  if (losses == checkpoint.tensors.end() ||
+      metrics == checkpoint.tensors.end() ||
+      losses->second.dtype != DType::F64 ||
+      metrics->second.dtype != DType::F64 ||
+      metrics->second.shape.size() != 2 ||
+      metrics->second.shape[1] != kMetricColumns)
+    return makeError("checkpoint '" + path + "' lacks the trainer's history");
+  report_.stepLosses = losses->second.toF64();
+  std::vector<double> rows = metrics->second.toF64();
+  for (size_t i = 0; i + kMetricColumns <= rows.size(); i += kMetricColumns)
+    report_.epochs.push_back(metricFromRow(&rows[i]));
+  report_.stepsDone = int64_t(report_.stepLosses.size());
+  if (int64_t(report_.epochs.size()) != report_.stepsDone / batchesPerEpoch_)
+    return makeError("checkpoint '" + path +
+                     "' is inconsistent: " + std::to_string(report_.stepsDone) +
+                     " steps but " + std::to_string(report_.epochs.size()) +
+                     " finished epochs");
+  return Status::ok();
+}
+
+Status TrainingRun::save() {
+  if (options_.checkpointPath.empty())
+    return Status::ok();
+  Checkpoint checkpoint;
+  for (const TensorSpec &spec : runner_.stateSpecs()) {
+    auto value = runner_.readState(spec.name);
+    VOSKHOD_RETURN_IF_ERROR(value);
+    checkpoint.tensors[spec.name] = value.take();
+  }
+  if (standardizer_) {
+    int64_t f = int64_t(standardizer_->mean.size());
+    checkpoint.tensors["data/mean"] =
+        TensorData::fromF32({f}, standardizer_->mean);
+    checkpoint.tensors["data/std"] =
+        TensorData::fromF32({f}, standardizer_->stddev);
+  }
+  checkpoint.tensors["trainer/step_losses"] = TensorData::fromF64(
+      {int64_t(report_.stepLosses.size())}, report_.stepLosses);
+  std::vector<double> rows;
+  for (const EpochMetrics &m : report_.epochs)
+    for (double v : metricRow(m))
+      rows.push_back(v);
+  checkpoint.tensors["trainer/epoch_metrics"] = TensorData::fromF64(
+      {int64_t(report_.epochs.size()), kMetricColumns}, rows);
+  checkpoint.metadata = options_.metadata;
+  for (const auto &[key, value] : positionKeys(options_, sig_, data_.train))
+    checkpoint.metadata[key] = value;
+  checkpoint.metadata["model"] = options_.modelName;
+  checkpoint.metadata["step"] = std::to_string(report_.stepsDone);
+  checkpoint.metadata["epoch"] =
+      std::to_string(report_.stepsDone / batchesPerEpoch_);
+  VOSKHOD_RETURN_IF_ERROR(saveCheckpoint(options_.checkpointPath, checkpoint));
+  std::string stem = curveStem(options_.checkpointPath);
+  VOSKHOD_RETURN_IF_ERROR(writeCurves(stem, report_, batchesPerEpoch_,
+                                      options_.modelName,
+                                      data_.test.has_value()));
+  report_.files = {options_.checkpointPath, stem + ".loss.csv",
+                   stem + ".metrics.csv", stem + ".loss.svg"};
+  return Status::ok();
+}
+
+Status TrainingRun::epochEnd(int64_t epoch, double seconds) {
+  EpochMetrics m;
+  m.epoch = epoch + 1;
+  m.step = report_.stepsDone;
+  double sum = 0;
+  for (int64_t i = epoch * batchesPerEpoch_; i < report_.stepsDone; ++i)
+    sum += report_.stepLosses[i];
+  m.trainLoss = sum / double(batchesPerEpoch_);
+  m.trainAccuracy = m.trainMae = kNaN;
+  m.testLoss = m.testAccuracy = m.testMae = kNaN;
+  m.seconds = seconds;
+  if (options_.evaluateTrainSet) {
+    auto e = evaluate(runner_, data_.train, sig_);
+    VOSKHOD_RETURN_IF_ERROR(e);
+    m.trainAccuracy = e->accuracy;
+    m.trainMae = e->mae;
+  }
+  if (data_.test) {
+    auto e = evaluate(runner_, *data_.test, sig_);
+    VOSKHOD_RETURN_IF_ERROR(e);
+    m.testLoss = e->loss;
+    m.testAccuracy = e->accuracy;
+    m.testMae = e->mae;
+  }
+  report_.epochs.push_back(m);
+  progress_.line(summaryOf(m, options_.epochs, data_.test.has_value()));
+  return Status::ok();
+}
+
+Expected<TrainReport> TrainingRun::run() {
+  gStopRequested = 0;
+  std::optional<Checkpoint> resume;
+  if (!options_.resumePath.empty()) {
+    auto loaded = loadCheckpoint(options_.resumePath);
+    VOSKHOD_RETURN_IF_ERROR(loaded);
+    resume = loaded.take();
+  }
+  VOSKHOD_RETURN_IF_ERROR(prepareData(resume ? &*resume : nullptr));
+  DataLoader loader(data_.train, {sig_.batchSize, options_.seed,
+                                  options_.shuffle, options_.partial});
+  batchesPerEpoch_ = loader.batchesPerEpoch();
+  if (batchesPerEpoch_ == 0)
+    return makeError("data set '" + data_.train.source + "' has " +
+                     std::to_string(data_.train.size()) +
+                     " examples, fewer than one batch of " +
+                     std::to_string(sig_.batchSize));
+  if (resume)
+    VOSKHOD_RETURN_IF_ERROR(restore(*resume));
+  InterruptGuard guard(options_.catchInterrupt);
+  progress_.begin(options_.epochs, batchesPerEpoch_, sig_.batchSize,
+                  report_.stepsDone);
+  if (resume)
+    progress_.line("resuming from '" + options_.resumePath + "' at step " +
+                   std::to_string(report_.stepsDone));
+  Batch batch;
+  int64_t total = options_.epochs * batchesPerEpoch_;
+  auto epochStart = std::chrono::steady_clock::now();
+  while (report_.stepsDone < total) {
+    int64_t epoch = report_.stepsDone / batchesPerEpoch_;
+    int64_t index = report_.stepsDone % batchesPerEpoch_;
+    if (index == 0)
+      epochStart = std::chrono::steady_clock::now();
+    loader.fill(epoch, index, batch);
+    VOSKHOD_RETURN_IF_ERROR(runner_.setBatch(batch));
+    auto loss = runner_.step();
+    VOSKHOD_RETURN_IF_ERROR(loss);
+    if (!std::isfinite(*loss)) {
+      // The curves up to here help to see where it went wrong; the
+      // checkpoint is not overwritten with a poisoned state.
+      std::string message = "loss became " + formatDouble(*loss) + " at step " +
+                            std::to_string(report_.stepsDone + 1) + " (epoch " +
+                            std::to_string(epoch + 1) + ", batch " +
+                            std::to_string(index + 1) + "); stopping";
+      report_.stepLosses.push_back(*loss);
+      if (!options_.checkpointPath.empty())
+        (void)writeCurves(curveStem(options_.checkpointPath), report_,
+                          batchesPerEpoch_, options_.modelName,
+                          data_.test.has_value());
+      return makeError(message);
+    }
+    report_.stepLosses.push_back(*loss);
+    ++report_.stepsDone;
+    progress_.step(epoch, index + 1, report_.stepsDone, *loss);
+    bool epochDone = index + 1 == batchesPerEpoch_;
+    if (epochDone) {
+      double seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - epochStart)
+                           .count();
+      VOSKHOD_RETURN_IF_ERROR(epochEnd(epoch, seconds));
+    }
+    if (gStopRequested) {
+      report_.interrupted = true;
+      VOSKHOD_RETURN_IF_ERROR(save());
+      progress_.line(
+          "interrupted at step " + std::to_string(report_.stepsDone) +
+          (options_.checkpointPath.empty()
+               ? std::string()
+               : "; checkpoint saved to '" + options_.checkpointPath + "'"));
+      return report_;
+    }
+    if (epochDone)
+      VOSKHOD_RETURN_IF_ERROR(save());
+  }
+  return report_;
+}
+
+} // namespace
+
+void requestStop() { gStopRequested = 1; }
+
+std::string curveStem(const std::string &checkpointPath) {
+  const std::string ext = ".safetensors";
+  if (checkpointPath.size() > ext.size() &&
+      checkpointPath.compare(checkpointPath.size() - ext.size(), ext.size(),
+                             ext) == 0)
+    return checkpointPath.substr(0, checkpointPath.size() - ext.size());
+  return checkpointPath;
+}
+
+Expected<TrainReport> train(StepRunner &runner, DataSplits &data,
+                            const TrainerOptions &options) {
+  TrainingRun run(runner, data, options);
+  return run.run();
+}
+
+} // namespace voskhod::rt

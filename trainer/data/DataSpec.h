@@ -1,0 +1,54 @@
+//===- trainer/data/DataSpec.h - the --data argument
+//-----------------------===//
+///
+/// One string names the data a run trains and tests on:
+///
+///   fashion-mnist              Debian's dataset-fashion-mnist, read from
+///                              /usr/share/datasets/fashion-mnist
+///   mnist:DIR                  a folder holding the four standard IDX files
+///   fashion-mnist:DIR          (train-images-idx3-ubyte, train-labels-idx1-
+///                              ubyte, t10k-images-idx3-ubyte, t10k-labels-
+///                              idx1-ubyte, each gzip'd with .gz or not)
+///   idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_IMAGES,TEST_LABELS]
+///   csv:FILE[,label=COL...][,test=FILE]
+///                              COL is a header name or a 0-based index
+///                              (default: the last column); several
+///                              label=COL options make multi-label data,
+///                              one target per label in the order given;
+///                              the test file has the same columns
+///
+/// Every form also takes `,limit=N`: keep the first N examples of each
+/// split, for quick runs. Paths cannot contain commas. Parsing checks only
+/// the form; whether the files exist and hold good data is `loadData`'s
+/// business, so the error about a file names that file.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "trainer/data/CsvReader.h"
+#include "trainer/data/Dataset.h"
+#include "support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace voskhod::rt {
+
+/// Where Debian's dataset-fashion-mnist installs its files.
+inline constexpr const char *kFashionMnistDir =
+    "/usr/share/datasets/fashion-mnist";
+
+struct DataSpec {
+  enum class Format { Idx, Csv } format = Format::Idx;
+  std::string trainFeatures, trainLabels; // trainLabels unused for CSV
+  std::string testFeatures, testLabels;   // empty: no test split
+  CsvOptions csv;
+  /// 0: every example.
+  int64_t limit = 0;
+};
+
+Expected<DataSpec> parseDataSpec(const std::string &text);
+
+Expected<DataSplits> loadData(const DataSpec &spec);
+
+} // namespace voskhod::rt

@@ -1,0 +1,85 @@
+//===- trainer/data/Dataset.h - examples as float rows plus labels
+//---------===//
+///
+/// A data set in memory: one float row of features per example and either
+/// an int32 class index or a row of float targets per example. Each row
+/// remembers where it came from (a CSV line or an IDX item) so that a bad
+/// label found later, when the data set is matched against the model, is
+/// still reported at its place in the user's file.
+///
+/// `conformToSignature` is that match: the feature count must equal what the
+/// graph's feature input expects, labels are converted to the kind the label
+/// input takes (integral values become class indices; class indices become
+/// float targets), class indices must lie in the model's class range and
+/// the targets of a sigmoid cross-entropy in [0, 1]. It
+/// deliberately does not reshape or resample anything: a data set that does
+/// not fit is an error, not a guess.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace voskhod::rt {
+
+enum class LabelKind { Class, Target };
+
+struct Dataset {
+  /// The feature file, for messages.
+  std::string source;
+  /// The label file (the same as `source` for CSV).
+  std::string labelSource;
+  int64_t numFeatures = 0;
+  /// One example's shape before flattening ({28, 28} for MNIST images).
+  std::vector<int64_t> exampleShape;
+  /// size() × numFeatures, row-major.
+  std::vector<float> features;
+  LabelKind labelKind = LabelKind::Class;
+  /// size() class indices when labelKind is Class.
+  std::vector<int32_t> classes;
+  /// size() × targetWidth when labelKind is Target.
+  int64_t targetWidth = 0;
+  std::vector<float> targets;
+  /// 1-based source line of each row (CSV); empty when rows are items.
+  std::vector<int64_t> sourceLines;
+
+  int64_t size() const {
+    return numFeatures > 0 ? int64_t(features.size()) / numFeatures
+                           : int64_t(classes.size());
+  }
+  /// "data.csv:17" or "labels.idx: item 17", where row `row`'s label lives.
+  std::string describeLabelOf(int64_t row) const;
+};
+
+/// A training split and, when the user gave one, a test split.
+struct DataSplits {
+  Dataset train;
+  std::optional<Dataset> test;
+};
+
+/// What the model's step expects of every batch.
+struct StepSignature {
+  /// Graph input names, for messages (without the `%`).
+  std::string featureInput = "x";
+  std::string labelInput = "y";
+  int64_t batchSize = 0;
+  int64_t featureCount = 0;
+  LabelKind labelKind = LabelKind::Class;
+  /// The number of classes (Class) or the width of a target row (Target).
+  int64_t labelWidth = 0;
+  /// The width of a prediction row (logits or regression outputs).
+  int64_t outputWidth = 0;
+  /// The loss is a sigmoid cross-entropy: every target is a probability
+  /// (0 or 1 for multi-hot labels) and predictions are one logit each.
+  bool multiLabel = false;
+};
+
+/// Makes `data` fit `signature` or says, naming the file and row, why not.
+Status conformToSignature(Dataset &data, const StepSignature &signature);
+
+} // namespace voskhod::rt
