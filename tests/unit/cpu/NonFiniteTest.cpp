@@ -42,7 +42,7 @@ TEST_P(NonFinite, MatchesInterpreter) {
                      " {\n  %x = input f32[37, 19]\n" + c.body + "\n}\n";
   auto g = parse(text);
   ASSERT_TRUE(g);
-  auto exe = compileForCpu({nullptr, g.get()}, {});
+  auto exe = compileGraphs(nullptr, g.get());
   ASSERT_TRUE(exe) << exe.message();
   ir::LeafValues leaves = training::initialLeafValues(*g, 5);
   for (auto &[node, value] : leaves) {
