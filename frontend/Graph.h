@@ -30,8 +30,8 @@
 #include "frontend/CallSite.h"
 #include "frontend/Optimizers.h"
 #include "frontend/Tensor.h"
-#include "support/Error.h"
 #include "initialisers/Init.h"
+#include "support/Error.h"
 
 #include <memory>
 #include <optional>

@@ -1,10 +1,10 @@
 //===- frontend/Initializers.h - parameter initialiser specs --------------===//
 ///
-/// Named constructors for the InitSpec values of initialisers/InitKinds.def, the
-/// same initialisers the `.vg` format spells `init = ...`. They describe how
-/// the runtime fills a parameter (PyTorch's formulas, fans as
-/// initialisers/Init.h's computeFans lays them out: a [in, out] weight has fan_in
-/// = in); they draw nothing themselves.
+/// Named constructors for the InitSpec values of initialisers/InitKinds.def,
+/// the same initialisers the `.vg` format spells `init = ...`. They describe
+/// how the runtime fills a parameter (PyTorch's formulas, fans as
+/// initialisers/Init.h's computeFans lays them out: a [in, out] weight has
+/// fan_in = in); they draw nothing themselves.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -15,8 +15,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "support/Error.h"
 #include "initialisers/Init.h"
+#include "support/Error.h"
 
 #include <cstdint>
 #include <memory>

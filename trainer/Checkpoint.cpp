@@ -2,9 +2,9 @@
 //----===//
 #include "trainer/Checkpoint.h"
 
+#include "support/InternalCheck.h"
 #include "trainer/AtomicFile.h"
 #include "trainer/data/FileBytes.h"
-#include "support/InternalCheck.h"
 
 #include <nlohmann/json.hpp>
 

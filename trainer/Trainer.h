@@ -38,11 +38,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "support/Error.h"
 #include "trainer/Checkpoint.h"
 #include "trainer/Progress.h"
 #include "trainer/data/DataLoader.h"
 #include "trainer/data/Dataset.h"
-#include "support/Error.h"
 
 #include <cstdint>
 #include <cstdio>

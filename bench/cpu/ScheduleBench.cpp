@@ -15,8 +15,8 @@
 #include "BenchInputs.h"
 
 #include "compiler/codegen/llvm/CpuBackend.h"
-#include "compiler/text/Parser.h"
 #include "compiler/kernel/Lowering.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/TrainStep.h"
 
 #include <chrono>

@@ -17,8 +17,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Graph.h"
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/ir/Graph.h"
 #include "support/Error.h"
 
 #include <string>

@@ -1,8 +1,8 @@
 //===- compiler/driver/GraphLoading.cpp - files to verified graphs --------===//
 #include "compiler/driver/GraphLoading.h"
 
-#include "compiler/text/Parser.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/text/Parser.h"
 
 #include <cerrno>
 #include <cstdio>

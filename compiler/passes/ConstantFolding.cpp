@@ -1,8 +1,8 @@
 //===- compiler/passes/ConstantFolding.cpp - evaluate what is known -------===//
 #include "compiler/passes/ConstantFolding.h"
 
-#include "compiler/ir/Builder.h"
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/ir/Builder.h"
 #include "compiler/passes/Rewrite.h"
 
 #include <bit>

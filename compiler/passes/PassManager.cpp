@@ -1,8 +1,8 @@
 //===- compiler/passes/PassManager.cpp - run passes to a fixed point ------===//
 #include "compiler/passes/PassManager.h"
 
-#include "compiler/text/Printer.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/text/Printer.h"
 #include "support/InternalCheck.h"
 
 namespace voskhod::passes {

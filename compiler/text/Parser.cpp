@@ -22,8 +22,8 @@
 #include "compiler/text/Parser.h"
 
 #include "compiler/ir/Builder.h"
-#include "compiler/text/Lexer.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/text/Lexer.h"
 #include "support/InternalCheck.h"
 
 #include <charconv>

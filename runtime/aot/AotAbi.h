@@ -58,7 +58,8 @@
 enum { VKAOT_INPUT = 0, VKAOT_PARAM = 1, VKAOT_STATE = 2, VKAOT_OUTPUT = 3 };
 
 /* One tensor of the model; `info` first so a descriptor is also the public
-   info. `init` is initialisers/InitKinds.def's order; `a` and `b` its arguments. */
+   info. `init` is initialisers/InitKinds.def's order; `a` and `b` its
+   arguments. */
 typedef struct vkaot_tensor {
   voskhod_tensor_info info;
   double a, b;

@@ -1,3 +1,4 @@
+/* clang-format off */
 /*===- runtime/aot/CommonTypes.h - the public types of every model header -===*/
 /*
  * The element types, status codes and tensor description that every

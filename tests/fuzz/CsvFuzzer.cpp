@@ -7,8 +7,8 @@
 /// rows, one label per row) and hold only finite numbers.
 ///
 //===----------------------------------------------------------------------===//
-#include "trainer/data/CsvReader.h"
 #include "tests/fuzz/FuzzFile.h"
+#include "trainer/data/CsvReader.h"
 
 #include <cmath>
 #include <cstdio>

@@ -8,8 +8,8 @@
 /// array that loads must hold exactly the values its dimensions promise.
 ///
 //===----------------------------------------------------------------------===//
-#include "trainer/data/IdxReader.h"
 #include "tests/fuzz/FuzzFile.h"
+#include "trainer/data/IdxReader.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -24,8 +24,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "trainer/data/Dataset.h"
 #include "support/Error.h"
+#include "trainer/data/Dataset.h"
 
 #include <string>
 #include <vector>

@@ -25,9 +25,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "support/Error.h"
 #include "trainer/data/CsvReader.h"
 #include "trainer/data/Dataset.h"
-#include "support/Error.h"
 
 #include <cstdint>
 #include <string>

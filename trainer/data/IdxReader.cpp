@@ -1,8 +1,8 @@
 //===- trainer/data/IdxReader.cpp - the IDX format of MNIST ---------------===//
 #include "trainer/data/IdxReader.h"
 
-#include "trainer/data/FileBytes.h"
 #include "support/InternalCheck.h"
+#include "trainer/data/FileBytes.h"
 
 #include <cmath>
 #include <cstring>

@@ -13,8 +13,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "trainer/data/Dataset.h"
 #include "support/Error.h"
+#include "trainer/data/Dataset.h"
 
 #include <vector>
 

@@ -1,9 +1,9 @@
 //===- compiler/codegen/cuda/CudaBackend.cpp - lower, render, compile, run ===//
 #include "compiler/codegen/cuda/CudaBackend.h"
 
-#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/cuda/NvrtcCompiler.h"
+#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "runtime/cuda/DeviceProgram.h"
 
 namespace voskhod::cuda {

@@ -1,10 +1,10 @@
 //===- compiler/codegen/llvm/AotCompiler.cpp - lower, render, link, emit --===//
 #include "compiler/codegen/llvm/AotCompiler.h"
 
-#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "compiler/codegen/llvm/AotRuntime.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
+#include "compiler/codegen/tensors/RuntimeTensors.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/IRBuilder.h"

@@ -29,10 +29,10 @@
 #pragma once
 
 #include "compiler/codegen/llvm/CpuBackend.h"
+#include "initialisers/Init.h"
 #include "runtime/Executable.h"
 #include "runtime/cuda/LaunchPlan.h"
 #include "support/Error.h"
-#include "initialisers/Init.h"
 
 #include <cstdint>
 #include <string>

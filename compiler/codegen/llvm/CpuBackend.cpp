@@ -1,10 +1,10 @@
 //===- compiler/codegen/llvm/CpuBackend.cpp - lower, render, JIT, emit ----===//
 #include "compiler/codegen/llvm/CpuBackend.h"
 
-#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "compiler/codegen/llvm/HostTarget.h"
 #include "compiler/codegen/llvm/Jit.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
+#include "compiler/codegen/tensors/RuntimeTensors.h"
 #include "runtime/NumericsCheck.h"
 #include "runtime/ThreadPool.h"
 

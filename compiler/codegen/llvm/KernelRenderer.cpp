@@ -811,9 +811,8 @@ private:
       bool isMax = kind == PhaseKind::Max;
       if (isFloat(t))
         return floatMinMax(b, isMax, acc, x);
-      return b.CreateSelect(isMax ? b.CreateICmpSLT(acc, x)
-                                  : b.CreateICmpSLT(x, acc),
-                            x, acc);
+      return b.CreateSelect(
+          isMax ? b.CreateICmpSLT(acc, x) : b.CreateICmpSLT(x, acc), x, acc);
     }
     if (!isFloat(t))
       return b.CreateAdd(acc, x);

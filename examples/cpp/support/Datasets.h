@@ -15,8 +15,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "trainer/data/Dataset.h"
 #include "support/Error.h"
+#include "trainer/data/Dataset.h"
 
 #include <cstdint>
 #include <string>

@@ -2,8 +2,8 @@
 #include "examples/cpp/support/Training.h"
 
 #include "compiler/codegen/llvm/CpuBackend.h"
-#include "compiler/text/Printer.h"
 #include "compiler/passes/Pipeline.h"
+#include "compiler/text/Printer.h"
 #include "compiler/training/TrainStep.h"
 #include "trainer/data/DataLoader.h"
 

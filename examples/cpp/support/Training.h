@@ -20,8 +20,8 @@
 #include "frontend/Graph.h"
 #include "frontend/nn/Module.h"
 #include "runtime/Executable.h"
-#include "trainer/data/Dataset.h"
 #include "support/Error.h"
+#include "trainer/data/Dataset.h"
 
 #include <cstdint>
 #include <functional>

@@ -1,9 +1,9 @@
 //===- tests/unit/aot/AotTestSupport.cpp - AOT objects as libraries -------===//
 #include "AotTestSupport.h"
 
-#include "compiler/text/Parser.h"
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 

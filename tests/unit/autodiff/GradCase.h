@@ -11,8 +11,8 @@
 
 #include "compiler/autodiff/Autodiff.h"
 #include "compiler/autodiff/GradCheck.h"
-#include "compiler/ir/Builder.h"
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
 
 #include <gtest/gtest.h>

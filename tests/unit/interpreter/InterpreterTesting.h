@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/ir/Builder.h"
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/ir/Builder.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 //===- tests/unit/passes/CseDceTest.cpp - duplicates and dead nodes -------===//
 #include "PassCase.h"
 
-#include "compiler/text/Printer.h"
 #include "compiler/passes/CommonSubexpressionElimination.h"
 #include "compiler/passes/DeadCodeElimination.h"
+#include "compiler/text/Printer.h"
 
 using namespace voskhod;
 using namespace voskhod::ir;

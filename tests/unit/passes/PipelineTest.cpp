@@ -2,12 +2,12 @@
 #include "PassCase.h"
 
 #include "compiler/autodiff/Autodiff.h"
-#include "compiler/text/Parser.h"
-#include "compiler/text/Printer.h"
 #include "compiler/passes/CommonSubexpressionElimination.h"
 #include "compiler/passes/PassManager.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/passes/Rewrite.h"
+#include "compiler/text/Parser.h"
+#include "compiler/text/Printer.h"
 #include "compiler/training/Initialize.h"
 
 #include <fstream>

@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "TestGraphs.h"
 
-#include "compiler/text/Printer.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/text/Printer.h"
 #include "compiler/training/Initialize.h"
 
 namespace voskhod::training {
