@@ -22,19 +22,18 @@ BufferKind roleOf(BufferKind kind) {
   }
 }
 
-/// Whether some kernel of `p` reads its k-th external buffer, directly or
-/// through a reshape view (not through a temporary that reuses its storage).
-bool readsExternal(const KernelProgram &p, size_t k) {
-  auto viewed = [&](int b) {
-    while (p.buffers[b].isView && p.buffers[b].aliasOf >= 0)
-      b = p.buffers[b].aliasOf;
-    return b;
-  };
+/// Which buffers of `p` some kernel reads, directly or through a reshape view
+/// (not through a temporary that reuses its storage): one pass over the
+/// kernels, so a deep model's many params cost no scan each.
+std::vector<bool> buffersRead(const KernelProgram &p) {
+  std::vector<bool> read(p.buffers.size(), false);
   for (const Kernel &kernel : p.kernels)
-    for (int read : kernel.reads)
-      if (viewed(read) == p.external[k])
-        return true;
-  return false;
+    for (int b : kernel.reads) {
+      while (p.buffers[size_t(b)].isView && p.buffers[size_t(b)].aliasOf >= 0)
+        b = p.buffers[size_t(b)].aliasOf;
+      read[size_t(b)] = true;
+    }
+  return read;
 }
 
 /// Adds `program`'s external buffers to `model.tensors` (by name; a tensor
@@ -46,6 +45,7 @@ Expected<ModelEntry> addEntry(ModelProgram &model, KernelProgram program,
   for (size_t i = 0; i < model.tensors.size(); ++i)
     byName.emplace(model.tensors[i].name, int(i));
   ModelEntry entry;
+  std::vector<bool> read = buffersRead(program);
   for (size_t k = 0; k < program.external.size(); ++k) {
     const Buffer &b = program.buffers[program.external[k]];
     ModelTensor info;
@@ -66,7 +66,7 @@ Expected<ModelEntry> addEntry(ModelProgram &model, KernelProgram program,
     if (info.role == BufferKind::Output)
       (isStep ? t.stepOutput : t.forwardOutput) = true;
     entry.table.push_back(slot->second);
-    entry.reads.push_back(readsExternal(program, k));
+    entry.reads.push_back(read[size_t(program.external[k])]);
   }
   model.arenaBytes = std::max(model.arenaBytes, program.memory.arenaBytes);
   entry.program = std::move(program);
