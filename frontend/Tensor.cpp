@@ -147,90 +147,51 @@ Tensor Tensor::named(const std::string &name, CallSite site) const {
   return *this;
 }
 
-Tensor Tensor::abs(CallSite site) const {
-  return buildOp(OpKind::Abs, {*this}, {}, site);
-}
-Tensor Tensor::exp(CallSite site) const {
-  return buildOp(OpKind::Exp, {*this}, {}, site);
-}
-Tensor Tensor::log(CallSite site) const {
-  return buildOp(OpKind::Log, {*this}, {}, site);
-}
-Tensor Tensor::sqrt(CallSite site) const {
-  return buildOp(OpKind::Sqrt, {*this}, {}, site);
-}
-Tensor Tensor::rsqrt(CallSite site) const {
-  return buildOp(OpKind::Rsqrt, {*this}, {}, site);
-}
-Tensor Tensor::square(CallSite site) const {
-  return buildOp(OpKind::Square, {*this}, {}, site);
-}
-Tensor Tensor::sign(CallSite site) const {
-  return buildOp(OpKind::Sign, {*this}, {}, site);
-}
-Tensor Tensor::relu(CallSite site) const {
-  return buildOp(OpKind::Relu, {*this}, {}, site);
-}
-Tensor Tensor::leakyRelu(std::optional<double> alpha, CallSite site) const {
-  return buildOp(OpKind::LeakyRelu, {*this},
-                 alpha ? attrs("alpha", *alpha) : ir::Attrs(), site);
-}
-Tensor Tensor::elu(std::optional<double> alpha, CallSite site) const {
-  return buildOp(OpKind::Elu, {*this},
-                 alpha ? attrs("alpha", *alpha) : ir::Attrs(), site);
-}
-Tensor Tensor::sigmoid(CallSite site) const {
-  return buildOp(OpKind::Sigmoid, {*this}, {}, site);
-}
-Tensor Tensor::tanh(CallSite site) const {
-  return buildOp(OpKind::Tanh, {*this}, {}, site);
-}
-Tensor Tensor::softplus(CallSite site) const {
-  return buildOp(OpKind::Softplus, {*this}, {}, site);
-}
-Tensor Tensor::erf(CallSite site) const {
-  return buildOp(OpKind::Erf, {*this}, {}, site);
-}
-Tensor Tensor::gelu(std::string_view approximate, CallSite site) const {
-  return buildOp(OpKind::Gelu, {*this},
-                 attrs("approximate", std::string(approximate)), site);
-}
-Tensor Tensor::neg(CallSite site) const {
-  return buildOp(OpKind::Neg, {*this}, {}, site);
-}
+#define VOSKHOD_TENSOR_METHOD_Unary(Enum, method, param)                       \
+  Tensor Tensor::method(CallSite site) const {                                 \
+    return buildOp(OpKind::Enum, {*this}, {}, site);                           \
+  }
+#define VOSKHOD_TENSOR_METHOD_UnaryFloat(Enum, method, param)                  \
+  Tensor Tensor::method(std::optional<double> param, CallSite site) const {    \
+    return buildOp(OpKind::Enum, {*this},                                      \
+                   param ? attrs(#param, *param) : ir::Attrs(), site);         \
+  }
+#define VOSKHOD_TENSOR_METHOD_UnaryChoice(Enum, method, param)                 \
+  Tensor Tensor::method(std::optional<std::string_view> param, CallSite site)  \
+      const {                                                                  \
+    return buildOp(OpKind::Enum, {*this},                                      \
+                   param ? attrs(#param, std::string(*param)) : ir::Attrs(),   \
+                   site);                                                      \
+  }
+#define VOSKHOD_TENSOR_METHOD_Binary(Enum, method, param)                      \
+  Tensor Tensor::method(const Tensor &other, CallSite site) const {            \
+    return binary(OpKind::Enum, *this, other, site);                           \
+  }                                                                            \
+  Tensor Tensor::method(double other, CallSite site) const {                   \
+    return binary(OpKind::Enum, *this, other, site);                           \
+  }                                                                            \
+  Tensor method(const Tensor &a, const Tensor &b, CallSite site) {             \
+    return binary(OpKind::Enum, a, b, site);                                   \
+  }                                                                            \
+  Tensor method(const Tensor &a, double b, CallSite site) {                    \
+    return binary(OpKind::Enum, a, b, site);                                   \
+  }                                                                            \
+  Tensor method(double a, const Tensor &b, CallSite site) {                    \
+    return binary(OpKind::Enum, a, b, site);                                   \
+  }
+#define VOSKHOD_TENSOR_METHOD_Reduce(Enum, method, param)                      \
+  Tensor Tensor::method(std::vector<int64_t> axes, bool keepdims,              \
+                        CallSite site) const {                                 \
+    return buildOp(OpKind::Enum, {*this},                                      \
+                   reductionAttrs(std::move(axes), keepdims), site);           \
+  }
+#define VOSKHOD_TENSOR_METHOD_Manual(Enum, method, param)
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param)                      \
+  VOSKHOD_TENSOR_METHOD_##Api(Enum, Method, Param)
+#include "compiler/ir/Ops.def"
+
 Tensor Tensor::convert(ir::DType dtype, CallSite site) const {
   return buildOp(OpKind::Convert, {*this}, attrs("dtype", dtype), site);
-}
-
-Tensor Tensor::pow(const Tensor &e, CallSite site) const {
-  return binary(OpKind::Pow, *this, e, site);
-}
-Tensor Tensor::pow(double e, CallSite site) const {
-  return binary(OpKind::Pow, *this, e, site);
-}
-Tensor Tensor::maximum(const Tensor &o, CallSite site) const {
-  return binary(OpKind::Maximum, *this, o, site);
-}
-Tensor Tensor::maximum(double o, CallSite site) const {
-  return binary(OpKind::Maximum, *this, o, site);
-}
-Tensor Tensor::minimum(const Tensor &o, CallSite site) const {
-  return binary(OpKind::Minimum, *this, o, site);
-}
-Tensor Tensor::minimum(double o, CallSite site) const {
-  return binary(OpKind::Minimum, *this, o, site);
-}
-Tensor Tensor::greater(const Tensor &o, CallSite site) const {
-  return binary(OpKind::Greater, *this, o, site);
-}
-Tensor Tensor::greater(double o, CallSite site) const {
-  return binary(OpKind::Greater, *this, o, site);
-}
-Tensor Tensor::equal(const Tensor &o, CallSite site) const {
-  return binary(OpKind::Equal, *this, o, site);
-}
-Tensor Tensor::equal(double o, CallSite site) const {
-  return binary(OpKind::Equal, *this, o, site);
 }
 
 Tensor Tensor::matmul(const Tensor &other, bool transposeA, bool transposeB,
@@ -252,28 +213,6 @@ Tensor Tensor::reshape(std::vector<int64_t> shape, CallSite site) const {
 Tensor Tensor::broadcastTo(std::vector<int64_t> shape, CallSite site) const {
   return buildOp(OpKind::Broadcast, {*this}, attrs("shape", std::move(shape)),
                  site);
-}
-
-Tensor Tensor::sum(std::vector<int64_t> axes, bool keepdims,
-                   CallSite site) const {
-  return buildOp(OpKind::ReduceSum, {*this},
-                 reductionAttrs(std::move(axes), keepdims), site);
-}
-Tensor Tensor::mean(std::vector<int64_t> axes, bool keepdims,
-                    CallSite site) const {
-  return buildOp(OpKind::ReduceMean, {*this},
-                 reductionAttrs(std::move(axes), keepdims), site);
-}
-Tensor Tensor::max(std::vector<int64_t> axes, bool keepdims,
-                   CallSite site) const {
-  return buildOp(OpKind::ReduceMax, {*this},
-                 reductionAttrs(std::move(axes), keepdims), site);
-}
-
-Tensor Tensor::min(std::vector<int64_t> axes, bool keepdims,
-                   CallSite site) const {
-  return buildOp(OpKind::ReduceMin, {*this},
-                 reductionAttrs(std::move(axes), keepdims), site);
 }
 
 Tensor Tensor::softmax(int64_t axis, CallSite site) const {
@@ -326,52 +265,6 @@ Tensor operator/(Located<double> a, const Tensor &b) {
   return binary(OpKind::Div, a.value, b, a.site);
 }
 Tensor operator-(Located<Tensor> a) { return a.value.neg(a.site); }
-
-Tensor pow(const Tensor &a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Pow, a, b, site);
-}
-Tensor pow(const Tensor &a, double b, CallSite site) {
-  return binary(OpKind::Pow, a, b, site);
-}
-Tensor pow(double a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Pow, a, b, site);
-}
-Tensor maximum(const Tensor &a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Maximum, a, b, site);
-}
-Tensor maximum(const Tensor &a, double b, CallSite site) {
-  return binary(OpKind::Maximum, a, b, site);
-}
-Tensor maximum(double a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Maximum, a, b, site);
-}
-Tensor minimum(const Tensor &a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Minimum, a, b, site);
-}
-Tensor minimum(const Tensor &a, double b, CallSite site) {
-  return binary(OpKind::Minimum, a, b, site);
-}
-Tensor minimum(double a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Minimum, a, b, site);
-}
-Tensor greater(const Tensor &a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Greater, a, b, site);
-}
-Tensor greater(const Tensor &a, double b, CallSite site) {
-  return binary(OpKind::Greater, a, b, site);
-}
-Tensor greater(double a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Greater, a, b, site);
-}
-Tensor equal(const Tensor &a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Equal, a, b, site);
-}
-Tensor equal(const Tensor &a, double b, CallSite site) {
-  return binary(OpKind::Equal, a, b, site);
-}
-Tensor equal(double a, const Tensor &b, CallSite site) {
-  return binary(OpKind::Equal, a, b, site);
-}
 
 Tensor select(const Tensor &cond, const Tensor &onTrue, const Tensor &onFalse,
               CallSite site) {

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace voskhod {
@@ -60,40 +61,37 @@ public:
   /// renaming a named node is allowed.
   Tensor named(const std::string &name, CallSite site = {}) const;
 
-  // Elementwise, one operand. The alphas default to OpAttrs.def's.
-  Tensor abs(CallSite site = {}) const;
-  Tensor exp(CallSite site = {}) const;
-  Tensor log(CallSite site = {}) const;
-  Tensor sqrt(CallSite site = {}) const;
-  Tensor rsqrt(CallSite site = {}) const;
-  Tensor square(CallSite site = {}) const;
-  Tensor sign(CallSite site = {}) const;
-  Tensor relu(CallSite site = {}) const;
-  Tensor leakyRelu(std::optional<double> alpha = std::nullopt,
-                   CallSite site = {}) const;
-  Tensor elu(std::optional<double> alpha = std::nullopt,
-             CallSite site = {}) const;
-  Tensor sigmoid(CallSite site = {}) const;
-  Tensor tanh(CallSite site = {}) const;
-  Tensor softplus(CallSite site = {}) const;
-  Tensor erf(CallSite site = {}) const;
-  /// x Φ(x); approximate is "none" (with erf) or "tanh", as in PyTorch.
-  Tensor gelu(std::string_view approximate = "none", CallSite site = {}) const;
-  Tensor neg(CallSite site = {}) const;
-  Tensor convert(ir::DType dtype, CallSite site = {}) const;
+  // One method per op whose Api column in compiler/ir/Ops.def is not
+  // Manual: `x.exp()`, `x.leakyRelu(0.2)`, `x.gelu("tanh")`, `x.maximum(y)`,
+  // `x.sum({1}, true)`. An attribute left out takes OpAttrs.def's default; a
+  // reduction without axes reduces all of them, negative axes count from the
+  // end. The semantics are the `.vg` op's.
+#define VOSKHOD_TENSOR_METHOD_Unary(method, param)                             \
+  Tensor method(CallSite site = {}) const;
+#define VOSKHOD_TENSOR_METHOD_UnaryFloat(method, param)                        \
+  Tensor method(std::optional<double> param = std::nullopt,                    \
+                CallSite site = {}) const;
+#define VOSKHOD_TENSOR_METHOD_UnaryChoice(method, param)                       \
+  Tensor method(std::optional<std::string_view> param = std::nullopt,          \
+                CallSite site = {}) const;
+#define VOSKHOD_TENSOR_METHOD_Binary(method, param)                            \
+  Tensor method(const Tensor &other, CallSite site = {}) const;                \
+  Tensor method(double other, CallSite site = {}) const;
+#define VOSKHOD_TENSOR_METHOD_Reduce(method, param)                            \
+  Tensor method(std::vector<int64_t> axes = {}, bool keepdims = false,         \
+                CallSite site = {}) const;
+#define VOSKHOD_TENSOR_METHOD_Manual(method, param)
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param)                      \
+  VOSKHOD_TENSOR_METHOD_##Api(Method, Param)
+#include "compiler/ir/Ops.def"
+#undef VOSKHOD_TENSOR_METHOD_Unary
+#undef VOSKHOD_TENSOR_METHOD_UnaryFloat
+#undef VOSKHOD_TENSOR_METHOD_UnaryChoice
+#undef VOSKHOD_TENSOR_METHOD_Binary
+#undef VOSKHOD_TENSOR_METHOD_Reduce
+#undef VOSKHOD_TENSOR_METHOD_Manual
 
-  // Elementwise, two operands, broadcasting. The free functions of the same
-  // names below also take a number first.
-  Tensor pow(const Tensor &exponent, CallSite site = {}) const;
-  Tensor pow(double exponent, CallSite site = {}) const;
-  Tensor maximum(const Tensor &other, CallSite site = {}) const;
-  Tensor maximum(double other, CallSite site = {}) const;
-  Tensor minimum(const Tensor &other, CallSite site = {}) const;
-  Tensor minimum(double other, CallSite site = {}) const;
-  Tensor greater(const Tensor &other, CallSite site = {}) const;
-  Tensor greater(double other, CallSite site = {}) const;
-  Tensor equal(const Tensor &other, CallSite site = {}) const;
-  Tensor equal(double other, CallSite site = {}) const;
+  Tensor convert(ir::DType dtype, CallSite site = {}) const;
 
   /// this × other of rank-2 operands, either read transposed.
   Tensor matmul(const Tensor &other, bool transposeA = false,
@@ -104,16 +102,6 @@ public:
   Tensor transpose(std::vector<int64_t> perm = {}, CallSite site = {}) const;
   Tensor reshape(std::vector<int64_t> shape, CallSite site = {}) const;
   Tensor broadcastTo(std::vector<int64_t> shape, CallSite site = {}) const;
-
-  // Reductions; no axes means all of them, negative axes count from the end.
-  Tensor sum(std::vector<int64_t> axes = {}, bool keepdims = false,
-             CallSite site = {}) const;
-  Tensor mean(std::vector<int64_t> axes = {}, bool keepdims = false,
-              CallSite site = {}) const;
-  Tensor max(std::vector<int64_t> axes = {}, bool keepdims = false,
-             CallSite site = {}) const;
-  Tensor min(std::vector<int64_t> axes = {}, bool keepdims = false,
-             CallSite site = {}) const;
 
   Tensor softmax(int64_t axis = -1, CallSite site = {}) const;
   Tensor logSoftmax(int64_t axis = -1, CallSite site = {}) const;
@@ -153,21 +141,25 @@ Tensor operator/(Located<Tensor> a, double b);
 Tensor operator/(Located<double> a, const Tensor &b);
 Tensor operator-(Located<Tensor> a);
 
-Tensor pow(const Tensor &base, const Tensor &exponent, CallSite site = {});
-Tensor pow(const Tensor &base, double exponent, CallSite site = {});
-Tensor pow(double base, const Tensor &exponent, CallSite site = {});
-Tensor maximum(const Tensor &a, const Tensor &b, CallSite site = {});
-Tensor maximum(const Tensor &a, double b, CallSite site = {});
-Tensor maximum(double a, const Tensor &b, CallSite site = {});
-Tensor minimum(const Tensor &a, const Tensor &b, CallSite site = {});
-Tensor minimum(const Tensor &a, double b, CallSite site = {});
-Tensor minimum(double a, const Tensor &b, CallSite site = {});
-Tensor greater(const Tensor &a, const Tensor &b, CallSite site = {});
-Tensor greater(const Tensor &a, double b, CallSite site = {});
-Tensor greater(double a, const Tensor &b, CallSite site = {});
-Tensor equal(const Tensor &a, const Tensor &b, CallSite site = {});
-Tensor equal(const Tensor &a, double b, CallSite site = {});
-Tensor equal(double a, const Tensor &b, CallSite site = {});
+// The Binary ops of Ops.def as free functions, a number on either side.
+#define VOSKHOD_TENSOR_FUNCTION_Binary(method)                                 \
+  Tensor method(const Tensor &a, const Tensor &b, CallSite site = {});         \
+  Tensor method(const Tensor &a, double b, CallSite site = {});                \
+  Tensor method(double a, const Tensor &b, CallSite site = {});
+#define VOSKHOD_TENSOR_FUNCTION_Unary(method)
+#define VOSKHOD_TENSOR_FUNCTION_UnaryFloat(method)
+#define VOSKHOD_TENSOR_FUNCTION_UnaryChoice(method)
+#define VOSKHOD_TENSOR_FUNCTION_Reduce(method)
+#define VOSKHOD_TENSOR_FUNCTION_Manual(method)
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param)                      \
+  VOSKHOD_TENSOR_FUNCTION_##Api(Method)
+#include "compiler/ir/Ops.def"
+#undef VOSKHOD_TENSOR_FUNCTION_Binary
+#undef VOSKHOD_TENSOR_FUNCTION_Unary
+#undef VOSKHOD_TENSOR_FUNCTION_UnaryFloat
+#undef VOSKHOD_TENSOR_FUNCTION_UnaryChoice
+#undef VOSKHOD_TENSOR_FUNCTION_Reduce
+#undef VOSKHOD_TENSOR_FUNCTION_Manual
 
 /// Elementwise `cond ? onTrue : onFalse` for an i1 `cond`, broadcasting all
 /// three; a number branch takes the other branch's dtype.

@@ -1,15 +1,16 @@
 //===- compiler/ir/Op.cpp - the op and attribute tables -------------------===//
 #include "compiler/ir/Op.h"
 
-#include <algorithm>
 #include <array>
+#include <vector>
 
 namespace voskhod::ir {
 namespace {
 using namespace OpTrait;
 
 constexpr std::array<OpInfo, kNumOps> kOpTable = {{
-#define OP(Enum, Name, Arity, Traits) {OpKind::Enum, Name, Arity, Traits},
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param)                      \
+  {OpKind::Enum, Name, Arity, Traits},
 #include "compiler/ir/Ops.def"
 }};
 
@@ -24,26 +25,43 @@ constexpr AttrSpec attrSpec(OpKind op, std::string_view name, AttrKind kind,
   return {op, name, kind, required, 0, choices};
 }
 
-constexpr AttrSpec kAttrTable[] = {
-#define ATTR(Op, Name, Kind, Required, Default)                                \
-  attrSpec(OpKind::Op, Name, AttrKind::Kind, Required, Default),
+/// An attribute every op with `trait` takes.
+struct TraitAttrSpec {
+  uint32_t trait;
+  AttrSpec spec; // its op is filled in per op
+};
+
+constexpr TraitAttrSpec kTraitAttrTable[] = {
+#define ATTR(Op, Name, Kind, Required, Default)
+#define TRAIT_ATTR(Trait, Name, Kind, Required, Default)                       \
+  {Trait, attrSpec(OpKind::Input, Name, AttrKind::Kind, Required, Default)},
 #include "compiler/ir/OpAttrs.def"
 };
 
-/// kAttrTable sorted by op (stable, so declaration order within an op holds).
+constexpr AttrSpec kAttrTable[] = {
+#define ATTR(Op, Name, Kind, Required, Default)                                \
+  attrSpec(OpKind::Op, Name, AttrKind::Kind, Required, Default),
+#define TRAIT_ATTR(Trait, Name, Kind, Required, Default)
+#include "compiler/ir/OpAttrs.def"
+};
+
+/// Every op's attributes, grouped by op: its traits' ones, then its own, each
+/// in declaration order.
 struct AttrIndex {
-  std::array<AttrSpec, std::size(kAttrTable)> sorted;
-  std::array<std::pair<uint16_t, uint16_t>, kNumOps> range{};
+  std::vector<AttrSpec> specs;
+  std::array<std::pair<size_t, size_t>, kNumOps> range{};
   AttrIndex() {
-    std::copy(std::begin(kAttrTable), std::end(kAttrTable), sorted.begin());
-    std::stable_sort(
-        sorted.begin(), sorted.end(),
-        [](const AttrSpec &a, const AttrSpec &b) { return a.op < b.op; });
-    for (size_t i = 0; i < sorted.size(); ++i) {
-      auto &r = range[size_t(sorted[i].op)];
-      if (r.first == r.second)
-        r.first = uint16_t(i);
-      r.second = uint16_t(i + 1);
+    for (const OpInfo &op : kOpTable) {
+      size_t begin = specs.size();
+      for (const TraitAttrSpec &t : kTraitAttrTable)
+        if ((op.traits & t.trait) == t.trait) {
+          specs.push_back(t.spec);
+          specs.back().op = op.kind;
+        }
+      for (const AttrSpec &spec : kAttrTable)
+        if (spec.op == op.kind)
+          specs.push_back(spec);
+      range[size_t(op.kind)] = {begin, specs.size()};
     }
   }
 };
@@ -84,7 +102,7 @@ std::string_view attrKindName(AttrKind kind) {
 std::span<const AttrSpec> attrSpecs(OpKind kind) {
   const AttrIndex &index = attrIndex();
   auto [begin, end] = index.range[size_t(kind)];
-  return std::span<const AttrSpec>(index.sorted.data() + begin, end - begin);
+  return std::span<const AttrSpec>(index.specs.data() + begin, end - begin);
 }
 
 const AttrSpec *findAttrSpec(OpKind kind, std::string_view name) {

@@ -16,12 +16,12 @@
 namespace voskhod::ir {
 
 enum class OpKind : uint8_t {
-#define OP(Enum, Name, Arity, Traits) Enum,
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param) Enum,
 #include "compiler/ir/Ops.def"
 };
 
 constexpr int kNumOps = 0
-#define OP(Enum, Name, Arity, Traits) +1
+#define OP(Enum, Name, Arity, Traits, Api, Method, Param) +1
 #include "compiler/ir/Ops.def"
     ;
 

@@ -483,6 +483,23 @@ private:
   bool failed_ = false;
 };
 
+/// The scalar op a reduction folds its rows with, the one place that says
+/// it; reduce_mean scales the sum afterwards. Empty for an op that is no
+/// reduction or has no fold yet.
+std::optional<ScalarOp> reductionFold(OpKind op) {
+  switch (op) {
+  case OpKind::ReduceSum:
+  case OpKind::ReduceMean:
+    return ScalarOp::Add;
+  case OpKind::ReduceMax:
+    return ScalarOp::Max;
+  case OpKind::ReduceMin:
+    return ScalarOp::Min;
+  default:
+    return std::nullopt;
+  }
+}
+
 /// The reduction's row geometry: which input dims are rows (outer) and which
 /// are reduced (inner), and where each dim of the input and the root sit in
 /// the domain.
@@ -621,12 +638,13 @@ private:
     return storeMembers(eb, 1, mm->shape(), IndexMap::identity(2));
   }
 
-  /// Adds a phase accumulating `fn(bb)` over the row.
-  template <typename Fn> int phase(PhaseKind kind, Fn fn) {
+  /// Adds a phase folding `fn(bb)` over the row with `combine`.
+  template <typename Fn> int phase(ScalarOp combine, Fn fn) {
     Kernel &k = result_.kernel;
     k.phases.emplace_back();
     Phase &p = k.phases.back();
-    p.kind = kind;
+    p.kind = PhaseKind::Fold;
+    p.combine = combine;
     BodyBuilder bb(p.body, rank_, ctx_);
     p.value = fn(bb);
     if (bb.failed())
@@ -670,9 +688,9 @@ private:
       return bb.special(ScalarOp::RowValue, t, phaseIndex);
     };
     auto maxThenSumExp = [&] {
-      int mx = phase(PhaseKind::Max,
+      int mx = phase(ScalarOp::Max,
                      [&](BodyBuilder &bb) { return bb.value(x, xm); });
-      int se = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+      int se = phase(ScalarOp::Add, [&](BodyBuilder &bb) {
         int d = bb.op(ScalarOp::Sub, t, bb.value(x, xm), rowValue(bb, mx));
         return bb.op(ScalarOp::Exp, t, d);
       });
@@ -684,10 +702,8 @@ private:
     BodyBuilder rb(k.body, outerRank, ctx_);
     int rowResult = -1;
     if (reduceOp) {
-      PhaseKind kind = r->is(OpKind::ReduceMax)   ? PhaseKind::Max
-                       : r->is(OpKind::ReduceMin) ? PhaseKind::Min
-                                                  : PhaseKind::Sum;
-      int p = phase(kind, [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      int p = phase(*reductionFold(r->op()),
+                    [&](BodyBuilder &bb) { return bb.value(x, xm); });
       rowResult = rowValue(rb, p);
       if (r->is(OpKind::ReduceMean))
         rowResult = rb.op(ScalarOp::Mul, t, rowResult,
@@ -722,7 +738,7 @@ private:
         for (size_t d = 0; d < outerRank; ++d)
           cols[d] = int(d);
         IndexMap ym = IndexMap(cols);
-        int picked = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+        int picked = phase(ScalarOp::Add, [&](BodyBuilder &bb) {
           int cls = bb.special(ScalarOp::Index, DType::I32, int(outerRank));
           int hit = bb.op(ScalarOp::Equal, DType::I1, cls, bb.value(y, ym));
           return bb.op(ScalarOp::Select, t, hit, bb.value(x, xm),
@@ -730,10 +746,10 @@ private:
         });
         rowResult = rb.op(ScalarOp::Sub, t, lse, rowValue(rb, picked));
       } else {
-        int tx = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+        int tx = phase(ScalarOp::Add, [&](BodyBuilder &bb) {
           return bb.op(ScalarOp::Mul, t, bb.value(y, xm), bb.value(x, xm));
         });
-        int ts = phase(PhaseKind::Sum,
+        int ts = phase(ScalarOp::Add,
                        [&](BodyBuilder &bb) { return bb.value(y, xm); });
         rowResult = rb.op(ScalarOp::Sub, t,
                           rb.op(ScalarOp::Mul, t, lse, rowValue(rb, ts)),
@@ -755,7 +771,7 @@ private:
     } else {
       // Pointwise losses: the mean of one term per element.
       const Node *y = r->operand(1);
-      int p = phase(PhaseKind::Sum, [&](BodyBuilder &bb) {
+      int p = phase(ScalarOp::Add, [&](BodyBuilder &bb) {
         int xv = bb.value(x, xm), yv = bb.value(y, xm);
         switch (r->op()) {
         case OpKind::SigmoidCrossEntropy: {
@@ -839,16 +855,14 @@ bool hasKernelLowering(const ir::Node *n) {
     lowerElementwise(n, args, checker);
     return !checker.failed;
   }
+  if (n->hasTrait(OpTrait::Reduction))
+    return reductionFold(n->op()).has_value();
   // The ops Builder and computeUncached know by name.
   switch (n->op()) {
   case OpKind::Matmul:
   case OpKind::Transpose:
   case OpKind::Reshape:
   case OpKind::Broadcast:
-  case OpKind::ReduceSum:
-  case OpKind::ReduceMean:
-  case OpKind::ReduceMax:
-  case OpKind::ReduceMin:
   case OpKind::Softmax:
   case OpKind::LogSoftmax:
   case OpKind::OneHot:

@@ -36,7 +36,7 @@ bool isExternal(BufferKind kind) {
 
 std::string_view scalarOpName(ScalarOp op) {
   switch (op) {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
   case ScalarOp::Enum:                                                         \
     return Name;
 #include "compiler/kernel/ScalarOps.def"
@@ -46,7 +46,7 @@ std::string_view scalarOpName(ScalarOp op) {
 
 int scalarOpArity(ScalarOp op) {
   switch (op) {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
   case ScalarOp::Enum:                                                         \
     return Arity;
 #include "compiler/kernel/ScalarOps.def"
@@ -56,7 +56,7 @@ int scalarOpArity(ScalarOp op) {
 
 int scalarOpCost(ScalarOp op) {
   switch (op) {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
   case ScalarOp::Enum:                                                         \
     return Cost;
 #include "compiler/kernel/ScalarOps.def"
@@ -66,7 +66,7 @@ int scalarOpCost(ScalarOp op) {
 
 bool isTranscendental(ScalarOp op) {
   switch (op) {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental)                     \
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
   case ScalarOp::Enum:                                                         \
     return Transcendental;
 #include "compiler/kernel/ScalarOps.def"
@@ -74,17 +74,36 @@ bool isTranscendental(ScalarOp op) {
   return false;
 }
 
-double phaseIdentity(PhaseKind kind, DType t) {
-  bool fp = ir::isFloat(t);
-  switch (kind) {
-  case PhaseKind::Sum:
-  case PhaseKind::Map:
-    return 0.0;
-  case PhaseKind::Max:
-    return fp ? -HUGE_VAL : double(INT32_MIN);
-  case PhaseKind::Min:
-    return fp ? HUGE_VAL : double(INT32_MAX);
+bool isMathCall(ScalarOp op) {
+  switch (op) {
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
+  case ScalarOp::Enum:                                                         \
+    return MathCall;
+#include "compiler/kernel/ScalarOps.def"
   }
+  return false;
+}
+
+bool isFoldCombine(ScalarOp op) {
+  return op == ScalarOp::Add || op == ScalarOp::Mul || op == ScalarOp::Max ||
+         op == ScalarOp::Min;
+}
+
+double foldIdentity(ScalarOp combine, DType t) {
+  bool fp = ir::isFloat(t);
+  switch (combine) {
+  case ScalarOp::Add:
+    return 0.0;
+  case ScalarOp::Mul:
+    return 1.0;
+  case ScalarOp::Max:
+    return fp ? -HUGE_VAL : double(INT32_MIN);
+  case ScalarOp::Min:
+    return fp ? HUGE_VAL : double(INT32_MAX);
+  default:
+    break;
+  }
+  VOSKHOD_CHECK(false) << "'" << scalarOpName(combine) << "' cannot fold a row";
   return 0.0;
 }
 

@@ -83,7 +83,7 @@ struct Access {
 
 /// The scalar operations of a body, listed with their traits in ScalarOps.def.
 enum class ScalarOp : uint8_t {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental) Enum,
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall) Enum,
 #include "compiler/kernel/ScalarOps.def"
 };
 std::string_view scalarOpName(ScalarOp op);
@@ -92,6 +92,8 @@ int scalarOpArity(ScalarOp op);
 int scalarOpCost(ScalarOp op);
 /// exp, log, tanh and friends: worth not recomputing.
 bool isTranscendental(ScalarOp op);
+/// A unary C math function that each renderer spells by scalarOpName.
+bool isMathCall(ScalarOp op);
 
 struct Inst {
   ScalarOp op;
@@ -121,16 +123,24 @@ struct Store {
 enum class KernelKind : uint8_t { Loop, Reduction, Contraction };
 std::string_view kernelKindName(KernelKind kind);
 
-enum class PhaseKind : uint8_t { Sum, Max, Min, Map };
-/// What an accumulating phase starts from: 0 for Sum, the lowest value of
-/// `t` for Max (-inf, INT32_MIN), the highest for Min.
-double phaseIdentity(PhaseKind kind, DType t);
+/// A Fold phase combines its body's value over the row into one value with
+/// a binary scalar op; a Map phase stores a value per element.
+enum class PhaseKind : uint8_t { Fold, Map };
+
+/// Whether `op` can fold a row: binary, associative and with an identity
+/// (add, mul, max, min). A reduction lowers to a Fold with one of them, so
+/// a new reduction over these needs no kernel IR or renderer code.
+bool isFoldCombine(ScalarOp op);
+/// What folding with `combine` starts from: 0 for add, 1 for mul, the lowest
+/// value of `t` for max (-inf, INT32_MIN), the highest for min.
+double foldIdentity(ScalarOp combine, DType t);
 
 /// One pass over a row's inner domain (domain dims: outer then inner).
 struct Phase {
-  PhaseKind kind = PhaseKind::Sum;
+  PhaseKind kind = PhaseKind::Fold;
+  ScalarOp combine = ScalarOp::Add; // Fold
   Body body;
-  int value = -1;            // accumulated (Sum, Max, Min)
+  int value = -1;            // folded (Fold)
   std::vector<Store> stores; // written (Map)
 };
 

@@ -69,18 +69,11 @@ void list(Text &out, const KernelProgram &p, const std::vector<int> &ids) {
   }
 }
 
-std::string_view phaseName(PhaseKind kind) {
-  switch (kind) {
-  case PhaseKind::Sum:
-    return "sum";
-  case PhaseKind::Max:
-    return "max";
-  case PhaseKind::Min:
-    return "min";
-  case PhaseKind::Map:
+/// "sum" for a fold by add, the combine's name for other folds, "map".
+std::string_view phaseName(const Phase &ph) {
+  if (ph.kind == PhaseKind::Map)
     return "map";
-  }
-  return "?";
+  return ph.combine == ScalarOp::Add ? "sum" : scalarOpName(ph.combine);
 }
 
 void printKernel(const KernelProgram &p, const Kernel &k, Text &out) {
@@ -97,7 +90,7 @@ void printKernel(const KernelProgram &p, const Kernel &k, Text &out) {
     out.shape(outer) << " over ";
     out.shape(inner) << ", phases";
     for (const Phase &ph : k.phases)
-      out << ' ' << phaseName(ph.kind);
+      out << ' ' << phaseName(ph);
     if (k.totalValue >= 0)
       out << ", mean over rows";
     break;

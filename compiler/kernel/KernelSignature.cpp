@@ -105,6 +105,7 @@ std::string kernelSignature(const KernelProgram &program, const Kernel &k) {
   w.count(k.phases.size());
   for (const Phase &ph : k.phases) {
     w.raw(uint8_t(ph.kind));
+    w.raw(uint8_t(ph.combine));
     w.body(ph.body);
     w.raw(int32_t(ph.value));
     w.stores(ph.stores);

@@ -12,7 +12,9 @@ using namespace ir;
 AlgebraicSimplifier::AlgebraicSimplifier() {
   for (auto rules : {arithmeticRules(), layoutRules()})
     for (const SimplifyRule &rule : rules)
-      rulesByOp_[size_t(rule.op)].push_back(&rule);
+      for (int op = 0; op < kNumOps; ++op)
+        if (rule.match.matches(OpKind(op)))
+          rulesByOp_[size_t(op)].push_back(&rule);
 }
 
 bool AlgebraicSimplifier::run(Graph &g) {

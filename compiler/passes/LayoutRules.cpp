@@ -181,10 +181,8 @@ constexpr SimplifyRule kRules[] = {
     {"broadcast-broadcast", OpKind::Broadcast, broadcastBroadcast},
     {"broadcast-reshaped-scalar", OpKind::Broadcast, broadcastReshapedScalar},
     {"broadcast-small-constant", OpKind::Broadcast, broadcastSmallConstant},
-    {"reduce-sum-trivial", OpKind::ReduceSum, reduceTrivial},
-    {"reduce-mean-trivial", OpKind::ReduceMean, reduceTrivial},
-    {"reduce-max-trivial", OpKind::ReduceMax, reduceTrivial},
-    {"reduce-min-trivial", OpKind::ReduceMin, reduceTrivial},
+    {"reduce-trivial", RuleMatch::everyOpWith(OpTrait::Reduction),
+     reduceTrivial},
     {"reduce-sum-broadcast", OpKind::ReduceSum, reduceSumOfBroadcast},
     {"reduce-sum-one-hot", OpKind::ReduceSum, reduceSumOfOneHot},
 };

@@ -17,14 +17,34 @@
 
 #include "compiler/ir/Graph.h"
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
 namespace voskhod::passes {
 
+/// The nodes a rule looks at: those of one op, or of every op with the given
+/// traits (so that a new reduction gets the reduction rules).
+class RuleMatch {
+public:
+  constexpr RuleMatch(ir::OpKind op) : op_(op) {}
+  static constexpr RuleMatch everyOpWith(uint32_t traits) {
+    RuleMatch m(ir::OpKind{});
+    m.traits_ = traits;
+    return m;
+  }
+  bool matches(ir::OpKind kind) const {
+    return traits_ ? ir::hasTrait(kind, traits_) : kind == op_;
+  }
+
+private:
+  ir::OpKind op_;
+  uint32_t traits_ = 0;
+};
+
 struct SimplifyRule {
   std::string_view name;
-  ir::OpKind op;
+  RuleMatch match;
   ir::Node *(*apply)(ir::Graph &g, ir::Node *n);
 };
 

@@ -159,21 +159,12 @@ RowMapping chooseRowMapping(int64_t rows, int64_t inner, bool rowsContiguous,
   return m;
 }
 
-std::string combine(PhaseKind kind, DType t, const std::string &a,
-                    const std::string &b) {
-  if (kind == PhaseKind::Max)
-    return minMaxExpression(true, kernel::isFloat(t), a, b);
-  if (kind == PhaseKind::Min)
-    return minMaxExpression(false, kernel::isFloat(t), a, b);
-  return a + " + " + b;
-}
-
 std::string sharedName(DType t) {
   return std::string("red_") + std::string(kernel::dtypeName(t));
 }
 
 /// Leaves in every thread of a row the row's combined `acc`.
-void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
+void reduceAcrossRow(CodeWriter &w, const RowMapping &m, ScalarOp combine,
                      DType t, const std::string &acc) {
   unsigned T = m.threadsPerRow;
   if (T == 1)
@@ -185,9 +176,9 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
     w.line(acc + " = " + red + "[row_in_block];");
     w.open("for (unsigned l = 1; l < " + std::to_string(T) + "u; ++l)");
     w.line(acc + " = " +
-           combine(kind, t, acc,
-                   red + "[l * " + std::to_string(m.rowsPerBlock) +
-                       "u + row_in_block]") +
+           binaryExpression(combine, t, acc,
+                            red + "[l * " + std::to_string(m.rowsPerBlock) +
+                                "u + row_in_block]") +
            ";");
     w.close();
     w.line("__syncthreads();");
@@ -197,7 +188,7 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
   w.open("for (int o = " + std::to_string(width / 2) + "; o > 0; o /= 2)");
   w.line("const " + std::string(valueTypeName(t)) +
          " other = __shfl_xor_sync(0xffffffffu, " + acc + ", o);");
-  w.line(acc + " = " + combine(kind, t, acc, "other") + ";");
+  w.line(acc + " = " + binaryExpression(combine, t, acc, "other") + ";");
   w.close();
   if (T <= 32)
     return;
@@ -206,7 +197,7 @@ void reduceAcrossRow(CodeWriter &w, const RowMapping &m, PhaseKind kind,
   w.line("__syncthreads();");
   w.line(acc + " = " + red + "[0];");
   w.open("for (unsigned l = 1; l < " + std::to_string(T / 32) + "u; ++l)");
-  w.line(acc + " = " + combine(kind, t, acc, red + "[l]") + ";");
+  w.line(acc + " = " + binaryExpression(combine, t, acc, red + "[l]") + ";");
   w.close();
   w.line("__syncthreads();");
 }
@@ -286,16 +277,17 @@ void renderReduction(KernelContext &ctx, CodeWriter &w,
     DType t = ph.body.insts[ph.value].dtype;
     VOSKHOD_CHECK(t != DType::I1) << "accumulating booleans";
     std::string acc = "acc" + std::to_string(pi);
-    double init = phaseIdentity(ph.kind, t);
+    double init = foldIdentity(ph.combine, t);
     rowWork.line(std::string(valueTypeName(t)) + " " + acc + " = " +
                  literal(t, init) + ";");
     rowWork.open("if (valid)").open(loop);
     CodeWriter body(rowWork.depth());
     BodyValues v = ctx.renderBody(body, ph.body, innerPoint, {ph.value});
-    body.line(acc + " = " + combine(ph.kind, t, acc, v[ph.value][0]) + ";");
+    body.line(acc + " = " +
+              binaryExpression(ph.combine, t, acc, v[ph.value][0]) + ";");
     unflatten(rowWork, ctx, inner, innerNames, "j", 1, body.text());
     rowWork.append(body).close().close();
-    reduceAcrossRow(rowWork, m, ph.kind, t, acc);
+    reduceAcrossRow(rowWork, m, ph.combine, t, acc);
     if (m.threadsPerRow > 1 && (m.rowMajor || m.threadsPerRow > 32))
       sharedTypes.insert(t);
     rowValues.push_back(acc);
@@ -369,7 +361,7 @@ void renderReductionTotal(KernelContext &ctx, CodeWriter &w,
   w.line("acc += rows[r];");
   w.close();
   RowMapping block;
-  reduceAcrossRow(w, block, PhaseKind::Sum, t, "acc");
+  reduceAcrossRow(w, block, ScalarOp::Add, t, "acc");
   w.open("if (threadIdx.x == 0)");
   w.line("out[" + std::to_string(k.totalStore.offset) +
          "] = " + std::string(valueTypeName(outType)) + "(acc * " +

@@ -36,6 +36,43 @@ std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
   return "(" + pick + " ? " + b + " : " + a + ")";
 }
 
+std::string binaryExpression(kernel::ScalarOp op, kernel::DType t,
+                             const std::string &a, const std::string &b) {
+  using kernel::ScalarOp;
+  bool fp = kernel::isFloat(t);
+  switch (op) {
+  case ScalarOp::Add:
+    return a + " + " + b;
+  case ScalarOp::Sub:
+    return a + " - " + b;
+  case ScalarOp::Mul:
+    return a + " * " + b;
+  case ScalarOp::Div:
+    if (fp)
+      return a + " / " + b;
+    // Integer division by zero gives 0 instead of trapping, as on the CPU.
+    return "(" + b + " == 0 ? 0 : " + a + " / " + b + ")";
+  case ScalarOp::Pow:
+    if (fp)
+      return std::string(t == kernel::DType::F32 ? "powf" : "pow") + "(" + a +
+             ", " + b + ")";
+    return "int(pow(double(" + a + "), double(" + b + ")))";
+  case ScalarOp::Max:
+  case ScalarOp::Min:
+    // The interpreter's choice: NaN if either operand is NaN (fmax/fmin
+    // would drop it), else std::max/std::min, which give `a` on ties.
+    return minMaxExpression(op == ScalarOp::Max, fp, a, b);
+  case ScalarOp::Greater:
+    return "(" + a + " > " + b + ")";
+  case ScalarOp::Equal:
+    return "(" + a + " == " + b + ")";
+  default:
+    break;
+  }
+  VOSKHOD_CHECK(false) << "'" << kernel::scalarOpName(op) << "' is not binary";
+  return "";
+}
+
 std::string literal(kernel::DType t, double v) {
   char text[64];
   switch (t) {

@@ -32,6 +32,11 @@ std::string literal(kernel::DType t, double v);
 std::string minMaxExpression(bool isMax, bool isFloat, const std::string &a,
                              const std::string &b);
 
+/// A binary scalar op on operands `a` and `b`, giving `t`: the kernel body's
+/// arithmetic and comparisons, and what a Fold phase combines with.
+std::string binaryExpression(kernel::ScalarOp op, kernel::DType t,
+                             const std::string &a, const std::string &b);
+
 /// `%h1.grad` → `h1_grad`: letters, digits and `_` only, never empty and
 /// never starting with a digit.
 std::string identifier(std::string_view name);

@@ -228,22 +228,10 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
   case ScalarOp::Abs:
     return fp ? call("fabs", arg(0))
               : "(" + arg(0) + " < 0 ? -" + arg(0) + " : " + arg(0) + ")";
-  case ScalarOp::Exp:
-    return call("exp", arg(0));
-  case ScalarOp::Expm1:
-    return call("expm1", arg(0));
-  case ScalarOp::Log:
-    return call("log", arg(0));
-  case ScalarOp::Log1p:
-    return call("log1p", arg(0));
   case ScalarOp::Sqrt:
     return call("sqrt", arg(0));
   case ScalarOp::Rsqrt:
     return lit(1) + " / " + call("sqrt", arg(0));
-  case ScalarOp::Tanh:
-    return call("tanh", arg(0));
-  case ScalarOp::Erf:
-    return call("erf", arg(0));
   case ScalarOp::Sigmoid:
     return lit(1) + " / (" + lit(1) + " + " + call("exp", "-" + arg(0)) + ")";
   case ScalarOp::Sign:
@@ -258,35 +246,26 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
     return std::string(valueTypeName(t)) + "(" + arg(0) + ")";
   }
   case ScalarOp::Add:
-    return arg(0) + " + " + arg(1);
   case ScalarOp::Sub:
-    return arg(0) + " - " + arg(1);
   case ScalarOp::Mul:
-    return arg(0) + " * " + arg(1);
   case ScalarOp::Div:
-    if (fp)
-      return arg(0) + " / " + arg(1);
-    // Integer division by zero gives 0 instead of trapping, as on the CPU.
-    return "(" + arg(1) + " == 0 ? 0 : " + arg(0) + " / " + arg(1) + ")";
   case ScalarOp::Pow:
-    if (fp)
-      return call("pow", arg(0) + ", " + arg(1));
-    return "int(pow(double(" + arg(0) + "), double(" + arg(1) + ")))";
   case ScalarOp::Max:
   case ScalarOp::Min:
-    // The interpreter's choice: NaN if either operand is NaN (fmax/fmin
-    // would drop it), else std::max/std::min, which give arg(0) on ties.
-    return minMaxExpression(in.op == ScalarOp::Max, fp, arg(0), arg(1));
   case ScalarOp::Greater:
-    return "(" + arg(0) + " > " + arg(1) + ")";
   case ScalarOp::Equal:
-    return "(" + arg(0) + " == " + arg(1) + ")";
+    return binaryExpression(in.op, t, arg(0), arg(1));
   case ScalarOp::Select:
     return "(" + arg(0) + " ? " + arg(1) + " : " + arg(2) + ")";
   case ScalarOp::Load:
+    VOSKHOD_UNREACHABLE("loads are rendered by renderBody");
+  default:
     break;
   }
-  VOSKHOD_UNREACHABLE("loads are rendered by renderBody");
+  // The math calls (ScalarOps.def), by name: `erff(x)`, `erf(x)`.
+  VOSKHOD_CHECK(isMathCall(in.op))
+      << "no CUDA rendering of scalar op '" << scalarOpName(in.op) << "'";
+  return std::string(scalarOpName(in.op)) + mathSuffix(t) + "(" + arg(0) + ")";
   return "";
 }
 

@@ -322,6 +322,56 @@ private:
     return b.CreateSelect(b.CreateFCmpUNO(x, x), x, m);
   }
 
+  /// A binary scalar op on `a0` and `a1` (of type `argT`), giving `t`: the
+  /// body's arithmetic and comparisons, and what a Fold phase combines with.
+  Value *binary(llvm::IRBuilderBase &b, ScalarOp op, DType t, DType argT,
+                unsigned lanes, Value *a0, Value *a1) {
+    bool fp = isFloat(t);
+    switch (op) {
+    case ScalarOp::Add:
+      return fp ? b.CreateFAdd(a0, a1) : b.CreateAdd(a0, a1);
+    case ScalarOp::Sub:
+      return fp ? b.CreateFSub(a0, a1) : b.CreateSub(a0, a1);
+    case ScalarOp::Mul:
+      return fp ? b.CreateFMul(a0, a1) : b.CreateMul(a0, a1);
+    case ScalarOp::Div: {
+      if (fp)
+        return b.CreateFDiv(a0, a1);
+      // Integer division by zero gives 0 instead of trapping.
+      Value *zero = constant(t, 0, lanes);
+      Value *isZero = b.CreateICmpEQ(a1, zero);
+      Value *d = b.CreateSelect(isZero, constant(t, 1, lanes), a1);
+      return b.CreateSelect(isZero, zero, b.CreateSDiv(a0, d));
+    }
+    case ScalarOp::Pow: {
+      if (fp)
+        return intrinsic(b, llvm::Intrinsic::pow, {a0, a1});
+      Type *dt = valueType(DType::F64, lanes);
+      Value *r = intrinsic(b, llvm::Intrinsic::pow,
+                           {b.CreateSIToFP(a0, dt), b.CreateSIToFP(a1, dt)});
+      return b.CreateFPToSI(r, valueType(t, lanes));
+    }
+    case ScalarOp::Max:
+    case ScalarOp::Min: {
+      bool isMax = op == ScalarOp::Max;
+      return fp ? floatMinMax(b, isMax, a0, a1)
+                : b.CreateSelect(isMax ? b.CreateICmpSLT(a0, a1)
+                                       : b.CreateICmpSLT(a1, a0),
+                                 a1, a0);
+    }
+    case ScalarOp::Greater:
+      return isFloat(argT) ? b.CreateFCmpOGT(a0, a1)
+                           : (argT == DType::I1 ? b.CreateICmpUGT(a0, a1)
+                                                : b.CreateICmpSGT(a0, a1));
+    case ScalarOp::Equal:
+      return isFloat(argT) ? b.CreateFCmpOEQ(a0, a1) : b.CreateICmpEQ(a0, a1);
+    default:
+      break;
+    }
+    VOSKHOD_CHECK(false) << "'" << scalarOpName(op) << "' is not binary";
+    return nullptr;
+  }
+
   Value *convert(llvm::IRBuilderBase &b, Value *v, DType from, DType to,
                  unsigned lanes) {
     if (from == to)
@@ -396,26 +446,8 @@ private:
                : b.CreateSelect(b.CreateICmpSLT(arg(0), constant(t, 0, lanes)),
                                 b.CreateNeg(arg(0)), arg(0));
         break;
-      case ScalarOp::Exp:
-        v[i] = emitExp(b, arg(0));
-        break;
-      case ScalarOp::Expm1:
-        v[i] = emitExpm1(b, arg(0));
-        break;
-      case ScalarOp::Log:
-        v[i] = emitLog(b, arg(0));
-        break;
-      case ScalarOp::Log1p:
-        v[i] = emitLog1p(b, arg(0));
-        break;
-      case ScalarOp::Tanh:
-        v[i] = emitTanh(b, arg(0));
-        break;
-      case ScalarOp::Erf:
-        v[i] = emitErf(b, arg(0));
-        break;
       case ScalarOp::Sigmoid:
-        v[i] = emitSigmoid(b, arg(0));
+        v[i] = emitMathFunction(b, "sigmoid", arg(0));
         break;
       case ScalarOp::Sqrt:
         v[i] = intrinsic(b, llvm::Intrinsic::sqrt, {arg(0)});
@@ -437,61 +469,26 @@ private:
         v[i] = convert(b, arg(0), argType(0), t, lanes);
         break;
       case ScalarOp::Add:
-        v[i] = fp ? b.CreateFAdd(arg(0), arg(1)) : b.CreateAdd(arg(0), arg(1));
-        break;
       case ScalarOp::Sub:
-        v[i] = fp ? b.CreateFSub(arg(0), arg(1)) : b.CreateSub(arg(0), arg(1));
-        break;
       case ScalarOp::Mul:
-        v[i] = fp ? b.CreateFMul(arg(0), arg(1)) : b.CreateMul(arg(0), arg(1));
-        break;
       case ScalarOp::Div:
-        if (fp) {
-          v[i] = b.CreateFDiv(arg(0), arg(1));
-        } else {
-          // Integer division by zero gives 0 instead of trapping.
-          Value *zero = constant(t, 0, lanes);
-          Value *isZero = b.CreateICmpEQ(arg(1), zero);
-          Value *d = b.CreateSelect(isZero, constant(t, 1, lanes), arg(1));
-          v[i] = b.CreateSelect(isZero, zero, b.CreateSDiv(arg(0), d));
-        }
-        break;
       case ScalarOp::Pow:
-        if (fp) {
-          v[i] = intrinsic(b, llvm::Intrinsic::pow, {arg(0), arg(1)});
-        } else {
-          Type *dt = valueType(DType::F64, lanes);
-          Value *r = intrinsic(
-              b, llvm::Intrinsic::pow,
-              {b.CreateSIToFP(arg(0), dt), b.CreateSIToFP(arg(1), dt)});
-          v[i] = b.CreateFPToSI(r, valueType(t, lanes));
-        }
-        break;
       case ScalarOp::Max:
-      case ScalarOp::Min: {
-        bool isMax = in.op == ScalarOp::Max;
-        Value *a0 = arg(0), *a1 = arg(1);
-        v[i] = fp ? floatMinMax(b, isMax, a0, a1)
-                  : b.CreateSelect(isMax ? b.CreateICmpSLT(a0, a1)
-                                         : b.CreateICmpSLT(a1, a0),
-                                   a1, a0);
-        break;
-      }
-      case ScalarOp::Greater: {
-        DType at = argType(0);
-        v[i] = isFloat(at)
-                   ? b.CreateFCmpOGT(arg(0), arg(1))
-                   : (at == DType::I1 ? b.CreateICmpUGT(arg(0), arg(1))
-                                      : b.CreateICmpSGT(arg(0), arg(1)));
-        break;
-      }
+      case ScalarOp::Min:
+      case ScalarOp::Greater:
       case ScalarOp::Equal:
-        v[i] = isFloat(argType(0)) ? b.CreateFCmpOEQ(arg(0), arg(1))
-                                   : b.CreateICmpEQ(arg(0), arg(1));
+        v[i] = binary(b, in.op, t, argType(0), lanes, arg(0), arg(1));
         break;
       case ScalarOp::Select:
         v[i] = b.CreateSelect(arg(0), arg(1), arg(2));
         break;
+      default:
+        // The math calls (ScalarOps.def), by name.
+        v[i] = isMathCall(in.op)
+                   ? emitMathFunction(b, scalarOpName(in.op), arg(0))
+                   : nullptr;
+        VOSKHOD_CHECK(v[i])
+            << "no CPU rendering of scalar op '" << scalarOpName(in.op) << "'";
       }
     }
     return v;
@@ -805,24 +802,18 @@ private:
         });
   }
 
-  Value *accumulate(llvm::IRBuilderBase &b, PhaseKind kind, DType t, Value *acc,
-                    Value *x) {
-    if (kind == PhaseKind::Max || kind == PhaseKind::Min) {
-      bool isMax = kind == PhaseKind::Max;
-      if (isFloat(t))
-        return floatMinMax(b, isMax, acc, x);
-      return b.CreateSelect(
-          isMax ? b.CreateICmpSLT(acc, x) : b.CreateICmpSLT(x, acc), x, acc);
-    }
-    if (!isFloat(t))
-      return b.CreateAdd(acc, x);
+  /// One step of a Fold phase: `acc` combined with `x`.
+  Value *fold(llvm::IRBuilderBase &b, ScalarOp combine, DType t, Value *acc,
+              Value *x) {
+    Value *r = binary(b, combine, t, t, 1, acc, x);
     // Reassociation lets the vectoriser keep partial sums per lane; the
     // order is still a function of the row length alone.
-    llvm::FastMathFlags fmf;
-    fmf.setAllowReassoc();
-    Value *sum = b.CreateFAdd(acc, x);
-    llvm::cast<llvm::Instruction>(sum)->setFastMathFlags(fmf);
-    return sum;
+    if (combine == ScalarOp::Add && isFloat(t)) {
+      llvm::FastMathFlags fmf;
+      fmf.setAllowReassoc();
+      llvm::cast<llvm::Instruction>(r)->setFastMathFlags(fmf);
+    }
+    return r;
   }
 
   void renderReduction(const Kernel &k, llvm::IRBuilderBase &eb) {
@@ -879,13 +870,13 @@ private:
                 continue;
               }
               DType t = ph.body.insts[ph.value].dtype;
-              double init = phaseIdentity(ph.kind, t);
+              double init = foldIdentity(ph.combine, t);
               std::vector<Value *> res =
                   nest(b, all, outer.size(), penv.vars, {constant(t, init, 1)},
                        [&](std::vector<Value *> acc) {
                          std::vector<Value *> v = renderBody(b, ph.body, penv);
                          return std::vector<Value *>{
-                             accumulate(b, ph.kind, t, acc[0], v[ph.value])};
+                             fold(b, ph.combine, t, acc[0], v[ph.value])};
                        });
               rowValues.push_back(res[0]);
             }

@@ -29,6 +29,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -286,7 +287,38 @@ private:
 
 } // namespace
 
-Value *emitMathFunction(IRBuilderBase &builder, MathFunction fn, Value *x) {
+namespace {
+
+/// Every routine, by its C name.
+struct NamedRoutine {
+  std::string_view name;
+  Value *(MathEmitter::*emit)(Value *);
+};
+constexpr NamedRoutine kRoutines[] = {
+    {"exp", &MathEmitter::exp},           {"log", &MathEmitter::log},
+    {"tanh", &MathEmitter::tanh},         {"sigmoid", &MathEmitter::sigmoid},
+    {"softplus", &MathEmitter::softplus}, {"log1p", &MathEmitter::log1p},
+    {"expm1", &MathEmitter::expm1},       {"erf", &MathEmitter::erf},
+};
+constexpr auto kNames = [] {
+  std::array<std::string_view, std::size(kRoutines)> names{};
+  for (size_t i = 0; i < names.size(); ++i)
+    names[i] = kRoutines[i].name;
+  return names;
+}();
+
+} // namespace
+
+std::span<const std::string_view> mathFunctionNames() { return kNames; }
+
+Value *emitMathFunction(IRBuilderBase &builder, std::string_view name,
+                        Value *x) {
+  const NamedRoutine *routine = nullptr;
+  for (const NamedRoutine &r : kRoutines)
+    if (r.name == name)
+      routine = &r;
+  if (!routine)
+    return nullptr;
   Type *type = x->getType();
   Type *scalar = type->getScalarType();
   VOSKHOD_CHECK((scalar->isFloatTy() || scalar->isDoubleTy()))
@@ -303,33 +335,7 @@ Value *emitMathFunction(IRBuilderBase &builder, MathFunction fn, Value *x) {
   Value *xd = full ? x : builder.CreateFPExt(x, work);
 
   MathEmitter m(builder, work, full);
-  Value *result = nullptr;
-  switch (fn) {
-  case MathFunction::Exp:
-    result = m.exp(xd);
-    break;
-  case MathFunction::Log:
-    result = m.log(xd);
-    break;
-  case MathFunction::Tanh:
-    result = m.tanh(xd);
-    break;
-  case MathFunction::Sigmoid:
-    result = m.sigmoid(xd);
-    break;
-  case MathFunction::Softplus:
-    result = m.softplus(xd);
-    break;
-  case MathFunction::Log1p:
-    result = m.log1p(xd);
-    break;
-  case MathFunction::Expm1:
-    result = m.expm1(xd);
-    break;
-  case MathFunction::Erf:
-    result = m.erf(xd);
-    break;
-  }
+  Value *result = (m.*routine->emit)(xd);
   return full ? result : builder.CreateFPTrunc(result, type);
 }
 

@@ -24,47 +24,19 @@
 
 #include "llvm/IR/IRBuilder.h"
 
+#include <span>
+#include <string_view>
+
 namespace voskhod::codegen {
 
-enum class MathFunction {
-  Exp,
-  Log,
-  Tanh,
-  Sigmoid,
-  Softplus,
-  Log1p,
-  Expm1,
-  Erf
-};
+/// The functions emitMathFunction knows, by their C names: exp, log, tanh,
+/// sigmoid, softplus, log1p, expm1, erf. A scalar op whose ScalarOps.def
+/// entry is a math call is rendered through the routine of its name.
+std::span<const std::string_view> mathFunctionNames();
 
-/// fn(x) elementwise; x is float, double, or <N x float|double>. The result
-/// has x's type.
-llvm::Value *emitMathFunction(llvm::IRBuilderBase &builder, MathFunction fn,
-                              llvm::Value *x);
-
-inline llvm::Value *emitExp(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Exp, x);
-}
-inline llvm::Value *emitLog(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Log, x);
-}
-inline llvm::Value *emitTanh(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Tanh, x);
-}
-inline llvm::Value *emitSigmoid(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Sigmoid, x);
-}
-inline llvm::Value *emitSoftplus(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Softplus, x);
-}
-inline llvm::Value *emitLog1p(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Log1p, x);
-}
-inline llvm::Value *emitExpm1(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Expm1, x);
-}
-inline llvm::Value *emitErf(llvm::IRBuilderBase &b, llvm::Value *x) {
-  return emitMathFunction(b, MathFunction::Erf, x);
-}
+/// name(x) elementwise; x is float, double, or <N x float|double>. The
+/// result has x's type. Null when `name` is not a math function.
+llvm::Value *emitMathFunction(llvm::IRBuilderBase &builder,
+                              std::string_view name, llvm::Value *x);
 
 } // namespace voskhod::codegen

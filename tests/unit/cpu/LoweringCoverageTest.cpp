@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <string>
 
 namespace voskhod {
@@ -128,6 +129,39 @@ TEST_P(LoweringCoverage, LowersAndRendersOnCpuAndCuda) {
   cuda::RenderedProgram rendered = cuda::renderCudaProgram(*program, "cover");
   EXPECT_FALSE(rendered.source.empty()) << name;
   EXPECT_FALSE(rendered.plan.launches.empty()) << name;
+}
+
+std::vector<int> nonLeafOps();
+
+/// The renderers translate most scalar ops in a switch and the math calls by
+/// name, with no compile-time check that an entry of ScalarOps.def was not
+/// forgotten; the test above renders what graph ops emit, so it covers every
+/// entry once some graph op emits each.
+TEST(ScalarOpCoverage, SomeOneOpGraphEmitsEveryScalarOp) {
+  std::set<kernel::ScalarOp> seen;
+  auto add = [&](const kernel::Body &body) {
+    for (const kernel::Inst &in : body.insts)
+      seen.insert(in.op);
+  };
+  for (int op : nonLeafOps()) {
+    auto g = test::parse(oneOpGraph(OpKind(op)).text);
+    ASSERT_TRUE(g);
+    auto program = kernel::lowerToKernels(*g);
+    if (!program)
+      continue;
+    for (const kernel::Kernel &k : program->kernels) {
+      add(k.body);
+      for (const kernel::Phase &ph : k.phases)
+        add(ph.body);
+    }
+  }
+  std::string missing;
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
+  if (!seen.count(kernel::ScalarOp::Enum))                                     \
+    missing += std::string(" ") + Name;
+#include "compiler/kernel/ScalarOps.def"
+  EXPECT_EQ(missing, "") << "no graph op emits these scalar ops, so no test "
+                            "renders them";
 }
 
 std::vector<int> nonLeafOps() {

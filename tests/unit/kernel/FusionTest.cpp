@@ -138,7 +138,8 @@ graph @g {
   ASSERT_EQ(p.kernels.size(), 1u);
   EXPECT_EQ(p.kernels[0].kind, KernelKind::Reduction);
   ASSERT_EQ(p.kernels[0].phases.size(), 3u);
-  EXPECT_EQ(p.kernels[0].phases[0].kind, PhaseKind::Max);
+  EXPECT_EQ(p.kernels[0].phases[0].kind, PhaseKind::Fold);
+  EXPECT_EQ(p.kernels[0].phases[0].combine, ScalarOp::Max);
   EXPECT_EQ(p.kernels[0].phases[2].kind, PhaseKind::Map);
 }
 
