@@ -44,6 +44,12 @@ if(_aot_clang_ok)
   file(GLOB _aot_sources CONFIGURE_DEPENDS ${_aot_dir}/*.c ${_aot_dir}/cuda/*.c)
   file(GLOB _aot_headers CONFIGURE_DEPENDS ${_aot_dir}/*.h ${_aot_dir}/cuda/*.h
        ${_aot_dir}/cuda/*.def)
+  # The C sources include one file outside runtime/aot: the initialiser
+  # list (initialisers/InitKinds.def, a plain X-macro list), through the
+  # initialisers' include root, which holds nothing else.
+  list(APPEND _aot_headers ${PROJECT_SOURCE_DIR}/initialisers/InitKinds.def)
+  set(_aot_includes
+      "-I$<JOIN:$<TARGET_PROPERTY:voskhod_initialisers,INTERFACE_INCLUDE_DIRECTORIES>,$<SEMICOLON>-I>")
   file(MAKE_DIRECTORY ${_aot_out}/cuda)
   foreach(src ${_aot_sources})
     get_filename_component(name ${src} NAME_WE)
@@ -61,9 +67,10 @@ if(_aot_clang_ok)
       OUTPUT ${bc}
       COMMAND ${VOSKHOD_AOT_CLANG} -std=c11 -O2 -fPIC -ffp-contract=off
               -fno-stack-protector -U_FORTIFY_SOURCE -Wall -Wextra -Werror
-              -emit-llvm -c ${src} -o ${bc}
+              "${_aot_includes}" -emit-llvm -c ${src} -o ${bc}
       DEPENDS ${src} ${_aot_headers}
       COMMENT "Compiling the AOT runtime's ${rel} to bitcode"
+      COMMAND_EXPAND_LISTS
       VERBATIM)
     list(APPEND _aot_bitcode ${bc})
   endforeach()

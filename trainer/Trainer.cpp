@@ -247,6 +247,7 @@ private:
   Status prepareData(const Checkpoint *resume);
   Status restore(const Checkpoint &checkpoint);
   Status save();
+  Status saveCurves();
   Status epochEnd(int64_t epoch, double seconds);
 
   StepRunner &runner_;
@@ -361,12 +362,25 @@ Status TrainingRun::save() {
   checkpoint.metadata["epoch"] =
       std::to_string(report_.stepsDone / batchesPerEpoch_);
   VOSKHOD_RETURN_IF_ERROR(saveCheckpoint(options_.checkpointPath, checkpoint));
+  VOSKHOD_RETURN_IF_ERROR(saveCurves());
+  report_.files.insert(report_.files.begin(), options_.checkpointPath);
+  return Status::ok();
+}
+
+/// The curves are the checkpoint's history drawn out, written after it: a
+/// process killed between the two leaves them one save behind. A resumed
+/// run writes them again from the history it restored, before anything
+/// else; otherwise a kill after the last epoch's checkpoint would leave
+/// them short for good, since no later save would come to rewrite them.
+Status TrainingRun::saveCurves() {
+  if (options_.checkpointPath.empty())
+    return Status::ok();
   std::string stem = curveStem(options_.checkpointPath);
   VOSKHOD_RETURN_IF_ERROR(writeCurves(stem, report_, batchesPerEpoch_,
                                       options_.modelName,
                                       data_.test.has_value()));
-  report_.files = {options_.checkpointPath, stem + ".loss.csv",
-                   stem + ".metrics.csv", stem + ".loss.svg"};
+  report_.files = {stem + ".loss.csv", stem + ".metrics.csv",
+                   stem + ".loss.svg"};
   return Status::ok();
 }
 
@@ -416,8 +430,10 @@ Expected<TrainReport> TrainingRun::run() {
                      std::to_string(data_.train.size()) +
                      " examples, fewer than one batch of " +
                      std::to_string(sig_.batchSize));
-  if (resume)
+  if (resume) {
     VOSKHOD_RETURN_IF_ERROR(restore(*resume));
+    VOSKHOD_RETURN_IF_ERROR(saveCurves());
+  }
   InterruptGuard guard(options_.catchInterrupt);
   progress_.begin(options_.epochs, batchesPerEpoch_, sig_.batchSize,
                   report_.stepsDone);

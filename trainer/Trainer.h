@@ -18,7 +18,9 @@
 ///      and test splits, padded and masked so every example counts once;
 ///   3. save a checkpoint after every epoch and, on Ctrl-C, after the
 ///      current step (a second Ctrl-C kills the process as usual), plus the
-///      loss curve as CSV and SVG next to it.
+///      loss curve as CSV and SVG next to it, written after the checkpoint
+///      and drawn from its history (a resumed run writes them again first,
+///      so a kill between the two cannot leave them behind for good).
 ///
 /// Resuming restores the runner's state tensors, the position (a batch is
 /// a function of seed, epoch and index) and the losses so far, so a resumed

@@ -27,7 +27,8 @@
  *     handle starts from the values the JIT and the interpreter start from.
  *     Held equal by AotParity.InitialValuesOfEveryParamAndState
  *     (tests/unit/aot/ParityTest.cpp): every initialiser, f32 and f64, three
- *     seeds, byte for byte against the C++ runtime.
+ *     seeds, byte for byte against the C++ runtime. The kinds themselves
+ *     are not repeated: Random.c expands initialisers/InitKinds.def.
  *   - Safetensors.c (with Json.c), the checkpoint format of
  *     trainer/Checkpoint.cpp, so files move between a handle and
  *     `voskhod train`. Held equal by tests/unit/aot/CheckpointTest.cpp:

@@ -66,19 +66,18 @@ static uint64_t stream_of(const char *name) {
   return h;
 }
 
-/* initialisers/InitKinds.def's order. */
+/* The initialiser kinds, in the order of the one list the C++ side also
+ * expands, so the `init` numbers of AotAbi.h mean the same on both sides. */
 enum {
-  INIT_ZEROS,
-  INIT_ONES,
-  INIT_CONSTANT,
-  INIT_NORMAL,
-  INIT_UNIFORM,
-  INIT_XAVIER_UNIFORM,
-  INIT_XAVIER_NORMAL,
-  INIT_LECUN_NORMAL,
-  INIT_HE_NORMAL,
-  INIT_HE_UNIFORM
+#define INIT(Enum, Name, NumArgs) INIT_##Enum,
+#include "initialisers/InitKinds.def"
+  INIT_COUNT
 };
+/* Tripwire: a kind added to the list needs its formula below (an unknown
+ * kind would fill zeros). */
+_Static_assert(INIT_COUNT == 10, "a new initialiser kind in "
+                                 "initialisers/InitKinds.def needs its "
+                                 "formula in vkaot_fill_init");
 
 static void store(void *out, int64_t i, voskhod_dtype type, double v) {
   switch (type) {
@@ -113,33 +112,33 @@ void vkaot_fill_init(const vkaot_tensor *t, void *out, uint64_t seed) {
   int normal = 0;
   double p = 0, q = 0; /* uniform bounds, or mean and std */
   switch (t->init) {
-  case INIT_ZEROS:
-  case INIT_ONES:
-  case INIT_CONSTANT: {
-    double v = t->init == INIT_ZEROS ? 0.0 : t->init == INIT_ONES ? 1.0 : t->a;
+  case INIT_Zeros:
+  case INIT_Ones:
+  case INIT_Constant: {
+    double v = t->init == INIT_Zeros ? 0.0 : t->init == INIT_Ones ? 1.0 : t->a;
     for (int64_t i = 0; i < n; ++i)
       store(out, i, info->dtype, v);
     return;
   }
-  case INIT_NORMAL:
+  case INIT_Normal:
     normal = 1, p = t->a, q = t->b;
     break;
-  case INIT_UNIFORM:
+  case INIT_Uniform:
     p = t->a, q = t->b;
     break;
-  case INIT_XAVIER_UNIFORM:
+  case INIT_XavierUniform:
     q = sqrt(6.0 / sum), p = -q;
     break;
-  case INIT_XAVIER_NORMAL:
+  case INIT_XavierNormal:
     normal = 1, q = sqrt(2.0 / sum);
     break;
-  case INIT_LECUN_NORMAL:
+  case INIT_LecunNormal:
     normal = 1, q = sqrt(1.0 / in);
     break;
-  case INIT_HE_NORMAL:
+  case INIT_HeNormal:
     normal = 1, q = sqrt(2.0 / in);
     break;
-  case INIT_HE_UNIFORM:
+  case INIT_HeUniform:
     q = sqrt(6.0 / in), p = -q;
     break;
   default:

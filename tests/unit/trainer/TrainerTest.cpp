@@ -387,6 +387,57 @@ TEST(Trainer, WritesLossCurvesNextToTheCheckpoint) {
   EXPECT_EQ(labels, (std::vector<std::string>{"epoch", "loss"}));
 }
 
+/// The curves are written after the checkpoint, so a SIGKILL between the two
+/// renames leaves a complete checkpoint and the curves of the save before.
+/// After the last epoch no save follows to rewrite them: the resumed run,
+/// which has no step left to take, must write them from the checkpoint.
+/// The files are set up as that kill leaves them (kill_and_resume.py hit it
+/// by chance: "the resumed run's losses differ from the uninterrupted
+/// run's").
+TEST(Trainer, ResumeRewritesCurvesAKillLeftBehindTheCheckpoint) {
+  TempDir dir;
+  const std::vector<std::string> curves = {"run.loss.csv", "run.metrics.csv",
+                                           "run.loss.svg"};
+  TrainerOptions full = quietOptions(3);
+  full.checkpointPath = dir.file("full.safetensors");
+  LinearModel reference(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  ASSERT_TRUE(train(reference, data, full));
+
+  TrainerOptions options = quietOptions(2);
+  options.checkpointPath = dir.file("run.safetensors");
+  LinearModel model(4, 3, 16, false, 7);
+  data = splits();
+  ASSERT_TRUE(train(model, data, options));
+  std::vector<std::string> behind;
+  for (const std::string &name : curves)
+    behind.push_back(readFile(dir.file(name)));
+  // The third (last) epoch: its checkpoint is saved, then the kill comes
+  // before the first curve is renamed into place.
+  options.epochs = 3;
+  options.resumePath = options.checkpointPath;
+  data = splits();
+  ASSERT_TRUE(train(model, data, options));
+  for (size_t i = 0; i < curves.size(); ++i)
+    writeFile(dir.file(curves[i]), behind[i]);
+  ASSERT_NE(readFile(dir.file("run.loss.csv")),
+            readFile(dir.file("full.loss.csv")));
+
+  LinearModel resumed(4, 3, 16, false, 8);
+  data = splits();
+  auto rest = train(resumed, data, options);
+  ASSERT_TRUE(rest) << rest.message();
+  EXPECT_EQ(rest->stepLosses.size(), 36u);
+  EXPECT_EQ(readFile(dir.file("run.loss.csv")),
+            readFile(dir.file("full.loss.csv")));
+  std::string metrics = readFile(dir.file("run.metrics.csv"));
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 4);
+  for (const std::string &name : curves)
+    EXPECT_NE(std::find(rest->files.begin(), rest->files.end(), dir.file(name)),
+              rest->files.end())
+        << name;
+}
+
 TEST(Trainer, RestoresTheInterruptHandler) {
   struct sigaction before = {};
   sigaction(SIGINT, nullptr, &before);
