@@ -117,6 +117,14 @@ Grads geluGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   return {b.mul(g, b.add(cdf, b.mul(a, pdf)))};
 }
 
+// silu(a) = a σ(a): d = σ(a) (1 + a (1 - σ(a))), as PyTorch differentiates it.
+Grads siluGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  Node *a = n->operand(0);
+  Node *s = b.op(OpKind::Sigmoid, {a});
+  Node *slope = b.mul(s, b.rsub(1.0, b.neg(b.mul(a, b.rsub(1.0, s)))));
+  return {b.mul(g, slope)};
+}
+
 Grads convertGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   DType from = n->operand(0)->dtype();
   if (!isFloat(from) || !isFloat(n->dtype()))
@@ -199,6 +207,7 @@ void addElementwiseGradients(GradRuleTable &t) {
   t.set(OpKind::Softplus, softplusGrad);
   t.set(OpKind::Erf, erfGrad);
   t.set(OpKind::Gelu, geluGrad);
+  t.set(OpKind::Silu, siluGrad);
   t.set(OpKind::Convert, convertGrad);
   t.set(OpKind::Add, addGrad);
   t.set(OpKind::Sub, subGrad);

@@ -82,6 +82,33 @@ Grads reduceExtremumGrad(GradBuilder &b, Node *n, Node *g,
   return {b.mul(isMax, b.unreduce(share, axes, keepdims, a->shape()))};
 }
 
+/// reduce_prod, as PyTorch's prod: with y the product and z the elements
+/// equal to zero, a row without zeros sends g y / a; a row with one zero
+/// sends g times the product of the others to that zero and nothing to the
+/// rest; a row with two or more sends nothing.
+Grads reduceProdGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  Node *a = n->operand(0);
+  const std::vector<int64_t> &axes = n->attrs().getInts("axes");
+  bool keepdims = n->attrs().getBool("keepdims");
+  const Shape &shape = a->shape();
+  DType t = a->dtype();
+  auto spread = [&](Node *row) {
+    return b.unreduce(row, axes, keepdims, shape);
+  };
+  Node *zero = b.op(OpKind::Equal, {a, b.scalar(0.0, t)});
+  Node *zeros = spread(b.reduceSum(b.convert(zero, t), axes, keepdims));
+  Attrs reduction = n->attrs();
+  Node *others = spread(b.op(OpKind::ReduceProd,
+                             {b.select(zero, b.scalar(1.0, t), a)}, reduction));
+  Node *gs = spread(g);
+  Node *atZero = b.selectOrZero(b.op(OpKind::Equal, {zeros, b.scalar(1.0, t)}),
+                                b.mul(gs, others));
+  Node *elsewhere =
+      b.selectOrZero(b.op(OpKind::Equal, {zeros, b.scalar(0.0, t)}),
+                     b.div(b.mul(gs, spread(n)), a));
+  return {b.select(zero, atZero, elsewhere)};
+}
+
 } // namespace
 
 void addStructuralGradients(GradRuleTable &t) {
@@ -93,6 +120,7 @@ void addStructuralGradients(GradRuleTable &t) {
   t.set(OpKind::ReduceMean, reduceMeanGrad);
   t.set(OpKind::ReduceMax, reduceExtremumGrad);
   t.set(OpKind::ReduceMin, reduceExtremumGrad);
+  t.set(OpKind::ReduceProd, reduceProdGrad);
 }
 
 } // namespace voskhod::autodiff

@@ -161,6 +161,8 @@ double unaryValue(OpKind op, DType dt, const Attrs &attrs, double x) {
     return std::erf(x);
   case OpKind::Gelu:
     return gelu(x, attrs.getString("approximate") == "tanh");
+  case OpKind::Silu:
+    return x * sigmoid(x);
   default:
     break;
   }
@@ -309,9 +311,11 @@ HostTensor reduce(OpKind op, const TensorType &out, const HostTensor &x,
   };
 
   const double inf = std::numeric_limits<double>::infinity();
-  double start = op == OpKind::ReduceMax   ? -inf
-                 : op == OpKind::ReduceMin ? inf
-                                           : 0.0;
+  double start = op == OpKind::ReduceMax    ? -inf
+                 : op == OpKind::ReduceMin  ? inf
+                 : op == OpKind::ReduceProd ? 1.0
+                                            : 0.0;
+  bool integer = x.type.dtype == DType::I32;
   HostTensor r(out, std::vector<double>(size_t(out.numElements()), start));
   for (int64_t flat = 0; flat < int64_t(x.data.size()); ++flat) {
     double &acc = r.data[outPosition(unravel(flat, in))];
@@ -320,10 +324,13 @@ HostTensor reduce(OpKind op, const TensorType &out, const HostTensor &x,
       acc = nanOr(acc, v, std::max(acc, v));
     else if (op == OpKind::ReduceMin)
       acc = nanOr(acc, v, std::min(acc, v));
+    else if (op == OpKind::ReduceProd)
+      // i32 wraps at each step, as the compiled multiply does.
+      acc = integer ? wrapI32(int64_t(acc) * int64_t(v)) : acc * v;
     else
       acc += v;
   }
-  if (op == OpKind::ReduceSum && x.type.dtype == DType::I32)
+  if (op == OpKind::ReduceSum && integer)
     for (double &v : r.data)
       v = wrapI32(int64_t(v));
   if (op == OpKind::ReduceMean) {
@@ -475,6 +482,7 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::Softplus:
   case OpKind::Erf:
   case OpKind::Gelu:
+  case OpKind::Silu:
     return mapElements(out, size, [&](size_t i, Failure &) {
       return unaryValue(n.op(), dt, attrs, in[0]->data[i]);
     });
@@ -513,6 +521,7 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::ReduceMean:
   case OpKind::ReduceMax:
   case OpKind::ReduceMin:
+  case OpKind::ReduceProd:
     return reduce(n.op(), out, *in[0], attrs);
 
   case OpKind::Softmax:

@@ -259,6 +259,9 @@ int lowerElementwise(const Node *n, const int *a, Emitter &e) {
   }
   case OpKind::Erf:
     return un(ScalarOp::Erf);
+  case OpKind::Silu:
+    // x σ(x), in the interpreter's order.
+    return e.op(ScalarOp::Mul, t, a[0], e.op(ScalarOp::Sigmoid, t, a[0]));
   case OpKind::Gelu: {
     // x/2 (1 + erf(x/√2)), or x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))), in
     // the interpreter's order of operations.
@@ -495,6 +498,8 @@ std::optional<ScalarOp> reductionFold(OpKind op) {
     return ScalarOp::Max;
   case OpKind::ReduceMin:
     return ScalarOp::Min;
+  case OpKind::ReduceProd:
+    return ScalarOp::Mul;
   default:
     return std::nullopt;
   }

@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
                       UnaryCase{OpKind::Tanh, Values::AwayFromZero},
                       UnaryCase{OpKind::Softplus, Values::AwayFromZero},
                       UnaryCase{OpKind::Erf, Values::AwayFromZero},
-                      UnaryCase{OpKind::Gelu, Values::AwayFromZero}),
+                      UnaryCase{OpKind::Gelu, Values::AwayFromZero},
+                      UnaryCase{OpKind::Silu, Values::AwayFromZero}),
     [](const auto &info) { return std::string(opName(info.param.op)); });
 
 TEST(ElementwiseGrad, LeakyReluAndEluWithAlpha) {

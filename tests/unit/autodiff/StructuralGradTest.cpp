@@ -105,7 +105,7 @@ TEST_P(ReduceGrad, MatchesFiniteDifferences) {
 std::vector<ReduceCase> reduceCases() {
   std::vector<ReduceCase> cases;
   for (OpKind op : {OpKind::ReduceSum, OpKind::ReduceMean, OpKind::ReduceMax,
-                    OpKind::ReduceMin})
+                    OpKind::ReduceMin, OpKind::ReduceProd})
     for (std::vector<int64_t> axes :
          {std::vector<int64_t>{}, {0}, {1}, {2}, {0, 2}, {1, 2}})
       for (bool keep : {false, true})
@@ -148,6 +148,26 @@ TEST(StructuralGrad, ReduceMinSplitsTiesEvenly) {
   ASSERT_TRUE(eval) << eval.message();
   EXPECT_EQ(eval->value((*grads)[0]).data,
             (std::vector<double>{0, 0.5, 0.5, 1, 0, 0}));
+}
+
+/// PyTorch's prod backward: a row with one zero sends the product of the
+/// others to the zero only, a row with two zeros sends nothing, a row
+/// without sends the product of the others to each.
+TEST(StructuralGrad, ReduceProdAtZeros) {
+  GradCase c(3);
+  Node *x = c.param({4, 3});
+  c.values()[x].data = {1, 0, 3, 0, 2, 0, 2, 3, 4, -0.0, -1, 5};
+  Node *p =
+      c.op(OpKind::ReduceProd, {x}, attrs("axes", std::vector<int64_t>{1}));
+  Node *loss = c.op(OpKind::ReduceSum, {p});
+  DiagnosticEngine diags;
+  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
+  ASSERT_TRUE(grads) << grads.message();
+  c.graph().results() = {(*grads)[0]};
+  auto eval = evaluate(c.graph(), c.values());
+  ASSERT_TRUE(eval) << eval.message();
+  EXPECT_EQ(eval->value((*grads)[0]).data,
+            (std::vector<double>{0, 3, 0, 0, 0, 0, 12, 8, 6, -5, 0, 0}));
 }
 
 } // namespace

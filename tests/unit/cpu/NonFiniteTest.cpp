@@ -85,6 +85,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "  %r = gelu (mul %x, 3) {approximate = \"tanh\"}\n"
                       "  return %r",
                       1e-5},
+        NonFiniteCase{"silu", "  %r = silu (mul %x, 3)\n  return %r", 1e-5},
+        NonFiniteCase{"prod_rows",
+                      "  %r = reduce_prod (add (mul %x, 0.25), 1) {axes = "
+                      "[1]}\n  return %r",
+                      1e-5},
         NonFiniteCase{"min_cols",
                       "  %r = reduce_min %x {axes = [0]}\n  return %r", 1e-6},
         NonFiniteCase{"min_rows",

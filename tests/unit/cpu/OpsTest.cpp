@@ -73,6 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
                kElementwise},
         OpCase{"erf", "  %r = erf (mul %x, 3)\n  return %r", kElementwise},
         OpCase{"gelu", "  %r = gelu (mul %x, 4)\n  return %r", kElementwise},
+        OpCase{"silu", "  %r = silu (mul %x, 4)\n  return %r", kElementwise},
         OpCase{"gelu_tanh",
                "  %r = gelu (mul %x, 4) {approximate = \"tanh\"}\n"
                "  return %r",
@@ -167,6 +168,17 @@ INSTANTIATE_TEST_SUITE_P(
                kReduction},
         OpCase{"min_all", "  %r = reduce_min %x\n  return %r", kReduction},
         OpCase{"min_int", "  %r = reduce_min %i {axes = [1]}\n  return %r",
+               kReduction},
+        // Factors near 1, so that 37 of them neither overflow nor vanish.
+        OpCase{"prod",
+               "  %r = reduce_prod (add (mul %x, 0.25), 1) {axes = [0]}\n"
+               "  return %r",
+               kReduction},
+        OpCase{"prod_rows_keepdims",
+               "  %r = reduce_prod (add (mul %x, 0.25), 1) {axes = [1], "
+               "keepdims = true}\n  return %r",
+               kReduction},
+        OpCase{"prod_int", "  %r = reduce_prod %i {axes = [1]}\n  return %r",
                kReduction},
         OpCase{"softmax", "  %r = softmax %x\n  return %r", kReduction},
         OpCase{"softmax_axis0", "  %r = softmax %x {axis = 0}\n  return %r",

@@ -84,6 +84,30 @@ TEST(Training, MlpAdamWAndRmsprop) {
       3, 1e-4);
 }
 
+/// silu and reduce_prod's gradients (PyTorch's rule at zeros, with its
+/// selects) compiled into a whole step: relu makes some of the two factors
+/// of a row exact zeros.
+TEST(Training, SiluAndProductGate) {
+  checkTraining(R"(
+graph @gate {
+  %x  = input f32[12, 7]
+  %y  = input i32[12]
+  %w1 = param f32[7, 9] init = he_uniform
+  %w2 = param f32[9, 4] init = xavier_uniform
+  %w3 = param f32[7, 2] init = he_uniform
+  %h  = silu (matmul %x, %w1)
+  %f  = relu (add (matmul %x, %w3), 0.5)
+  %g  = reduce_prod (add %f, 0.25) {axes = [1], keepdims = true}
+  %z  = reduce_prod %f {axes = [1], keepdims = true}
+  %lg = add (mul (matmul %h, %w2), %g), %z
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01, eps = 0.001}
+  return %lg
+}
+)",
+                4, 1e-4);
+}
+
 TEST(Training, RegressionWithPenalty) {
   checkTraining(R"(
 graph @regression {

@@ -106,6 +106,23 @@ TEST(ReduceMin, PropagatesNaNAndKeepsInfinities) {
       f64({2}), {kInf, -kInf});
 }
 
+TEST(ReduceProd, AxesZerosAndWrapping) {
+  std::vector<double> x = {-1, 5, -3, 4, 0.5, -6}; // [[-1, 5, -3], [4, .5, -6]]
+  expectTensor(reduce(OpKind::ReduceProd, f64({2, 3}), x, {}), f64({}), {-180});
+  expectTensor(reduce(OpKind::ReduceProd, f64({2, 3}), x, {0}), f64({3}),
+               {-4, 2.5, 18});
+  expectTensor(reduce(OpKind::ReduceProd, f64({2, 3}), x, {1}, true),
+               f64({2, 1}), {15, -12});
+  // 65536 · 65536 · 3 wraps to 0 in i32, as the compiled multiply does.
+  expectTensor(
+      reduce(OpKind::ReduceProd, i32({2, 3}), {65536, 65536, 3, 7, -2, 3}, {1}),
+      i32({2}), {0, -42});
+  const double kInf = std::numeric_limits<double>::infinity();
+  expectTensor(reduce(OpKind::ReduceProd, f64({3, 2}),
+                      {kInf, 0, kNaN, 2, -kInf, 2}, {1}),
+               f64({3}), {kNaN, kNaN, -kInf});
+}
+
 TEST(Reductions, RandomAgainstEachOther) {
   Draw draw(31);
   std::vector<double> x = draw.values(4 * 5 * 6);

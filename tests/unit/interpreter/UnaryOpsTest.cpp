@@ -75,6 +75,17 @@ TEST(UnaryOps, GeluBothForms) {
   expectNear(unary(OpKind::Gelu, {kInf, -kInf, kNaN}), {kInf, kNaN, kNaN});
 }
 
+// x σ(x), PyTorch's torch.nn.functional.silu.
+TEST(UnaryOps, Silu) {
+  expectNear(unary(OpKind::Silu, kX),
+             {-0.2384058440442351, -0.1887703343990727, 0.3112296656009273,
+              2.8577223804672998},
+             1e-15);
+  // -inf · σ(-inf) = -inf · 0 is NaN, as PyTorch's x / (1 + exp(-x)) is.
+  expectNear(unary(OpKind::Silu, {kInf, -kInf, kNaN, -0.0}),
+             {kInf, kNaN, kNaN, 0});
+}
+
 TEST(UnaryOps, LeakyRelu) {
   // Default alpha is PyTorch's 0.01.
   expectNear(unary(OpKind::LeakyRelu, kX), {-0.02, -0.005, 0.5, 3});
