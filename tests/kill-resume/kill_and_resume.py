@@ -15,7 +15,6 @@ never the checkpoint itself, and never a silently different result.
 The moments are random but the verdict does not depend on them: whatever
 instant the kill lands on, the properties above must hold.
 """
-import csv
 import os
 import random
 import shutil
@@ -24,32 +23,21 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+from crash_run import MODEL, step_losses, train_args, write_data
+
 voskhod, work = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 8
-model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crash.vg")
-epochs = "40"
+epochs = 40
 rng = random.Random(1234)
 
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-data = os.path.join(work, "train.csv")
-with open(data, "w") as f:
-    f.write(",".join("f%d" % i for i in range(8)) + ",label\n")
-    for _ in range(1600):
-        row = [rng.gauss(0, 1) for _ in range(8)]
-        label = (row[0] + row[1] > 0) + (row[2] > 0.5)
-        f.write(",".join("%.5f" % v for v in row) + ",%d\n" % label)
+data = write_data(work, 1600)
 
 
 def train(ckdir, resume):
-    args = [voskhod, "train", model, "--data", "csv:" + data, "--epochs", epochs,
-            "--checkpoint", ckdir, "--seed", "3", "--threads", "2"]
-    return args + (["--resume"] if resume else [])
-
-
-def step_losses(ckdir):
-    with open(os.path.join(ckdir, "crash.loss.csv")) as f:
-        return [row for row in csv.reader(f)]
+    return train_args(voskhod, data, epochs, ckdir, resume)
 
 
 def fail(message):
@@ -87,7 +75,7 @@ for r in range(rounds):
         proc.wait()
         shutil.rmtree(ckdir)
     if os.path.exists(checkpoint):
-        check = subprocess.run([voskhod, "predict", model, "--checkpoint", checkpoint,
+        check = subprocess.run([voskhod, "predict", MODEL, "--checkpoint", checkpoint,
                                 "--data", "csv:" + data, "--split=train"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if check.returncode != 0:

@@ -16,45 +16,31 @@ The kill before the last epoch's loss CSV is the one kill_and_resume.py
 once hit by chance: the checkpoint was complete, so the resumed run had no
 step left to take, and the curves stayed one epoch short.
 """
-import csv
 import os
-import random
 import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+from crash_run import step_losses, train_args, write_data
+
 voskhod, preload, work = sys.argv[1], sys.argv[2], sys.argv[3]
-model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crash.vg")
 epochs = 3
 renames_per_epoch = 4
-rng = random.Random(1234)
 
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-data = os.path.join(work, "train.csv")
-with open(data, "w") as f:
-    f.write(",".join("f%d" % i for i in range(8)) + ",label\n")
-    for _ in range(400):
-        row = [rng.gauss(0, 1) for _ in range(8)]
-        label = (row[0] + row[1] > 0) + (row[2] > 0.5)
-        f.write(",".join("%.5f" % v for v in row) + ",%d\n" % label)
+data = write_data(work, 400)
 
 
 def train(ckdir, resume, kill_before=None):
-    args = [voskhod, "train", model, "--data", "csv:" + data, "--epochs",
-            str(epochs), "--checkpoint", ckdir, "--seed", "3", "--threads", "2"]
     env = dict(os.environ)
     if kill_before is not None:
         env["LD_PRELOAD"] = preload
         env["VOSKHOD_KILL_BEFORE_RENAME"] = str(kill_before)
-    return subprocess.run(args + (["--resume"] if resume else []), env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
-
-
-def step_losses(ckdir):
-    with open(os.path.join(ckdir, "crash.loss.csv")) as f:
-        return [row for row in csv.reader(f)]
+    return subprocess.run(train_args(voskhod, data, epochs, ckdir, resume),
+                          env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
 
 
 def fail(message):

@@ -116,20 +116,27 @@ std::vector<ReduceCase> reduceCases() {
 INSTANTIATE_TEST_SUITE_P(Structural, ReduceGrad,
                          ::testing::ValuesIn(reduceCases()));
 
+/// d sum(out) / dx, evaluated by the interpreter at c's values.
+std::vector<double> gradientOfSum(GradCase &c, Node *out, Node *x) {
+  Node *loss = c.op(OpKind::ReduceSum, {out});
+  DiagnosticEngine diags;
+  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
+  EXPECT_TRUE(grads) << grads.message();
+  if (!grads)
+    return {};
+  c.graph().results() = {(*grads)[0]};
+  auto eval = evaluate(c.graph(), c.values());
+  EXPECT_TRUE(eval) << eval.message();
+  return eval ? eval->value((*grads)[0]).data : std::vector<double>{};
+}
+
 TEST(StructuralGrad, ReduceMaxSplitsTiesEvenly) {
   GradCase c(1);
   Node *x = c.param({2, 3});
   c.values()[x].data = {1, 5, 5, -2, -3, 0.5};
   Node *m =
       c.op(OpKind::ReduceMax, {x}, attrs("axes", std::vector<int64_t>{1}));
-  Node *loss = c.op(OpKind::ReduceSum, {m});
-  DiagnosticEngine diags;
-  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
-  ASSERT_TRUE(grads) << grads.message();
-  c.graph().results() = {(*grads)[0]};
-  auto eval = evaluate(c.graph(), c.values());
-  ASSERT_TRUE(eval) << eval.message();
-  EXPECT_EQ(eval->value((*grads)[0]).data,
+  EXPECT_EQ(gradientOfSum(c, m, x),
             (std::vector<double>{0, 0.5, 0.5, 0, 0, 1}));
 }
 
@@ -139,14 +146,7 @@ TEST(StructuralGrad, ReduceMinSplitsTiesEvenly) {
   c.values()[x].data = {1, -5, -5, -2, 3, 0.5};
   Node *m =
       c.op(OpKind::ReduceMin, {x}, attrs("axes", std::vector<int64_t>{1}));
-  Node *loss = c.op(OpKind::ReduceSum, {m});
-  DiagnosticEngine diags;
-  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
-  ASSERT_TRUE(grads) << grads.message();
-  c.graph().results() = {(*grads)[0]};
-  auto eval = evaluate(c.graph(), c.values());
-  ASSERT_TRUE(eval) << eval.message();
-  EXPECT_EQ(eval->value((*grads)[0]).data,
+  EXPECT_EQ(gradientOfSum(c, m, x),
             (std::vector<double>{0, 0.5, 0.5, 1, 0, 0}));
 }
 
@@ -159,14 +159,7 @@ TEST(StructuralGrad, ReduceProdAtZeros) {
   c.values()[x].data = {1, 0, 3, 0, 2, 0, 2, 3, 4, -0.0, -1, 5};
   Node *p =
       c.op(OpKind::ReduceProd, {x}, attrs("axes", std::vector<int64_t>{1}));
-  Node *loss = c.op(OpKind::ReduceSum, {p});
-  DiagnosticEngine diags;
-  auto grads = autodiff::appendGradients(c.graph(), loss, {x}, diags);
-  ASSERT_TRUE(grads) << grads.message();
-  c.graph().results() = {(*grads)[0]};
-  auto eval = evaluate(c.graph(), c.values());
-  ASSERT_TRUE(eval) << eval.message();
-  EXPECT_EQ(eval->value((*grads)[0]).data,
+  EXPECT_EQ(gradientOfSum(c, p, x),
             (std::vector<double>{0, 3, 0, 0, 0, 0, 12, 8, 6, -5, 0, 0}));
 }
 
