@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <optional>
 
 namespace voskhod::kernel {
 using ir::Node;
@@ -648,6 +649,8 @@ private:
     Kernel &k = result_.kernel;
     k.phases.emplace_back();
     Phase &p = k.phases.back();
+    VOSKHOD_CHECK(isFoldCombine(combine))
+        << "a row cannot be folded with '" << scalarOpName(combine) << "'";
     p.kind = PhaseKind::Fold;
     p.combine = combine;
     BodyBuilder bb(p.body, rank_, ctx_);
