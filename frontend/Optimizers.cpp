@@ -27,7 +27,7 @@ IRSpec lower(const Adagrad &o) {
 IRSpec lower(const RMSProp &o) {
   ir::Attrs s;
   s.set("lr", o.lr);
-  s.set("rho", o.rho);
+  s.set("alpha", o.alpha);
   s.set("eps", o.eps);
   s.set("weight_decay", o.weightDecay);
   s.set("momentum", o.momentum);
@@ -40,8 +40,8 @@ template <typename AdamLike>
 IRSpec lowerAdam(const AdamLike &o, ir::OptimizerKind kind) {
   ir::Attrs s;
   s.set("lr", o.lr);
-  s.set("beta1", o.beta1);
-  s.set("beta2", o.beta2);
+  s.set("beta1", o.betas[0]);
+  s.set("beta2", o.betas[1]);
   s.set("eps", o.eps);
   s.set("weight_decay", o.weightDecay);
   s.set("amsgrad", o.amsgrad);

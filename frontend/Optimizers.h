@@ -6,8 +6,9 @@
 ///     g.minimize(loss, optim::SGD{.lr = 0.01, .momentum = 0.9,
 ///                                 .nesterov = true, .weightDecay = 0.05});
 ///
-/// Fields and defaults are exactly the .def file's (PyTorch's), in camelCase;
-/// a unit test holds them equal. They only describe the rule: the training
+/// Fields and defaults are exactly PyTorch's (the .def file's), in
+/// camelCase, with Adam's `betas` a pair as in PyTorch; a unit test holds
+/// them equal. They only describe the rule: the training
 /// module turns it into graph ops. Designated initialisers must follow
 /// declaration order, which is the order listed here.
 ///
@@ -17,6 +18,7 @@
 #include "compiler/ir/Attributes.h"
 #include "compiler/ir/Optimizer.h"
 
+#include <array>
 #include <variant>
 
 namespace voskhod::optim {
@@ -37,20 +39,21 @@ struct Adagrad {
   double eps = 1e-10;
 };
 
-/// `rho` is PyTorch's `alpha`, the smoothing constant.
+/// `alpha` is the smoothing constant (the .vg format also calls it `rho`).
 struct RMSProp {
   double lr = 0.01;
-  double rho = 0.99;
+  double alpha = 0.99;
   double eps = 1e-8;
   double weightDecay = 0.0;
   double momentum = 0.0;
   bool centered = false;
 };
 
+/// `betas` as PyTorch's tuple: `.betas = {0.8, 0.95}`; the IR keeps them as
+/// two settings, `beta1` and `beta2`.
 struct Adam {
   double lr = 0.001;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
+  std::array<double, 2> betas = {0.9, 0.999};
   double eps = 1e-8;
   double weightDecay = 0.0;
   bool amsgrad = false;
@@ -59,8 +62,7 @@ struct Adam {
 /// Adam with decoupled weight decay.
 struct AdamW {
   double lr = 0.001;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
+  std::array<double, 2> betas = {0.9, 0.999};
   double eps = 1e-8;
   double weightDecay = 0.01;
   bool amsgrad = false;

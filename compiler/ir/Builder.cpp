@@ -3,6 +3,7 @@
 
 #include "compiler/ir/ShapeInference.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace voskhod::ir {
@@ -144,11 +145,26 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     return makeError("'minimize' needs a floating-point scalar, got " +
                      loss->type().str());
   Attrs complete = defaultOptimizerAttrs(optimizer);
-  for (const auto &[name, value] : settings.items()) {
+  std::vector<std::string_view> given;
+  for (const auto &[alias, value] : settings.items()) {
+    // An alias names one setting; a pair (`betas`) takes a list of two
+    // numbers, which only the text format has and splits before here.
+    std::vector<std::string_view> names =
+        resolveOptimizerSetting(optimizer, alias);
+    if (names.size() != 1)
+      return makeError(
+          names.empty() ? unknownOptimizerSettingMessage(optimizer, alias)
+                        : "setting '" + alias + "' of '" +
+                              std::string(optimizerName(optimizer)) +
+                              "' is a pair; give '" + std::string(names[0]) +
+                              "' and '" + std::string(names[1]) + "' instead");
+    const std::string name(names[0]);
+    if (std::find(given.begin(), given.end(), names[0]) != given.end())
+      return makeError("setting '" + name + "' of '" +
+                       std::string(optimizerName(optimizer)) +
+                       "' is given twice (once as '" + alias + "')");
+    given.push_back(names[0]);
     const OptimizerAttrSpec *spec = findOptimizerAttr(optimizer, name);
-    if (!spec)
-      return makeError("unknown setting '" + name + "' for optimizer '" +
-                       std::string(optimizerName(optimizer)) + "'");
     AttrValue v = value;
     if (auto *i = std::get_if<int64_t>(&v); i && !spec->isBool)
       v = double(*i);

@@ -98,6 +98,10 @@ private:
   bool parseStatement();
   bool parseDefinition();
   bool parseMinimize();
+  /// `{name = value, ...}` after `using OPT`: a setting, an alias of one,
+  /// or a pair (`betas = [0.9, 0.999]`), each stored under its setting's
+  /// name.
+  bool parseOptimizerSettings(OptimizerKind optimizer, Attrs &out);
   bool parseUpdate();
   bool parseReturn();
   bool lookupValue(const Token &name, Node *&out);
@@ -562,14 +566,7 @@ bool Parser::parseMinimize() {
   Attrs settings;
   if (tok_.is(TokenKind::LBrace)) {
     consume();
-    auto known = [&](const Token &setting) {
-      if (findOptimizerAttr(*optimizer, setting.text))
-        return true;
-      error(setting, "unknown setting " + describeToken(setting) +
-                         " for optimizer " + quoted(optimizerName(*optimizer)));
-      return false;
-    };
-    if (!parseAttrDict(settings, known))
+    if (!parseOptimizerSettings(*optimizer, settings))
       return false;
   }
   if (!endStatement())
@@ -587,6 +584,56 @@ bool Parser::parseMinimize() {
     return false;
   }
   return true;
+}
+
+bool Parser::parseOptimizerSettings(OptimizerKind optimizer, Attrs &out) {
+  if (tok_.is(TokenKind::RBrace))
+    return expect(TokenKind::RBrace, "'}'");
+  for (;;) {
+    if (!tok_.is(TokenKind::Identifier))
+      return expected("a setting name");
+    Token nameTok = tok_;
+    std::vector<std::string_view> names =
+        resolveOptimizerSetting(optimizer, nameTok.text);
+    if (names.empty()) {
+      error(nameTok, unknownOptimizerSettingMessage(optimizer, nameTok.text));
+      return false;
+    }
+    for (std::string_view name : names)
+      if (out.has(name)) {
+        error(nameTok, "setting " + quoted(name) + " is given twice" +
+                           (name == nameTok.text
+                                ? std::string()
+                                : " (here as " + describeToken(nameTok) + ")"));
+        return false;
+      }
+    consume();
+    if (!expect(TokenKind::Equal, "'=' after the setting name"))
+      return false;
+    if (names.size() == 2) {
+      double first, second;
+      std::string what = "a number (" + describeToken(nameTok) +
+                         " is a pair: [" + std::string(names[0]) + ", " +
+                         std::string(names[1]) + "])";
+      if (!expect(TokenKind::LBracket, "'[' to open " + what) ||
+          !parseSignedNumber(first, what) ||
+          !expect(TokenKind::Comma, "',' between the pair's two numbers") ||
+          !parseSignedNumber(second, what) ||
+          !expect(TokenKind::RBracket, "']' after the pair's two numbers"))
+        return false;
+      out.set(names[0], first);
+      out.set(names[1], second);
+    } else {
+      AttrValue value;
+      if (!parseAttrValue(value))
+        return false;
+      out.set(names[0], std::move(value));
+    }
+    if (!tok_.is(TokenKind::Comma))
+      break;
+    consume();
+  }
+  return expect(TokenKind::RBrace, "',' or '}'");
 }
 
 bool Parser::parseUpdate() {

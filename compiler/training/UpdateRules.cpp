@@ -73,7 +73,7 @@ static Node *adagrad(ParamUpdate &u) {
 static Node *rmsprop(ParamUpdate &u) {
   UpdateMath &m = u.math;
   Node *g = withWeightDecay(u);
-  double rho = u.setting("rho");
+  double rho = u.setting("alpha");
   Node *squareAvg = runningAverage(m, u.slot("square_avg"), rho, m.square(g));
   u.setSlot("square_avg", squareAvg);
   Node *variance = squareAvg;

@@ -53,11 +53,16 @@ TEST(FrontendOptim, GivenValuesReachTheGraph) {
   EXPECT_EQ(m->settings.getFloat("lr_decay"), 0.5);
   EXPECT_EQ(m->settings.getFloat("initial_accumulator_value"), 0.25);
 
-  g.minimize(loss, optim::Adam{.beta1 = 0.8, .beta2 = 0.95, .eps = 1e-6});
+  g.minimize(loss, optim::Adam{.betas = {0.8, 0.95}, .eps = 1e-6});
   EXPECT_EQ(m->settings.getFloat("beta1"), 0.8);
   EXPECT_EQ(m->settings.getFloat("beta2"), 0.95);
   EXPECT_EQ(m->settings.getFloat("eps"), 1e-6);
   EXPECT_FALSE(m->settings.getBool("amsgrad"));
+
+  g.minimize(loss, optim::RMSProp{.alpha = 0.9, .centered = true});
+  EXPECT_EQ(m->optimizer, ir::OptimizerKind::Rmsprop);
+  EXPECT_EQ(m->settings.getFloat("alpha"), 0.9);
+  EXPECT_TRUE(m->settings.getBool("centered"));
   EXPECT_FALSE(g.failed());
 }
 

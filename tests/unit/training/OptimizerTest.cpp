@@ -135,10 +135,11 @@ INSTANTIATE_TEST_SUITE_P(
         "rmsprop {centered = true, weight_decay = 0.1}",
         "rmsprop {lr = 0.02, rho = 0.9, eps = 1e-4, momentum = 0.5, "
         "centered = true}",
-        "adam {}",
+        "rmsprop {lr = 0.02, alpha = 0.8, weight_decay = 0.05}", "adam {}",
         "adam {lr = 0.01, beta1 = 0.8, beta2 = 0.99, weight_decay = 0.1}",
         "adam {amsgrad = true, eps = 1e-3}", "adamw {}",
-        "adamw {lr = 0.01, weight_decay = 0.5, amsgrad = true}"));
+        "adamw {lr = 0.01, weight_decay = 0.5, amsgrad = true}",
+        "adamw {lr = 0.02, betas = [0.85, 0.99], eps = 1e-6}"));
 
 } // namespace
 } // namespace voskhod::training

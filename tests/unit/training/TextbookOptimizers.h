@@ -61,7 +61,7 @@ inline void textbookStep(const TextbookSettings &s, TextbookState &st,
       p[i] -= clr * g / (std::sqrt(sum[i]) + s["eps"]);
     }
   } else if (s.optimizer == "rmsprop") {
-    double rho = s["rho"], mu = s["momentum"];
+    double rho = s["alpha"], mu = s["momentum"];
     bool centered = s["centered"] != 0;
     auto &v = st.slots["square_avg"];
     v.resize(n, 0.0);
