@@ -7,6 +7,7 @@
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
+#include "support/Hyperparameters.h"
 #include "support/InternalCheck.h"
 
 #include <algorithm>
@@ -70,6 +71,11 @@ private:
   UpdateMath &mathFor(DType dtype);
   /// `step + 1`, built on first use.
   Node *counterNext();
+  /// The state leaf of hyperparameter `name`, declared by declareHparams.
+  Node *hparamLeaf(std::string_view name);
+  /// A scalar state leaf per optimizerHparams, holding the graph's value;
+  /// f64 when a trained param is f64 (UpdateMath converts for the others).
+  void declareHparams(const std::vector<Node *> &trained);
 
   const Graph &forward_;
   const Minimize &min_;
@@ -82,6 +88,13 @@ private:
   std::unordered_set<std::string> names_;
   Node *counter_ = nullptr;
   Node *counterNext_ = nullptr;
+  // (name, leaf, read by a rule), in optimizerHparams' order.
+  struct Hparam {
+    std::string_view name;
+    Node *leaf;
+    bool used;
+  };
+  std::vector<Hparam> hparams_;
   std::map<DType, UpdateMath> math_;
 };
 
@@ -101,11 +114,14 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
                             InitSpec init) {
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
-    std::string owner = name == kStepCounterName
-                            ? "the training step's counter"
-                            : "the state of optimizer '" +
-                                  std::string(optimizerName(min_.optimizer)) +
-                                  "'";
+    std::string owner =
+        name == kStepCounterName ? "the training step's counter"
+        : !hparamOfTensor(name).empty()
+            ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
+                  "' of optimizer '" +
+                  std::string(optimizerName(min_.optimizer)) + "'"
+            : "the state of optimizer '" +
+                  std::string(optimizerName(min_.optimizer)) + "'";
     diags_.error(clash ? clash->loc() : min_.loc,
                  "'%" + name + "' is reserved for " + owner +
                      "; rename this value");
@@ -126,8 +142,10 @@ UpdateMath &StepBuilder::mathFor(DType dtype) {
   auto it = math_.find(dtype);
   if (it == math_.end())
     it = math_
-             .try_emplace(dtype, *step_, dtype, min_.loc, counter_,
-                          [this] { return counterNext(); })
+             .try_emplace(
+                 dtype, *step_, dtype, min_.loc, counter_,
+                 [this] { return counterNext(); },
+                 [this](std::string_view name) { return hparamLeaf(name); })
              .first;
   return it->second;
 }
@@ -139,6 +157,31 @@ Node *StepBuilder::counterNext() {
         *buildNode(*step_, OpKind::Add, {counter_, one}, {}, min_.loc);
   }
   return counterNext_;
+}
+
+Node *StepBuilder::hparamLeaf(std::string_view name) {
+  for (Hparam &h : hparams_)
+    if (h.name == name) {
+      h.used = true;
+      return h.leaf;
+    }
+  VOSKHOD_UNREACHABLE("update rule read a hyperparameter optimizerHparams "
+                      "does not declare");
+  return nullptr;
+}
+
+void StepBuilder::declareHparams(const std::vector<Node *> &trained) {
+  DType dtype = DType::F32;
+  for (Node *p : trained)
+    if (p->dtype() == DType::F64)
+      dtype = DType::F64;
+  for (std::string_view name :
+       optimizerHparams(min_.optimizer, min_.settings)) {
+    Node *leaf =
+        newState(hparamTensorName(name), TensorType{dtype, {}},
+                 InitSpec{InitKind::Constant, min_.settings.getFloat(name)});
+    hparams_.push_back({name, leaf, false});
+  }
 }
 
 std::unique_ptr<Graph> StepBuilder::build() {
@@ -172,6 +215,7 @@ std::unique_ptr<Graph> StepBuilder::build() {
       copy(n);
   counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
                       InitSpec{InitKind::Zeros});
+  declareHparams(trained);
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
@@ -231,6 +275,9 @@ std::unique_ptr<Graph> StepBuilder::build() {
       step_->updates().push_back({leaf, value});
     }
   }
+  for (const Hparam &h : hparams_)
+    VOSKHOD_CHECK(h.used) << "hyperparameter '" << h.name
+                          << "' is declared but no update rule reads it";
   nameIfFree(counterNext(), std::string(kStepCounterName) + ".next");
   step_->updates().push_back({counter_, counterNext()});
 
