@@ -57,4 +57,11 @@ IRSpec toIR(const Spec &spec) {
   return std::visit([](const auto &o) { return lower(o); }, spec);
 }
 
+ir::GradClip toIR(const Clip &clip) {
+  if (const auto *norm = std::get_if<ClipGradNorm>(&clip))
+    return {ir::GradClipKind::Norm, norm->maxNorm, norm->normType, {}};
+  return {
+      ir::GradClipKind::Value, std::get<ClipGradValue>(clip).clipValue, 2, {}};
+}
+
 } // namespace voskhod::optim

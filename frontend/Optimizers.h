@@ -16,6 +16,7 @@
 #pragma once
 
 #include "compiler/ir/Attributes.h"
+#include "compiler/ir/Graph.h"
 #include "compiler/ir/Optimizer.h"
 
 #include <array>
@@ -69,6 +70,20 @@ struct AdamW {
 };
 
 using Spec = std::variant<SGD, Adagrad, RMSProp, Adam, AdamW>;
+
+/// Gradient clipping before the update, as PyTorch's clip_grad_norm_
+/// (norm type 2 or infinity) and clip_grad_value_:
+///
+///     g.minimize(loss, optim::AdamW{}, optim::ClipGradNorm{.maxNorm = 1});
+struct ClipGradNorm {
+  double maxNorm = 1.0;
+  double normType = 2.0;
+};
+struct ClipGradValue {
+  double clipValue = 1.0;
+};
+using Clip = std::variant<ClipGradNorm, ClipGradValue>;
+ir::GradClip toIR(const Clip &clip);
 
 /// The rule as the IR records it: its kind and every setting, by the .def
 /// file's snake_case names.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace voskhod::ir {
 
@@ -185,7 +186,25 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     }
     complete.set(name, std::move(v));
   }
-  g.minimize() = Minimize{loss, optimizer, std::move(complete), loc};
+  g.minimize() =
+      Minimize{loss, optimizer, std::move(complete), loc, std::nullopt};
+  return Status::ok();
+}
+
+Status setGradClip(Graph &g, GradClip clip) {
+  if (!g.minimize())
+    return makeError("gradient clipping needs a 'minimize' clause");
+  const char *name =
+      clip.kind == GradClipKind::Norm ? "max_norm" : "clip_value";
+  if (!std::isfinite(clip.limit) || clip.limit < 0)
+    return makeError(std::string(name) +
+                     " must be a finite non-negative number, got " +
+                     attrValueStr(clip.limit));
+  if (clip.kind == GradClipKind::Norm && clip.normType != 2 &&
+      clip.normType != std::numeric_limits<double>::infinity())
+    return makeError("norm_type must be 2 or inf, got " +
+                     attrValueStr(clip.normType));
+  g.minimize()->clip = clip;
   return Status::ok();
 }
 

@@ -102,6 +102,9 @@ private:
   /// or a pair (`betas = [0.9, 0.999]`), each stored under its setting's
   /// name.
   bool parseOptimizerSettings(OptimizerKind optimizer, Attrs &out);
+  /// `clip_grad_norm {max_norm = X, norm_type = 2}` or
+  /// `clip_grad_value {clip_value = X}` after the settings.
+  bool parseGradClip(GradClip &clip);
   bool parseUpdate();
   bool parseReturn();
   bool lookupValue(const Token &name, Node *&out);
@@ -569,6 +572,14 @@ bool Parser::parseMinimize() {
     if (!parseOptimizerSettings(*optimizer, settings))
       return false;
   }
+  std::optional<GradClip> clip;
+  Token clipTok = tok_;
+  if (!tok_.startsLine &&
+      (tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value"))) {
+    clip.emplace();
+    if (!parseGradClip(*clip))
+      return false;
+  }
   if (!endStatement())
     return false;
   if (const auto &previous = graph_->minimize()) {
@@ -581,6 +592,60 @@ bool Parser::parseMinimize() {
   if (!s) {
     bool lossOk = loss->type().isScalar() && isFloat(loss->dtype());
     error(lossOk ? keyword : lossTok, s.message());
+    return false;
+  }
+  if (clip)
+    if (Status c = setGradClip(*graph_, *clip); !c) {
+      error(clipTok, c.message());
+      return false;
+    }
+  return true;
+}
+
+bool Parser::parseGradClip(GradClip &clip) {
+  bool norm = tok_.isWord("clip_grad_norm");
+  clip.kind = norm ? GradClipKind::Norm : GradClipKind::Value;
+  clip.loc = loc(tok_);
+  Token clipTok = tok_;
+  std::string_view clipName = tok_.text;
+  consume();
+  if (!expect(TokenKind::LBrace, "'{' after '" + std::string(clipName) + "'"))
+    return false;
+  const std::string_view limitName = norm ? "max_norm" : "clip_value";
+  bool haveLimit = false, haveNormType = false;
+  while (!tok_.is(TokenKind::RBrace)) {
+    if (!tok_.is(TokenKind::Identifier))
+      return expected("a setting name");
+    Token nameTok = tok_;
+    bool isLimit = nameTok.text == limitName;
+    bool isNormType = norm && nameTok.text == "norm_type";
+    if (!isLimit && !isNormType) {
+      error(nameTok, "unknown setting " + describeToken(nameTok) + " for " +
+                         quoted(clipName) +
+                         " (its settings: " + std::string(limitName) +
+                         (norm ? ", norm_type)" : ")"));
+      return false;
+    }
+    if (isLimit ? haveLimit : haveNormType) {
+      error(nameTok, "setting " + describeToken(nameTok) + " is given twice");
+      return false;
+    }
+    (isLimit ? haveLimit : haveNormType) = true;
+    consume();
+    if (!expect(TokenKind::Equal, "'=' after the setting name"))
+      return false;
+    double value;
+    if (!parseSignedNumber(value, "a number"))
+      return false;
+    (isLimit ? clip.limit : clip.normType) = value;
+    if (!tok_.is(TokenKind::Comma))
+      break;
+    consume();
+  }
+  if (!expect(TokenKind::RBrace, "',' or '}'"))
+    return false;
+  if (!haveLimit) {
+    error(clipTok, quoted(clipName) + " needs " + quoted(limitName));
     return false;
   }
   return true;

@@ -4,6 +4,7 @@
 #include "compiler/autodiff/Autodiff.h"
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/training/GradClipping.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
@@ -95,6 +96,7 @@ private:
     bool used;
   };
   std::vector<Hparam> hparams_;
+  DType hparamDType_ = DType::F32;
   std::map<DType, UpdateMath> math_;
 };
 
@@ -171,17 +173,18 @@ Node *StepBuilder::hparamLeaf(std::string_view name) {
 }
 
 void StepBuilder::declareHparams(const std::vector<Node *> &trained) {
-  DType dtype = DType::F32;
   for (Node *p : trained)
     if (p->dtype() == DType::F64)
-      dtype = DType::F64;
-  for (std::string_view name :
-       optimizerHparams(min_.optimizer, min_.settings)) {
-    Node *leaf =
-        newState(hparamTensorName(name), TensorType{dtype, {}},
-                 InitSpec{InitKind::Constant, min_.settings.getFloat(name)});
+      hparamDType_ = DType::F64;
+  auto declare = [&](std::string_view name, double value) {
+    Node *leaf = newState(hparamTensorName(name), TensorType{hparamDType_, {}},
+                          InitSpec{InitKind::Constant, value});
     hparams_.push_back({name, leaf, false});
-  }
+  };
+  for (std::string_view name : optimizerHparams(min_.optimizer, min_.settings))
+    declare(name, min_.settings.getFloat(name));
+  if (min_.clip)
+    declare(gradClipHparam(*min_.clip), min_.clip->limit);
 }
 
 std::unique_ptr<Graph> StepBuilder::build() {
@@ -253,10 +256,20 @@ std::unique_ptr<Graph> StepBuilder::build() {
     return nullptr;
   }
 
+  for (size_t i = 0; i < params.size(); ++i)
+    nameIfFree((*grads)[i], params[i]->name() + ".grad");
+  std::vector<Node *> clipped = *grads;
+  if (min_.clip) {
+    clipped =
+        clipGradients(*min_.clip, *grads, mathFor(hparamDType_),
+                      [this](DType d) -> UpdateMath & { return mathFor(d); });
+    for (size_t i = 0; i < params.size(); ++i)
+      nameIfFree(clipped[i], params[i]->name() + ".grad.clipped");
+  }
+
   for (size_t i = 0; i < params.size(); ++i) {
     Node *p = params[i];
-    Node *grad = (*grads)[i];
-    nameIfFree(grad, p->name() + ".grad");
+    Node *grad = clipped[i];
     ParamUpdate u(mathFor(p->dtype()), min_.settings, p, grad, slots[i]);
     Node *next = buildParamUpdate(min_.optimizer, u);
     nameIfFree(next, p->name() + ".next");

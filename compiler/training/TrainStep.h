@@ -13,7 +13,9 @@
 /// optimizerHparams), and each parameter's slots `<param>.<slot>`,
 /// OptimizerSlots.h); append the
 /// gradients of the loss with respect to every parameter that the loss
-/// depends on (autodiff::appendGradients); append the optimiser's update
+/// depends on (autodiff::appendGradients); clip them when the clause asks
+/// (GradClipping.h, its limit one more hyperparameter); append the
+/// optimiser's update
 /// (UpdateRules.h) and record each `param'`, `slot'` and `step + 1` as an
 /// ir::Update (hyperparameters have none: only the run changes them); return
 /// `[loss]`; drop what no longer feeds the loss or an update. The graph is

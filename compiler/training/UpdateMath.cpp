@@ -41,6 +41,13 @@ Node *UpdateMath::pow(Node *a, Node *b) { return build(OpKind::Pow, {a, b}); }
 Node *UpdateMath::maximum(Node *a, Node *b) {
   return build(OpKind::Maximum, {a, b});
 }
+Node *UpdateMath::minimum(Node *a, Node *b) {
+  return build(OpKind::Minimum, {a, b});
+}
+Node *UpdateMath::neg(Node *a) { return build(OpKind::Neg, {a}); }
+Node *UpdateMath::abs(Node *a) { return build(OpKind::Abs, {a}); }
+Node *UpdateMath::sumAll(Node *a) { return build(OpKind::ReduceSum, {a}); }
+Node *UpdateMath::maxAll(Node *a) { return build(OpKind::ReduceMax, {a}); }
 Node *UpdateMath::sqrt(Node *a) { return build(OpKind::Sqrt, {a}); }
 Node *UpdateMath::square(Node *a) { return build(OpKind::Square, {a}); }
 

@@ -44,6 +44,14 @@ public:
   ir::Node *div(ir::Node *a, ir::Node *b);
   ir::Node *pow(ir::Node *a, ir::Node *b);
   ir::Node *maximum(ir::Node *a, ir::Node *b);
+  ir::Node *minimum(ir::Node *a, ir::Node *b);
+  ir::Node *neg(ir::Node *a);
+  ir::Node *abs(ir::Node *a);
+  /// The sum and the maximum of every element, as scalars.
+  ir::Node *sumAll(ir::Node *a);
+  ir::Node *maxAll(ir::Node *a);
+  /// `value` in this dtype (itself when it has it already).
+  ir::Node *inDType(ir::Node *value);
   ir::Node *sqrt(ir::Node *a);
   ir::Node *square(ir::Node *a);
   /// `a > b ? onTrue : onFalse`, elementwise.
@@ -73,7 +81,6 @@ public:
 
 private:
   ir::Node *build(ir::OpKind op, std::vector<ir::Node *> operands);
-  ir::Node *inDType(ir::Node *value);
 
   ir::Graph &g_;
   ir::DType dtype_;

@@ -55,14 +55,21 @@ struct RuleCase {
   Settings wanted, compiled;
 };
 
+/// `NAME {FIXED, setting = value, ...}`, and a clipping clause for the
+/// settings named max_norm or clip_value.
 std::string ruleText(const RuleCase &c, const Settings &values) {
-  std::string text = c.name + " {" + c.fixed;
+  std::string text = c.name + " {" + c.fixed, clip;
   for (const auto &[name, value] : values) {
     char number[64];
     std::snprintf(number, sizeof number, "%.17g", value);
-    text += (text.back() == '{' ? "" : ", ") + name + " = " + number;
+    if (name == "max_norm" || name == "clip_value")
+      clip = std::string(name == "max_norm" ? " clip_grad_norm {"
+                                            : " clip_grad_value {") +
+             name + " = " + number + "}";
+    else
+      text += (text.back() == '{' ? "" : ", ") + name + " = " + number;
   }
-  return text + "}";
+  return text + "}" + clip;
 }
 
 const RuleCase kCases[] = {
@@ -120,6 +127,23 @@ const RuleCase kCases[] = {
       {"beta2", 0.5},
       {"eps", 1e-2},
       {"weight_decay", 0.7}}},
+    // The clipping limits are hyperparameters too.
+    {"sgd",
+     "",
+     {{"lr", 0.05}, {"momentum", 0.5}, {"max_norm", 0.7}},
+     {{"lr", 0.1}, {"momentum", 0.8}, {"max_norm", 3.0}}},
+    {"adam",
+     "",
+     {{"lr", 0.01},
+      {"beta1", 0.9},
+      {"beta2", 0.99},
+      {"eps", 1e-8},
+      {"clip_value", 0.02}},
+     {{"lr", 0.05},
+      {"beta1", 0.6},
+      {"beta2", 0.9},
+      {"eps", 1e-4},
+      {"clip_value", 0.5}}},
 };
 
 constexpr int kSteps = 12;

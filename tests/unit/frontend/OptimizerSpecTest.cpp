@@ -66,5 +66,32 @@ TEST(FrontendOptim, GivenValuesReachTheGraph) {
   EXPECT_FALSE(g.failed());
 }
 
+TEST(FrontendOptim, GradientClippingReachesTheGraph) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({3}));
+  Tensor loss = x.square().sum();
+  g.minimize(loss, optim::Adam{}, optim::ClipGradNorm{.maxNorm = 0.5});
+  ASSERT_FALSE(g.failed());
+  const auto &m = g.irGraph().minimize();
+  ASSERT_TRUE(m && m->clip);
+  EXPECT_EQ(m->clip->kind, ir::GradClipKind::Norm);
+  EXPECT_EQ(m->clip->limit, 0.5);
+  EXPECT_EQ(m->clip->normType, 2.0);
+
+  g.minimize(loss, optim::SGD{}, optim::ClipGradValue{.clipValue = 0.25});
+  ASSERT_TRUE(m->clip);
+  EXPECT_EQ(m->clip->kind, ir::GradClipKind::Value);
+  EXPECT_EQ(m->clip->limit, 0.25);
+
+  // A later minimize without clipping drops it; a bad norm type is an error.
+  g.minimize(loss, optim::SGD{});
+  EXPECT_FALSE(m->clip);
+  g.minimize(loss, optim::SGD{},
+             optim::ClipGradNorm{.maxNorm = 1, .normType = 1});
+  ASSERT_TRUE(g.failed());
+  EXPECT_NE(g.error()->message.find("norm_type must be 2 or inf"),
+            std::string::npos);
+}
+
 } // namespace
 } // namespace voskhod

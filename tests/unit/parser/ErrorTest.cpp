@@ -122,6 +122,23 @@ std::vector<Case> cases() {
                "  minimize %l using adam {betas = 0.8}"),
        "5:35: expected '[' to open a number ('betas' is a pair: [beta1, "
        "beta2]), found '0.8'"},
+      {"ClipUnknownSetting",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using sgd clip_grad_norm {max = 1}"),
+       "5:41: unknown setting 'max' for 'clip_grad_norm' (its settings: "
+       "max_norm, norm_type)"},
+      {"ClipWithoutLimit",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using sgd clip_grad_value {}"),
+       "5:25: 'clip_grad_value' needs 'clip_value'"},
+      {"ClipNormTypeUnsupported",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd "
+               "clip_grad_norm {max_norm = 1, norm_type = 1}"),
+       "5:25: norm_type must be 2 or inf, got 1.0"},
+      {"ClipNegativeLimit",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd "
+               "clip_grad_value {clip_value = -1}"),
+       "5:25: clip_value must be a finite non-negative number, got -1.0"},
       {"UpdateOfInput", inGraph("  update %x = %x"),
        "4:10: 'update' target '%x' is not a param or state"},
       {"EmptyFile", "", "1:1: empty input: expected 'graph @name { ... }'"},
