@@ -27,7 +27,12 @@ IRSpec lower(const Adagrad &o) {
 IRSpec lower(const RMSProp &o) {
   ir::Attrs s;
   s.set("lr", o.lr);
-  s.set("alpha", o.alpha);
+  // With the alias given, alpha is set only when it was given too, so that
+  // setMinimize reports the setting given twice.
+  if (!o.rho || o.alpha != RMSProp{}.alpha)
+    s.set("alpha", o.alpha);
+  if (o.rho)
+    s.set("rho", *o.rho);
   s.set("eps", o.eps);
   s.set("weight_decay", o.weightDecay);
   s.set("momentum", o.momentum);

@@ -20,6 +20,7 @@
 #include "compiler/ir/Optimizer.h"
 
 #include <array>
+#include <optional>
 #include <variant>
 
 namespace voskhod::optim {
@@ -40,7 +41,9 @@ struct Adagrad {
   double eps = 1e-10;
 };
 
-/// `alpha` is the smoothing constant (the .vg format also calls it `rho`).
+/// `alpha` is the smoothing constant. `rho` is its old name, kept as an
+/// alias: when set it is the smoothing constant, and giving both (an alpha
+/// other than the default) is an error.
 struct RMSProp {
   double lr = 0.01;
   double alpha = 0.99;
@@ -48,6 +51,7 @@ struct RMSProp {
   double weightDecay = 0.0;
   double momentum = 0.0;
   bool centered = false;
+  std::optional<double> rho = std::nullopt;
 };
 
 /// `betas` as PyTorch's tuple: `.betas = {0.8, 0.95}`; the IR keeps them as

@@ -63,7 +63,21 @@ TEST(FrontendOptim, GivenValuesReachTheGraph) {
   EXPECT_EQ(m->optimizer, ir::OptimizerKind::Rmsprop);
   EXPECT_EQ(m->settings.getFloat("alpha"), 0.9);
   EXPECT_TRUE(m->settings.getBool("centered"));
+  // The old name is an alias.
+  g.minimize(loss, optim::RMSProp{.rho = 0.8});
+  EXPECT_EQ(m->settings.getFloat("alpha"), 0.8);
   EXPECT_FALSE(g.failed());
+}
+
+TEST(FrontendOptim, AlphaAndItsAliasTogetherAreAnError) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({3}));
+  g.minimize(x.square().sum(), optim::RMSProp{.alpha = 0.9, .rho = 0.8});
+  ASSERT_TRUE(g.failed());
+  EXPECT_NE(g.error()->message.find("setting 'alpha' of 'rmsprop' is given "
+                                    "twice"),
+            std::string::npos)
+      << g.error()->message;
 }
 
 TEST(FrontendOptim, GradientClippingReachesTheGraph) {
