@@ -111,6 +111,17 @@ void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
     state_->fail(site, s.message());
 }
 
+void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
+                     const optim::Clip &clip, CallSite site) {
+  minimize(loss, optimizer, site);
+  if (state_->failed())
+    return;
+  ir::GradClip ir = optim::toIR(clip);
+  ir.loc = site.loc();
+  if (Status s = ir::setGradClip(state_->graph, ir); !s)
+    state_->fail(site, s.message());
+}
+
 void Graph::returns(const std::vector<Tensor> &results, CallSite site) {
   if (state_->failed())
     return;

@@ -73,6 +73,9 @@ public:
   /// a later call replaces an earlier one.
   void minimize(const Tensor &loss, const optim::Spec &optimizer,
                 CallSite site = {});
+  /// The same, with the gradients clipped before the update.
+  void minimize(const Tensor &loss, const optim::Spec &optimizer,
+                const optim::Clip &clip, CallSite site = {});
   /// What the forward (inference) entry returns; a later call replaces an
   /// earlier one.
   void returns(const std::vector<Tensor> &results, CallSite site = {});

@@ -27,7 +27,12 @@ IRSpec lower(const Adagrad &o) {
 IRSpec lower(const RMSProp &o) {
   ir::Attrs s;
   s.set("lr", o.lr);
-  s.set("rho", o.rho);
+  // With the alias given, alpha is set only when it was given too, so that
+  // setMinimize reports the setting given twice.
+  if (!o.rho || o.alpha != RMSProp{}.alpha)
+    s.set("alpha", o.alpha);
+  if (o.rho)
+    s.set("rho", *o.rho);
   s.set("eps", o.eps);
   s.set("weight_decay", o.weightDecay);
   s.set("momentum", o.momentum);
@@ -40,8 +45,8 @@ template <typename AdamLike>
 IRSpec lowerAdam(const AdamLike &o, ir::OptimizerKind kind) {
   ir::Attrs s;
   s.set("lr", o.lr);
-  s.set("beta1", o.beta1);
-  s.set("beta2", o.beta2);
+  s.set("beta1", o.betas[0]);
+  s.set("beta2", o.betas[1]);
   s.set("eps", o.eps);
   s.set("weight_decay", o.weightDecay);
   s.set("amsgrad", o.amsgrad);
@@ -55,6 +60,13 @@ IRSpec lower(const AdamW &o) { return lowerAdam(o, ir::OptimizerKind::AdamW); }
 
 IRSpec toIR(const Spec &spec) {
   return std::visit([](const auto &o) { return lower(o); }, spec);
+}
+
+ir::GradClip toIR(const Clip &clip) {
+  if (const auto *norm = std::get_if<ClipGradNorm>(&clip))
+    return {ir::GradClipKind::Norm, norm->maxNorm, norm->normType, {}};
+  return {
+      ir::GradClipKind::Value, std::get<ClipGradValue>(clip).clipValue, 2, {}};
 }
 
 } // namespace voskhod::optim

@@ -84,6 +84,17 @@ public:
   /// The first step output (the loss) as a double, after step().
   Expected<double> loss() const;
 
+  /// The update rule's run-time hyperparameters (support/Hyperparameters.h):
+  /// their names ("lr", "beta1", ...) in table order.
+  std::vector<std::string> hparamNames() const;
+  /// Sets hyperparameter `name` for the steps that follow; the value is
+  /// rounded to its tensor's dtype, as the graph's own value is, so the
+  /// losses are those of a graph that gave this value. Errors: an unknown
+  /// name (the message lists this step's), a value that is not finite or is
+  /// negative.
+  Status setHparam(std::string_view name, double value);
+  Expected<double> hparam(std::string_view name) const;
+
   /// Threads the compiled code runs on: this executable's own pool, which
   /// starts at rt::defaultThreadCount() (n < 1 counts as 1). Another
   /// executable's count is never changed by this one's. Not to be called
@@ -93,6 +104,9 @@ public:
 
 protected:
   Executable(std::vector<TensorInfo> tensors, bool hasStep, bool hasForward);
+  /// The host copy of tensor `index` was changed between runs (by
+  /// setHparam); an executable whose tensors live elsewhere copies it there.
+  virtual Status hostTensorChanged(int index);
   /// Host addresses of the tensors at `indices`, in that order.
   void pointers(const std::vector<int> &indices, std::vector<void *> &out);
   /// The pool of setThreads' size, started on first use; an entry that runs

@@ -434,6 +434,8 @@ Expected<TrainReport> TrainingRun::run() {
     VOSKHOD_RETURN_IF_ERROR(restore(*resume));
     VOSKHOD_RETURN_IF_ERROR(saveCurves());
   }
+  for (const auto &[name, value] : options_.hparams)
+    VOSKHOD_RETURN_IF_ERROR(runner_.setHparam(name, value));
   InterruptGuard guard(options_.catchInterrupt);
   progress_.begin(options_.epochs, batchesPerEpoch_, sig_.batchSize,
                   report_.stepsDone);
@@ -509,6 +511,16 @@ Expected<TrainReport> train(StepRunner &runner, DataSplits &data,
                             const TrainerOptions &options) {
   TrainingRun run(runner, data, options);
   return run.run();
+}
+
+Status StepRunner::setHparam(const std::string &name, double) {
+  return makeError("no hyperparameter '" + name +
+                   "': this step has no run-time hyperparameters");
+}
+
+Expected<double> StepRunner::hparam(const std::string &name) const {
+  return makeError("no hyperparameter '" + name +
+                   "': this step has no run-time hyperparameters");
 }
 
 } // namespace voskhod::rt

@@ -75,6 +75,10 @@ public:
   virtual Expected<TensorData> readState(const std::string &name) const = 0;
   virtual Status writeState(const std::string &name,
                             const TensorData &value) = 0;
+  /// The update rule's run-time hyperparameters (rt::Executable's
+  /// setHparam): a step with none refuses every name.
+  virtual Status setHparam(const std::string &name, double value);
+  virtual Expected<double> hparam(const std::string &name) const;
 };
 
 struct TrainerOptions {
@@ -90,6 +94,9 @@ struct TrainerOptions {
   /// A checkpoint to continue from. Empty: a fresh run.
   std::string resumePath;
   std::string modelName;
+  /// Hyperparameters to set before the first step (`voskhod train --lr`):
+  /// after a resume has restored the checkpoint's, so these win.
+  std::vector<std::pair<std::string, double>> hparams;
   /// Extra checkpoint metadata (the data spec, the initialisation seed).
   std::map<std::string, std::string> metadata;
   bool evaluateTrainSet = true;

@@ -36,6 +36,12 @@ public:
   Expected<rt::TensorData> readState(const std::string &name) const override;
   Status writeState(const std::string &name,
                     const rt::TensorData &value) override;
+  Status setHparam(const std::string &name, double value) override {
+    return exe_.setHparam(name, value);
+  }
+  Expected<double> hparam(const std::string &name) const override {
+    return exe_.hparam(name);
+  }
 
 private:
   Status copyFeatures(const rt::Batch &batch);

@@ -60,6 +60,9 @@ int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
                        ir::DiagnosticEngine &diags) {
   training::InterpreterTrainer trainer(step,
                                        training::initialState(step, opts.seed));
+  if (opts.lr > 0)
+    if (Status s = trainer.setHparam("lr", opts.lr); !s)
+      return fail(diags, opts, "--lr: " + s.message());
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   auto losses = trainer.run(
       opts.steps, [&](uint64_t) -> Expected<ir::LeafValues> { return batch; },
@@ -129,6 +132,8 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
       opts.padLastBatch ? rt::PartialBatch::Pad : rt::PartialBatch::Drop;
   options.standardize = !opts.noStandardize;
   options.modelName = forward.name();
+  if (opts.lr > 0)
+    options.hparams.push_back({"lr", opts.lr});
   if (!opts.checkpointDir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(opts.checkpointDir, ec);
@@ -174,6 +179,9 @@ int trainCompiled(rt::Executable &exe, const ir::Graph &step,
   exe.initialize(opts.seed);
   if (!opts.data.empty())
     return trainOnData(exe, forward, opts, diags);
+  if (opts.lr > 0)
+    if (Status s = exe.setHparam("lr", opts.lr); !s)
+      return fail(diags, opts, "--lr: " + s.message());
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   for (const auto &[leaf, value] : batch)
     if (Status s = copyLeaf(exe, leaf->name(), value); !s)
@@ -230,8 +238,6 @@ int runTrain(const TrainOptions &opts) {
   if (!forward->minimize())
     return fail(diags, opts,
                 "nothing to train: the graph has no 'minimize' statement");
-  if (opts.lr > 0)
-    forward->minimize()->settings.set("lr", opts.lr);
   if ((opts.resume || !opts.checkpointDir.empty()) && opts.data.empty())
     return fail(diags, opts,
                 std::string(opts.resume ? "--resume" : "--checkpoint") +

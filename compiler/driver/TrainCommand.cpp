@@ -36,7 +36,9 @@ void registerTrainCommand(CLI::App &app) {
   cmd->add_option("--threads", opts->threads,
                   "Threads for the CPU backend (default: all cores)")
       ->check(wholeNumber(0, kMaxThreadsFlag));
-  cmd->add_option("--lr", opts->lr, "Override the optimiser's learning rate")
+  cmd->add_option("--lr", opts->lr,
+                  "Set the learning rate at run time (the compiled step is "
+                  "the same for any value; wins over a resumed checkpoint's)")
       ->check(positiveNumber());
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")

@@ -3,7 +3,9 @@
 
 #include "compiler/ir/ShapeInference.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace voskhod::ir {
 
@@ -144,11 +146,26 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     return makeError("'minimize' needs a floating-point scalar, got " +
                      loss->type().str());
   Attrs complete = defaultOptimizerAttrs(optimizer);
-  for (const auto &[name, value] : settings.items()) {
+  std::vector<std::string_view> given;
+  for (const auto &[alias, value] : settings.items()) {
+    // An alias names one setting; a pair (`betas`) takes a list of two
+    // numbers, which only the text format has and splits before here.
+    std::vector<std::string_view> names =
+        resolveOptimizerSetting(optimizer, alias);
+    if (names.size() != 1)
+      return makeError(
+          names.empty() ? unknownOptimizerSettingMessage(optimizer, alias)
+                        : "setting '" + alias + "' of '" +
+                              std::string(optimizerName(optimizer)) +
+                              "' is a pair; give '" + std::string(names[0]) +
+                              "' and '" + std::string(names[1]) + "' instead");
+    const std::string name(names[0]);
+    if (std::find(given.begin(), given.end(), names[0]) != given.end())
+      return makeError("setting '" + name + "' of '" +
+                       std::string(optimizerName(optimizer)) +
+                       "' is given twice (once as '" + alias + "')");
+    given.push_back(names[0]);
     const OptimizerAttrSpec *spec = findOptimizerAttr(optimizer, name);
-    if (!spec)
-      return makeError("unknown setting '" + name + "' for optimizer '" +
-                       std::string(optimizerName(optimizer)) + "'");
     AttrValue v = value;
     if (auto *i = std::get_if<int64_t>(&v); i && !spec->isBool)
       v = double(*i);
@@ -169,7 +186,25 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     }
     complete.set(name, std::move(v));
   }
-  g.minimize() = Minimize{loss, optimizer, std::move(complete), loc};
+  g.minimize() =
+      Minimize{loss, optimizer, std::move(complete), loc, std::nullopt};
+  return Status::ok();
+}
+
+Status setGradClip(Graph &g, GradClip clip) {
+  if (!g.minimize())
+    return makeError("gradient clipping needs a 'minimize' clause");
+  const char *name =
+      clip.kind == GradClipKind::Norm ? "max_norm" : "clip_value";
+  if (!std::isfinite(clip.limit) || clip.limit < 0)
+    return makeError(std::string(name) +
+                     " must be a finite non-negative number, got " +
+                     attrValueStr(clip.limit));
+  if (clip.kind == GradClipKind::Norm && clip.normType != 2 &&
+      clip.normType != std::numeric_limits<double>::infinity())
+    return makeError("norm_type must be 2 or inf, got " +
+                     attrValueStr(clip.normType));
+  g.minimize()->clip = clip;
   return Status::ok();
 }
 

@@ -47,5 +47,9 @@ Node *buildScalar(Graph &g, double value, DType dtype, SourceLoc loc = {});
 /// checked against the optimiser's schema and completed with defaults.
 Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
                    Attrs settings, SourceLoc loc = {});
+/// Adds gradient clipping to the graph's `minimize` clause (which must
+/// exist): a limit that is finite and not negative, and for a norm a
+/// norm_type of 2 or infinity.
+Status setGradClip(Graph &g, GradClip clip);
 
 } // namespace voskhod::ir

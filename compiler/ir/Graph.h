@@ -90,11 +90,25 @@ private:
   std::vector<double> constValues_;
 };
 
+/// Gradient clipping before the update, as PyTorch's
+/// `clip_grad_norm_(params, max_norm, norm_type)` (every gradient scaled by
+/// min(1, max_norm / (‖g‖ + 1e-6)), ‖g‖ the norm of all of them together)
+/// and `clip_grad_value_(params, clip_value)` (each element clamped to
+/// [−clip_value, clip_value]). `limit` is max_norm or clip_value.
+enum class GradClipKind : uint8_t { Norm, Value };
+struct GradClip {
+  GradClipKind kind = GradClipKind::Norm;
+  double limit = 0;
+  double normType = 2; // Norm: 2 or infinity
+  SourceLoc loc;
+};
+
 struct Minimize {
   Node *loss = nullptr;
   OptimizerKind optimizer = OptimizerKind::Sgd;
   Attrs settings;
   SourceLoc loc;
+  std::optional<GradClip> clip;
 };
 
 struct Update {

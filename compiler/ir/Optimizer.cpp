@@ -17,6 +17,23 @@ constexpr OptimizerAttrSpec kAttrs[] = {
   {OptimizerKind::Enum, Name, Kind, Default},
 #include "compiler/ir/Optimizers.def"
 };
+struct NameAlias {
+  OptimizerKind optimizer;
+  std::string_view alias, name;
+};
+constexpr NameAlias kAliases[] = {
+#define OPTIMIZER_ALIAS(Enum, Alias, Name) {OptimizerKind::Enum, Alias, Name},
+#include "compiler/ir/Optimizers.def"
+};
+struct NamePair {
+  OptimizerKind optimizer;
+  std::string_view pair, first, second;
+};
+constexpr NamePair kPairs[] = {
+#define OPTIMIZER_PAIR(Enum, Pair, First, Second)                              \
+  {OptimizerKind::Enum, Pair, First, Second},
+#include "compiler/ir/Optimizers.def"
+};
 } // namespace
 
 std::string_view optimizerName(OptimizerKind kind) {
@@ -55,6 +72,44 @@ Attrs defaultOptimizerAttrs(OptimizerKind kind) {
       attrs.set(spec.name, spec.defaultValue);
   }
   return attrs;
+}
+
+std::vector<std::string_view> resolveOptimizerSetting(OptimizerKind kind,
+                                                      std::string_view name) {
+  if (findOptimizerAttr(kind, name))
+    return {name};
+  for (const NameAlias &a : kAliases)
+    if (a.optimizer == kind && a.alias == name)
+      return {a.name};
+  for (const NamePair &p : kPairs)
+    if (p.optimizer == kind && p.pair == name)
+      return {p.first, p.second};
+  return {};
+}
+
+std::string optimizerSettingNames(OptimizerKind kind) {
+  std::string out;
+  auto add = [&](std::string_view name) {
+    out += out.empty() ? "" : ", ";
+    out += name;
+  };
+  for (const OptimizerAttrSpec &spec : optimizerAttrSpecs(kind)) {
+    for (const NamePair &p : kPairs)
+      if (p.optimizer == kind && p.first == spec.name)
+        add(p.pair);
+    add(spec.name);
+    for (const NameAlias &a : kAliases)
+      if (a.optimizer == kind && a.name == spec.name)
+        add(a.alias);
+  }
+  return out;
+}
+
+std::string unknownOptimizerSettingMessage(OptimizerKind kind,
+                                           std::string_view name) {
+  return "unknown setting '" + std::string(name) + "' for optimizer '" +
+         std::string(optimizerName(kind)) +
+         "' (its settings: " + optimizerSettingNames(kind) + ")";
 }
 
 } // namespace voskhod::ir

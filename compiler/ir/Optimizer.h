@@ -12,7 +12,9 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace voskhod::ir {
 
@@ -36,5 +38,18 @@ const OptimizerAttrSpec *findOptimizerAttr(OptimizerKind kind,
 /// Settings with every default filled in (Float settings as double, Bool as
 /// bool).
 Attrs defaultOptimizerAttrs(OptimizerKind kind);
+
+/// The settings a name given by the user sets, by their names in
+/// optimizerAttrSpecs: the setting itself, an alias's setting (`rho` is
+/// RMSProp's `alpha`), or a pair's two (`betas` is Adam's `beta1` and
+/// `beta2`). Empty when `kind` takes no such name.
+std::vector<std::string_view> resolveOptimizerSetting(OptimizerKind kind,
+                                                      std::string_view name);
+/// Every name `kind` accepts, for diagnostics: "lr, alpha, rho, eps, ...",
+/// each alias after its setting and each pair before its two.
+std::string optimizerSettingNames(OptimizerKind kind);
+/// "unknown setting 'NAME' for optimizer 'KIND' (its settings: ...)".
+std::string unknownOptimizerSettingMessage(OptimizerKind kind,
+                                           std::string_view name);
 
 } // namespace voskhod::ir

@@ -98,6 +98,13 @@ private:
   bool parseStatement();
   bool parseDefinition();
   bool parseMinimize();
+  /// `{name = value, ...}` after `using OPT`: a setting, an alias of one,
+  /// or a pair (`betas = [0.9, 0.999]`), each stored under its setting's
+  /// name.
+  bool parseOptimizerSettings(OptimizerKind optimizer, Attrs &out);
+  /// `clip_grad_norm {max_norm = X, norm_type = 2}` or
+  /// `clip_grad_value {clip_value = X}` after the settings.
+  bool parseGradClip(GradClip &clip);
   bool parseUpdate();
   bool parseReturn();
   bool lookupValue(const Token &name, Node *&out);
@@ -562,14 +569,15 @@ bool Parser::parseMinimize() {
   Attrs settings;
   if (tok_.is(TokenKind::LBrace)) {
     consume();
-    auto known = [&](const Token &setting) {
-      if (findOptimizerAttr(*optimizer, setting.text))
-        return true;
-      error(setting, "unknown setting " + describeToken(setting) +
-                         " for optimizer " + quoted(optimizerName(*optimizer)));
+    if (!parseOptimizerSettings(*optimizer, settings))
       return false;
-    };
-    if (!parseAttrDict(settings, known))
+  }
+  std::optional<GradClip> clip;
+  Token clipTok = tok_;
+  if (!tok_.startsLine &&
+      (tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value"))) {
+    clip.emplace();
+    if (!parseGradClip(*clip))
       return false;
   }
   if (!endStatement())
@@ -586,7 +594,111 @@ bool Parser::parseMinimize() {
     error(lossOk ? keyword : lossTok, s.message());
     return false;
   }
+  if (clip)
+    if (Status c = setGradClip(*graph_, *clip); !c) {
+      error(clipTok, c.message());
+      return false;
+    }
   return true;
+}
+
+bool Parser::parseGradClip(GradClip &clip) {
+  bool norm = tok_.isWord("clip_grad_norm");
+  clip.kind = norm ? GradClipKind::Norm : GradClipKind::Value;
+  clip.loc = loc(tok_);
+  Token clipTok = tok_;
+  std::string_view clipName = tok_.text;
+  consume();
+  if (!expect(TokenKind::LBrace, "'{' after '" + std::string(clipName) + "'"))
+    return false;
+  const std::string_view limitName = norm ? "max_norm" : "clip_value";
+  bool haveLimit = false, haveNormType = false;
+  while (!tok_.is(TokenKind::RBrace)) {
+    if (!tok_.is(TokenKind::Identifier))
+      return expected("a setting name");
+    Token nameTok = tok_;
+    bool isLimit = nameTok.text == limitName;
+    bool isNormType = norm && nameTok.text == "norm_type";
+    if (!isLimit && !isNormType) {
+      error(nameTok, "unknown setting " + describeToken(nameTok) + " for " +
+                         quoted(clipName) +
+                         " (its settings: " + std::string(limitName) +
+                         (norm ? ", norm_type)" : ")"));
+      return false;
+    }
+    if (isLimit ? haveLimit : haveNormType) {
+      error(nameTok, "setting " + describeToken(nameTok) + " is given twice");
+      return false;
+    }
+    (isLimit ? haveLimit : haveNormType) = true;
+    consume();
+    if (!expect(TokenKind::Equal, "'=' after the setting name"))
+      return false;
+    double value;
+    if (!parseSignedNumber(value, "a number"))
+      return false;
+    (isLimit ? clip.limit : clip.normType) = value;
+    if (!tok_.is(TokenKind::Comma))
+      break;
+    consume();
+  }
+  if (!expect(TokenKind::RBrace, "',' or '}'"))
+    return false;
+  if (!haveLimit) {
+    error(clipTok, quoted(clipName) + " needs " + quoted(limitName));
+    return false;
+  }
+  return true;
+}
+
+bool Parser::parseOptimizerSettings(OptimizerKind optimizer, Attrs &out) {
+  if (tok_.is(TokenKind::RBrace))
+    return expect(TokenKind::RBrace, "'}'");
+  for (;;) {
+    if (!tok_.is(TokenKind::Identifier))
+      return expected("a setting name");
+    Token nameTok = tok_;
+    std::vector<std::string_view> names =
+        resolveOptimizerSetting(optimizer, nameTok.text);
+    if (names.empty()) {
+      error(nameTok, unknownOptimizerSettingMessage(optimizer, nameTok.text));
+      return false;
+    }
+    for (std::string_view name : names)
+      if (out.has(name)) {
+        error(nameTok, "setting " + quoted(name) + " is given twice" +
+                           (name == nameTok.text
+                                ? std::string()
+                                : " (here as " + describeToken(nameTok) + ")"));
+        return false;
+      }
+    consume();
+    if (!expect(TokenKind::Equal, "'=' after the setting name"))
+      return false;
+    if (names.size() == 2) {
+      double first, second;
+      std::string what = "a number (" + describeToken(nameTok) +
+                         " is a pair: [" + std::string(names[0]) + ", " +
+                         std::string(names[1]) + "])";
+      if (!expect(TokenKind::LBracket, "'[' to open " + what) ||
+          !parseSignedNumber(first, what) ||
+          !expect(TokenKind::Comma, "',' between the pair's two numbers") ||
+          !parseSignedNumber(second, what) ||
+          !expect(TokenKind::RBracket, "']' after the pair's two numbers"))
+        return false;
+      out.set(names[0], first);
+      out.set(names[1], second);
+    } else {
+      AttrValue value;
+      if (!parseAttrValue(value))
+        return false;
+      out.set(names[0], std::move(value));
+    }
+    if (!tok_.is(TokenKind::Comma))
+      break;
+    consume();
+  }
+  return expect(TokenKind::RBrace, "',' or '}'");
 }
 
 bool Parser::parseUpdate() {

@@ -121,6 +121,16 @@ void Printer::print() {
     }
     if (sep != " {")
       os_ << "}";
+    if (const auto &c = m->clip) {
+      if (c->kind == GradClipKind::Norm) {
+        os_ << " clip_grad_norm {max_norm = " << attrValueStr(c->limit);
+        if (c->normType != 2)
+          os_ << ", norm_type = " << attrValueStr(c->normType);
+      } else {
+        os_ << " clip_grad_value {clip_value = " << attrValueStr(c->limit);
+      }
+      os_ << "}";
+    }
     os_ << "\n";
   }
   for (const Update &u : g_.updates())

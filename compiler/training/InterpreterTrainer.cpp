@@ -2,6 +2,7 @@
 #include "compiler/training/InterpreterTrainer.h"
 
 #include "compiler/training/Initialize.h"
+#include "support/Hyperparameters.h"
 #include "support/InternalCheck.h"
 
 #include <cmath>
@@ -61,6 +62,37 @@ InterpreterTrainer::run(uint64_t steps, const BatchProvider &batches,
     losses.push_back(loss);
   }
   return losses;
+}
+
+Expected<const Node *>
+InterpreterTrainer::hparamLeaf(std::string_view name) const {
+  const Node *leaf = step_.findByName(hparamTensorName(name));
+  if (leaf && leaf->is(OpKind::State) && state_.count(leaf))
+    return leaf;
+  std::string known;
+  for (const Node *n : step_)
+    if (n->is(OpKind::State) && !hparamOfTensor(n->name()).empty())
+      known +=
+          (known.empty() ? "" : ", ") + std::string(hparamOfTensor(n->name()));
+  return makeError("no hyperparameter '" + std::string(name) +
+                   "' in this step (its hyperparameters: " +
+                   (known.empty() ? "none" : known) + ")");
+}
+
+Status InterpreterTrainer::setHparam(std::string_view name, double value) {
+  VOSKHOD_ASSIGN_OR_RETURN(const Node *leaf, hparamLeaf(name));
+  if (!std::isfinite(value) || value < 0)
+    return makeError("hyperparameter '" + std::string(name) +
+                     "' must be a finite non-negative number, got " +
+                     std::to_string(value));
+  HostTensor &t = state_.at(leaf);
+  t.data.assign(1, leaf->dtype() == DType::F32 ? double(float(value)) : value);
+  return Status::ok();
+}
+
+Expected<double> InterpreterTrainer::hparam(std::string_view name) const {
+  VOSKHOD_ASSIGN_OR_RETURN(const Node *leaf, hparamLeaf(name));
+  return state_.at(leaf).data.at(0);
 }
 
 } // namespace voskhod::training

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 namespace voskhod::training {
@@ -47,11 +48,20 @@ public:
                                     const BatchProvider &batches,
                                     const StepObserver &observer = {});
 
+  /// The update rule's run-time hyperparameters (support/Hyperparameters.h)
+  /// as rt::Executable has them: set for the steps that follow, the value
+  /// rounded to f32 for an f32 leaf as its initial value is. An unknown
+  /// name is an error listing the step's.
+  Status setHparam(std::string_view name, double value);
+  Expected<double> hparam(std::string_view name) const;
+
   /// Current params and states (after the steps run so far).
   const ir::LeafValues &state() const { return state_; }
   uint64_t stepsDone() const { return stepsDone_; }
 
 private:
+  Expected<const ir::Node *> hparamLeaf(std::string_view name) const;
+
   const ir::Graph &step_;
   ir::LeafValues state_;
   uint64_t stepsDone_ = 0;

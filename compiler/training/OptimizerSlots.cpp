@@ -37,4 +37,26 @@ std::vector<SlotSpec> optimizerSlots(OptimizerKind optimizer,
   return {};
 }
 
+std::vector<std::string_view> optimizerHparams(OptimizerKind optimizer,
+                                               const ir::Attrs &settings) {
+  auto zero = [&](std::string_view name) {
+    return settings.getFloat(name) == 0;
+  };
+  std::vector<std::string_view> names;
+  for (const ir::OptimizerAttrSpec &spec : ir::optimizerAttrSpecs(optimizer)) {
+    std::string_view name = spec.name;
+    if (spec.isBool || name == "initial_accumulator_value")
+      continue;
+    bool termless = (name == "weight_decay" || name == "momentum" ||
+                     name == "lr_decay" || name == "dampening") &&
+                    zero(name);
+    // Dampening scales the momentum buffer's input: no buffer, no term.
+    if (name == "dampening" && zero("momentum"))
+      termless = true;
+    if (!termless)
+      names.push_back(name);
+  }
+  return names;
+}
+
 } // namespace voskhod::training

@@ -7,6 +7,9 @@
 /// unnecessary are not created (no momentum buffer when momentum is 0, as in
 /// PyTorch).
 ///
+/// Run-time hyperparameters (optimizerHparams) are not slots either: one
+/// scalar each for the whole graph.
+///
 /// The step counter is not a slot: it is one scalar for the whole graph,
 /// `kStepCounterName`, kept as f32 like PyTorch's `state["step"]`.
 ///
@@ -34,5 +37,15 @@ struct SlotSpec {
 /// they are created for each parameter.
 std::vector<SlotSpec> optimizerSlots(ir::OptimizerKind optimizer,
                                      const ir::Attrs &settings);
+
+/// The settings of `optimizer` its update rule computes with, in
+/// Optimizers.def's order: each becomes a scalar state leaf of the step, a
+/// run-time hyperparameter (support/Hyperparameters.h). Left out: boolean
+/// settings (they choose terms), `initial_accumulator_value` (it only
+/// starts a slot), and a weight decay, momentum, dampening or learning-rate
+/// decay that is 0, whose term the rule does not build (PyTorch skips it
+/// too), so that setting it at run time cannot silently do nothing.
+std::vector<std::string_view> optimizerHparams(ir::OptimizerKind optimizer,
+                                               const ir::Attrs &settings);
 
 } // namespace voskhod::training

@@ -4,9 +4,11 @@
 #include "compiler/autodiff/Autodiff.h"
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/training/GradClipping.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
+#include "support/Hyperparameters.h"
 #include "support/InternalCheck.h"
 
 #include <algorithm>
@@ -70,6 +72,11 @@ private:
   UpdateMath &mathFor(DType dtype);
   /// `step + 1`, built on first use.
   Node *counterNext();
+  /// The state leaf of hyperparameter `name`, declared by declareHparams.
+  Node *hparamLeaf(std::string_view name);
+  /// A scalar state leaf per optimizerHparams, holding the graph's value;
+  /// f64 when a trained param is f64 (UpdateMath converts for the others).
+  void declareHparams(const std::vector<Node *> &trained);
 
   const Graph &forward_;
   const Minimize &min_;
@@ -82,6 +89,14 @@ private:
   std::unordered_set<std::string> names_;
   Node *counter_ = nullptr;
   Node *counterNext_ = nullptr;
+  // (name, leaf, read by a rule), in optimizerHparams' order.
+  struct Hparam {
+    std::string_view name;
+    Node *leaf;
+    bool used;
+  };
+  std::vector<Hparam> hparams_;
+  DType hparamDType_ = DType::F32;
   std::map<DType, UpdateMath> math_;
 };
 
@@ -101,11 +116,14 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
                             InitSpec init) {
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
-    std::string owner = name == kStepCounterName
-                            ? "the training step's counter"
-                            : "the state of optimizer '" +
-                                  std::string(optimizerName(min_.optimizer)) +
-                                  "'";
+    std::string owner =
+        name == kStepCounterName ? "the training step's counter"
+        : !hparamOfTensor(name).empty()
+            ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
+                  "' of optimizer '" +
+                  std::string(optimizerName(min_.optimizer)) + "'"
+            : "the state of optimizer '" +
+                  std::string(optimizerName(min_.optimizer)) + "'";
     diags_.error(clash ? clash->loc() : min_.loc,
                  "'%" + name + "' is reserved for " + owner +
                      "; rename this value");
@@ -126,8 +144,10 @@ UpdateMath &StepBuilder::mathFor(DType dtype) {
   auto it = math_.find(dtype);
   if (it == math_.end())
     it = math_
-             .try_emplace(dtype, *step_, dtype, min_.loc, counter_,
-                          [this] { return counterNext(); })
+             .try_emplace(
+                 dtype, *step_, dtype, min_.loc, counter_,
+                 [this] { return counterNext(); },
+                 [this](std::string_view name) { return hparamLeaf(name); })
              .first;
   return it->second;
 }
@@ -139,6 +159,32 @@ Node *StepBuilder::counterNext() {
         *buildNode(*step_, OpKind::Add, {counter_, one}, {}, min_.loc);
   }
   return counterNext_;
+}
+
+Node *StepBuilder::hparamLeaf(std::string_view name) {
+  for (Hparam &h : hparams_)
+    if (h.name == name) {
+      h.used = true;
+      return h.leaf;
+    }
+  VOSKHOD_UNREACHABLE("update rule read a hyperparameter optimizerHparams "
+                      "does not declare");
+  return nullptr;
+}
+
+void StepBuilder::declareHparams(const std::vector<Node *> &trained) {
+  for (Node *p : trained)
+    if (p->dtype() == DType::F64)
+      hparamDType_ = DType::F64;
+  auto declare = [&](std::string_view name, double value) {
+    Node *leaf = newState(hparamTensorName(name), TensorType{hparamDType_, {}},
+                          InitSpec{InitKind::Constant, value});
+    hparams_.push_back({name, leaf, false});
+  };
+  for (std::string_view name : optimizerHparams(min_.optimizer, min_.settings))
+    declare(name, min_.settings.getFloat(name));
+  if (min_.clip)
+    declare(gradClipHparam(*min_.clip), min_.clip->limit);
 }
 
 std::unique_ptr<Graph> StepBuilder::build() {
@@ -172,6 +218,7 @@ std::unique_ptr<Graph> StepBuilder::build() {
       copy(n);
   counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
                       InitSpec{InitKind::Zeros});
+  declareHparams(trained);
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
@@ -209,10 +256,20 @@ std::unique_ptr<Graph> StepBuilder::build() {
     return nullptr;
   }
 
+  for (size_t i = 0; i < params.size(); ++i)
+    nameIfFree((*grads)[i], params[i]->name() + ".grad");
+  std::vector<Node *> clipped = *grads;
+  if (min_.clip) {
+    clipped =
+        clipGradients(*min_.clip, *grads, mathFor(hparamDType_),
+                      [this](DType d) -> UpdateMath & { return mathFor(d); });
+    for (size_t i = 0; i < params.size(); ++i)
+      nameIfFree(clipped[i], params[i]->name() + ".grad.clipped");
+  }
+
   for (size_t i = 0; i < params.size(); ++i) {
     Node *p = params[i];
-    Node *grad = (*grads)[i];
-    nameIfFree(grad, p->name() + ".grad");
+    Node *grad = clipped[i];
     ParamUpdate u(mathFor(p->dtype()), min_.settings, p, grad, slots[i]);
     Node *next = buildParamUpdate(min_.optimizer, u);
     nameIfFree(next, p->name() + ".next");
@@ -231,6 +288,9 @@ std::unique_ptr<Graph> StepBuilder::build() {
       step_->updates().push_back({leaf, value});
     }
   }
+  for (const Hparam &h : hparams_)
+    VOSKHOD_CHECK(h.used) << "hyperparameter '" << h.name
+                          << "' is declared but no update rule reads it";
   nameIfFree(counterNext(), std::string(kStepCounterName) + ".next");
   step_->updates().push_back({counter_, counterNext()});
 

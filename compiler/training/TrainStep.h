@@ -7,16 +7,20 @@
 ///     slots')
 ///
 /// Steps: copy the forward graph, leaves first (its inputs, params and
-/// states, then the new `state` leaves: the f32 step counter `step` and each
-/// parameter's slots `<param>.<slot>`, OptimizerSlots.h); append the
-/// gradients of the loss with respect to every parameter that the loss
-/// depends on (autodiff::appendGradients); append the optimiser's update
-/// (UpdateRules.h) and record each `param'`, `slot'` and `step + 1` as an
-/// ir::Update; return `[loss]`; drop what no longer feeds the loss or an
-/// update. The graph is named `<forward>.step` and carries no `minimize`
-/// clause (its optimiser is already in it). The forward graph's own updates
-/// are kept; one that assigns a parameter is an error, since the optimiser
-/// assigns every parameter.
+/// states, then the new `state` leaves: the f32 step counter `step`, the
+/// optimiser's run-time hyperparameters `hparam.<setting>`, scalars
+/// initialised from the `minimize` clause (support/Hyperparameters.h,
+/// optimizerHparams), and each parameter's slots `<param>.<slot>`,
+/// OptimizerSlots.h); append the gradients of the loss with respect to
+/// every parameter that the loss depends on (autodiff::appendGradients);
+/// clip them when the clause asks (GradClipping.h, its limit one more
+/// hyperparameter); append the optimiser's update (UpdateRules.h) and record
+/// each `param'`, `slot'` and `step + 1` as an ir::Update (hyperparameters
+/// have none: only the run changes them); return `[loss]`; drop what no
+/// longer feeds the loss or an update. The graph is named `<forward>.step`
+/// and carries no `minimize` clause (its optimiser is already in it). The
+/// forward graph's own updates are kept; one that assigns a parameter is an
+/// error, since the optimiser assigns every parameter.
 ///
 /// A parameter the loss does not depend on gets no update and a warning, as
 /// PyTorch skips a parameter whose gradient is None. The step counter is f32,

@@ -10,9 +10,10 @@ namespace voskhod::training {
 using namespace ir;
 
 UpdateMath::UpdateMath(Graph &g, DType dtype, SourceLoc loc, Node *step,
-                       std::function<Node *()> stepNext)
+                       std::function<Node *()> stepNext,
+                       std::function<Node *(std::string_view)> hparamLeaf)
     : g_(g), dtype_(dtype), loc_(loc), step_(step),
-      stepNext_(std::move(stepNext)) {
+      stepNext_(std::move(stepNext)), hparamLeaf_(std::move(hparamLeaf)) {
   VOSKHOD_CHECK(isFloat(dtype)) << "optimiser arithmetic needs a float dtype";
 }
 
@@ -40,6 +41,13 @@ Node *UpdateMath::pow(Node *a, Node *b) { return build(OpKind::Pow, {a, b}); }
 Node *UpdateMath::maximum(Node *a, Node *b) {
   return build(OpKind::Maximum, {a, b});
 }
+Node *UpdateMath::minimum(Node *a, Node *b) {
+  return build(OpKind::Minimum, {a, b});
+}
+Node *UpdateMath::neg(Node *a) { return build(OpKind::Neg, {a}); }
+Node *UpdateMath::abs(Node *a) { return build(OpKind::Abs, {a}); }
+Node *UpdateMath::sumAll(Node *a) { return build(OpKind::ReduceSum, {a}); }
+Node *UpdateMath::maxAll(Node *a) { return build(OpKind::ReduceMax, {a}); }
 Node *UpdateMath::sqrt(Node *a) { return build(OpKind::Sqrt, {a}); }
 Node *UpdateMath::square(Node *a) { return build(OpKind::Square, {a}); }
 
@@ -65,6 +73,16 @@ Node *UpdateMath::stepsDone() {
 
 Node *UpdateMath::stepNumber() {
   return shared("step_number", [&] { return inDType(stepNext_()); });
+}
+
+Node *UpdateMath::hparam(std::string_view name) {
+  return shared("hparam." + std::string(name),
+                [&] { return inDType(hparamLeaf_(name)); });
+}
+
+Node *UpdateMath::oneMinusHparam(std::string_view name) {
+  return shared("1-hparam." + std::string(name),
+                [&] { return sub(1.0, hparam(name)); });
 }
 
 Node *UpdateMath::shared(const std::string &key,

@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace voskhod::training {
 
@@ -27,9 +28,11 @@ class UpdateMath {
 public:
   /// `step` is the f32 step-counter leaf; `stepNext` gives its value after
   /// this step (built on first use, so a rule that does not need it leaves
-  /// the increment where the step's bookkeeping puts it).
+  /// the increment where the step's bookkeeping puts it); `hparamLeaf` gives
+  /// the scalar state leaf of a run-time hyperparameter (Hyperparameters.h).
   UpdateMath(ir::Graph &g, ir::DType dtype, ir::SourceLoc loc, ir::Node *step,
-             std::function<ir::Node *()> stepNext);
+             std::function<ir::Node *()> stepNext,
+             std::function<ir::Node *(std::string_view)> hparamLeaf);
 
   ir::DType dtype() const { return dtype_; }
 
@@ -41,6 +44,14 @@ public:
   ir::Node *div(ir::Node *a, ir::Node *b);
   ir::Node *pow(ir::Node *a, ir::Node *b);
   ir::Node *maximum(ir::Node *a, ir::Node *b);
+  ir::Node *minimum(ir::Node *a, ir::Node *b);
+  ir::Node *neg(ir::Node *a);
+  ir::Node *abs(ir::Node *a);
+  /// The sum and the maximum of every element, as scalars.
+  ir::Node *sumAll(ir::Node *a);
+  ir::Node *maxAll(ir::Node *a);
+  /// `value` in this dtype (itself when it has it already).
+  ir::Node *inDType(ir::Node *value);
   ir::Node *sqrt(ir::Node *a);
   ir::Node *square(ir::Node *a);
   /// `a > b ? onTrue : onFalse`, elementwise.
@@ -57,19 +68,26 @@ public:
   /// This step's 1-based number, PyTorch's `step` after its increment.
   ir::Node *stepNumber();
 
+  /// Hyperparameter `name` (a setting of the rule) in this dtype: the value
+  /// a run reads and sets, never a constant of the compiled code.
+  ir::Node *hparam(std::string_view name);
+  /// `1 − hparam(name)`, for running averages; computed in the step's
+  /// arithmetic, so it is the same whatever value the run sets.
+  ir::Node *oneMinusHparam(std::string_view name);
+
   /// The node `make` builds, built once per key and dtype.
   ir::Node *shared(const std::string &key,
                    const std::function<ir::Node *()> &make);
 
 private:
   ir::Node *build(ir::OpKind op, std::vector<ir::Node *> operands);
-  ir::Node *inDType(ir::Node *value);
 
   ir::Graph &g_;
   ir::DType dtype_;
   ir::SourceLoc loc_;
   ir::Node *step_;
   std::function<ir::Node *()> stepNext_;
+  std::function<ir::Node *(std::string_view)> hparamLeaf_;
   std::map<double, ir::Node *> constants_;
   std::map<std::string, ir::Node *> shared_;
 };

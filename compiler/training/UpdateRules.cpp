@@ -19,33 +19,35 @@ void ParamUpdate::setSlot(std::string_view name, Node *next) {
   nextSlots_.push_back({name, next});
 }
 
-/// PyTorch's L2 penalty folded into the gradient: g + wd·p.
+/// PyTorch's L2 penalty folded into the gradient: g + wd·p. A weight decay
+/// of 0 when compiled builds no term (and no `hparam.weight_decay`).
 static Node *withWeightDecay(ParamUpdate &u) {
-  double wd = u.setting("weight_decay");
-  if (wd == 0)
+  if (u.setting("weight_decay") == 0)
     return u.grad();
-  return u.math.add(u.grad(), u.math.mul(u.param(), wd));
+  return u.math.add(u.grad(), u.math.mul(u.param(), u.hparam("weight_decay")));
 }
 
-/// `decay·state + (1 − decay)·value`, PyTorch's running averages.
-static Node *runningAverage(UpdateMath &m, Node *state, double decay,
+/// `decay·state + (1 − decay)·value`, PyTorch's running averages, with
+/// `decay` the hyperparameter of that name.
+static Node *runningAverage(UpdateMath &m, Node *state, std::string_view decay,
                             Node *value) {
-  return m.add(m.mul(state, decay), m.mul(value, 1 - decay));
+  return m.add(m.mul(state, m.hparam(decay)),
+               m.mul(value, m.oneMinusHparam(decay)));
 }
 
 static Node *sgd(ParamUpdate &u) {
   UpdateMath &m = u.math;
   Node *g = withWeightDecay(u);
-  double momentum = u.setting("momentum");
   Node *direction = g;
-  if (momentum != 0) {
+  if (u.setting("momentum") != 0) {
+    Node *momentum = u.hparam("momentum");
     // The buffer starts at zero, so μ·b + g is exactly g on the first step;
     // only dampening needs the first step told apart.
     Node *fresh = g;
-    if (double dampening = u.setting("dampening"); dampening != 0) {
+    if (u.setting("dampening") != 0) {
       Node *scale = m.shared("sgd.dampening", [&] {
-        return m.select(m.stepsDone(), m.constant(0), m.constant(1 - dampening),
-                        m.constant(1));
+        return m.select(m.stepsDone(), m.constant(0),
+                        m.oneMinusHparam("dampening"), m.constant(1));
       });
       fresh = m.mul(g, scale);
     }
@@ -53,58 +55,60 @@ static Node *sgd(ParamUpdate &u) {
     u.setSlot("momentum_buffer", buffer);
     direction = u.flag("nesterov") ? m.add(g, m.mul(buffer, momentum)) : buffer;
   }
-  return m.sub(u.param(), m.mul(direction, u.setting("lr")));
+  return m.sub(u.param(), m.mul(direction, u.hparam("lr")));
 }
 
 static Node *adagrad(ParamUpdate &u) {
   UpdateMath &m = u.math;
   Node *g = withWeightDecay(u);
-  Node *lr = m.constant(u.setting("lr"));
-  if (double decay = u.setting("lr_decay"); decay != 0)
+  Node *lr = u.hparam("lr");
+  if (u.setting("lr_decay") != 0)
     lr = m.shared("adagrad.lr", [&] {
-      return m.div(u.setting("lr"), m.add(m.mul(m.stepsDone(), decay), 1.0));
+      return m.div(lr, m.add(m.mul(m.stepsDone(), u.hparam("lr_decay")), 1.0));
     });
   Node *sum = m.add(u.slot("sum"), m.square(g));
   u.setSlot("sum", sum);
-  Node *std = m.add(m.sqrt(sum), u.setting("eps"));
+  Node *std = m.add(m.sqrt(sum), u.hparam("eps"));
   return m.sub(u.param(), m.mul(m.div(g, std), lr));
 }
 
 static Node *rmsprop(ParamUpdate &u) {
   UpdateMath &m = u.math;
   Node *g = withWeightDecay(u);
-  double rho = u.setting("rho");
-  Node *squareAvg = runningAverage(m, u.slot("square_avg"), rho, m.square(g));
+  Node *squareAvg =
+      runningAverage(m, u.slot("square_avg"), "alpha", m.square(g));
   u.setSlot("square_avg", squareAvg);
   Node *variance = squareAvg;
   if (u.flag("centered")) {
-    Node *gradAvg = runningAverage(m, u.slot("grad_avg"), rho, g);
+    Node *gradAvg = runningAverage(m, u.slot("grad_avg"), "alpha", g);
     u.setSlot("grad_avg", gradAvg);
     variance = m.sub(squareAvg, m.square(gradAvg));
   }
-  Node *denom = m.add(m.sqrt(variance), u.setting("eps"));
+  Node *denom = m.add(m.sqrt(variance), u.hparam("eps"));
   Node *direction = m.div(g, denom);
-  if (double momentum = u.setting("momentum"); momentum > 0) {
-    direction = m.add(m.mul(u.slot("momentum_buffer"), momentum), direction);
+  if (u.setting("momentum") > 0) {
+    direction = m.add(m.mul(u.slot("momentum_buffer"), u.hparam("momentum")),
+                      direction);
     u.setSlot("momentum_buffer", direction);
   }
-  return m.sub(u.param(), m.mul(direction, u.setting("lr")));
+  return m.sub(u.param(), m.mul(direction, u.hparam("lr")));
 }
 
 /// Adam and AdamW differ only in where weight decay enters.
 static Node *adamFamily(ParamUpdate &u, bool decoupled) {
   UpdateMath &m = u.math;
-  double lr = u.setting("lr"), wd = u.setting("weight_decay");
-  double beta1 = u.setting("beta1"), beta2 = u.setting("beta2");
   Node *param = u.param();
   Node *g = u.grad();
-  if (decoupled && wd != 0)
-    param = m.mul(param, 1 - lr * wd);
+  if (decoupled && u.setting("weight_decay") != 0)
+    param = m.mul(param, m.shared("adamw.decay", [&] {
+      return m.sub(1.0, m.mul(u.hparam("lr"), u.hparam("weight_decay")));
+    }));
   else
     g = withWeightDecay(u);
 
-  Node *expAvg = runningAverage(m, u.slot("exp_avg"), beta1, g);
-  Node *expAvgSq = runningAverage(m, u.slot("exp_avg_sq"), beta2, m.square(g));
+  Node *expAvg = runningAverage(m, u.slot("exp_avg"), "beta1", g);
+  Node *expAvgSq =
+      runningAverage(m, u.slot("exp_avg_sq"), "beta2", m.square(g));
   u.setSlot("exp_avg", expAvg);
   u.setSlot("exp_avg_sq", expAvgSq);
   Node *secondMoment = expAvgSq;
@@ -116,13 +120,14 @@ static Node *adamFamily(ParamUpdate &u, bool decoupled) {
   // Bias corrections are scalars of the step number, shared by every
   // parameter (a graph has one optimiser, so one set of settings).
   Node *stepSize = m.shared("adam.step_size", [&] {
-    return m.div(lr, m.sub(1.0, m.pow(m.constant(beta1), m.stepNumber())));
+    return m.div(u.hparam("lr"),
+                 m.sub(1.0, m.pow(u.hparam("beta1"), m.stepNumber())));
   });
   Node *correction2 = m.shared("adam.sqrt_correction2", [&] {
-    return m.sqrt(m.sub(1.0, m.pow(m.constant(beta2), m.stepNumber())));
+    return m.sqrt(m.sub(1.0, m.pow(u.hparam("beta2"), m.stepNumber())));
   });
   Node *denom =
-      m.add(m.div(m.sqrt(secondMoment), correction2), u.setting("eps"));
+      m.add(m.div(m.sqrt(secondMoment), correction2), u.hparam("eps"));
   return m.sub(param, m.mul(m.div(expAvg, denom), stepSize));
 }
 

@@ -16,8 +16,14 @@
 ///            amsgrad: v̂ = max(v̂, v); p −= lr/(1−β1ᵗ) · m/(√v/√(1−β2ᵗ) + ε)
 ///   adamw    as adam, but p ·= 1 − lr·wd first instead of g += wd·p
 ///
-/// with t the step's 1-based number. Terms a zero setting makes vanish are
-/// not built. Settings that contradict each other (Nesterov without
+/// with t the step's 1-based number. Every scalar setting a rule computes
+/// with is a run-time hyperparameter (support/Hyperparameters.h), read from
+/// its state leaf; derived scalars (1 − β, 1 − lr·wd, the bias
+/// corrections) are computed from it in the step's dtype, so a value set at
+/// run time and the same value given in the graph run the same arithmetic.
+/// Terms a zero setting makes vanish are not built, and then that setting
+/// is no hyperparameter of the step (optimizerHparams in OptimizerSlots.h
+/// says which are). Settings that contradict each other (Nesterov without
 /// momentum) are rejected by `checkOptimizerSettings`, as PyTorch rejects
 /// them.
 ///
@@ -48,9 +54,14 @@ public:
 
   ir::Node *param() const { return param_; }
   ir::Node *grad() const { return grad_; }
+  /// A setting's value in the graph: what decides which terms a rule
+  /// builds (a zero weight decay builds none), never a value it computes
+  /// with.
   double setting(std::string_view name) const {
     return settings_.getFloat(name);
   }
+  /// What a rule computes with: the setting as a run-time hyperparameter.
+  ir::Node *hparam(std::string_view name) { return math.hparam(name); }
   bool flag(std::string_view name) const { return settings_.getBool(name); }
 
   /// The state leaf of slot `name`; the optimiser must have declared it.

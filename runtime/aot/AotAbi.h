@@ -115,6 +115,8 @@ int vkaot_threads(const vkaot_state *state);
 int vkaot_set_threads(vkaot_state *state, int threads);
 void *vkaot_param(vkaot_state *state, const char *name,
                   const voskhod_tensor_info **info);
+int vkaot_set_hparam(vkaot_state *state, const char *name, double value);
+int vkaot_hparam(vkaot_state *state, const char *name, double *value);
 /* list[index], or null when index is outside [0, count). */
 const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
                                          int count, int index);

@@ -50,6 +50,23 @@ int vkaot_check_pointers(const vkaot_model *model, char *error,
 int vkaot_check_path(char *error, size_t error_size, const char *entry,
                      const char *path);
 
+/* Run-time hyperparameters are scalar states named VKAOT_HPARAM_PREFIX and
+   the setting's name ("hparam.lr"); support/Hyperparameters.h spells the
+   prefix for the C++ side, and AotHparams.PrefixMatchesTheCompilers holds
+   the two equal. */
+#define VKAOT_HPARAM_PREFIX "hparam."
+/* The model tensor of hyperparameter `name`, or -1 with a message in
+   `error` naming the model's hyperparameters (VOSKHOD_ERR_NOT_FOUND) or the
+   null name (VOSKHOD_ERR_ARGUMENT) and that code in *code. */
+int vkaot_find_hparam(const vkaot_model *model, const char *name, char *error,
+                      size_t error_size, const char *entry, int *code);
+/* Writes `value`, rounded to the tensor's dtype, to a hyperparameter's
+   storage; VOSKHOD_ERR_ARGUMENT with a message when it is not finite or is
+   negative. */
+int vkaot_write_hparam(const vkaot_tensor *tensor, void *storage, double value,
+                       char *error, size_t error_size, const char *entry);
+double vkaot_read_hparam(const vkaot_tensor *tensor, const void *storage);
+
 /* --- Safetensors.c ------------------------------------------------------ */
 
 typedef struct vkaot_buffer {

@@ -259,6 +259,37 @@ void *vkaot_param(vkaot_state *s, const char *name,
   return NULL;
 }
 
+int vkaot_set_hparam(vkaot_state *s, const char *name, double value) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  int code;
+  int i = vkaot_find_hparam(s->model, name, s->error, sizeof s->error,
+                            "set_hparam", &code);
+  if (i < 0)
+    return finish(s, code);
+  return finish(s,
+                vkaot_write_hparam(&s->model->tensors[i], s->storage[i], value,
+                                   s->error, sizeof s->error, "set_hparam"));
+}
+
+int vkaot_hparam(vkaot_state *s, const char *name, double *value) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  if (!value) {
+    snprintf(s->error, sizeof s->error, "hparam: the value pointer is null");
+    return finish(s, VOSKHOD_ERR_ARGUMENT);
+  }
+  int code;
+  int i = vkaot_find_hparam(s->model, name, s->error, sizeof s->error, "hparam",
+                            &code);
+  if (i < 0)
+    return finish(s, code);
+  *value = vkaot_read_hparam(&s->model->tensors[i], s->storage[i]);
+  return finish(s, VOSKHOD_OK);
+}
+
 const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
                                          int count, int index) {
   return index >= 0 && index < count ? &list[index]->info : NULL;

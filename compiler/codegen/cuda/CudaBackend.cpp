@@ -70,6 +70,15 @@ Status CudaExecutable::syncToDevice() {
   return Status::ok();
 }
 
+Status CudaExecutable::hostTensorChanged(int index) {
+  // Without a device copy yet, the next run uploads every state anyway.
+  if (!deviceCurrent_)
+    return Status::ok();
+  std::vector<void *> host;
+  pointers({index}, host);
+  return impl_->program->upload(index, host[0]);
+}
+
 Status CudaExecutable::syncToHost() {
   if (!deviceCurrent_)
     return Status::ok();

@@ -91,6 +91,8 @@ private:
   CudaExecutable(std::vector<rt::TensorInfo> tensors, bool hasStep,
                  bool hasForward);
   Status run(bool step);
+  /// Uploads a tensor setHparam changed, when the GPU holds the state.
+  Status hostTensorChanged(int index) override;
   std::unique_ptr<Impl> impl_;
   HostSync sync_ = HostSync::All;
   bool deviceCurrent_ = false;

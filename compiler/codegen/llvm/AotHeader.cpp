@@ -482,6 +482,30 @@ private:
     declare("void *", p_ + "_param",
             {handle, "const char *name", "const voskhod_tensor_info **info"});
     out_ << "\n";
+    {
+      doc("The update rule's hyperparameters are values of the handle, not "
+          "of the compiled code: " +
+          p_ +
+          "_set_hparam sets one (\"lr\", \"momentum\", \"beta1\", "
+          "\"weight_decay\", ... as the .vg file names them) for the "
+          "steps that follow, and " +
+          p_ +
+          "_hparam reads one into *value. A set value gives the losses of a "
+          "model compiled with it; " +
+          p_ + "_save and " + p_ +
+          "_load keep them. Both return VOSKHOD_OK, VOSKHOD_ERR_NOT_FOUND "
+          "for a name the step does not read (" +
+          p_ +
+          "_last_error lists those it does; a setting that was 0 when "
+          "compiled has no term, so no hyperparameter), or "
+          "VOSKHOD_ERR_ARGUMENT for a null handle, name or value pointer, "
+          "or a value that is negative or not finite.");
+      declare("int ", p_ + "_set_hparam",
+              {handle, "const char *name", "double value"});
+      declare("int ", p_ + "_hparam",
+              {handle, "const char *name", "double *value"});
+      out_ << "\n";
+    }
     doc("Descriptions by position, for generic code: the parameters, the "
         "training step's inputs (" +
         p_ + "_train_step's order), the forward pass's inputs and outputs (" +

@@ -58,6 +58,8 @@ int vkcuda_threads(const vkcuda_state *state);
 int vkcuda_set_threads(vkcuda_state *state, int threads);
 void *vkcuda_param(vkcuda_state *state, const char *name,
                    const voskhod_tensor_info **info);
+int vkcuda_set_hparam(vkcuda_state *state, const char *name, double value);
+int vkcuda_hparam(vkcuda_state *state, const char *name, double *value);
 const voskhod_tensor_info *vkcuda_info_at(const vkaot_tensor *const *list,
                                           int count, int index);
 /* With a null state: why the calling thread's last create failed. */

@@ -532,6 +532,44 @@ void *vkcuda_param(vkcuda_state *s, const char *name,
   return NULL;
 }
 
+/* A hyperparameter is a state no step changes, so its host copy is current
+   unless the host wrote it since; writing one marks the host newer so the
+   next entry uploads it (with the other states, brought down first). */
+int vkcuda_set_hparam(vkcuda_state *s, const char *name, double value) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  int code;
+  int i = vkaot_find_hparam(s->model, name, s->error, sizeof s->error,
+                            "set_hparam", &code);
+  if (i < 0)
+    return s->status = code;
+  if ((code = sync_host(s)) != VOSKHOD_OK)
+    return s->status = code;
+  code = vkaot_write_hparam(&s->model->tensors[i], s->host[i], value, s->error,
+                            sizeof s->error, "set_hparam");
+  if (code == VOSKHOD_OK)
+    s->host_newer = 1;
+  return s->status = code;
+}
+
+int vkcuda_hparam(vkcuda_state *s, const char *name, double *value) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  if (!value) {
+    snprintf(s->error, sizeof s->error, "hparam: the value pointer is null");
+    return s->status = VOSKHOD_ERR_ARGUMENT;
+  }
+  int code;
+  int i = vkaot_find_hparam(s->model, name, s->error, sizeof s->error, "hparam",
+                            &code);
+  if (i < 0)
+    return s->status = code;
+  *value = vkaot_read_hparam(&s->model->tensors[i], s->host[i]);
+  return s->status = VOSKHOD_OK;
+}
+
 const voskhod_tensor_info *vkcuda_info_at(const vkaot_tensor *const *list,
                                           int count, int index) {
   return index >= 0 && index < count ? &list[index]->info : NULL;

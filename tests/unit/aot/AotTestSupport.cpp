@@ -24,9 +24,13 @@ Model loadModel(const std::string &relativePath) {
   EXPECT_TRUE(in) << "cannot read " << path;
   std::stringstream text;
   text << in.rdbuf();
+  return modelFromText(text.str(), path);
+}
+
+Model modelFromText(const std::string &text, const std::string &path) {
   ir::DiagnosticEngine diags;
   Model m;
-  m.forward = ir::parseGraph(text.str(), path, diags);
+  m.forward = ir::parseGraph(text, path, diags);
   EXPECT_TRUE(m.forward) << "cannot parse " << path;
   if (!m.forward)
     return m;
@@ -189,6 +193,16 @@ int AotHandle::load(const std::string &path) {
 
 std::string AotHandle::lastError() {
   return lib_.function<const char *(*)(void *)>(prefix_, "last_error")(state_);
+}
+
+int AotHandle::setHparam(const std::string &name, double value) {
+  return lib_.function<int (*)(void *, const char *, double)>(
+      prefix_, "set_hparam")(state_, name.c_str(), value);
+}
+
+int AotHandle::hparam(const std::string &name, double *value) {
+  return lib_.function<int (*)(void *, const char *, double *)>(
+      prefix_, "hparam")(state_, name.c_str(), value);
 }
 
 int AotHandle::setThreads(int n) {

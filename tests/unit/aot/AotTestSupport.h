@@ -35,6 +35,7 @@ struct TensorInfo {
 
 enum ApiStatus {
   Ok = 0,
+  ArgumentError = 1,
   NotFound = 2,
   Truncated = 4,
   Corrupt = 5,
@@ -51,6 +52,8 @@ struct Model {
   }
 };
 Model loadModel(const std::string &relativePath);
+/// The same from `.vg` text; `path` names it in diagnostics.
+Model modelFromText(const std::string &text, const std::string &path);
 
 /// The model at `relativePath`, loaded once per test binary.
 const Model &sharedModel(const std::string &relativePath);
@@ -104,6 +107,8 @@ public:
   int save(const std::string &path);
   int load(const std::string &path);
   std::string lastError();
+  int setHparam(const std::string &name, double value);
+  int hparam(const std::string &name, double *value);
   int setThreads(int n);
   int threads();
   /// Bytes of a param, or empty when there is none.

@@ -53,12 +53,58 @@ TEST(FrontendOptim, GivenValuesReachTheGraph) {
   EXPECT_EQ(m->settings.getFloat("lr_decay"), 0.5);
   EXPECT_EQ(m->settings.getFloat("initial_accumulator_value"), 0.25);
 
-  g.minimize(loss, optim::Adam{.beta1 = 0.8, .beta2 = 0.95, .eps = 1e-6});
+  g.minimize(loss, optim::Adam{.betas = {0.8, 0.95}, .eps = 1e-6});
   EXPECT_EQ(m->settings.getFloat("beta1"), 0.8);
   EXPECT_EQ(m->settings.getFloat("beta2"), 0.95);
   EXPECT_EQ(m->settings.getFloat("eps"), 1e-6);
   EXPECT_FALSE(m->settings.getBool("amsgrad"));
+
+  g.minimize(loss, optim::RMSProp{.alpha = 0.9, .centered = true});
+  EXPECT_EQ(m->optimizer, ir::OptimizerKind::Rmsprop);
+  EXPECT_EQ(m->settings.getFloat("alpha"), 0.9);
+  EXPECT_TRUE(m->settings.getBool("centered"));
+  // The old name is an alias.
+  g.minimize(loss, optim::RMSProp{.rho = 0.8});
+  EXPECT_EQ(m->settings.getFloat("alpha"), 0.8);
   EXPECT_FALSE(g.failed());
+}
+
+TEST(FrontendOptim, AlphaAndItsAliasTogetherAreAnError) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({3}));
+  g.minimize(x.square().sum(), optim::RMSProp{.alpha = 0.9, .rho = 0.8});
+  ASSERT_TRUE(g.failed());
+  EXPECT_NE(g.error()->message.find("setting 'alpha' of 'rmsprop' is given "
+                                    "twice"),
+            std::string::npos)
+      << g.error()->message;
+}
+
+TEST(FrontendOptim, GradientClippingReachesTheGraph) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({3}));
+  Tensor loss = x.square().sum();
+  g.minimize(loss, optim::Adam{}, optim::ClipGradNorm{.maxNorm = 0.5});
+  ASSERT_FALSE(g.failed());
+  const auto &m = g.irGraph().minimize();
+  ASSERT_TRUE(m && m->clip);
+  EXPECT_EQ(m->clip->kind, ir::GradClipKind::Norm);
+  EXPECT_EQ(m->clip->limit, 0.5);
+  EXPECT_EQ(m->clip->normType, 2.0);
+
+  g.minimize(loss, optim::SGD{}, optim::ClipGradValue{.clipValue = 0.25});
+  ASSERT_TRUE(m->clip);
+  EXPECT_EQ(m->clip->kind, ir::GradClipKind::Value);
+  EXPECT_EQ(m->clip->limit, 0.25);
+
+  // A later minimize without clipping drops it; a bad norm type is an error.
+  g.minimize(loss, optim::SGD{});
+  EXPECT_FALSE(m->clip);
+  g.minimize(loss, optim::SGD{},
+             optim::ClipGradNorm{.maxNorm = 1, .normType = 1});
+  ASSERT_TRUE(g.failed());
+  EXPECT_NE(g.error()->message.find("norm_type must be 2 or inf"),
+            std::string::npos);
 }
 
 } // namespace

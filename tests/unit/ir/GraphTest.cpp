@@ -55,7 +55,26 @@ TEST(Builder, MinimizeChecksSettings) {
   bad.set("momentum", 0.9);
   Status st = setMinimize(g, x, OptimizerKind::Adam, bad);
   ASSERT_FALSE(st);
-  EXPECT_NE(st.message().find("unknown setting 'momentum'"), std::string::npos);
+  EXPECT_NE(st.message().find("unknown setting 'momentum' for optimizer "
+                              "'adam' (its settings: lr, betas, beta1"),
+            std::string::npos)
+      << st.message();
+  // Aliases name their setting; a setting given under both names is an
+  // error, as is a pair, which only the text format can write.
+  Attrs alias;
+  alias.set("rho", 0.8);
+  ASSERT_TRUE(setMinimize(g, x, OptimizerKind::Rmsprop, alias));
+  EXPECT_EQ(g.minimize()->settings.getFloat("alpha"), 0.8);
+  EXPECT_FALSE(g.minimize()->settings.has("rho"));
+  alias.set("alpha", 0.7);
+  st = setMinimize(g, x, OptimizerKind::Rmsprop, alias);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("given twice"), std::string::npos);
+  Attrs pair;
+  pair.set("betas", 0.9);
+  st = setMinimize(g, x, OptimizerKind::Adam, pair);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("is a pair"), std::string::npos);
   Node *v = *buildInput(g, f32({3}), {}, "v");
   EXPECT_FALSE(setMinimize(g, v, OptimizerKind::Sgd, {}));
 }

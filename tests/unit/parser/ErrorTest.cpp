@@ -99,7 +99,46 @@ std::vector<Case> cases() {
        "5:21: unknown optimizer 'sgdd'"},
       {"UnknownSetting",
        inGraph("  %l = reduce_sum %x\n  minimize %l using sgd {rate = 1}"),
-       "5:26: unknown setting 'rate' for optimizer 'sgd'"},
+       "5:26: unknown setting 'rate' for optimizer 'sgd' (its settings: "
+       "lr, momentum, dampening, weight_decay, nesterov)"},
+      {"UnknownSettingListsAliasesAndPairs",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using adamw {rho = 1}"),
+       "5:28: unknown setting 'rho' for optimizer 'adamw' (its settings: lr, "
+       "betas, beta1, beta2, eps, weight_decay, amsgrad)"},
+      {"SettingAndItsAliasBothGiven",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using rmsprop {alpha = 0.9, rho = 0.8}"),
+       "5:43: setting 'alpha' is given twice (here as 'rho')"},
+      {"PairAndItsPartBothGiven",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using adam {beta2 = 0.9, betas = [0.8, 0.9]}"),
+       "5:40: setting 'beta2' is given twice (here as 'betas')"},
+      {"PairNeedsTwoNumbers",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using adam {betas = [0.8]}"),
+       "5:39: expected ',' between the pair's two numbers, found ']'"},
+      {"PairGivenOneNumber",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using adam {betas = 0.8}"),
+       "5:35: expected '[' to open a number ('betas' is a pair: [beta1, "
+       "beta2]), found '0.8'"},
+      {"ClipUnknownSetting",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using sgd clip_grad_norm {max = 1}"),
+       "5:41: unknown setting 'max' for 'clip_grad_norm' (its settings: "
+       "max_norm, norm_type)"},
+      {"ClipWithoutLimit",
+       inGraph("  %l = reduce_sum %x\n"
+               "  minimize %l using sgd clip_grad_value {}"),
+       "5:25: 'clip_grad_value' needs 'clip_value'"},
+      {"ClipNormTypeUnsupported",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd "
+               "clip_grad_norm {max_norm = 1, norm_type = 1}"),
+       "5:25: norm_type must be 2 or inf, got 1.0"},
+      {"ClipNegativeLimit",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd "
+               "clip_grad_value {clip_value = -1}"),
+       "5:25: clip_value must be a finite non-negative number, got -1.0"},
       {"UpdateOfInput", inGraph("  update %x = %x"),
        "4:10: 'update' target '%x' is not a param or state"},
       {"EmptyFile", "", "1:1: empty input: expected 'graph @name { ... }'"},

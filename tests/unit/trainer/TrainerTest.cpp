@@ -108,16 +108,21 @@ public:
   Expected<std::vector<float>> predict(const Batch &batch) override {
     return forward(batch);
   }
+  // The learning rate is a run-time hyperparameter, a state as a compiled
+  // step keeps it.
   std::vector<TensorSpec> stateSpecs() const override {
     return {{"w", DType::F32, {f_, c_}},
             {"b", DType::F32, {c_}},
-            {"step", DType::F32, {}}};
+            {"step", DType::F32, {}},
+            {"hparam.lr", DType::F32, {}}};
   }
   Expected<TensorData> readState(const std::string &name) const override {
     if (name == "w")
       return TensorData::fromF32({f_, c_}, w_);
     if (name == "b")
       return TensorData::fromF32({c_}, bias_);
+    if (name == "hparam.lr")
+      return TensorData::fromF32({}, {lr});
     return TensorData::fromF32({}, {step_});
   }
   Status writeState(const std::string &name, const TensorData &v) override {
@@ -125,8 +130,16 @@ public:
       w_ = v.toF32();
     else if (name == "b")
       bias_ = v.toF32();
+    else if (name == "hparam.lr")
+      lr = v.toF32()[0];
     else
       step_ = v.toF32()[0];
+    return Status::ok();
+  }
+  Status setHparam(const std::string &name, double value) override {
+    if (name != "lr")
+      return makeError("no hyperparameter '" + name + "' (its: lr)");
+    lr = float(value);
     return Status::ok();
   }
   const std::vector<float> &weights() const { return w_; }
@@ -313,6 +326,41 @@ TEST(Trainer, ResumeReproducesTheUninterruptedRunBitwise) {
     }
     EXPECT_EQ(second.weights(), full.weights());
   }
+}
+
+TEST(Trainer, HyperparametersAreSetBeforeTheFirstStepAndWinOverAResume) {
+  TempDir dir;
+  TrainerOptions options = quietOptions(1);
+  options.checkpointPath = dir.file("m.safetensors");
+  options.hparams = {{"lr", 0.05}};
+  LinearModel model(4, 3, 16, false, 7);
+  DataSplits data = splits();
+  ASSERT_TRUE(train(model, data, options));
+  EXPECT_EQ(model.lr, 0.05f);
+
+  // The checkpoint keeps the rate set at run time...
+  TrainerOptions resumed = quietOptions(2);
+  resumed.checkpointPath = dir.file("m.safetensors");
+  resumed.resumePath = resumed.checkpointPath;
+  LinearModel second(4, 3, 16, false, 8);
+  data = splits();
+  ASSERT_TRUE(train(second, data, resumed));
+  EXPECT_EQ(second.lr, 0.05f);
+  // ...and one given with the resume replaces it.
+  resumed = quietOptions(3);
+  resumed.checkpointPath = dir.file("m.safetensors");
+  resumed.resumePath = resumed.checkpointPath;
+  resumed.hparams = {{"lr", 0.02}};
+  LinearModel third(4, 3, 16, false, 9);
+  data = splits();
+  ASSERT_TRUE(train(third, data, resumed));
+  EXPECT_EQ(third.lr, 0.02f);
+
+  options.hparams = {{"momentum", 0.9}};
+  options.checkpointPath.clear();
+  data = splits();
+  expectErrorMentions(errorOf(train(model, data, options)),
+                      {"no hyperparameter 'momentum'"});
 }
 
 TEST(Trainer, ResumeRefusesADifferentShuffle) {

@@ -5,7 +5,9 @@
 /// gradients, against the textbook update written as loops
 /// (TextbookOptimizers.h). The loss is Σ c·p + ½Σ p² with a random input c
 /// per step, so the gradient c + p depends on the parameter and errors in
-/// the update feed back into later steps.
+/// the update feed back into later steps. Cases with gradient clipping clip
+/// the textbook gradients the way PyTorch's clip_grad_norm_ and
+/// clip_grad_value_ do before the update.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestGraphs.h"
@@ -77,21 +79,27 @@ TEST_P(OptimizerTest, StepsMatchTextbookFormula) {
   for (int t = 1; t <= 5; ++t) {
     LeafValues batch;
     double expectedLoss = 0;
+    std::vector<std::vector<double>> grads(2);
     for (int k = 0; k < 2; ++k) {
       Node *in = step->findByName(inputNames[k]);
       HostTensor c(in->type());
       for (double &v : c.data)
         v = normal(rng);
       TextbookState &ref = reference[paramNames[k]];
-      std::vector<double> grad(c.data.size());
+      std::vector<double> &grad = grads[size_t(k)];
+      grad.resize(c.data.size());
       for (size_t i = 0; i < grad.size(); ++i) {
         grad[i] = c.data[i] + ref.param[i];
         expectedLoss +=
             c.data[i] * ref.param[i] + 0.5 * ref.param[i] * ref.param[i];
       }
-      testing::textbookStep(settings, ref, grad, t);
       batch.emplace(in, std::move(c));
     }
+    if (const auto &clip = forward->minimize()->clip)
+      testing::textbookClip(*clip, grads);
+    for (int k = 0; k < 2; ++k)
+      testing::textbookStep(settings, reference[paramNames[k]],
+                            grads[size_t(k)], t);
     Expected<double> loss = trainer.runStep(batch);
     ASSERT_TRUE(loss) << loss.message();
     EXPECT_NEAR(*loss, expectedLoss, 1e-12 * (1 + std::abs(expectedLoss)));
@@ -135,10 +143,19 @@ INSTANTIATE_TEST_SUITE_P(
         "rmsprop {centered = true, weight_decay = 0.1}",
         "rmsprop {lr = 0.02, rho = 0.9, eps = 1e-4, momentum = 0.5, "
         "centered = true}",
-        "adam {}",
+        "rmsprop {lr = 0.02, alpha = 0.8, weight_decay = 0.05}", "adam {}",
         "adam {lr = 0.01, beta1 = 0.8, beta2 = 0.99, weight_decay = 0.1}",
         "adam {amsgrad = true, eps = 1e-3}", "adamw {}",
-        "adamw {lr = 0.01, weight_decay = 0.5, amsgrad = true}"));
+        "adamw {lr = 0.01, weight_decay = 0.5, amsgrad = true}",
+        "adamw {lr = 0.02, betas = [0.85, 0.99], eps = 1e-6}",
+        // Gradient clipping before the update: by the global 2-norm (1.5 is
+        // below the typical norm here, so it scales), by the largest
+        // element, by value, and by a norm too large to scale anything.
+        "sgd {lr = 0.1, momentum = 0.9} clip_grad_norm {max_norm = 1.5}",
+        "adam {lr = 0.01} clip_grad_norm {max_norm = 0.8, norm_type = inf}",
+        "adamw {lr = 0.02, weight_decay = 0.1} clip_grad_value "
+        "{clip_value = 0.3}",
+        "rmsprop {momentum = 0.5} clip_grad_norm {max_norm = 100}"));
 
 } // namespace
 } // namespace voskhod::training

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "compiler/ir/Graph.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -61,7 +63,7 @@ inline void textbookStep(const TextbookSettings &s, TextbookState &st,
       p[i] -= clr * g / (std::sqrt(sum[i]) + s["eps"]);
     }
   } else if (s.optimizer == "rmsprop") {
-    double rho = s["rho"], mu = s["momentum"];
+    double rho = s["alpha"], mu = s["momentum"];
     bool centered = s["centered"] != 0;
     auto &v = st.slots["square_avg"];
     v.resize(n, 0.0);
@@ -109,6 +111,30 @@ inline void textbookStep(const TextbookSettings &s, TextbookState &st,
       p[i] -= lr * mHat / (std::sqrt(vHat) + s["eps"]);
     }
   }
+}
+
+/// PyTorch's clip_grad_norm_ (the norm of every gradient together, 2 or
+/// inf; scaled by max_norm / (norm + 1e-6) when that is below 1) and
+/// clip_grad_value_ (clamped to [-clip_value, clip_value]), on every
+/// parameter's gradient at once.
+inline void textbookClip(const ir::GradClip &clip,
+                         std::vector<std::vector<double>> &grads) {
+  if (clip.kind == ir::GradClipKind::Value) {
+    for (auto &g : grads)
+      for (double &v : g)
+        v = std::min(std::max(v, -clip.limit), clip.limit);
+    return;
+  }
+  double norm = 0;
+  for (const auto &g : grads)
+    for (double v : g)
+      norm = clip.normType == 2 ? norm + v * v : std::max(norm, std::abs(v));
+  if (clip.normType == 2)
+    norm = std::sqrt(norm);
+  double scale = std::min(clip.limit / (norm + 1e-6), 1.0);
+  for (auto &g : grads)
+    for (double &v : g)
+      v *= scale;
 }
 
 } // namespace voskhod::training::testing

@@ -12,6 +12,8 @@
 #include "compiler/text/Printer.h"
 #include "compiler/training/Initialize.h"
 
+#include <tuple>
+
 namespace voskhod::training {
 namespace {
 using namespace ir;
@@ -42,11 +44,20 @@ TEST(TrainStep, InterfaceOfTheSeedClassifier) {
   EXPECT_FALSE(step->minimize());
   ASSERT_EQ(step->results().size(), 1u);
   EXPECT_EQ(step->results()[0]->name(), "loss");
-  // Plain SGD keeps no slots: the step counter is the only new state.
-  ASSERT_EQ(step->states().size(), 1u);
+  // Plain SGD keeps no slots: the new states are the step counter and the
+  // run-time hyperparameters its settings need, scalars in the params'
+  // dtype that start at the graph's values.
+  ASSERT_EQ(step->states().size(), 3u);
   Node *counter = step->states()[0];
   EXPECT_EQ(counter->name(), "step");
   EXPECT_EQ(counter->type(), (TensorType{DType::F32, {}}));
+  for (auto [i, name, value] :
+       {std::tuple{1, "hparam.lr", 0.01}, {2, "hparam.weight_decay", 0.05}}) {
+    Node *h = step->states()[size_t(i)];
+    EXPECT_EQ(h->name(), name);
+    EXPECT_EQ(h->type(), (TensorType{DType::F32, {}}));
+    EXPECT_EQ(h->init(), (InitSpec{InitKind::Constant, value}));
+  }
   EXPECT_EQ(
       updateTargets(*step),
       (std::vector<std::string>{"w1", "b1", "w2", "b2", "w3", "b3", "step"}));
@@ -94,7 +105,8 @@ TEST(TrainStep, SlotsAreNamedAndStartAsPyTorchStarts) {
   EXPECT_TRUE(adam->findByName("w2.exp_avg"));
   EXPECT_TRUE(adam->findByName("w2.exp_avg_sq"));
   EXPECT_FALSE(adam->findByName("w2.max_exp_avg_sq"));
-  EXPECT_EQ(adam->states().size(), 1u + 6 * 2);
+  // The counter, lr, beta1, beta2, eps, and two slots per param.
+  EXPECT_EQ(adam->states().size(), 1u + 4 + 6 * 2);
 }
 
 TEST(TrainStep, OptimizerArithmeticStaysInTheParamDType) {
