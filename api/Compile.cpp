@@ -18,6 +18,7 @@
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/TrainStep.h"
+#include "runtime/SystemMemory.h"
 #include "runtime/cuda/CudaDriver.h"
 
 #include <cstdio>
@@ -64,6 +65,12 @@ Expected<Graphs> prepare(const ir::Graph &graph) {
 
 Expected<kernel::ModelProgram>
 lower(const Graphs &g, const std::string &maxMemory, bool runsHere) {
+  // The memory check takes a size it can parse; the command line validates
+  // --max-memory when it reads it, the API here.
+  if (!maxMemory.empty() && !rt::parseByteSize(maxMemory))
+    return makeError("maxMemory '" + maxMemory +
+                     "' is not a memory size (a positive number, optionally "
+                     "followed by K, M, G or T)");
   VOSKHOD_ASSIGN_OR_RETURN(kernel::ModelProgram program,
                            kernel::lowerModel(g.step.get(), g.forward.get()));
   if (!driver::memoryBoundFits({g.step.get(), g.forward.get()}, maxMemory,

@@ -291,6 +291,19 @@ TEST(ModelMisuse, ModelOutlivesItsGraph) {
   EXPECT_TRUE(loss) << loss.message();
 }
 
+TEST(ModelMisuse, MemoryLimits) {
+  auto malformed = compileRegression({.maxMemory = "lots"});
+  ASSERT_FALSE(malformed);
+  EXPECT_NE(malformed.message().find("'lots' is not a memory size"),
+            std::string::npos)
+      << malformed.message();
+  auto tooSmall = compileRegression({.maxMemory = "16"});
+  ASSERT_FALSE(tooSmall);
+  EXPECT_NE(tooSmall.message().find("the model needs"), std::string::npos)
+      << tooSmall.message();
+  EXPECT_TRUE(compileRegression({.maxMemory = "1G"}));
+}
+
 TEST(ModelMisuse, GraphWithoutResultsNamesTheCaller) {
   Graph g("empty");
   g.input("x", f32({2, 3}));
