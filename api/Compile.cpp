@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include <voskhod/Compile.h>
 
+#include "api/InterpreterExecutable.h"
 #include "api/ModelImpl.h"
 #include "compiler/codegen/cuda/CudaBackend.h"
 #include "compiler/codegen/llvm/AotCompiler.h"
@@ -35,6 +36,16 @@ Status diagnosticsError(const ir::DiagnosticEngine &diags) {
   while (!text.empty() && text.back() == '\n')
     text.pop_back();
   return makeError(text);
+}
+
+/// The memory checks take a size they can parse; the command line validates
+/// --max-memory when it reads it, the API here.
+Status checkMemorySize(const std::string &maxMemory) {
+  if (maxMemory.empty() || rt::parseByteSize(maxMemory))
+    return Status::ok();
+  return makeError("maxMemory '" + maxMemory +
+                   "' is not a memory size (a positive number, optionally "
+                   "followed by K, M, G or T)");
 }
 
 /// The graphs a model is lowered from.
@@ -65,12 +76,7 @@ Expected<Graphs> prepare(const ir::Graph &graph) {
 
 Expected<kernel::ModelProgram>
 lower(const Graphs &g, const std::string &maxMemory, bool runsHere) {
-  // The memory check takes a size it can parse; the command line validates
-  // --max-memory when it reads it, the API here.
-  if (!maxMemory.empty() && !rt::parseByteSize(maxMemory))
-    return makeError("maxMemory '" + maxMemory +
-                     "' is not a memory size (a positive number, optionally "
-                     "followed by K, M, G or T)");
+  VOSKHOD_RETURN_IF_ERROR(checkMemorySize(maxMemory));
   VOSKHOD_ASSIGN_OR_RETURN(kernel::ModelProgram program,
                            kernel::lowerModel(g.step.get(), g.forward.get()));
   if (!driver::memoryBoundFits({g.step.get(), g.forward.get()}, maxMemory,
@@ -150,16 +156,28 @@ Expected<Model> compile(const Graph &graph, const CompileOptions &options,
 
 Expected<Model> compile(const ir::Graph &graph, const CompileOptions &options) {
   VOSKHOD_ASSIGN_OR_RETURN(Graphs g, prepare(graph));
-  VOSKHOD_ASSIGN_OR_RETURN(
-      kernel::ModelProgram program,
-      lower(g, options.maxMemory, /*runsHere=*/options.target == Target::Cpu));
   auto impl = std::make_unique<Model::Impl>();
   impl->name = graph.name();
   impl->target = options.target;
   impl->graph = graph.clone();
   impl->stepInputs = stepInputNames(g.step.get());
   impl->forwardInputs = forwardInputNames(g.forward.get());
-  VOSKHOD_ASSIGN_OR_RETURN(impl->exe, compileFor(program, options));
+  if (options.target == Target::Interpreter) {
+    VOSKHOD_RETURN_IF_ERROR(checkMemorySize(options.maxMemory));
+    if (options.checkNumerics)
+      return makeError("checkNumerics needs the CPU target");
+    if (g.step)
+      VOSKHOD_RETURN_IF_ERROR(
+          driver::checkInterpreterMemory(*g.step, options.maxMemory));
+    impl->exe = InterpreterExecutable::create(g.step.get(), g.forward.get());
+    impl->step = std::move(g.step);
+    impl->forward = std::move(g.forward);
+  } else {
+    VOSKHOD_ASSIGN_OR_RETURN(kernel::ModelProgram program,
+                             lower(g, options.maxMemory,
+                                   /*runsHere=*/options.target == Target::Cpu));
+    VOSKHOD_ASSIGN_OR_RETURN(impl->exe, compileFor(program, options));
+  }
   Model model(std::move(impl));
   if (options.initialize)
     model.initialize(options.seed);
@@ -175,6 +193,9 @@ Status compileToObject(const Graph &graph, const ObjectOptions &options,
 Status compileToObject(const ir::Graph &graph, const ObjectOptions &options) {
   if (options.objectPath.empty())
     return makeError("compileToObject needs an object path");
+  if (options.target == Target::Interpreter)
+    return makeError("compileToObject writes CPU or CUDA objects; the "
+                     "interpreter has none");
   VOSKHOD_ASSIGN_OR_RETURN(Graphs g, prepare(graph));
   VOSKHOD_ASSIGN_OR_RETURN(kernel::ModelProgram program,
                            lower(g, options.maxMemory, /*runsHere=*/false));

@@ -22,6 +22,10 @@ struct Model::Impl {
   Target target = Target::Cpu;
   /// The graph as built (with its loss), for the Trainer's signature.
   std::unique_ptr<ir::Graph> graph;
+  /// The graphs the interpreter target evaluates (null on the compiled
+  /// targets); declared before `exe`, which points into them, so they
+  /// outlive it.
+  std::unique_ptr<ir::Graph> step, forward;
   std::unique_ptr<rt::Executable> exe;
   /// Inputs each entry reads, by name.
   std::vector<std::string> stepInputs, forwardInputs;

@@ -29,7 +29,9 @@
 
 namespace voskhod {
 
-enum class Target { Cpu, Cuda };
+/// Where a model runs: the LLVM JIT, an NVIDIA GPU, or the float64
+/// reference interpreter (slow; the oracle the others are tested against).
+enum class Target { Cpu, Cuda, Interpreter };
 
 /// A tensor of the model, as `inputs()`, `parameters()` and `outputs()`
 /// list them.

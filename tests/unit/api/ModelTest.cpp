@@ -325,3 +325,50 @@ TEST(ModelMisuse, GraphWithAnErrorDoesNotCompile) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Model, InterpreterAgreesWithTheCpu) {
+  auto cpu = compileRegression();
+  auto interp = compileRegression({.target = Target::Interpreter});
+  ASSERT_TRUE(cpu) << cpu.message();
+  ASSERT_TRUE(interp) << interp.message();
+  EXPECT_EQ(interp->target(), Target::Interpreter);
+  EXPECT_EQ(interp->parameters().size(), cpu->parameters().size());
+  std::mt19937 rng(9);
+  for (int i = 0; i < 20; ++i) {
+    Batch batch = randomBatch(rng);
+    auto a = cpu->trainStep(feed(batch)), b = interp->trainStep(feed(batch));
+    ASSERT_TRUE(a && b) << (a ? b.message() : a.message());
+    EXPECT_NEAR(*a, *b, 1e-4 * std::max(1.0, std::abs(*b))) << "step " << i;
+  }
+  Batch batch = randomBatch(rng);
+  Inputs x{{"x", TensorView(batch.x, {kBatch, kIn})}};
+  auto a = cpu->forward(x), b = interp->forward(x);
+  ASSERT_TRUE(a && b) << (a ? b.message() : a.message());
+  auto pa = (*a)[0].values<float>(), pb = (*b)[0].values<float>();
+  ASSERT_TRUE(pa && pb);
+  for (size_t i = 0; i < pa->size(); ++i)
+    EXPECT_NEAR((*pa)[i], (*pb)[i], 1e-3);
+
+  // Its checkpoints are the same format.
+  std::string path = scratchPath("interp.safetensors");
+  ASSERT_TRUE(interp->save(path));
+  Status loaded = cpu->load(path);
+  std::filesystem::remove(path);
+  EXPECT_TRUE(loaded) << loaded.message();
+}
+
+TEST(Model, CudaWithoutAGpuIsAnError) {
+  auto model = compileRegression({.target = Target::Cuda});
+  if (!model) { // no GPU or no driver here: a message, not a crash
+    EXPECT_NE(model.message().find("GPU"), std::string::npos)
+        << model.message();
+    return;
+  }
+  std::mt19937 rng(6);
+  auto loss = model->trainStep(feed(randomBatch(rng)));
+  EXPECT_TRUE(loss) << loss.message();
+}
+
+} // namespace
