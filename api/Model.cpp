@@ -100,18 +100,32 @@ Model::Model(Model &&) noexcept = default;
 Model &Model::operator=(Model &&) noexcept = default;
 Model::~Model() = default;
 
-const std::string &Model::name() const { return impl_->name; }
-Target Model::target() const { return impl_->target; }
+/// What a moved-from Model answers: it has no tensors and runs nothing.
+static const std::string kMovedFromName;
+static Status movedFrom() {
+  return makeError("the model was moved from; use the Model it was moved to");
+}
+
+const std::string &Model::name() const {
+  return impl_ ? impl_->name : kMovedFromName;
+}
+Target Model::target() const { return impl_ ? impl_->target : Target::Cpu; }
 
 std::vector<TensorSpec> Model::inputs() const {
+  if (!impl_)
+    return {};
   return specsOf(*impl_->exe, impl_->stepInputs);
 }
 
 std::vector<TensorSpec> Model::forwardInputs() const {
+  if (!impl_)
+    return {};
   return specsOf(*impl_->exe, impl_->forwardInputs);
 }
 
 std::vector<TensorSpec> Model::parameters() const {
+  if (!impl_)
+    return {};
   std::vector<TensorSpec> specs;
   for (const rt::TensorInfo &t : impl_->exe->tensors())
     if (t.role == rt::TensorRole::Param)
@@ -120,6 +134,8 @@ std::vector<TensorSpec> Model::parameters() const {
 }
 
 std::vector<TensorSpec> Model::outputs() const {
+  if (!impl_)
+    return {};
   std::vector<TensorSpec> specs;
   for (const rt::TensorInfo &t : impl_->exe->tensors())
     if (t.forwardOutput)
@@ -128,11 +144,13 @@ std::vector<TensorSpec> Model::outputs() const {
 }
 
 void Model::initialize(uint64_t seed) {
+  if (!impl_)
+    return;
   impl_->exe->initialize(seed);
   impl_->initialized = true;
 }
 
-bool Model::initialized() const { return impl_->initialized; }
+bool Model::initialized() const { return impl_ && impl_->initialized; }
 
 /// Running on parameters nobody set would train on zeros, silently.
 static Status requireInitialized(const Model::Impl &impl, const char *what) {
@@ -144,6 +162,8 @@ static Status requireInitialized(const Model::Impl &impl, const char *what) {
 }
 
 Expected<double> Model::trainStep(const Inputs &inputs) {
+  if (!impl_)
+    return movedFrom();
   rt::Executable &exe = *impl_->exe;
   if (!exe.hasStep())
     return makeError("model '" + impl_->name +
@@ -162,6 +182,8 @@ Expected<double> Model::trainStep(const Inputs &inputs) {
 }
 
 Expected<std::vector<Array>> Model::forward(const Inputs &inputs) {
+  if (!impl_)
+    return movedFrom();
   rt::Executable &exe = *impl_->exe;
   if (!exe.hasForward())
     return makeError("model '" + impl_->name +
@@ -190,12 +212,16 @@ static Expected<const rt::TensorInfo *> trainedTensor(const Model::Impl &impl,
 }
 
 Expected<Array> Model::parameter(std::string_view name) const {
+  if (!impl_)
+    return movedFrom();
   VOSKHOD_ASSIGN_OR_RETURN(const rt::TensorInfo *t,
                            trainedTensor(*impl_, name));
   return arrayOf(*impl_->exe, *t);
 }
 
 Status Model::setParameter(std::string_view name, const TensorView &value) {
+  if (!impl_)
+    return movedFrom();
   VOSKHOD_ASSIGN_OR_RETURN(const rt::TensorInfo *t,
                            trainedTensor(*impl_, name));
   VOSKHOD_RETURN_IF_ERROR(checkView(*t, value, "parameter"));
@@ -203,6 +229,8 @@ Status Model::setParameter(std::string_view name, const TensorView &value) {
 }
 
 Status Model::save(const std::string &path) const {
+  if (!impl_)
+    return movedFrom();
   VOSKHOD_RETURN_IF_ERROR(requireInitialized(*impl_, "save"));
   // The runner's state access needs no signature: any model can be saved.
   driver::ExecutableRunner runner(*impl_->exe, {}, "");
@@ -216,6 +244,8 @@ Status Model::save(const std::string &path) const {
 }
 
 Status Model::load(const std::string &path) {
+  if (!impl_)
+    return movedFrom();
   VOSKHOD_ASSIGN_OR_RETURN(rt::Checkpoint checkpoint, rt::loadCheckpoint(path));
   auto model = checkpoint.metadata.find("model");
   if (model != checkpoint.metadata.end() && model->second != impl_->name)
@@ -235,6 +265,8 @@ Status Model::load(const std::string &path) {
 
 Expected<rt::TrainReport> Model::fit(rt::DataSplits &data,
                                      rt::TrainerOptions options) {
+  if (!impl_)
+    return movedFrom();
   VOSKHOD_RETURN_IF_ERROR(requireInitialized(*impl_, "fit"));
   VOSKHOD_ASSIGN_OR_RETURN(rt::StepSignature signature,
                            driver::signatureOf(*impl_->graph));

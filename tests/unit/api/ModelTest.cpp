@@ -304,6 +304,21 @@ TEST(ModelMisuse, MemoryLimits) {
   EXPECT_TRUE(compileRegression({.maxMemory = "1G"}));
 }
 
+TEST(ModelMisuse, MovedFromModel) {
+  auto model = compileRegression();
+  ASSERT_TRUE(model) << model.message();
+  Model moved = std::move(*model);
+  std::mt19937 rng(8);
+  Batch batch = randomBatch(rng);
+  auto step = model->trainStep(feed(batch)); // NOLINT: use after move
+  ASSERT_FALSE(step);
+  EXPECT_NE(step.message().find("moved from"), std::string::npos)
+      << step.message();
+  EXPECT_TRUE(model->parameters().empty());
+  EXPECT_FALSE(model->save(scratchPath("moved.safetensors")));
+  EXPECT_TRUE(moved.trainStep(feed(batch)));
+}
+
 TEST(ModelMisuse, GraphWithoutResultsNamesTheCaller) {
   Graph g("empty");
   g.input("x", f32({2, 3}));
