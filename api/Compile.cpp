@@ -11,9 +11,6 @@
 #include "api/InterpreterExecutable.h"
 #include "api/ModelImpl.h"
 #include "compiler/codegen/cuda/CudaBackend.h"
-#include "compiler/codegen/llvm/AotCompiler.h"
-#include "compiler/codegen/llvm/AotHeader.h"
-#include "compiler/codegen/llvm/CpuBackend.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/DeadCodeElimination.h"
@@ -21,6 +18,12 @@
 #include "compiler/training/TrainStep.h"
 #include "runtime/SystemMemory.h"
 #include "runtime/cuda/CudaDriver.h"
+
+#ifdef VOSKHOD_HAVE_LLVM
+#include "compiler/codegen/llvm/AotCompiler.h"
+#include "compiler/codegen/llvm/AotHeader.h"
+#include "compiler/codegen/llvm/CpuBackend.h"
+#endif
 
 #include <cstdio>
 #include <fstream>
@@ -37,6 +40,10 @@ Status diagnosticsError(const ir::DiagnosticEngine &diags) {
     text.pop_back();
   return makeError(text);
 }
+
+[[maybe_unused]] const char *const kNoLlvm =
+    "the CPU target and AOT objects are not available: voskhod was built "
+    "without LLVM (VOSKHOD_ENABLE_LLVM=OFF)";
 
 /// The memory checks take a size they can parse; the command line validates
 /// --max-memory when it reads it, the API here.
@@ -135,6 +142,9 @@ compileFor(const kernel::ModelProgram &program, const CompileOptions &options) {
                              cuda::compileForCuda(program, cudaOptions));
     return std::unique_ptr<rt::Executable>(std::move(exe));
   }
+#ifndef VOSKHOD_HAVE_LLVM
+  return makeError(kNoLlvm);
+#else
   cpu::CpuOptions cpuOptions;
   cpuOptions.threads = options.threads;
   cpuOptions.checkNumerics = options.checkNumerics;
@@ -144,6 +154,7 @@ compileFor(const kernel::ModelProgram &program, const CompileOptions &options) {
   }
   VOSKHOD_ASSIGN_OR_RETURN(auto exe, cpu::compileForCpu(program, cpuOptions));
   return std::unique_ptr<rt::Executable>(std::move(exe));
+#endif
 }
 
 } // namespace
@@ -199,6 +210,9 @@ Status compileToObject(const ir::Graph &graph, const ObjectOptions &options) {
   VOSKHOD_ASSIGN_OR_RETURN(Graphs g, prepare(graph));
   VOSKHOD_ASSIGN_OR_RETURN(kernel::ModelProgram program,
                            lower(g, options.maxMemory, /*runsHere=*/false));
+#ifndef VOSKHOD_HAVE_LLVM
+  return makeError(kNoLlvm);
+#else
   cpu::AotOptions aot;
   aot.name = options.name;
   aot.cpu = options.cpu;
@@ -234,6 +248,25 @@ Status compileToObject(const ir::Graph &graph, const ObjectOptions &options) {
   if (!out.flush())
     return makeError("cannot write '" + options.headerPath + "'");
   return Status::ok();
+#endif
+}
+
+bool targetAvailable(Target target) {
+  switch (target) {
+  case Target::Cpu:
+#ifdef VOSKHOD_HAVE_LLVM
+    return true;
+#else
+    return false;
+#endif
+  case Target::Cuda: {
+    auto devices = rt::cuda::listDevices();
+    return devices && !devices->empty();
+  }
+  case Target::Interpreter:
+    return true;
+  }
+  return false;
 }
 
 } // namespace voskhod

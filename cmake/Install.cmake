@@ -17,7 +17,8 @@ include(${CMAKE_CURRENT_LIST_DIR}/AotRuntime.cmake)
 # Static rather than shared: the internal libraries are static and built
 # without -fPIC, and a program links only what it uses. docs/CPP_API.md says
 # more.
-if(TARGET voskhod_api)
+# Only with LLVM: the installed package's default target is the CPU JIT.
+if(TARGET voskhod_api AND TARGET voskhod_codegen_llvm)
   set(archive_objects)
   foreach(lib voskhod_api voskhod_driver_core voskhod_frontend voskhod_training
               voskhod_passes voskhod_autodiff voskhod_kernel voskhod_codegen_llvm

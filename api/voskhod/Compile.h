@@ -68,6 +68,10 @@ Status compileToObject(const Graph &graph, const ObjectOptions &options,
                        CallSite site = {});
 Status compileToObject(const ir::Graph &graph, const ObjectOptions &options);
 
+/// Whether compile() can target `target` here: the CPU when voskhod was
+/// built with LLVM, CUDA when a device and its driver are present.
+bool targetAvailable(Target target);
+
 /// The graph as `.vg` text, and back (`source` names the text in errors).
 Expected<std::string> toText(const Graph &graph);
 std::string toText(const ir::Graph &graph);

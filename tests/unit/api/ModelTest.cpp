@@ -32,11 +32,20 @@ void buildRegression(Graph &g) {
   g.returns({prediction});
 }
 
+/// The CPU where this build has it; the interpreter in builds without LLVM
+/// (the sanitizer build), so that the checks of a Model's arguments, which
+/// do not depend on the target, run there too.
+CompileOptions testOptions(CompileOptions options = {}) {
+  if (options.target == Target::Cpu && !targetAvailable(Target::Cpu))
+    options.target = Target::Interpreter;
+  options.optimize = false; // tiny: compile fast
+  return options;
+}
+
 Expected<Model> compileRegression(CompileOptions options = {}) {
   Graph g("regression");
   buildRegression(g);
-  options.optimize = false; // tiny: compile fast
-  return compile(g, options);
+  return compile(g, testOptions(options));
 }
 
 /// A fresh random batch whose targets follow a fixed linear rule.
@@ -160,7 +169,7 @@ TEST(Model, GraphTextRoundTrips) {
   auto parsed = parseGraph(*text, "regression.vg");
   ASSERT_TRUE(parsed) << parsed.message();
   EXPECT_EQ(toText(**parsed), *text);
-  auto model = compile(**parsed, {.optimize = false});
+  auto model = compile(**parsed, testOptions());
   ASSERT_TRUE(model) << model.message();
 
   auto bad = parseGraph("graph @g { %x = input f32[2 }", "bad.vg");
@@ -258,7 +267,7 @@ TEST(ModelMisuse, AnotherModelsCheckpoint) {
   Tensor prediction = x.matmul(w).named("prediction");
   other.minimize(nn::mseLoss(prediction, y), optim::SGD{.lr = 0.1});
   other.returns({prediction});
-  auto otherModel = compile(other, {.optimize = false});
+  auto otherModel = compile(other, testOptions());
   ASSERT_TRUE(otherModel) << otherModel.message();
   std::string path = scratchPath("other.safetensors");
   ASSERT_TRUE(otherModel->save(path));
@@ -283,7 +292,7 @@ TEST(ModelMisuse, ModelOutlivesItsGraph) {
   {
     Graph g("regression");
     buildRegression(g);
-    model = compile(g, {.optimize = false});
+    model = compile(g, testOptions());
   } // the Graph and every Tensor of it are gone
   ASSERT_TRUE(model) << model.message();
   std::mt19937 rng(5);
@@ -322,7 +331,7 @@ TEST(ModelMisuse, MovedFromModel) {
 TEST(ModelMisuse, GraphWithoutResultsNamesTheCaller) {
   Graph g("empty");
   g.input("x", f32({2, 3}));
-  auto model = compile(g);
+  auto model = compile(g, testOptions());
   ASSERT_FALSE(model);
   EXPECT_NE(model.message().find("ModelTest.cpp"), std::string::npos)
       << model.message();
@@ -333,7 +342,7 @@ TEST(ModelMisuse, GraphWithAnErrorDoesNotCompile) {
   Tensor x = g.input("x", f32({2, 3}));
   Tensor w = g.param("w", f32({4, 1}), init::zeros());
   g.returns({x.matmul(w)}); // 3 against 4
-  auto model = compile(g);
+  auto model = compile(g, testOptions());
   ASSERT_FALSE(model);
   EXPECT_NE(model.message().find("ModelTest.cpp"), std::string::npos)
       << model.message();
@@ -344,6 +353,8 @@ TEST(ModelMisuse, GraphWithAnErrorDoesNotCompile) {
 namespace {
 
 TEST(Model, InterpreterAgreesWithTheCpu) {
+  if (!targetAvailable(Target::Cpu))
+    GTEST_SKIP() << "built without LLVM";
   auto cpu = compileRegression();
   auto interp = compileRegression({.target = Target::Interpreter});
   ASSERT_TRUE(cpu) << cpu.message();
@@ -372,6 +383,17 @@ TEST(Model, InterpreterAgreesWithTheCpu) {
   Status loaded = cpu->load(path);
   std::filesystem::remove(path);
   EXPECT_TRUE(loaded) << loaded.message();
+}
+
+TEST(Model, CpuWithoutLlvmIsAnError) {
+  if (targetAvailable(Target::Cpu))
+    GTEST_SKIP() << "built with LLVM";
+  Graph g("regression");
+  buildRegression(g);
+  auto model = compile(g, {.target = Target::Cpu});
+  ASSERT_FALSE(model);
+  EXPECT_NE(model.message().find("built without LLVM"), std::string::npos)
+      << model.message();
 }
 
 TEST(Model, CudaWithoutAGpuIsAnError) {
