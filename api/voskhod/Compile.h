@@ -32,7 +32,7 @@ struct CompileOptions {
   bool checkNumerics = false;
   /// Refuse a model that needs more, e.g. "512M", "4G"; empty: only what
   /// this process can get.
-  std::string maxMemory;
+  std::string maxMemory = "";
   /// Initialise parameters from `seed` right away; when false, the model
   /// needs initialize() or load() before it runs.
   bool initialize = true;
@@ -53,14 +53,14 @@ Expected<Model> compile(const ir::Graph &graph,
 struct ObjectOptions {
   Target target = Target::Cpu;
   /// The object file and its C header.
-  std::string objectPath, headerPath;
+  std::string objectPath = "", headerPath = "";
   /// Prefix of every exported C symbol; empty: the graph's name.
-  std::string name;
+  std::string name = "";
   /// LLVM's -mcpu for the CPU code; "native" is this machine.
   std::string cpu = "native";
   /// sm_XX for a CUDA object; empty: the device's own.
-  std::string gpuArch;
-  std::string maxMemory;
+  std::string gpuArch = "";
+  std::string maxMemory = "";
 };
 
 /// Writes the model ahead of time, as `voskhod compile -o OBJ --header H`.
