@@ -26,8 +26,8 @@ function(voskhod_add_model)
     message(FATAL_ERROR
             "voskhod_add_model: unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
-  if(NOT TARGET Voskhod::voskhod)
-    message(FATAL_ERROR "voskhod_add_model: Voskhod::voskhod is not defined; "
+  if(NOT TARGET Voskhod::compiler)
+    message(FATAL_ERROR "voskhod_add_model: Voskhod::compiler is not defined; "
             "call find_package(Voskhod) first")
   endif()
   set(name ${ARG_TARGET})
@@ -56,10 +56,10 @@ function(voskhod_add_model)
   file(MAKE_DIRECTORY ${dir})
   add_custom_command(
     OUTPUT ${object} ${header}
-    COMMAND Voskhod::voskhod compile ${source} ${target}
+    COMMAND Voskhod::compiler compile ${source} ${target}
             --name=${name} -o ${object} --header ${header} ${extra}
             ${ARG_OPTIONS}
-    DEPENDS ${source} Voskhod::voskhod
+    DEPENDS ${source} Voskhod::compiler
     COMMENT "Compiling the voskhod model ${ARG_SOURCE}"
     VERBATIM)
   set_source_files_properties(${object} PROPERTIES EXTERNAL_OBJECT TRUE

@@ -12,8 +12,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "examples/cpp/support/Datasets.h"
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 
 using namespace voskhod;
 using namespace voskhod::examples;
@@ -42,13 +41,13 @@ void build(Graph &g) {
 Expected<bool> train(const Graph &g) {
   rt::Dataset trainSet = blobs(600, /*seed=*/20);
   rt::Dataset testSet = blobs(300, /*seed=*/21);
-  auto model = compile(g, /*seed=*/0);
+  auto model = compileExample(g, /*seed=*/0);
   if (!model)
     return model.status();
-  auto losses = trainEpochs(*model->exe, trainSet, {}, /*epochs=*/2, 0);
+  auto losses = trainEpochs(*model, trainSet, {}, /*epochs=*/2, 0);
   if (!losses)
     return losses.status();
-  auto logits = predict(*model->exe, testSet, {});
+  auto logits = predict(*model, testSet, {});
   if (!logits)
     return logits.status();
   return reportAtLeast("test accuracy (%)", 100 * accuracy(*logits, testSet),

@@ -13,10 +13,8 @@
 /// examples/data/rings_{train,test}.csv.
 ///
 //===----------------------------------------------------------------------===//
-#include "compiler/text/Printer.h"
 #include "examples/cpp/support/Datasets.h"
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 #include "trainer/Plot.h"
 
 #include <cstdio>
@@ -74,12 +72,12 @@ int print(const std::string &name) {
       continue;
     Graph g(graphName(rule));
     build(g, rule);
-    auto graph = g.build();
-    if (!graph) {
-      std::cerr << graph.message() << "\n";
+    auto text = toText(g);
+    if (!text) {
+      std::cerr << text.message() << "\n";
       return 1;
     }
-    ir::printGraph(**graph, std::cout);
+    std::cout << *text;
     return 0;
   }
   std::cerr << "error: no update rule '" << name << "'\n";
@@ -108,17 +106,17 @@ int compare(const std::string &svgPath) {
   for (const Rule &rule : rules()) {
     Graph g(graphName(rule));
     build(g, rule);
-    auto model = compile(g, /*seed=*/0);
+    auto model = compileExample(g, /*seed=*/0);
     if (!model) {
       std::cerr << "error: " << model.message() << "\n";
       return 1;
     }
-    auto losses = trainEpochs(*model->exe, trainSet, {}, kEpochs, /*seed=*/0);
+    auto losses = trainEpochs(*model, trainSet, {}, kEpochs, /*seed=*/0);
     if (!losses) {
       std::cerr << "error: " << rule.name << ": " << losses.message() << "\n";
       return 1;
     }
-    auto logits = predict(*model->exe, testSet, {});
+    auto logits = predict(*model, testSet, {});
     if (!logits) {
       std::cerr << "error: " << logits.message() << "\n";
       return 1;

@@ -8,8 +8,7 @@
 /// program's `--print`.
 ///
 //===----------------------------------------------------------------------===//
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 
 #include <cmath>
 #include <cstdio>
@@ -39,14 +38,16 @@ void build(Graph &g) {
 }
 
 Expected<bool> train(const Graph &g) {
-  auto model = compile(g, /*seed=*/0);
+  auto model = compileExample(g, /*seed=*/0);
   if (!model)
     return model.status();
-  auto losses = trainSteps(*model->exe, 400);
+  auto losses = trainSteps(*model, 400);
   if (!losses)
     return losses.status();
-  double w0 = values(*model->exe, "w0").at(0);
-  double w1 = values(*model->exe, "w1").at(0);
+  auto w0s = values(*model, "w0"), w1s = values(*model, "w1");
+  if (!w0s || !w1s)
+    return makeError(w0s ? w1s.message() : w0s.message());
+  double w0 = w0s->at(0), w1 = w1s->at(0);
   std::printf("loss: %.6g after step 0, %.6g after step %zu\n", losses->front(),
               losses->back(), losses->size() - 1);
   std::printf("w0 = %.5f (true %.1f), w1 = %.5f (true %.1f)\n", w0, kTrueW0, w1,

@@ -13,8 +13,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "examples/cpp/support/Datasets.h"
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 
 #include <cmath>
 #include <cstdio>
@@ -51,16 +50,19 @@ void build(Graph &g) {
 }
 
 Expected<bool> train(const Graph &g) {
-  auto model = compile(g, /*seed=*/0);
+  auto model = compileExample(g, /*seed=*/0);
   if (!model)
     return model.status();
-  auto losses = trainSteps(*model->exe, 300);
+  auto losses = trainSteps(*model, 300);
   if (!losses)
     return losses.status();
   std::printf("loss: %.6g after step 0, %.6g after step %zu\n", losses->front(),
               losses->back(), losses->size() - 1);
 
-  std::vector<double> w = values(*model->exe, "w");
+  auto ws = values(*model, "w");
+  if (!ws)
+    return ws.status();
+  const std::vector<double> &w = *ws;
   double worstNonZero = 0, worstZero = 0, truePenalty = 0;
   for (int64_t i = 0; i < kIn * kOut; ++i) {
     std::printf("w[%lld][%lld] = % .4f (W* % .1f)\n", (long long)(i / kOut),

@@ -13,8 +13,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "examples/cpp/support/Datasets.h"
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 
 #include <cstdio>
 
@@ -58,17 +57,21 @@ void build(Graph &g) {
 }
 
 Expected<bool> train(const Graph &g) {
-  auto model = compile(g, /*seed=*/0);
+  auto model = compileExample(g, /*seed=*/0);
   if (!model)
     return model.status();
-  auto losses = trainSteps(*model->exe, 500);
+  auto losses = trainSteps(*model, 500);
   if (!losses)
     return losses.status();
   std::printf("loss: %.6g after step 0, %.6g after step %zu\n", losses->front(),
               losses->back(), losses->size() - 1);
-  if (Status s = model->exe->forward(); !s)
-    return s;
-  std::vector<double> logits = values(*model->exe, "logits");
+  auto outputs = model->forward({});
+  if (!outputs)
+    return outputs.status();
+  auto allLogits = values(*outputs, "logits");
+  if (!allLogits)
+    return allLogits.status();
+  const std::vector<double> &logits = *allLogits;
   std::vector<double> truth = labelsOf(points());
   if (logits.size() != truth.size())
     return makeError("the forward pass returned " +

@@ -13,8 +13,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "examples/cpp/support/Datasets.h"
-#include "examples/cpp/support/Training.h"
-#include "frontend/Frontend.h"
+#include "examples/cpp/support/ExampleLoop.h"
 
 #include <cstdio>
 
@@ -44,15 +43,15 @@ void build(Graph &g) {
 Expected<bool> train(const Graph &g) {
   rt::Dataset trainSet = bumpyRegression(512, /*seed=*/10);
   rt::Dataset testSet = bumpyRegression(256, /*seed=*/11);
-  auto model = compile(g, /*seed=*/0);
+  auto model = compileExample(g, /*seed=*/0);
   if (!model)
     return model.status();
-  auto losses = trainEpochs(*model->exe, trainSet, kFeed, kEpochs, /*seed=*/0);
+  auto losses = trainEpochs(*model, trainSet, kFeed, kEpochs, /*seed=*/0);
   if (!losses)
     return losses.status();
   std::printf("loss: %.6g at step 0, %.6g at step %zu\n", losses->front(),
               losses->back(), losses->size() - 1);
-  auto predictions = predict(*model->exe, testSet, kFeed);
+  auto predictions = predict(*model, testSet, kFeed);
   if (!predictions)
     return predictions.status();
   return reportAtMost("test mean absolute error",

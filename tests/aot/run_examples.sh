@@ -9,7 +9,10 @@
 #   2. examples/aot_cmake: `cmake --install` the build into a fresh prefix,
 #      configure the downstream project against that prefix with
 #      find_package(Voskhod), build it (voskhod_add_model compiles two
-#      models) and run it.
+#      models) and run it;
+#   3. examples/cpp_embed: against the same prefix, a C++ program that links
+#      the installed library (Voskhod::voskhod), trains a model in-process on
+#      a CSV, saves, reloads and predicts.
 #
 #   tests/aot/run_examples.sh BUILD_DIR WORK_DIR
 set -euo pipefail
@@ -66,3 +69,12 @@ cmake --build "$work/aot_cmake" >"$work/build.log" ||
   { cat "$work/build.log"; fail "build failed"; }
 check_links "$work/aot_cmake/train_models"
 "$work/aot_cmake/train_models"
+
+echo "== examples/cpp_embed"
+cmake -S "$src/examples/cpp_embed" -B "$work/cpp_embed" "${generator[@]}" \
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release \
+  >"$work/configure-embed.log" ||
+  { cat "$work/configure-embed.log"; fail "cpp_embed: configure failed"; }
+cmake --build "$work/cpp_embed" >"$work/build-embed.log" ||
+  { cat "$work/build-embed.log"; fail "cpp_embed: build failed"; }
+(cd "$work/cpp_embed" && ./embed_classifier)
