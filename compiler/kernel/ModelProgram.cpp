@@ -101,7 +101,12 @@ Expected<ModelProgram> lowerModel(const ir::Graph *step,
     forward = nullptr;
   }
   if (step) {
-    auto p = lowerToKernels(*step, options);
+    // The step's unnamed results (a graph built in C++ may leave its loss
+    // unnamed) must not take the forward entry's names: `result0` would be
+    // the loss in one entry and the logits in the other.
+    LowerOptions stepOptions = options;
+    stepOptions.resultPrefix = "step." + options.resultPrefix;
+    auto p = lowerToKernels(*step, stepOptions);
     VOSKHOD_RETURN_IF_ERROR(p);
     auto entry = addEntry(model, p.take(), true);
     VOSKHOD_RETURN_IF_ERROR(entry);

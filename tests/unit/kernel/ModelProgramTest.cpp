@@ -39,6 +39,28 @@ const ModelTensor *find(const ModelProgram &m, const std::string &name) {
   return nullptr;
 }
 
+/// A graph built in C++ may leave its loss and its result unnamed: the step's
+/// unnamed results get names of their own, not the forward entry's.
+TEST(ModelProgram, UnnamedResultsOfTheTwoEntriesDoNotClash) {
+  auto fwd = parse(kClassifier);
+  ASSERT_TRUE(fwd);
+  auto step = trainStep(*fwd);
+  ASSERT_TRUE(step);
+  for (ir::Graph *g : {fwd.get(), step.get()})
+    for (ir::Node *r : g->results())
+      if (!r->hasTrait(ir::OpTrait::Leaf))
+        r->setName("");
+  auto m = lowerModel(step.get(), fwd.get());
+  ASSERT_TRUE(m) << m.message();
+  const ModelTensor *logits = find(*m, "result0");
+  ASSERT_TRUE(logits);
+  EXPECT_TRUE(logits->forwardOutput);
+  EXPECT_EQ(logits->type, fwd->results()[0]->type());
+  ASSERT_GE(m->lossIndex, 0);
+  EXPECT_EQ(m->tensors[size_t(m->lossIndex)].name, "step.result0");
+  EXPECT_TRUE(m->tensors[size_t(m->lossIndex)].stepOutput);
+}
+
 TEST(ModelProgram, TableIsTheUnionOfBothEntries) {
   auto fwd = parse(kClassifier);
   ASSERT_TRUE(fwd);
