@@ -475,9 +475,9 @@ Status TrainingRun::reduceOnPlateau(const EpochMetrics &m) {
     return Status::ok();
   VOSKHOD_RETURN_IF_ERROR(runner_.setHparam("lr", *lr));
   progress_.line("epoch " + std::to_string(m.epoch) +
-                 ": validation loss has not improved for " +
-                 std::to_string(options_.plateau->patience + 1) +
-                 " epochs; learning rate reduced to " + formatDouble(*lr));
+                 ": the validation loss is on a plateau; learning rate "
+                 "reduced to " +
+                 formatDouble(*lr));
   return Status::ok();
 }
 

@@ -1,5 +1,4 @@
-//===- tests/unit/trainer/KeepBestTest.cpp - the best epoch's checkpoint
-//---===//
+//===- tests/unit/trainer/KeepBestTest.cpp - the best epoch's checkpoint -===//
 ///
 /// --keep-best: the file holds the state after the epoch with the best
 /// validation metric (accuracy for a classifier, loss for regression; the
