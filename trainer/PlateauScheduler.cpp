@@ -18,7 +18,12 @@ std::vector<double> PlateauState::toValues() const {
 
 std::optional<PlateauState>
 PlateauState::fromValues(const std::vector<double> &v) {
-  if (v.size() != 4 || v[1] < 0 || v[2] < 0 || !(v[3] >= 0))
+  auto isCount = [](double x) {
+    return x >= 0 && x <= 1e15 && std::floor(x) == x;
+  };
+  // best may be +inf (no epoch yet) but never NaN: NaN losses are not kept.
+  if (v.size() != 4 || std::isnan(v[0]) || !isCount(v[1]) || !isCount(v[2]) ||
+      !(v[3] >= 0 && std::isfinite(v[3])))
     return std::nullopt;
   PlateauState s;
   s.best = v[0];

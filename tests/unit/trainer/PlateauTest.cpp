@@ -138,6 +138,10 @@ TEST(Plateau, StateRoundTripsAndRejectsNonsense) {
   EXPECT_EQ(back->toValues(), s.toValues());
   EXPECT_FALSE(PlateauState::fromValues({1, 2, 3}));
   EXPECT_FALSE(PlateauState::fromValues({1, -1, 0, 0.1}));
+  EXPECT_FALSE(PlateauState::fromValues({1, std::nan(""), 0, 0.1}));
+  EXPECT_FALSE(PlateauState::fromValues({1, 0.5, 0, 0.1}));
+  EXPECT_FALSE(PlateauState::fromValues({std::nan(""), 0, 0, 0.1}));
+  EXPECT_TRUE(PlateauState::fromValues(PlateauState{}.toValues()));
 }
 
 /// A plateau the synthetic problem reaches within a few epochs: with a 20 %
