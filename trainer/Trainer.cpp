@@ -3,6 +3,7 @@
 #include "trainer/Trainer.h"
 
 #include "trainer/AtomicFile.h"
+#include "trainer/BestCheckpoint.h"
 #include "trainer/Plot.h"
 #include "trainer/data/Standardizer.h"
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <limits>
 
 namespace voskhod::rt {
@@ -246,9 +248,16 @@ public:
 private:
   Status prepareData(const Checkpoint *resume);
   Status restore(const Checkpoint &checkpoint);
+  Status checkOptions() const;
+  Status restoreBest(const Checkpoint &checkpoint);
+  Status restorePlateau(const Checkpoint &checkpoint);
+  Status startPlateau();
+  Expected<Checkpoint> currentCheckpoint();
   Status save();
   Status saveCurves();
   Status epochEnd(int64_t epoch, double seconds);
+  Status reduceOnPlateau(const EpochMetrics &m);
+  Status keepIfBest(const EpochMetrics &m);
 
   StepRunner &runner_;
   DataSplits &data_;
@@ -258,7 +267,74 @@ private:
   std::optional<Standardizer> standardizer_;
   TrainReport report_;
   int64_t batchesPerEpoch_ = 0;
+  BestMetric bestMetric_;
+  std::optional<PlateauState> plateau_;
 };
+
+Status TrainingRun::checkOptions() const {
+  if ((options_.keepBest || options_.plateau) && !data_.test)
+    return makeError(
+        std::string(options_.keepBest ? "keep-best" : "reduce-lr-on-plateau") +
+        " compares validation metrics, but the data has no "
+        "held-out (test) split");
+  if (options_.keepBest && options_.checkpointPath.empty())
+    return makeError("keep-best needs a checkpoint path to put the best "
+                     "checkpoint next to");
+  if (const auto &p = options_.plateau;
+      p && (!(p->factor > 0 && p->factor < 1) || p->patience < 0 ||
+            !(p->threshold >= 0) || p->cooldown < 0 || !(p->minLr >= 0)))
+    return makeError("reduce-lr-on-plateau needs 0 < factor < 1 and "
+                     "non-negative patience, threshold, cooldown and min_lr");
+  return Status::ok();
+}
+
+/// The best epoch so far, from the metadata `keepIfBest` leaves in every
+/// checkpoint; a checkpoint of a run without keep-best has none.
+Status TrainingRun::restoreBest(const Checkpoint &checkpoint) {
+  auto epoch = checkpoint.metadata.find("best_epoch");
+  auto metric = checkpoint.metadata.find("best_metric");
+  if (epoch == checkpoint.metadata.end() || metric == checkpoint.metadata.end())
+    return Status::ok();
+  char *end = nullptr;
+  report_.bestEpoch = std::strtoll(epoch->second.c_str(), &end, 10);
+  bool epochOk = *end == 0 && report_.bestEpoch > 0;
+  report_.bestMetric = std::strtod(metric->second.c_str(), &end);
+  if (!epochOk || *end != 0)
+    return makeError("checkpoint '" + options_.resumePath +
+                     "' has a malformed best_epoch or best_metric");
+  return Status::ok();
+}
+
+Status TrainingRun::restorePlateau(const Checkpoint &checkpoint) {
+  auto it = checkpoint.tensors.find("trainer/plateau");
+  if (it == checkpoint.tensors.end())
+    return Status::ok(); // saved by a run without it: this one starts afresh
+  std::optional<PlateauState> state;
+  if (it->second.dtype == DType::F64)
+    state = PlateauState::fromValues(it->second.toF64());
+  if (!state)
+    return makeError("checkpoint '" + options_.resumePath +
+                     "' has a malformed trainer/plateau");
+  plateau_ = state;
+  return Status::ok();
+}
+
+/// After a resume and options_.hparams: a rate given for this run wins over
+/// the checkpoint's, as it does for the step itself.
+Status TrainingRun::startPlateau() {
+  bool lrGiven = std::any_of(options_.hparams.begin(), options_.hparams.end(),
+                             [](const auto &h) { return h.first == "lr"; });
+  if (plateau_ && !lrGiven)
+    return Status::ok();
+  auto lr = runner_.hparam("lr");
+  if (!lr)
+    return makeError("reduce-lr-on-plateau needs the step's run-time 'lr': " +
+                     lr.message());
+  if (!plateau_)
+    plateau_ = PlateauState{};
+  plateau_->lr = *lr;
+  return Status::ok();
+}
 
 Status TrainingRun::prepareData(const Checkpoint *resume) {
   if (sig_.batchSize <= 0)
@@ -322,6 +398,10 @@ Status TrainingRun::restore(const Checkpoint &checkpoint) {
   for (size_t i = 0; i + kMetricColumns <= rows.size(); i += kMetricColumns)
     report_.epochs.push_back(metricFromRow(&rows[i]));
   report_.stepsDone = int64_t(report_.stepLosses.size());
+  if (options_.keepBest)
+    VOSKHOD_RETURN_IF_ERROR(restoreBest(checkpoint));
+  if (options_.plateau)
+    VOSKHOD_RETURN_IF_ERROR(restorePlateau(checkpoint));
   if (int64_t(report_.epochs.size()) != report_.stepsDone / batchesPerEpoch_)
     return makeError("checkpoint '" + path +
                      "' is inconsistent: " + std::to_string(report_.stepsDone) +
@@ -330,9 +410,7 @@ Status TrainingRun::restore(const Checkpoint &checkpoint) {
   return Status::ok();
 }
 
-Status TrainingRun::save() {
-  if (options_.checkpointPath.empty())
-    return Status::ok();
+Expected<Checkpoint> TrainingRun::currentCheckpoint() {
   Checkpoint checkpoint;
   for (const TensorSpec &spec : runner_.stateSpecs()) {
     auto value = runner_.readState(spec.name);
@@ -361,10 +439,66 @@ Status TrainingRun::save() {
   checkpoint.metadata["step"] = std::to_string(report_.stepsDone);
   checkpoint.metadata["epoch"] =
       std::to_string(report_.stepsDone / batchesPerEpoch_);
-  VOSKHOD_RETURN_IF_ERROR(saveCheckpoint(options_.checkpointPath, checkpoint));
+  if (plateau_)
+    checkpoint.tensors["trainer/plateau"] =
+        TensorData::fromF64({4}, plateau_->toValues());
+  if (report_.bestEpoch > 0) {
+    checkpoint.metadata["best_epoch"] = std::to_string(report_.bestEpoch);
+    checkpoint.metadata["best_metric"] = formatDouble(report_.bestMetric);
+    checkpoint.metadata["best_metric_name"] = bestMetric_.name;
+  }
+  return checkpoint;
+}
+
+Status TrainingRun::save() {
+  if (options_.checkpointPath.empty())
+    return Status::ok();
+  auto checkpoint = currentCheckpoint();
+  VOSKHOD_RETURN_IF_ERROR(checkpoint);
+  VOSKHOD_RETURN_IF_ERROR(saveCheckpoint(options_.checkpointPath, *checkpoint));
   VOSKHOD_RETURN_IF_ERROR(saveCurves());
   report_.files.insert(report_.files.begin(), options_.checkpointPath);
+  if (report_.bestEpoch > 0)
+    report_.files.insert(report_.files.begin() + 1,
+                         bestCheckpointPath(options_.checkpointPath));
   return Status::ok();
+}
+
+/// PyTorch's order: evaluate, step the scheduler, then save; the rate the
+/// step will use next is part of the state saved below.
+Status TrainingRun::reduceOnPlateau(const EpochMetrics &m) {
+  if (!plateau_)
+    return Status::ok();
+  std::optional<double> lr =
+      stepPlateau(*plateau_, *options_.plateau, m.testLoss);
+  if (!lr)
+    return Status::ok();
+  VOSKHOD_RETURN_IF_ERROR(runner_.setHparam("lr", *lr));
+  progress_.line("epoch " + std::to_string(m.epoch) +
+                 ": the validation loss is on a plateau; learning rate "
+                 "reduced to " +
+                 formatDouble(*lr));
+  return Status::ok();
+}
+
+/// Written before the regular checkpoint, which records it: a kill between
+/// the two leaves a best file one epoch ahead of the record, and the
+/// resumed run redoes that epoch and writes the same file again.
+Status TrainingRun::keepIfBest(const EpochMetrics &m) {
+  if (!options_.keepBest)
+    return Status::ok();
+  double value = bestMetric_.higherIsBetter ? m.testAccuracy : m.testLoss;
+  std::optional<double> best;
+  if (report_.bestEpoch > 0)
+    best = report_.bestMetric;
+  if (!isBetter(bestMetric_, value, best))
+    return Status::ok();
+  report_.bestEpoch = m.epoch;
+  report_.bestMetric = value;
+  auto checkpoint = currentCheckpoint();
+  VOSKHOD_RETURN_IF_ERROR(checkpoint);
+  return saveCheckpoint(bestCheckpointPath(options_.checkpointPath),
+                        *checkpoint);
 }
 
 /// The curves are the checkpoint's history drawn out, written after it: a
@@ -410,7 +544,8 @@ Status TrainingRun::epochEnd(int64_t epoch, double seconds) {
   }
   report_.epochs.push_back(m);
   progress_.line(summaryOf(m, options_.epochs, data_.test.has_value()));
-  return Status::ok();
+  VOSKHOD_RETURN_IF_ERROR(reduceOnPlateau(m));
+  return keepIfBest(m);
 }
 
 Expected<TrainReport> TrainingRun::run() {
@@ -421,6 +556,9 @@ Expected<TrainReport> TrainingRun::run() {
     VOSKHOD_RETURN_IF_ERROR(loaded);
     resume = loaded.take();
   }
+  bestMetric_ =
+      bestMetricFor(sig_.labelKind == LabelKind::Class || sig_.multiLabel);
+  VOSKHOD_RETURN_IF_ERROR(checkOptions());
   VOSKHOD_RETURN_IF_ERROR(prepareData(resume ? &*resume : nullptr));
   DataLoader loader(data_.train, {sig_.batchSize, options_.seed,
                                   options_.shuffle, options_.partial});
@@ -436,6 +574,8 @@ Expected<TrainReport> TrainingRun::run() {
   }
   for (const auto &[name, value] : options_.hparams)
     VOSKHOD_RETURN_IF_ERROR(runner_.setHparam(name, value));
+  if (options_.plateau)
+    VOSKHOD_RETURN_IF_ERROR(startPlateau());
   InterruptGuard guard(options_.catchInterrupt);
   progress_.begin(options_.epochs, batchesPerEpoch_, sig_.batchSize,
                   report_.stepsDone);

@@ -34,14 +34,24 @@
 /// entropy, arg-max accuracy), multi-label metrics as one logit per label
 /// (sigmoid cross-entropy; a row counts as right when every label is);
 /// regression metrics read them as values.
-/// The Trainer deliberately knows nothing of learning-rate schedules or
-/// early stopping on validation loss.
+///
+/// Two options read the held-out split's metrics at each epoch's end, in
+/// this order: `plateau` reduces the run-time `lr` hyperparameter as
+/// PyTorch's ReduceLROnPlateau does on the validation loss
+/// (trainer/PlateauScheduler.h), and `keepBest` writes the state to
+/// `X.best.safetensors` when the validation metric improves
+/// (trainer/BestCheckpoint.h). Both keep their state in the checkpoint
+/// (`trainer/plateau`; metadata `best_epoch`, `best_metric`), so resuming
+/// neither forgets the best epoch nor reduces on a different one.
+/// The Trainer deliberately knows nothing of in-graph learning-rate
+/// schedules or early stopping.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "support/Error.h"
 #include "trainer/Checkpoint.h"
+#include "trainer/PlateauScheduler.h"
 #include "trainer/Progress.h"
 #include "trainer/data/DataLoader.h"
 #include "trainer/data/Dataset.h"
@@ -97,6 +107,12 @@ struct TrainerOptions {
   /// Hyperparameters to set before the first step (`voskhod train --lr`):
   /// after a resume has restored the checkpoint's, so these win.
   std::vector<std::pair<std::string, double>> hparams;
+  /// Keep `X.best.safetensors`, the state after the epoch with the best
+  /// validation metric (needs a checkpoint path and a held-out split).
+  bool keepBest = false;
+  /// Reduce `lr` on a plateau of the validation loss (needs a held-out
+  /// split and a step with an `lr` hyperparameter).
+  std::optional<PlateauOptions> plateau;
   /// Extra checkpoint metadata (the data spec, the initialisation seed).
   std::map<std::string, std::string> metadata;
   bool evaluateTrainSet = true;
@@ -120,6 +136,10 @@ struct TrainReport {
   std::vector<double> stepLosses;
   std::vector<EpochMetrics> epochs;
   bool interrupted = false;
+  /// With keepBest: the best epoch (1-based; 0 when none yet) and its
+  /// validation metric.
+  int64_t bestEpoch = 0;
+  double bestMetric = 0;
   int64_t stepsDone = 0;
   /// Checkpoint and curve files written, last version of each.
   std::vector<std::string> files;

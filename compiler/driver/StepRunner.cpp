@@ -5,6 +5,7 @@
 #include "compiler/driver/ExecutableRunner.h"
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/GraphLoading.h"
+#include "compiler/driver/HparamFlags.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/interpreter/TensorFormat.h"
 #include "compiler/kernel/ModelProgram.h"
@@ -41,6 +42,35 @@ void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
                "Pad the last partial batch of an epoch (default: drop it)");
   cmd.add_flag("--no-standardize", opts.noStandardize,
                "Feed features as they are instead of (x - mean) / std");
+  cmd.add_flag("--keep-best", opts.keepBest,
+               "Also keep NAME.best.safetensors, the checkpoint of the epoch "
+               "with the best test-split accuracy (loss for regression)");
+  CLI::Option *plateau = cmd.add_flag(
+      "--reduce-lr-on-plateau", opts.reduceLrOnPlateau,
+      "Multiply the run-time learning rate by --plateau-factor when the "
+      "test-split loss has not improved for more than --plateau-patience "
+      "epochs (PyTorch's ReduceLROnPlateau)");
+  cmd.add_option("--plateau-factor", opts.plateauFactor,
+                 "Factor of --reduce-lr-on-plateau (default 0.1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->needs(plateau);
+  cmd.add_option("--plateau-patience", opts.plateauPatience,
+                 "Bad epochs --reduce-lr-on-plateau tolerates (default 10)")
+      ->check(wholeNumber(0, 1000000))
+      ->needs(plateau);
+  cmd.add_option("--plateau-threshold", opts.plateauThreshold,
+                 "Relative improvement that counts for --reduce-lr-on-plateau "
+                 "(default 1e-4)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->needs(plateau);
+  cmd.add_option("--plateau-cooldown", opts.plateauCooldown,
+                 "Epochs after a reduction not counted as bad (default 0)")
+      ->check(wholeNumber(0, 1000000))
+      ->needs(plateau);
+  cmd.add_option("--plateau-min-lr", opts.plateauMinLr,
+                 "Lowest rate --reduce-lr-on-plateau goes to (default 0)")
+      ->check(CLI::NonNegativeNumber)
+      ->needs(plateau);
 }
 
 namespace {
@@ -57,12 +87,13 @@ int fail(ir::DiagnosticEngine &diags, const TrainOptions &opts,
 }
 
 int trainInInterpreter(const ir::Graph &step, const TrainOptions &opts,
+                       const std::vector<HparamFlag> &hparams,
                        ir::DiagnosticEngine &diags) {
   training::InterpreterTrainer trainer(step,
                                        training::initialState(step, opts.seed));
-  if (opts.lr > 0)
-    if (Status s = trainer.setHparam("lr", opts.lr); !s)
-      return fail(diags, opts, "--lr: " + s.message());
+  for (const HparamFlag &h : hparams)
+    if (Status s = trainer.setHparam(h.name, h.value); !s)
+      return fail(diags, opts, h.flag + ": " + s.message());
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   auto losses = trainer.run(
       opts.steps, [&](uint64_t) -> Expected<ir::LeafValues> { return batch; },
@@ -114,7 +145,9 @@ Status copyLeaf(rt::Executable &exe, const std::string &name,
 
 /// Trains a compiled step on a data set with the runtime's Trainer.
 int trainOnData(rt::Executable &exe, const ir::Graph &forward,
-                const TrainOptions &opts, ir::DiagnosticEngine &diags) {
+                const TrainOptions &opts,
+                const std::vector<HparamFlag> &hparams,
+                ir::DiagnosticEngine &diags) {
   auto spec = rt::parseDataSpec(opts.data);
   if (!spec)
     return fail(diags, opts, "--data: " + spec.message());
@@ -132,8 +165,13 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
       opts.padLastBatch ? rt::PartialBatch::Pad : rt::PartialBatch::Drop;
   options.standardize = !opts.noStandardize;
   options.modelName = forward.name();
-  if (opts.lr > 0)
-    options.hparams.push_back({"lr", opts.lr});
+  for (const HparamFlag &h : hparams)
+    options.hparams.push_back({h.name, h.value});
+  options.keepBest = opts.keepBest;
+  if (opts.reduceLrOnPlateau)
+    options.plateau = rt::PlateauOptions{
+        opts.plateauFactor, opts.plateauPatience, opts.plateauThreshold,
+        opts.plateauCooldown, opts.plateauMinLr};
   if (!opts.checkpointDir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(opts.checkpointDir, ec);
@@ -164,6 +202,16 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
       std::cout << "test mean absolute error: "
                 << ir::formatScalar(last.testMae, ir::DType::F32) << "\n";
   }
+  if (report->bestEpoch > 0)
+    std::cout << "best epoch: " << report->bestEpoch << " (test "
+              << (std::isnan(report->epochs.back().testAccuracy)
+                      ? "loss " +
+                            ir::formatScalar(report->bestMetric, ir::DType::F32)
+                      : "accuracy " +
+                            ir::formatScalar(100 * report->bestMetric,
+                                             ir::DType::F32) +
+                            "%")
+              << ")\n";
   for (const std::string &file : report->files)
     std::cout << "wrote " << file << "\n";
   if (report->interrupted)
@@ -175,13 +223,14 @@ int trainOnData(rt::Executable &exe, const ir::Graph &forward,
 /// when given, otherwise on one fixed random batch for --steps steps.
 int trainCompiled(rt::Executable &exe, const ir::Graph &step,
                   const ir::Graph &forward, const TrainOptions &opts,
+                  const std::vector<HparamFlag> &hparams,
                   ir::DiagnosticEngine &diags) {
   exe.initialize(opts.seed);
   if (!opts.data.empty())
-    return trainOnData(exe, forward, opts, diags);
-  if (opts.lr > 0)
-    if (Status s = exe.setHparam("lr", opts.lr); !s)
-      return fail(diags, opts, "--lr: " + s.message());
+    return trainOnData(exe, forward, opts, hparams, diags);
+  for (const HparamFlag &h : hparams)
+    if (Status s = exe.setHparam(h.name, h.value); !s)
+      return fail(diags, opts, h.flag + ": " + s.message());
   ir::LeafValues batch = training::randomInputs(step, opts.seed);
   for (const auto &[leaf, value] : batch)
     if (Status s = copyLeaf(exe, leaf->name(), value); !s)
@@ -203,6 +252,7 @@ int trainCompiled(rt::Executable &exe, const ir::Graph &step,
 #ifdef VOSKHOD_HAVE_LLVM
 int trainOnCpu(const kernel::ModelProgram &program, const ir::Graph &step,
                const ir::Graph &forward, const TrainOptions &opts,
+               const std::vector<HparamFlag> &hparams,
                ir::DiagnosticEngine &diags) {
   cpu::CpuOptions options;
   options.threads = opts.threads;
@@ -210,12 +260,13 @@ int trainOnCpu(const kernel::ModelProgram &program, const ir::Graph &step,
   auto exe = cpu::compileForCpu(program, options);
   if (!exe)
     return fail(diags, opts, exe.message());
-  return trainCompiled(**exe, step, forward, opts, diags);
+  return trainCompiled(**exe, step, forward, opts, hparams, diags);
 }
 #endif
 
 int trainOnCuda(const kernel::ModelProgram &program, const ir::Graph &step,
                 const ir::Graph &forward, const TrainOptions &opts,
+                const std::vector<HparamFlag> &hparams,
                 ir::DiagnosticEngine &diags) {
   cuda::CudaOptions options;
   // The Trainer reads params for checkpoints, so they round-trip; the
@@ -225,7 +276,7 @@ int trainOnCuda(const kernel::ModelProgram &program, const ir::Graph &step,
   auto exe = cuda::compileForCuda(program, options);
   if (!exe)
     return fail(diags, opts, exe.message());
-  return trainCompiled(**exe, step, forward, opts, diags);
+  return trainCompiled(**exe, step, forward, opts, hparams, diags);
 }
 
 } // namespace
@@ -243,6 +294,19 @@ int runTrain(const TrainOptions &opts) {
                 std::string(opts.resume ? "--resume" : "--checkpoint") +
                     " needs --data: only training on a data set saves "
                     "checkpoints");
+  if ((opts.keepBest || opts.reduceLrOnPlateau) && opts.data.empty())
+    return fail(
+        diags, opts,
+        std::string(opts.keepBest ? "--keep-best" : "--reduce-lr-on-plateau") +
+            " needs --data with a test split: it compares the test "
+            "split's metrics after each epoch");
+  if (opts.keepBest && opts.checkpointDir.empty())
+    return fail(diags, opts,
+                "--keep-best needs --checkpoint DIR to keep the best "
+                "checkpoint in");
+  auto hparams = hparamFlags(opts, *forward, diags);
+  if (!hparams)
+    return flushDiagnostics(diags);
   // A malformed spec is a flag error: reported before anything is compiled,
   // whatever the backend (trainOnData parses it again to load the data).
   if (!opts.data.empty())
@@ -273,7 +337,7 @@ int runTrain(const TrainOptions &opts) {
     if (!opts.data.empty())
       return fail(diags, opts,
                   "--data needs a compiled backend (--backend=cpu)");
-    return trainInInterpreter(*step, opts, diags);
+    return trainInInterpreter(*step, opts, *hparams, diags);
   }
   // Lowered once: the memory check and the backend see the same program.
   auto program = kernel::lowerModel(step.get(), forward.get());
@@ -285,10 +349,10 @@ int runTrain(const TrainOptions &opts) {
       return fail(diags, opts, s.message());
 #ifdef VOSKHOD_HAVE_LLVM
   if (opts.backend == "cpu")
-    return trainOnCpu(*program, *step, *forward, opts, diags);
+    return trainOnCpu(*program, *step, *forward, opts, *hparams, diags);
 #endif
   if (opts.backend == "cuda")
-    return trainOnCuda(*program, *step, *forward, opts, diags);
+    return trainOnCuda(*program, *step, *forward, opts, *hparams, diags);
   return fail(diags, opts,
               "backend '" + opts.backend + "' is not available in this build");
 }

@@ -22,7 +22,9 @@ struct TrainOptions {
   uint64_t steps = 100;
   uint64_t seed = 0;
   int threads = 0;
-  double lr = 0; // 0: the graph's own
+  double lr = 0;            // 0: the graph's own
+  double clipGradNorm = 0;  // 0: the graph's max_norm
+  double clipGradValue = 0; // 0: the graph's clip_value
   uint64_t printEvery = 1;
   // Training on a data set.
   std::string data;
@@ -31,6 +33,13 @@ struct TrainOptions {
   bool resume = false;
   bool padLastBatch = false;
   bool noStandardize = false;
+  bool keepBest = false;
+  bool reduceLrOnPlateau = false;
+  double plateauFactor = 0.1;
+  int64_t plateauPatience = 10;
+  double plateauThreshold = 1e-4;
+  int64_t plateauCooldown = 0;
+  double plateauMinLr = 0;
   // Limits and checks.
   std::string maxMemory;      // --max-memory; empty: only what is available
   bool checkNumerics = false; // --check-numerics

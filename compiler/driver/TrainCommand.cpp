@@ -40,6 +40,14 @@ void registerTrainCommand(CLI::App &app) {
                   "Set the learning rate at run time (the compiled step is "
                   "the same for any value; wins over a resumed checkpoint's)")
       ->check(positiveNumber());
+  cmd->add_option("--clip-grad-norm", opts->clipGradNorm,
+                  "Set max_norm of the model's clip_grad_norm clause at run "
+                  "time (the model must declare the clause)")
+      ->check(positiveNumber());
+  cmd->add_option("--clip-grad-value", opts->clipGradValue,
+                  "Set clip_value of the model's clip_grad_value clause at "
+                  "run time (the model must declare the clause)")
+      ->check(positiveNumber());
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")
       ->check(wholeNumber(1, 1000000000000));
