@@ -219,6 +219,23 @@ Expected<Array> Model::parameter(std::string_view name) const {
   return arrayOf(*impl_->exe, *t);
 }
 
+std::vector<std::string> Model::hparamNames() const {
+  return impl_ ? impl_->exe->hparamNames() : std::vector<std::string>{};
+}
+
+Status Model::setHparam(std::string_view name, double value) {
+  if (!impl_)
+    return movedFrom();
+  VOSKHOD_RETURN_IF_ERROR(requireInitialized(*impl_, "setHparam"));
+  return impl_->exe->setHparam(name, value);
+}
+
+Expected<double> Model::hparam(std::string_view name) const {
+  if (!impl_)
+    return movedFrom();
+  return impl_->exe->hparam(name);
+}
+
 Status Model::setParameter(std::string_view name, const TensorView &value) {
   if (!impl_)
     return movedFrom();

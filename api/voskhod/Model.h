@@ -73,6 +73,15 @@ public:
   /// Inference on `inputs`; one Array per output.
   Expected<std::vector<Array>> forward(const Inputs &inputs);
 
+  /// The update rule's run-time hyperparameters ("lr", "beta1", ...):
+  /// changed between steps without recompiling, and the losses are those of
+  /// a graph compiled with the value. Set after initialize(), which resets
+  /// them to the graph's values. Errors: an unknown name (the message lists
+  /// the model's), a value that is not finite or is negative.
+  std::vector<std::string> hparamNames() const;
+  Status setHparam(std::string_view name, double value);
+  Expected<double> hparam(std::string_view name) const;
+
   /// A parameter's (or optimiser slot's) current values.
   Expected<Array> parameter(std::string_view name) const;
   /// Overwrites a parameter; its dtype and shape must match.

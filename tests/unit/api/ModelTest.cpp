@@ -77,6 +77,40 @@ std::string scratchPath(const std::string &name) {
       .string();
 }
 
+/// The learning rate set at run time gives, bit for bit, the losses of the
+/// graph written with it; an unknown name is an error that lists the known.
+TEST(Model, HyperparametersAreSetWithoutRecompiling) {
+  auto compileWithLr = [](double lr) {
+    Graph g("regression");
+    Tensor x = g.input("x", f32({kBatch, kIn}));
+    Tensor y = g.input("y", f32({kBatch, 1}));
+    Tensor w = g.param("w", f32({kIn, 1}), init::xavierUniform());
+    Tensor prediction = x.matmul(w).named("prediction");
+    g.minimize(nn::mseLoss(prediction, y), optim::SGD{.lr = lr});
+    g.returns({prediction});
+    return compile(g, testOptions());
+  };
+  auto set = compileWithLr(0.1), written = compileWithLr(0.03);
+  ASSERT_TRUE(set) << set.message();
+  ASSERT_TRUE(written) << written.message();
+  set->initialize(5);
+  written->initialize(5);
+  EXPECT_EQ(set->hparamNames(), std::vector<std::string>{"lr"});
+  ASSERT_TRUE(set->setHparam("lr", 0.03));
+  EXPECT_EQ(*set->hparam("lr"), double(0.03f));
+  Status unknown = set->setHparam("momentum", 0.9);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.message().find("lr"), std::string::npos)
+      << unknown.message();
+  std::mt19937 rng(8);
+  for (int step = 0; step < 5; ++step) {
+    Batch b = randomBatch(rng);
+    auto a = set->trainStep(feed(b)), c = written->trainStep(feed(b));
+    ASSERT_TRUE(a && c);
+    EXPECT_EQ(*a, *c) << "step " << step;
+  }
+}
+
 TEST(Model, TrainingLowersTheLoss) {
   auto model = compileRegression();
   ASSERT_TRUE(model) << model.message();
