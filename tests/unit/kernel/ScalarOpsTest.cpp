@@ -11,7 +11,8 @@ namespace voskhod::kernel::test {
 namespace {
 
 constexpr ScalarOp kAll[] = {
-#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall) ScalarOp::Enum,
+#define SCALAR_OP(Enum, Name, Arity, Cost, Transcendental, MathCall)           \
+  ScalarOp::Enum,
 #include "compiler/kernel/ScalarOps.def"
 };
 
