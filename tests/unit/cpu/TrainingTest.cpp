@@ -214,9 +214,8 @@ graph @deep {
   EXPECT_NE(0, std::memcmp(one[0].data(), fresh[0].data(), one[0].size() * 4));
 }
 
-TEST(Determinism, ThreadCountsAndRuns) {
-  // Big enough that loops and products split over the pool.
-  auto fwd = parse(R"(
+/// Big enough that loops and products split over the pool's threads.
+const char *kWide = R"(
 graph @wide {
   %x  = input f32[128, 200]
   %y  = input i32[128]
@@ -230,7 +229,10 @@ graph @wide {
   minimize %loss using adam {lr = 0.01}
   return %lg
 }
-)");
+)";
+
+TEST(Determinism, ThreadCountsAndRuns) {
+  auto fwd = parse(kWide);
   ASSERT_TRUE(fwd);
   auto step = trainStep(*fwd);
   ASSERT_TRUE(step);
@@ -309,22 +311,7 @@ bool sameBits(const std::vector<std::vector<float>> &a,
 }
 
 TEST(Determinism, ExecutablesKeepTheirOwnPools) {
-  // Big enough that loops and products split over two threads.
-  auto fwd = parse(R"(
-graph @wide {
-  %x  = input f32[128, 200]
-  %y  = input i32[128]
-  %w1 = param f32[200, 300] init = he_uniform
-  %b1 = param f32[300]      init = zeros
-  %w2 = param f32[300, 10]  init = xavier_uniform
-  %b2 = param f32[10]       init = zeros
-  %h1 = relu (add (matmul %x, %w1), %b1)
-  %lg = add (matmul %h1, %w2), %b2
-  %loss = softmax_cross_entropy %lg, %y
-  minimize %loss using adam {lr = 0.01}
-  return %lg
-}
-)");
+  auto fwd = parse(kWide);
   ASSERT_TRUE(fwd);
   auto step = trainStep(*fwd);
   ASSERT_TRUE(step);
