@@ -122,6 +122,13 @@ void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
     state_->fail(site, s.message());
 }
 
+void Graph::accumulateGradients(int64_t steps, CallSite site) {
+  if (state_->failed())
+    return;
+  if (Status s = ir::setGradAccumulation(state_->graph, steps, site.loc()); !s)
+    state_->fail(site, s.message());
+}
+
 void Graph::returns(const std::vector<Tensor> &results, CallSite site) {
   if (state_->failed())
     return;

@@ -76,6 +76,9 @@ public:
   /// The same, with the gradients clipped before the update.
   void minimize(const Tensor &loss, const optim::Spec &optimizer,
                 const optim::Clip &clip, CallSite site = {});
+  /// Makes each training step one micro-batch of `steps` per update
+  /// (`accumulate = steps` in .vg); call after minimize.
+  void accumulateGradients(int64_t steps, CallSite site = {});
   /// What the forward (inference) entry returns; a later call replaces an
   /// earlier one.
   void returns(const std::vector<Tensor> &results, CallSite site = {});

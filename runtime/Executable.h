@@ -94,6 +94,10 @@ public:
   /// negative.
   Status setHparam(std::string_view name, double value);
   Expected<double> hparam(std::string_view name) const;
+  /// Whether the last step() updated the parameters: always for a step
+  /// without gradient accumulation; with `accumulate = k`, every k-th step
+  /// (the others only add their micro-batch's gradients).
+  Expected<bool> stepUpdated() const;
 
   /// Threads the compiled code runs on: this executable's own pool, which
   /// starts at rt::defaultThreadCount() (n < 1 counts as 1). Another

@@ -66,6 +66,15 @@ Expected<double> Executable::hparam(std::string_view name) const {
   return *static_cast<const double *>(p);
 }
 
+Expected<bool> Executable::stepUpdated() const {
+  if (find(kMicroStepTensor) < 0)
+    return true;
+  float micro = 0;
+  if (Status s = copyOut(kMicroStepTensor, &micro, sizeof micro); !s)
+    return s;
+  return micro == 0.0f;
+}
+
 Status Executable::hostTensorChanged(int) { return Status::ok(); }
 
 } // namespace voskhod::rt

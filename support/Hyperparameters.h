@@ -36,4 +36,10 @@ inline std::string_view hparamOfTensor(std::string_view tensor) {
   return tensor.substr(kHparamPrefix.size());
 }
 
+/// The f32 scalar state counting the micro-batches since the last update,
+/// in a step that accumulates gradients (compiler/training/
+/// GradAccumulation.h); 0 right after a step that updated. The AOT runtime
+/// spells it VKAOT_MICRO_STEP.
+inline constexpr std::string_view kMicroStepTensor = "step.micro";
+
 } // namespace voskhod

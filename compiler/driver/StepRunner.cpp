@@ -8,6 +8,7 @@
 #include "compiler/driver/HparamFlags.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/interpreter/TensorFormat.h"
+#include "compiler/ir/Builder.h"
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/Pipeline.h"
 #include "compiler/training/Initialize.h"
@@ -304,6 +305,11 @@ int runTrain(const TrainOptions &opts) {
     return fail(diags, opts,
                 "--keep-best needs --checkpoint DIR to keep the best "
                 "checkpoint in");
+  if (opts.accumulate > 0)
+    if (Status s = ir::setGradAccumulation(*forward, opts.accumulate,
+                                           forward->minimize()->loc);
+        !s)
+      return fail(diags, opts, "--accumulate: " + s.message());
   auto hparams = hparamFlags(opts, *forward, diags);
   if (!hparams)
     return flushDiagnostics(diags);

@@ -11,6 +11,7 @@
 #include "compiler/driver/FlagChecks.h"
 #include "compiler/driver/ResourceLimits.h"
 #include "compiler/driver/StepRunner.h"
+#include "compiler/ir/Graph.h"
 
 #include <CLI/CLI.hpp>
 
@@ -48,6 +49,11 @@ void registerTrainCommand(CLI::App &app) {
                   "Set clip_value of the model's clip_grad_value clause at "
                   "run time (the model must declare the clause)")
       ->check(positiveNumber());
+  cmd->add_option("--accumulate", opts->accumulate,
+                  "Update once every K steps with the mean of their "
+                  "gradients (the model's 'accumulate = K'; unlike the "
+                  "hyperparameter flags it changes the compiled step)")
+      ->check(wholeNumber(1, ir::kMaxAccumulationSteps));
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")
       ->check(wholeNumber(1, 1000000000000));

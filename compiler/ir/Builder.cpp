@@ -186,8 +186,12 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     }
     complete.set(name, std::move(v));
   }
-  g.minimize() =
-      Minimize{loss, optimizer, std::move(complete), loc, std::nullopt};
+  Minimize m;
+  m.loss = loss;
+  m.optimizer = optimizer;
+  m.settings = std::move(complete);
+  m.loc = loc;
+  g.minimize() = std::move(m);
   return Status::ok();
 }
 
@@ -205,6 +209,18 @@ Status setGradClip(Graph &g, GradClip clip) {
     return makeError("norm_type must be 2 or inf, got " +
                      attrValueStr(clip.normType));
   g.minimize()->clip = clip;
+  return Status::ok();
+}
+
+Status setGradAccumulation(Graph &g, int64_t steps, SourceLoc loc) {
+  if (!g.minimize())
+    return makeError("gradient accumulation needs a 'minimize' clause");
+  if (steps < 1 || steps > kMaxAccumulationSteps)
+    return makeError("accumulate must be an integer from 1 to " +
+                     std::to_string(kMaxAccumulationSteps) + ", got " +
+                     std::to_string(steps));
+  g.minimize()->accumulate = steps;
+  g.minimize()->accumulateLoc = loc;
   return Status::ok();
 }
 

@@ -51,5 +51,9 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
 /// exist): a limit that is finite and not negative, and for a norm a
 /// norm_type of 2 or infinity.
 Status setGradClip(Graph &g, GradClip clip);
+/// Sets the graph's `minimize` clause (which must exist) to accumulate the
+/// gradients of `steps` micro-batches per update, 1 to
+/// kMaxAccumulationSteps.
+Status setGradAccumulation(Graph &g, int64_t steps, SourceLoc loc = {});
 
 } // namespace voskhod::ir

@@ -103,12 +103,23 @@ struct GradClip {
   SourceLoc loc;
 };
 
+/// The most micro-batches one update may accumulate: the micro-step count
+/// is an f32 state, exact up to 2^24.
+constexpr int64_t kMaxAccumulationSteps = int64_t(1) << 24;
+
 struct Minimize {
   Node *loss = nullptr;
   OptimizerKind optimizer = OptimizerKind::Sgd;
   Attrs settings;
   SourceLoc loc;
   std::optional<GradClip> clip;
+  /// Gradient accumulation: `accumulate = k` makes each step one
+  /// micro-batch; gradients are summed over k of them and the k-th step
+  /// updates with their mean (PyTorch's recipe of dividing each
+  /// micro-batch's loss by k), so k steps of batch B update as one step of
+  /// batch k·B. 1 is no accumulation.
+  int64_t accumulate = 1;
+  SourceLoc accumulateLoc;
 };
 
 struct Update {

@@ -572,13 +572,37 @@ bool Parser::parseMinimize() {
     if (!parseOptimizerSettings(*optimizer, settings))
       return false;
   }
+  // Clauses after the settings, in any order, each at most once.
   std::optional<GradClip> clip;
   Token clipTok = tok_;
-  if (!tok_.startsLine &&
-      (tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value"))) {
-    clip.emplace();
-    if (!parseGradClip(*clip))
+  std::optional<int64_t> accumulate;
+  Token accumulateTok = tok_;
+  while (!tok_.startsLine && tok_.is(TokenKind::Identifier)) {
+    bool isClip =
+        tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value");
+    if (!isClip && !tok_.isWord("accumulate"))
+      break;
+    if (isClip ? clip.has_value() : accumulate.has_value()) {
+      error(tok_, (isClip ? std::string("gradient clipping")
+                          : std::string("'accumulate'")) +
+                      " is given twice in this 'minimize'");
       return false;
+    }
+    if (isClip) {
+      clipTok = tok_;
+      clip.emplace();
+      if (!parseGradClip(*clip))
+        return false;
+      continue;
+    }
+    accumulateTok = tok_;
+    consume();
+    if (!expect(TokenKind::Equal, "'=' after 'accumulate'"))
+      return false;
+    int64_t steps;
+    if (!parseSignedInt(steps, "the number of micro-batches per update"))
+      return false;
+    accumulate = steps;
   }
   if (!endStatement())
     return false;
@@ -597,6 +621,13 @@ bool Parser::parseMinimize() {
   if (clip)
     if (Status c = setGradClip(*graph_, *clip); !c) {
       error(clipTok, c.message());
+      return false;
+    }
+  if (accumulate)
+    if (Status a =
+            setGradAccumulation(*graph_, *accumulate, loc(accumulateTok));
+        !a) {
+      error(accumulateTok, a.message());
       return false;
     }
   return true;

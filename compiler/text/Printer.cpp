@@ -131,6 +131,8 @@ void Printer::print() {
       }
       os_ << "}";
     }
+    if (m->accumulate != 1)
+      os_ << " accumulate = " << m->accumulate;
     os_ << "\n";
   }
   for (const Update &u : g_.updates())

@@ -4,6 +4,7 @@
 #include "compiler/autodiff/Autodiff.h"
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
+#include "compiler/training/GradAccumulation.h"
 #include "compiler/training/GradClipping.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
@@ -118,6 +120,8 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
     Node *clash = forward_.findByName(name);
     std::string owner =
         name == kStepCounterName ? "the training step's counter"
+        : name == kMicroStepName ? "the gradient accumulation's micro-batch "
+                                   "counter"
         : !hparamOfTensor(name).empty()
             ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
                   "' of optimizer '" +
@@ -222,6 +226,11 @@ std::unique_ptr<Graph> StepBuilder::build() {
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
+  std::vector<Node *> gradSums(trained.size(), nullptr);
+  Node *micro = nullptr;
+  if (min_.accumulate > 1)
+    micro = newState(std::string(kMicroStepName), TensorType{DType::F32, {}},
+                     InitSpec{InitKind::Zeros});
   for (size_t i = 0; i < trained.size(); ++i) {
     std::string prefix = trained[i]->name().empty()
                              ? "param" + std::to_string(trained[i]->index())
@@ -231,6 +240,9 @@ std::unique_ptr<Graph> StepBuilder::build() {
                             trained[i]->type(), spec.init);
       slots[i].push_back({spec.name, leaf});
     }
+    if (micro)
+      gradSums[i] = newState(prefix + "." + std::string(kGradSumSlot),
+                             trained[i]->type(), InitSpec{InitKind::Zeros});
   }
   if (diags_.hasErrors())
     return nullptr;
@@ -259,9 +271,24 @@ std::unique_ptr<Graph> StepBuilder::build() {
   for (size_t i = 0; i < params.size(); ++i)
     nameIfFree((*grads)[i], params[i]->name() + ".grad");
   std::vector<Node *> clipped = *grads;
+  std::optional<GradAccumulation> accumulation;
+  if (micro) {
+    accumulation.emplace(mathFor(DType::F32), micro, min_.accumulate);
+    for (size_t i = 0; i < params.size(); ++i) {
+      UpdateMath &m = mathFor(params[i]->dtype());
+      clipped[i] = accumulation->meanGradient(m, gradSums[i], (*grads)[i]);
+      nameIfFree(clipped[i], params[i]->name() + ".grad.mean");
+    }
+  }
+  // Only the update step's values are kept when accumulating.
+  auto onUpdate = [&](Node *next, Node *current) {
+    return accumulation ? accumulation->onUpdate(mathFor(current->dtype()),
+                                                 next, current)
+                        : next;
+  };
   if (min_.clip) {
     clipped =
-        clipGradients(*min_.clip, *grads, mathFor(hparamDType_),
+        clipGradients(*min_.clip, clipped, mathFor(hparamDType_),
                       [this](DType d) -> UpdateMath & { return mathFor(d); });
     for (size_t i = 0; i < params.size(); ++i)
       nameIfFree(clipped[i], params[i]->name() + ".grad.clipped");
@@ -273,7 +300,7 @@ std::unique_ptr<Graph> StepBuilder::build() {
     ParamUpdate u(mathFor(p->dtype()), min_.settings, p, grad, slots[i]);
     Node *next = buildParamUpdate(min_.optimizer, u);
     nameIfFree(next, p->name() + ".next");
-    step_->updates().push_back({p, next});
+    step_->updates().push_back({p, onUpdate(next, p)});
     // Slot updates in the order the slots are declared, whatever order the
     // rule computed them in.
     VOSKHOD_CHECK(u.nextSlots().size() == slots[i].size())
@@ -285,14 +312,25 @@ std::unique_ptr<Graph> StepBuilder::build() {
           value = next;
       VOSKHOD_CHECK(value) << "update rule left a slot without a next value";
       nameIfFree(value, leaf->name() + ".next");
-      step_->updates().push_back({leaf, value});
+      step_->updates().push_back({leaf, onUpdate(value, leaf)});
+    }
+    if (accumulation) {
+      UpdateMath &m = mathFor(p->dtype());
+      Node *sumNext = accumulation->sumNext(m, gradSums[i], (*grads)[i]);
+      nameIfFree(sumNext, gradSums[i]->name() + ".next");
+      step_->updates().push_back({gradSums[i], sumNext});
     }
   }
   for (const Hparam &h : hparams_)
     VOSKHOD_CHECK(h.used) << "hyperparameter '" << h.name
                           << "' is declared but no update rule reads it";
   nameIfFree(counterNext(), std::string(kStepCounterName) + ".next");
-  step_->updates().push_back({counter_, counterNext()});
+  step_->updates().push_back({counter_, onUpdate(counterNext(), counter_)});
+  if (accumulation) {
+    Node *microNext = accumulation->microNext();
+    nameIfFree(microNext, std::string(kMicroStepName) + ".next");
+    step_->updates().push_back({micro, microNext});
+  }
 
   step_->sortAndPrune();
   if (!verify(*step_, diags_))

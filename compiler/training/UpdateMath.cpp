@@ -52,7 +52,14 @@ Node *UpdateMath::sqrt(Node *a) { return build(OpKind::Sqrt, {a}); }
 Node *UpdateMath::square(Node *a) { return build(OpKind::Square, {a}); }
 
 Node *UpdateMath::select(Node *a, Node *b, Node *onTrue, Node *onFalse) {
-  Node *cond = build(OpKind::Greater, {a, b});
+  return where(greater(a, b), onTrue, onFalse);
+}
+
+Node *UpdateMath::greater(Node *a, Node *b) {
+  return build(OpKind::Greater, {a, b});
+}
+
+Node *UpdateMath::where(Node *cond, Node *onTrue, Node *onFalse) {
   return build(OpKind::Select, {cond, onTrue, onFalse});
 }
 

@@ -57,6 +57,10 @@ public:
   /// `a > b ? onTrue : onFalse`, elementwise.
   ir::Node *select(ir::Node *a, ir::Node *b, ir::Node *onTrue,
                    ir::Node *onFalse);
+  /// `a > b`, an i1 value.
+  ir::Node *greater(ir::Node *a, ir::Node *b);
+  /// `cond ? onTrue : onFalse` for an i1 `cond` (broadcast as needed).
+  ir::Node *where(ir::Node *cond, ir::Node *onTrue, ir::Node *onFalse);
 
   ir::Node *add(ir::Node *a, double b) { return add(a, constant(b)); }
   ir::Node *mul(ir::Node *a, double b) { return mul(a, constant(b)); }

@@ -117,6 +117,7 @@ void *vkaot_param(vkaot_state *state, const char *name,
                   const voskhod_tensor_info **info);
 int vkaot_set_hparam(vkaot_state *state, const char *name, double value);
 int vkaot_hparam(vkaot_state *state, const char *name, double *value);
+int vkaot_step_updated(vkaot_state *state, int *updated);
 /* list[index], or null when index is outside [0, count). */
 const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
                                          int count, int index);

@@ -55,6 +55,9 @@ int vkaot_check_path(char *error, size_t error_size, const char *entry,
    prefix for the C++ side, and AotHparams.PrefixMatchesTheCompilers holds
    the two equal. */
 #define VKAOT_HPARAM_PREFIX "hparam."
+/* The state counting micro-batches since the last update, under gradient
+   accumulation (compiler/training/GradAccumulation.h, kMicroStepName). */
+#define VKAOT_MICRO_STEP "step.micro"
 /* The model tensor of hyperparameter `name`, or -1 with a message in
    `error` naming the model's hyperparameters (VOSKHOD_ERR_NOT_FOUND) or the
    null name (VOSKHOD_ERR_ARGUMENT) and that code in *code. */
@@ -66,6 +69,9 @@ int vkaot_find_hparam(const vkaot_model *model, const char *name, char *error,
 int vkaot_write_hparam(const vkaot_tensor *tensor, void *storage, double value,
                        char *error, size_t error_size, const char *entry);
 double vkaot_read_hparam(const vkaot_tensor *tensor, const void *storage);
+/* The model tensor of VKAOT_MICRO_STEP (an f32 scalar state), or -1 when the
+   model does not accumulate gradients. */
+int vkaot_micro_step_index(const vkaot_model *model);
 
 /* --- Safetensors.c ------------------------------------------------------ */
 

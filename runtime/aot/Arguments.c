@@ -98,6 +98,16 @@ int vkaot_write_hparam(const vkaot_tensor *t, void *storage, double value,
   return VOSKHOD_OK;
 }
 
+int vkaot_micro_step_index(const vkaot_model *model) {
+  for (int i = 0; i < model->num_tensors; ++i) {
+    const vkaot_tensor *t = &model->tensors[i];
+    if (t->role == VKAOT_STATE && t->info.dtype == VOSKHOD_F32 &&
+        t->info.size == 1 && strcmp(t->info.name, VKAOT_MICRO_STEP) == 0)
+      return i;
+  }
+  return -1;
+}
+
 double vkaot_read_hparam(const vkaot_tensor *t, const void *storage) {
   return t->info.dtype == VOSKHOD_F32 ? (double)*(const float *)storage
                                       : *(const double *)storage;

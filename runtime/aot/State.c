@@ -290,6 +290,22 @@ int vkaot_hparam(vkaot_state *s, const char *name, double *value) {
   return finish(s, VOSKHOD_OK);
 }
 
+int vkaot_step_updated(vkaot_state *s, int *updated) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  if (!updated) {
+    snprintf(s->error, sizeof s->error,
+             "step_updated: the result pointer is null");
+    return finish(s, VOSKHOD_ERR_ARGUMENT);
+  }
+  /* Without accumulation every step updates; with it, the micro-batch count
+     is back at 0 exactly when the last step applied the update. */
+  int i = vkaot_micro_step_index(s->model);
+  *updated = i < 0 || *(const float *)s->storage[i] == 0.0f;
+  return finish(s, VOSKHOD_OK);
+}
+
 const voskhod_tensor_info *vkaot_info_at(const vkaot_tensor *const *list,
                                          int count, int index) {
   return index >= 0 && index < count ? &list[index]->info : NULL;

@@ -229,9 +229,10 @@ public:
                        "runtime/aot/AotAbi.h (or cuda/CudaAbi.h) on this "
                        "target");
     std::vector<std::string> needed = {
-        "create",  "destroy",    "reset",       "train_step",  "forward",
-        "save",    "load",       "threads",     "set_threads", "param",
-        "info_at", "last_error", "last_status", "set_hparam",  "hparam"};
+        "create",      "destroy",    "reset",   "train_step",
+        "forward",     "save",       "load",    "threads",
+        "set_threads", "param",      "info_at", "last_error",
+        "last_status", "set_hparam", "hparam",  "step_updated"};
     for (const std::string &name : needed)
       if (!m_.getFunction(rt_ + name))
         return makeError("internal: the AOT runtime lacks " + rt_ + name);
@@ -498,6 +499,7 @@ private:
     forwardTo("param", ptr_, {ptr_, ptr_, ptr_}, "param");
     forwardTo("set_hparam", i32_, {ptr_, ptr_, f64_}, "set_hparam");
     forwardTo("hparam", i32_, {ptr_, ptr_, ptr_}, "hparam");
+    forwardTo("step_updated", i32_, {ptr_, ptr_}, "step_updated");
     infoFunctions("param", api_.params);
     infoFunctions("input", api_.stepInputs);
     infoFunctions("forward_input", api_.forwardInputs);

@@ -506,6 +506,16 @@ private:
               {handle, "const char *name", "double *value"});
       out_ << "\n";
     }
+    {
+      doc("Whether the last " + p_ +
+          "_train_step updated the parameters: *updated is 1 when it did "
+          "(every step of a model without gradient accumulation) and 0 when "
+          "it only added its micro-batch's gradients (`accumulate = k`: "
+          "every k-th step updates). Returns VOSKHOD_OK, or "
+          "VOSKHOD_ERR_ARGUMENT for a null handle or pointer.");
+      declare("int ", p_ + "_step_updated", {handle, "int *updated"});
+      out_ << "\n";
+    }
     doc("Descriptions by position, for generic code: the parameters, the "
         "training step's inputs (" +
         p_ + "_train_step's order), the forward pass's inputs and outputs (" +

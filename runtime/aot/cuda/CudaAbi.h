@@ -60,6 +60,7 @@ void *vkcuda_param(vkcuda_state *state, const char *name,
                    const voskhod_tensor_info **info);
 int vkcuda_set_hparam(vkcuda_state *state, const char *name, double value);
 int vkcuda_hparam(vkcuda_state *state, const char *name, double *value);
+int vkcuda_step_updated(vkcuda_state *state, int *updated);
 const voskhod_tensor_info *vkcuda_info_at(const vkaot_tensor *const *list,
                                           int count, int index);
 /* With a null state: why the calling thread's last create failed. */

@@ -570,6 +570,26 @@ int vkcuda_hparam(vkcuda_state *s, const char *name, double *value) {
   return s->status = VOSKHOD_OK;
 }
 
+/* The micro-batch count lives on the device, where the step changes it. */
+int vkcuda_step_updated(vkcuda_state *s, int *updated) {
+  if (!s)
+    return VOSKHOD_ERR_ARGUMENT;
+  s->error[0] = 0;
+  if (!updated) {
+    snprintf(s->error, sizeof s->error,
+             "step_updated: the result pointer is null");
+    return s->status = VOSKHOD_ERR_ARGUMENT;
+  }
+  int i = vkaot_micro_step_index(s->model);
+  if (i >= 0) {
+    int code = sync_host(s);
+    if (code != VOSKHOD_OK)
+      return s->status = code;
+  }
+  *updated = i < 0 || *(const float *)s->host[i] == 0.0f;
+  return s->status = VOSKHOD_OK;
+}
+
 const voskhod_tensor_info *vkcuda_info_at(const vkaot_tensor *const *list,
                                           int count, int index) {
   return index >= 0 && index < count ? &list[index]->info : NULL;
