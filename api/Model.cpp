@@ -236,6 +236,12 @@ Expected<double> Model::hparam(std::string_view name) const {
   return impl_->exe->hparam(name);
 }
 
+Expected<bool> Model::stepUpdated() const {
+  if (!impl_)
+    return movedFrom();
+  return impl_->exe->stepUpdated();
+}
+
 Status Model::setParameter(std::string_view name, const TensorView &value) {
   if (!impl_)
     return movedFrom();

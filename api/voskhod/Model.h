@@ -70,6 +70,10 @@ public:
   /// returns the loss. Parameters and optimiser state change in place. A
   /// non-finite loss is an error.
   Expected<double> trainStep(const Inputs &inputs);
+  /// Whether the last trainStep updated the parameters: always, unless the
+  /// graph accumulates gradients (`accumulate = k`,
+  /// Graph::accumulateGradients), when every k-th step does.
+  Expected<bool> stepUpdated() const;
   /// Inference on `inputs`; one Array per output.
   Expected<std::vector<Array>> forward(const Inputs &inputs);
 

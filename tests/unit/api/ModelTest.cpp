@@ -111,6 +111,36 @@ TEST(Model, HyperparametersAreSetWithoutRecompiling) {
   }
 }
 
+/// With accumulateGradients(3) every third step updates, and reports so;
+/// the two between leave the parameters as they were.
+TEST(Model, AccumulatingStepsReportWhenTheyUpdate) {
+  Graph g("regression");
+  buildRegression(g);
+  g.accumulateGradients(3);
+  auto model = compile(g, testOptions());
+  ASSERT_TRUE(model) << model.message();
+  model->initialize(2);
+  std::mt19937 rng(3);
+  for (int step = 0; step < 6; ++step) {
+    auto before = model->parameter("w");
+    ASSERT_TRUE(before);
+    ASSERT_TRUE(model->trainStep(feed(randomBatch(rng))));
+    bool updates = step % 3 == 2;
+    auto updated = model->stepUpdated();
+    ASSERT_TRUE(updated) << updated.message();
+    EXPECT_EQ(*updated, updates) << "step " << step;
+    auto after = model->parameter("w");
+    EXPECT_EQ(*after->values<float>() != *before->values<float>(), updates)
+        << "step " << step;
+  }
+  Graph bad("bad");
+  bad.accumulateGradients(2);
+  auto refused = bad.build();
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.message().find("needs a 'minimize'"), std::string::npos)
+      << refused.message();
+}
+
 TEST(Model, TrainingLowersTheLoss) {
   auto model = compileRegression();
   ASSERT_TRUE(model) << model.message();

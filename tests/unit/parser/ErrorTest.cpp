@@ -139,6 +139,24 @@ std::vector<Case> cases() {
        inGraph("  %l = reduce_sum %x\n  minimize %l using sgd "
                "clip_grad_value {clip_value = -1}"),
        "5:25: clip_value must be a finite non-negative number, got -1.0"},
+      {"AccumulateZero",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd accumulate = 0"),
+       "5:25: accumulate must be an integer from 1 to 16777216, got 0"},
+      {"AccumulateNotAnInteger",
+       inGraph(
+           "  %l = reduce_sum %x\n  minimize %l using sgd accumulate = 2.5"),
+       "5:38: expected the number of micro-batches per update, found '2.5'"},
+      {"AccumulateWithoutEquals",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd accumulate 4"),
+       "5:36: expected '=' after 'accumulate', found '4'"},
+      {"AccumulateTwice",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd accumulate = 2 "
+               "accumulate = 2"),
+       "5:40: 'accumulate' is given twice in this 'minimize'"},
+      {"ClipTwice",
+       inGraph("  %l = reduce_sum %x\n  minimize %l using sgd clip_grad_value "
+               "{clip_value = 1} clip_grad_norm {max_norm = 1}"),
+       "5:58: gradient clipping is given twice in this 'minimize'"},
       {"UpdateOfInput", inGraph("  update %x = %x"),
        "4:10: 'update' target '%x' is not a param or state"},
       {"EmptyFile", "", "1:1: empty input: expected 'graph @name { ... }'"},
