@@ -5,6 +5,7 @@
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
 #include "compiler/training/GradClipping.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
@@ -72,6 +73,13 @@ private:
   UpdateMath &mathFor(DType dtype);
   /// `step + 1`, built on first use.
   Node *counterNext();
+  /// The counter dropout's masks are keyed on: the step counter (steps
+  /// done), read here only, so a micro-step counter can stand in for it.
+  Node *maskCounter();
+  /// The run's seed for dropout's masks (ModeSpecialization.h), declared on
+  /// first use; below 2^31 - 128 so that the draw truncates to an i32.
+  Node *dropoutSeed();
+  static constexpr double kSeedBound = 2147483520.0;
   /// The state leaf of hyperparameter `name`, declared by declareHparams.
   Node *hparamLeaf(std::string_view name);
   /// A scalar state leaf per optimizerHparams, holding the graph's value;
@@ -89,6 +97,7 @@ private:
   std::unordered_set<std::string> names_;
   Node *counter_ = nullptr;
   Node *counterNext_ = nullptr;
+  Node *dropoutSeed_ = nullptr;
   // (name, leaf, read by a rule), in optimizerHparams' order.
   struct Hparam {
     std::string_view name;
@@ -117,7 +126,8 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
     std::string owner =
-        name == kStepCounterName ? "the training step's counter"
+        name == kStepCounterName    ? "the training step's counter"
+        : name == kDropoutSeedName ? "the seed of dropout's masks"
         : !hparamOfTensor(name).empty()
             ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
                   "' of optimizer '" +
@@ -150,6 +160,16 @@ UpdateMath &StepBuilder::mathFor(DType dtype) {
                  [this](std::string_view name) { return hparamLeaf(name); })
              .first;
   return it->second;
+}
+
+Node *StepBuilder::maskCounter() { return counter_; }
+
+Node *StepBuilder::dropoutSeed() {
+  if (!dropoutSeed_)
+    dropoutSeed_ = newState(std::string(kDropoutSeedName),
+                            TensorType{DType::I32, {}},
+                            InitSpec{InitKind::Uniform, 0, kSeedBound});
+  return dropoutSeed_;
 }
 
 Node *StepBuilder::counterNext() {
@@ -243,6 +263,14 @@ std::unique_ptr<Graph> StepBuilder::build() {
   step_->setResultsLoc(min_.loc);
   for (const Update &u : forward_.updates())
     step_->updates().push_back({mapped(u.target), mapped(u.value)});
+
+  // The training forms of mode-dependent ops (dropout), before the
+  // gradients, so the backward pass differentiates what the step computes.
+  ModeInputs modeInputs{[this] { return maskCounter(); },
+                        [this] { return dropoutSeed(); }};
+  specializeForMode(*step_, Mode::Train, modeInputs);
+  if (diags_.hasErrors())
+    return nullptr;
 
   std::vector<Node *> params;
   for (Node *p : trained)
