@@ -191,5 +191,44 @@ TEST(Dropout, ForwardEntryDoesNotDrop) {
   EXPECT_EQ(out[0], h.param("w")) << "forward returns dropout(w) = w";
 }
 
+/// Dropout between two products: its training form fuses into the second
+/// product's operand and its gradient into the first's, where the draw is
+/// keyed by the element's index through the product's packing.
+const char *kMlp = R"(graph @mlp {
+  %x = input f32[24, 10]
+  %y = input i32[24]
+  %w1 = param f32[10, 33] init = he_normal
+  %b1 = param f32[33] init = zeros
+  %w2 = param f32[33, 5] init = xavier_uniform
+  %h = dropout (relu (add (matmul %x, %w1), %b1)) {p = 0.4}
+  %loss = softmax_cross_entropy (matmul %h, %w2), %y
+  minimize %loss using sgd {lr = 0.1}
+  return %loss
+}
+)";
+
+TEST(Dropout, MlpTrainsAsTheInterpreterDoes) {
+  Model m = modelFromText(kMlp, "mlp.vg");
+  ASSERT_TRUE(m.step);
+  auto lib = AotLibrary::build(m, "m", freshDirectory("dropout-mlp"));
+  ASSERT_TRUE(lib);
+  constexpr int kMlpSteps = 6;
+  training::InterpreterTrainer trainer(*m.step,
+                                       training::initialState(*m.step, kSeed));
+  auto want = trainer.run(kMlpSteps, training::randomBatches(*m.step, kSeed));
+  ASSERT_TRUE(want) << want.message();
+  std::unique_ptr<rt::Executable> jit = compileJit(m, kSeed, 2);
+  AotHandle h(*lib, "m", kSeed);
+  for (int s = 0; s < kMlpSteps; ++s) {
+    auto inputs = stepInputs(m, lib->api(), kSeed, uint64_t(s));
+    feedJit(*jit, lib->api(), inputs);
+    ASSERT_TRUE(jit->step());
+    double got = *jit->loss();
+    EXPECT_NEAR(got, (*want)[size_t(s)], 1e-4 * std::abs((*want)[size_t(s)]))
+        << "step " << s;
+    EXPECT_EQ(h.trainStep(inputs), got) << "the AOT object, step " << s;
+  }
+}
+
 } // namespace
 } // namespace voskhod::aot::test
