@@ -196,9 +196,9 @@ Grads dropoutGrad(GradBuilder &, Node *, Node *g, const OperandMask &) {
 /// The same mask on the incoming gradient: the same op with the same step,
 /// seed and key regenerates it, so no mask is stored between the passes.
 Grads dropoutTrainGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
-  return {b.op(OpKind::DropoutTrain, {g, n->operand(1), n->operand(2)},
-               n->attrs()),
-          nullptr, nullptr};
+  return {
+      b.op(OpKind::DropoutTrain, {g, n->operand(1), n->operand(2)}, n->attrs()),
+      nullptr, nullptr};
 }
 
 } // namespace

@@ -460,9 +460,9 @@ HostTensor dropoutTrain(const TensorType &out, const HostTensor &x,
   double scale = dropoutScale(p);
   HostTensor r(out);
   for (size_t i = 0; i < x.data.size(); ++i) {
-    uint32_t draw = dropoutDraw(uint32_t(int32_t(seed.data[i])),
-                                uint32_t(int32_t(step.data[i])), key,
-                                uint32_t(i));
+    uint32_t draw =
+        dropoutDraw(uint32_t(int32_t(seed.data[i])),
+                    uint32_t(int32_t(step.data[i])), key, uint32_t(i));
     r.data[i] = x.data[i] * (draw >= threshold ? scale : 0.0);
   }
   return r;

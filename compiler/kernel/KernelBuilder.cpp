@@ -319,8 +319,8 @@ int lowerElementwise(const Node *n, const int *a, Emitter &e, int index) {
     int draw = e.draw(a[2], step, index, uint32_t(n->attrs().getInt("key")));
     int drop = e.op(ScalarOp::Greater, DType::I1,
                     e.constant(dropoutThreshold(p), DType::I32), draw);
-    int mask = e.op(ScalarOp::Select, t, drop, zero(),
-                    e.constant(dropoutScale(p), t));
+    int mask =
+        e.op(ScalarOp::Select, t, drop, zero(), e.constant(dropoutScale(p), t));
     return e.op(ScalarOp::Mul, t, a[0], mask);
   }
   default:

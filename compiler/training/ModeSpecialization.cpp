@@ -35,9 +35,8 @@ Node *dropoutTrain(Graph &g, Node *n, const ModeInputs &in, int ordinal) {
       << "training form of dropout without a counter and a seed";
   Attrs attrs;
   attrs.set("p", n->attrs().getFloat("p"));
-  std::string name = n->name().empty()
-                         ? "dropout#" + std::to_string(ordinal)
-                         : n->name();
+  std::string name =
+      n->name().empty() ? "dropout#" + std::to_string(ordinal) : n->name();
   attrs.set("key", int64_t(dropoutKey(name)));
   return built(buildBroadcasting(g, OpKind::DropoutTrain,
                                  {n->operand(0), in.counter(), in.seed()},
@@ -79,8 +78,8 @@ bool specializeForMode(Graph &g, Mode mode, const ModeInputs &inputs) {
     const ModeForms *forms = formsOf(n->op());
     VOSKHOD_CHECK(forms) << "mode-dependent op without train and eval forms";
     int ordinal = n->name().empty() ? unnamed[size_t(n->op())]++ : 0;
-    Node *form = (mode == Mode::Train ? forms->train : forms->eval)(
-        g, n, inputs, ordinal);
+    Node *form = (mode == Mode::Train ? forms->train
+                                      : forms->eval)(g, n, inputs, ordinal);
     g.replaceAllUsesWith(n, form);
     // The new node prints under the old one's name.
     if (form != n->operand(0) && form->name().empty() && !n->name().empty()) {

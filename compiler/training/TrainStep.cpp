@@ -126,7 +126,7 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
     std::string owner =
-        name == kStepCounterName    ? "the training step's counter"
+        name == kStepCounterName   ? "the training step's counter"
         : name == kDropoutSeedName ? "the seed of dropout's masks"
         : !hparamOfTensor(name).empty()
             ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
@@ -166,9 +166,9 @@ Node *StepBuilder::maskCounter() { return counter_; }
 
 Node *StepBuilder::dropoutSeed() {
   if (!dropoutSeed_)
-    dropoutSeed_ = newState(std::string(kDropoutSeedName),
-                            TensorType{DType::I32, {}},
-                            InitSpec{InitKind::Uniform, 0, kSeedBound});
+    dropoutSeed_ =
+        newState(std::string(kDropoutSeedName), TensorType{DType::I32, {}},
+                 InitSpec{InitKind::Uniform, 0, kSeedBound});
   return dropoutSeed_;
 }
 

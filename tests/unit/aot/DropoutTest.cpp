@@ -121,7 +121,8 @@ TEST(Dropout, KeepRateAndScale) {
       ASSERT_TRUE(v == 1.0f || v == keptValue) << "p " << p << " at " << i;
       count += v == keptValue;
     }
-    double n = kElements, mean = n * (1 - p), sigma = std::sqrt(n * p * (1 - p));
+    double n = kElements, mean = n * (1 - p),
+           sigma = std::sqrt(n * p * (1 - p));
     EXPECT_LE(std::abs(double(count) - mean), 5 * sigma)
         << "p " << p << ": kept " << count << " of " << kElements;
   }

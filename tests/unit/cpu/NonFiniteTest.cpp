@@ -2,10 +2,10 @@
 //-===//
 ///
 /// gelu (both forms), erf, reduce_min and dropout's training form on random
-/// inputs with NaN, +inf and -inf mixed in, compiled for the CPU and compared with the interpreter.
-/// Where the interpreter gives NaN the compiled code must too, where it gives
-/// an infinity the same infinity; finite results must agree to the usual
-/// tolerance. reduce_min propagates NaN as PyTorch's amin does.
+/// inputs with NaN, +inf and -inf mixed in, compiled for the CPU and compared
+/// with the interpreter. Where the interpreter gives NaN the compiled code must
+/// too, where it gives an infinity the same infinity; finite results must agree
+/// to the usual tolerance. reduce_min propagates NaN as PyTorch's amin does.
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
