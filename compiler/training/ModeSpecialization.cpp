@@ -33,13 +33,16 @@ Node *built(Expected<Node *> n) {
 Node *dropoutTrain(Graph &g, Node *n, const ModeInputs &in, int ordinal) {
   VOSKHOD_CHECK(in.counter && in.seed)
       << "training form of dropout without a counter and a seed";
+  Node *counter = in.counter(), *seed = in.seed();
+  if (!counter || !seed)
+    return nullptr; // the caller reported why
   Attrs attrs;
   attrs.set("p", n->attrs().getFloat("p"));
   std::string name =
       n->name().empty() ? "dropout#" + std::to_string(ordinal) : n->name();
   attrs.set("key", int64_t(dropoutKey(name)));
   return built(buildBroadcasting(g, OpKind::DropoutTrain,
-                                 {n->operand(0), in.counter(), in.seed()},
+                                 {n->operand(0), counter, seed},
                                  std::move(attrs), n->loc()));
 }
 
@@ -80,6 +83,8 @@ bool specializeForMode(Graph &g, Mode mode, const ModeInputs &inputs) {
     int ordinal = n->name().empty() ? unnamed[size_t(n->op())]++ : 0;
     Node *form = (mode == Mode::Train ? forms->train
                                       : forms->eval)(g, n, inputs, ordinal);
+    if (!form)
+      return false;
     g.replaceAllUsesWith(n, form);
     // The new node prints under the old one's name.
     if (form != n->operand(0) && form->name().empty() && !n->name().empty()) {

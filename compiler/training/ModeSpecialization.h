@@ -40,7 +40,8 @@ enum class Mode { Train, Eval };
 /// is run-time data (the same machine code for any seed) and checkpointed.
 inline constexpr std::string_view kDropoutSeedName = "dropout.seed";
 
-/// The leaves a training form reads, made on first use.
+/// The leaves a training form reads, made on first use; null when one
+/// cannot be made (its name is taken), which the supplier reports.
 struct ModeInputs {
   /// The counter masks are keyed on: an f32 scalar (steps done).
   std::function<ir::Node *()> counter;
@@ -49,7 +50,8 @@ struct ModeInputs {
 };
 
 /// Replaces every ModeDependent node of `g` by its form in `mode`; whether
-/// anything changed. Eval mode needs no inputs.
+/// anything changed. Eval mode needs no inputs. Stops, with the graph left
+/// to be discarded, where an input is null.
 bool specializeForMode(ir::Graph &g, Mode mode, const ModeInputs &inputs = {});
 
 /// The key a dropout node's masks are drawn with: a hash of its name (the
