@@ -59,8 +59,8 @@ TEST(ShapeInference, DropoutTrainTakesAFloatStepAndAnI32Seed) {
   auto t = infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), seed}, a);
   ASSERT_TRUE(t) << t.message();
   EXPECT_EQ(*t, f32({3, 5}));
-  auto f = infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), f32({3, 5})},
-                 a);
+  auto f =
+      infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), f32({3, 5})}, a);
   ASSERT_FALSE(f);
   EXPECT_NE(f.message().find("seed must be an i32"), std::string::npos);
   a.set("key", int64_t(1) << 32);
