@@ -15,6 +15,7 @@
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/SystemMemory.h"
 #include "runtime/cuda/CudaDriver.h"
@@ -73,6 +74,7 @@ Expected<Graphs> prepare(const ir::Graph &graph) {
     // inputs that needs (not the labels).
     g.forward = graph.clone();
     g.forward->minimize().reset();
+    training::specializeForMode(*g.forward, training::Mode::Eval);
     passes::DeadCodeElimination().run(*g.forward);
   }
   if (!g.step && !g.forward)

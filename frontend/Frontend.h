@@ -13,6 +13,7 @@
 #include "frontend/Tensor.h"
 #include "frontend/Types.h"
 #include "frontend/nn/Activations.h"
+#include "frontend/nn/Dropout.h"
 #include "frontend/nn/Linear.h"
 #include "frontend/nn/Losses.h"
 #include "frontend/nn/Module.h"

@@ -1,35 +1,17 @@
 //===- runtime/Random.cpp - Philox-4x32-10 and the initialisers -----------===//
 #include "runtime/Random.h"
 
+#include "support/Philox.h"
+
 #include <cmath>
 
 namespace voskhod::rt {
 namespace {
 
-struct Block {
-  uint32_t v[4];
-};
-
-inline uint32_t mulhilo(uint32_t a, uint32_t b, uint32_t &hi) {
-  uint64_t p = uint64_t(a) * b;
-  hi = uint32_t(p >> 32);
-  return uint32_t(p);
-}
-
-Block philox(uint64_t counterLo, uint64_t counterHi, uint64_t key) {
-  uint32_t c0 = uint32_t(counterLo), c1 = uint32_t(counterLo >> 32);
-  uint32_t c2 = uint32_t(counterHi), c3 = uint32_t(counterHi >> 32);
-  uint32_t k0 = uint32_t(key), k1 = uint32_t(key >> 32);
-  for (int round = 0; round < 10; ++round) {
-    uint32_t hi0, hi1;
-    uint32_t lo0 = mulhilo(0xD2511F53u, c0, hi0);
-    uint32_t lo1 = mulhilo(0xCD9E8D57u, c2, hi1);
-    uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-    c0 = n0, c1 = n1, c2 = n2, c3 = n3;
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
-  }
-  return {{c0, c1, c2, c3}};
+PhiloxBlock philox(uint64_t counterLo, uint64_t counterHi, uint64_t key) {
+  return philox4x32(uint32_t(counterLo), uint32_t(counterLo >> 32),
+                    uint32_t(counterHi), uint32_t(counterHi >> 32),
+                    uint32_t(key), uint32_t(key >> 32));
 }
 
 double toUnit(uint32_t hi, uint32_t lo) {
@@ -41,12 +23,12 @@ double toUnit(uint32_t hi, uint32_t lo) {
 } // namespace
 
 double uniform01(uint64_t seed, uint64_t stream, uint64_t index) {
-  Block b = philox(index, stream, seed);
+  PhiloxBlock b = philox(index, stream, seed);
   return toUnit(b.v[0], b.v[1]);
 }
 
 double standardNormal(uint64_t seed, uint64_t stream, uint64_t index) {
-  Block b = philox(index, stream, seed);
+  PhiloxBlock b = philox(index, stream, seed);
   double u1 = toUnit(b.v[0], b.v[1]);
   double u2 = toUnit(b.v[2], b.v[3]);
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);

@@ -188,6 +188,19 @@ Grads selectGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
           needs[2] ? b.zeroOrSelect(c, g) : nullptr};
 }
 
+/// Unspecialised dropout is its evaluation form, the identity.
+Grads dropoutGrad(GradBuilder &, Node *, Node *g, const OperandMask &) {
+  return {g};
+}
+
+/// The same mask on the incoming gradient: the same op with the same step,
+/// seed and key regenerates it, so no mask is stored between the passes.
+Grads dropoutTrainGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {
+      b.op(OpKind::DropoutTrain, {g, n->operand(1), n->operand(2)}, n->attrs()),
+      nullptr, nullptr};
+}
+
 } // namespace
 
 void addElementwiseGradients(GradRuleTable &t) {
@@ -219,6 +232,8 @@ void addElementwiseGradients(GradRuleTable &t) {
   t.set(OpKind::Greater, noGradient);
   t.set(OpKind::Equal, noGradient);
   t.set(OpKind::Select, selectGrad);
+  t.set(OpKind::Dropout, dropoutGrad);
+  t.set(OpKind::DropoutTrain, dropoutTrainGrad);
 }
 
 } // namespace voskhod::autodiff

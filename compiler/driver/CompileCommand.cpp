@@ -26,6 +26,7 @@
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/DeadCodeElimination.h"
 #include "compiler/passes/Pipeline.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/TrainStep.h"
 
 #ifdef VOSKHOD_HAVE_LLVM
@@ -72,6 +73,7 @@ struct Model {
 std::unique_ptr<ir::Graph> inferenceGraph(const ir::Graph &g) {
   std::unique_ptr<ir::Graph> forward = g.clone();
   forward->minimize().reset();
+  training::specializeForMode(*forward, training::Mode::Eval);
   passes::DeadCodeElimination().run(*forward);
   return forward;
 }

@@ -25,6 +25,7 @@
 #include "compiler/ir/ShapeInference.h"
 #include "compiler/ir/Verifier.h"
 #include "support/InternalCheck.h"
+#include "support/Philox.h"
 
 #include <algorithm>
 #include <cmath>
@@ -448,6 +449,25 @@ Expected<HostTensor> mapElements(const TensorType &out, size_t n, F f) {
   return r;
 }
 
+/// x times the mask support/Philox.h defines: the same draw, threshold and
+/// scale as the kernels, so the interpreter keeps exactly the elements they
+/// keep. A dropped element is x times 0, as in PyTorch (NaN stays NaN).
+HostTensor dropoutTrain(const TensorType &out, const HostTensor &x,
+                        const HostTensor &step, const HostTensor &seed,
+                        const Attrs &attrs) {
+  double p = attrs.getFloat("p");
+  uint32_t threshold = dropoutThreshold(p), key = uint32_t(attrs.getInt("key"));
+  double scale = dropoutScale(p);
+  HostTensor r(out);
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    uint32_t draw =
+        dropoutDraw(uint32_t(int32_t(seed.data[i])),
+                    uint32_t(int32_t(step.data[i])), key, uint32_t(i));
+    r.data[i] = x.data[i] * (draw >= threshold ? scale : 0.0);
+  }
+  return r;
+}
+
 Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
                                 const Attrs &attrs,
                                 std::span<const HostTensor *const> in) {
@@ -507,6 +527,11 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
     return mapElements(out, size, [&](size_t i, Failure &) {
       return in[0]->data[i] != 0 ? in[1]->data[i] : in[2]->data[i];
     });
+  case OpKind::Dropout:
+    // Unspecialised: the evaluation form (ModeSpecialization.h).
+    return HostTensor(out, in[0]->data);
+  case OpKind::DropoutTrain:
+    return dropoutTrain(out, *in[0], *in[1], *in[2], attrs);
 
   case OpKind::Matmul:
     return matmul(out, *in[0], *in[1], attrs);

@@ -41,6 +41,9 @@ enum : uint32_t {
   Reduction = 1u << 10,
   RowWise = 1u << 11,
   Loss = 1u << 12,
+  /// Lowered differently in the training step and in the forward entry
+  /// (compiler/training/ModeSpecialization.h).
+  ModeDependent = 1u << 13,
 };
 } // namespace OpTrait
 

@@ -2,7 +2,9 @@
 #include "compiler/ir/ShapeInference.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
+#include <sstream>
 #include <string>
 
 namespace voskhod::ir {
@@ -143,6 +145,34 @@ Status inferElementwise(OpKind op, std::span<const TensorType> in,
       return makeError("'select' condition " + in[0].str() +
                        " does not match branches " + in[1].str());
     out = in[1];
+    return Status::ok();
+  }
+  if (op == OpKind::Dropout || op == OpKind::DropoutTrain) {
+    double p = attrs.getFloat("p");
+    // Written so that NaN fails too.
+    if (!(p >= 0 && p <= 1)) {
+      std::ostringstream os;
+      os << q(name) << " probability p = " << p << " is not in [0, 1]";
+      return makeError(os.str());
+    }
+    // The draw's counter holds an element's index in 32 bits.
+    if (in[0].numElements() > (int64_t(1) << 31))
+      return makeError(q(name) + " of " + in[0].str() +
+                       " has more than 2^31 elements");
+  }
+  if (op == OpKind::DropoutTrain) {
+    VOSKHOD_RETURN_IF_ERROR(requireFloat(in[0], name));
+    if (!isFloat(in[1].dtype) || in[1].shape != in[0].shape)
+      return makeError("'dropout_train' step must be a float broadcast to " +
+                       in[0].str() + ", got " + in[1].str());
+    if (in[2].dtype != DType::I32 || in[2].shape != in[0].shape)
+      return makeError("'dropout_train' seed must be an i32 broadcast to " +
+                       in[0].str() + ", got " + in[2].str());
+    int64_t key = attrs.getInt("key");
+    if (key < 0 || key > int64_t(UINT32_MAX))
+      return makeError("'dropout_train' key " + std::to_string(key) +
+                       " is not a 32-bit unsigned integer");
+    out = in[0];
     return Status::ok();
   }
   for (size_t i = 1; i < in.size(); ++i) {

@@ -2,6 +2,7 @@
 #include "compiler/kernel/KernelBuilder.h"
 
 #include "support/InternalCheck.h"
+#include "support/Philox.h"
 
 #include <algorithm>
 #include <array>
@@ -208,8 +209,11 @@ struct Context {
 /// The scalar code of elementwise node `n` on argument values `a`, emitted
 /// through `e`: a BodyBuilder, or the cost model's counter. It is the one
 /// place that says what each elementwise graph op computes.
+///
+/// `index` is the i32 value of the element's row-major index in n's own
+/// shape; only dropout_train reads it (its draw is keyed by the element).
 template <class Emitter>
-int lowerElementwise(const Node *n, const int *a, Emitter &e) {
+int lowerElementwise(const Node *n, const int *a, Emitter &e, int index) {
   DType t = n->dtype();
   auto un = [&](ScalarOp o) { return e.op(o, t, a[0]); };
   auto bin = [&](ScalarOp o) { return e.op(o, t, a[0], a[1]); };
@@ -304,6 +308,21 @@ int lowerElementwise(const Node *n, const int *a, Emitter &e) {
     return e.op(ScalarOp::Equal, DType::I1, a[0], a[1]);
   case OpKind::Select:
     return e.op(ScalarOp::Select, t, a[0], a[1], a[2]);
+  case OpKind::Dropout:
+    // Unspecialised: the evaluation form (ModeSpecialization.h).
+    return a[0];
+  case OpKind::DropoutTrain: {
+    // x * (draw < threshold ? 0 : 1/(1-p)), the interpreter's decision on
+    // exact integers; support/Philox.h defines the draw.
+    double p = n->attrs().getFloat("p");
+    int step = e.op(ScalarOp::Convert, DType::I32, a[1]);
+    int draw = e.draw(a[2], step, index, uint32_t(n->attrs().getInt("key")));
+    int drop = e.op(ScalarOp::Greater, DType::I1,
+                    e.constant(dropoutThreshold(p), DType::I32), draw);
+    int mask =
+        e.op(ScalarOp::Select, t, drop, zero(), e.constant(dropoutScale(p), t));
+    return e.op(ScalarOp::Mul, t, a[0], mask);
+  }
   default:
     return e.fail();
   }
@@ -343,6 +362,11 @@ public:
     Inst i{o, t};
     i.args[0] = a, i.args[1] = b, i.args[2] = c;
     return body_.add(i);
+  }
+  int draw(int seed, int step, int index, uint32_t key) {
+    int v = op(ScalarOp::DropoutDraw, DType::I32, seed, step, index);
+    body_.insts[v].constant = double(key);
+    return v;
   }
   DType typeOf(int v) const { return body_.insts[v].dtype; }
   int special(ScalarOp o, DType t, int dim) {
@@ -430,7 +454,9 @@ private:
         args[i] = value(n->operand(i), m);
       if (failed_)
         return 0;
-      return elementwise(n, args);
+      return lowerElementwise(n, args, *this,
+                              n->is(OpKind::DropoutTrain) ? elementIndex(n, m)
+                                                          : -1);
     }
     switch (n->op()) {
     case OpKind::Broadcast: {
@@ -474,8 +500,21 @@ private:
     return special(ScalarOp::Index, DType::I32, col);
   }
 
-  int elementwise(const Node *n, const int *a) {
-    return lowerElementwise(n, a, *this);
+  /// n's row-major element index at map `m`, from the domain indices.
+  int elementIndex(const Node *n, const IndexMap &m) {
+    int index = -1;
+    int64_t stride = 1;
+    for (int64_t d = n->rank(); d-- > 0;) {
+      if (n->shape()[d] != 1) {
+        int term = domainIndex(m[d]);
+        if (stride != 1)
+          term = op(ScalarOp::Mul, DType::I32, term,
+                    constant(double(stride), DType::I32));
+        index = index < 0 ? term : op(ScalarOp::Add, DType::I32, index, term);
+      }
+      stride *= n->shape()[d];
+    }
+    return index < 0 ? constant(0, DType::I32) : index;
   }
 
   Body &target_;
@@ -854,13 +893,14 @@ bool hasKernelLowering(const ir::Node *n) {
       bool failed = false;
       int constant(double, DType) { return 0; }
       int op(ScalarOp, DType, int, int = -1, int = -1) { return 0; }
+      int draw(int, int, int, uint32_t) { return 0; }
       int fail() {
         failed = true;
         return 0;
       }
     } checker;
     const int args[3] = {0, 0, 0};
-    lowerElementwise(n, args, checker);
+    lowerElementwise(n, args, checker, 0);
     return !checker.failed;
   }
   if (n->hasTrait(OpTrait::Reduction))
@@ -893,10 +933,14 @@ int elementwiseCost(const ir::Node *n) {
       cost = std::max(cost, scalarOpCost(o));
       return 0;
     }
+    int draw(int, int, int, uint32_t) {
+      cost = std::max(cost, scalarOpCost(ScalarOp::DropoutDraw));
+      return 0;
+    }
     int fail() { return 0; }
   } counter;
   const int args[3] = {0, 0, 0};
-  lowerElementwise(n, args, counter);
+  lowerElementwise(n, args, counter, 0);
   return counter.cost;
 }
 

@@ -143,6 +143,8 @@ std::string printBody(const KernelProgram &p, const Body &body) {
     default:
       for (int j = 0; j < scalarOpArity(in.op); ++j)
         os << (j ? ", v" : " v") << in.args[j];
+      if (in.op == ScalarOp::DropoutDraw)
+        os << " key " << uint32_t(in.constant);
     }
     os << "\n";
   }

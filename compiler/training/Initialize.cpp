@@ -22,6 +22,10 @@ ir::LeafValues initialState(const Graph &g, uint64_t seed) {
     if (n->dtype() == DType::F32)
       for (double &v : t.data)
         v = double(float(v));
+    // As the runtime stores an i32 (Executable::initialize): truncated.
+    if (n->dtype() == DType::I32)
+      for (double &v : t.data)
+        v = double(int32_t(v));
     values.emplace(n, std::move(t));
   }
   return values;

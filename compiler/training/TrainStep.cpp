@@ -6,6 +6,7 @@
 #include "compiler/ir/Verifier.h"
 #include "compiler/training/GradAccumulation.h"
 #include "compiler/training/GradClipping.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
@@ -74,6 +75,13 @@ private:
   UpdateMath &mathFor(DType dtype);
   /// `step + 1`, built on first use.
   Node *counterNext();
+  /// The counter dropout's masks are keyed on: the steps done, counting
+  /// micro-batches when gradients accumulate (each draws its own masks).
+  Node *maskCounter();
+  /// The run's seed for dropout's masks (ModeSpecialization.h), declared on
+  /// first use; below 2^31 - 128 so that the draw truncates to an i32.
+  Node *dropoutSeed();
+  static constexpr double kSeedBound = 2147483520.0;
   /// The state leaf of hyperparameter `name`, declared by declareHparams.
   Node *hparamLeaf(std::string_view name);
   /// A scalar state leaf per optimizerHparams, holding the graph's value;
@@ -91,6 +99,10 @@ private:
   std::unordered_set<std::string> names_;
   Node *counter_ = nullptr;
   Node *counterNext_ = nullptr;
+  Node *dropoutSeed_ = nullptr;
+  // Gradient accumulation's micro-batch counter, when the clause asks.
+  Node *micro_ = nullptr;
+  Node *maskCounter_ = nullptr;
   // (name, leaf, read by a rule), in optimizerHparams' order.
   struct Hparam {
     std::string_view name;
@@ -119,9 +131,10 @@ Node *StepBuilder::newState(const std::string &name, TensorType type,
   if (!names_.insert(name).second) {
     Node *clash = forward_.findByName(name);
     std::string owner =
-        name == kStepCounterName ? "the training step's counter"
-        : name == kMicroStepName ? "the gradient accumulation's micro-batch "
-                                   "counter"
+        name == kStepCounterName   ? "the training step's counter"
+        : name == kMicroStepName   ? "the gradient accumulation's micro-batch "
+                                     "counter"
+        : name == kDropoutSeedName ? "the seed of dropout's masks"
         : !hparamOfTensor(name).empty()
             ? "hyperparameter '" + std::string(hparamOfTensor(name)) +
                   "' of optimizer '" +
@@ -154,6 +167,26 @@ UpdateMath &StepBuilder::mathFor(DType dtype) {
                  [this](std::string_view name) { return hparamLeaf(name); })
              .first;
   return it->second;
+}
+
+Node *StepBuilder::maskCounter() {
+  if (!micro_)
+    return counter_;
+  // Every micro-batch draws its own masks: updates·k + micro-batches since
+  // the last update counts them all (exact in f32 up to 2^24).
+  if (!maskCounter_) {
+    UpdateMath &m = mathFor(DType::F32);
+    maskCounter_ = m.add(m.mul(counter_, double(min_.accumulate)), micro_);
+  }
+  return maskCounter_;
+}
+
+Node *StepBuilder::dropoutSeed() {
+  if (!dropoutSeed_)
+    dropoutSeed_ =
+        newState(std::string(kDropoutSeedName), TensorType{DType::I32, {}},
+                 InitSpec{InitKind::Uniform, 0, kSeedBound});
+  return dropoutSeed_;
 }
 
 Node *StepBuilder::counterNext() {
@@ -227,10 +260,9 @@ std::unique_ptr<Graph> StepBuilder::build() {
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
   std::vector<Node *> gradSums(trained.size(), nullptr);
-  Node *micro = nullptr;
   if (min_.accumulate > 1)
-    micro = newState(std::string(kMicroStepName), TensorType{DType::F32, {}},
-                     InitSpec{InitKind::Zeros});
+    micro_ = newState(std::string(kMicroStepName), TensorType{DType::F32, {}},
+                      InitSpec{InitKind::Zeros});
   for (size_t i = 0; i < trained.size(); ++i) {
     std::string prefix = trained[i]->name().empty()
                              ? "param" + std::to_string(trained[i]->index())
@@ -240,7 +272,7 @@ std::unique_ptr<Graph> StepBuilder::build() {
                             trained[i]->type(), spec.init);
       slots[i].push_back({spec.name, leaf});
     }
-    if (micro)
+    if (micro_)
       gradSums[i] = newState(prefix + "." + std::string(kGradSumSlot),
                              trained[i]->type(), InitSpec{InitKind::Zeros});
   }
@@ -255,6 +287,14 @@ std::unique_ptr<Graph> StepBuilder::build() {
   step_->setResultsLoc(min_.loc);
   for (const Update &u : forward_.updates())
     step_->updates().push_back({mapped(u.target), mapped(u.value)});
+
+  // The training forms of mode-dependent ops (dropout), before the
+  // gradients, so the backward pass differentiates what the step computes.
+  ModeInputs modeInputs{[this] { return maskCounter(); },
+                        [this] { return dropoutSeed(); }};
+  specializeForMode(*step_, Mode::Train, modeInputs);
+  if (diags_.hasErrors())
+    return nullptr;
 
   std::vector<Node *> params;
   for (Node *p : trained)
@@ -272,8 +312,8 @@ std::unique_ptr<Graph> StepBuilder::build() {
     nameIfFree((*grads)[i], params[i]->name() + ".grad");
   std::vector<Node *> clipped = *grads;
   std::optional<GradAccumulation> accumulation;
-  if (micro) {
-    accumulation.emplace(mathFor(DType::F32), micro, min_.accumulate);
+  if (micro_) {
+    accumulation.emplace(mathFor(DType::F32), micro_, min_.accumulate);
     for (size_t i = 0; i < params.size(); ++i) {
       UpdateMath &m = mathFor(params[i]->dtype());
       clipped[i] = accumulation->meanGradient(m, gradSums[i], (*grads)[i]);
@@ -329,7 +369,7 @@ std::unique_ptr<Graph> StepBuilder::build() {
   if (accumulation) {
     Node *microNext = accumulation->microNext();
     nameIfFree(microNext, std::string(kMicroStepName) + ".next");
-    step_->updates().push_back({micro, microNext});
+    step_->updates().push_back({micro_, microNext});
   }
 
   step_->sortAndPrune();

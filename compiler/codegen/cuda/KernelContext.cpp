@@ -257,6 +257,11 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
     return binaryExpression(in.op, t, arg(0), arg(1));
   case ScalarOp::Select:
     return "(" + arg(0) + " ? " + arg(1) + " : " + arg(2) + ")";
+  case ScalarOp::DropoutDraw:
+    // Arguments: seed, step, element index; the key is the node's.
+    return "vk_dropout_draw(unsigned(" + arg(0) + "), unsigned(" + arg(1) +
+           "), unsigned(" + arg(2) + "), " +
+           std::to_string(uint32_t(in.constant)) + "u)";
   case ScalarOp::Load:
     VOSKHOD_UNREACHABLE("loads are rendered by renderBody");
   default:

@@ -10,6 +10,7 @@
 #include "compiler/kernel/LoopCollapse.h"
 
 #include "support/InternalCheck.h"
+#include "support/Philox.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
@@ -372,6 +373,46 @@ private:
     return nullptr;
   }
 
+  /// support/Philox.h's dropoutDraw on `lanes` elements at once: 32-bit
+  /// vector arithmetic, each high half of a product from a 64-bit multiply.
+  Value *dropoutDraw(llvm::IRBuilderBase &b, Value *seed, Value *step,
+                     Value *index, uint32_t key, unsigned lanes) {
+    auto splat = [&](llvm::Constant *c) -> Value * {
+      return lanes == 1 ? c
+                        : llvm::ConstantVector::getSplat(
+                              llvm::ElementCount::getFixed(lanes), c);
+    };
+    auto u32 = [&](uint32_t x) {
+      return splat(llvm::ConstantInt::get(Type::getInt32Ty(ctx_), x));
+    };
+    auto u64 = [&](uint64_t x) {
+      return splat(llvm::ConstantInt::get(Type::getInt64Ty(ctx_), x));
+    };
+    Type *wide = Type::getInt64Ty(ctx_);
+    if (lanes > 1)
+      wide = llvm::FixedVectorType::get(wide, lanes);
+    Type *narrow = valueType(DType::I32, lanes);
+    auto product = [&](Value *c, uint32_t m, Value *&hi, Value *&lo) {
+      Value *p = b.CreateMul(b.CreateZExt(c, wide), u64(m));
+      hi = b.CreateTrunc(b.CreateLShr(p, u64(32)), narrow);
+      lo = b.CreateTrunc(p, narrow);
+    };
+    Value *c0 = index, *c1 = step, *c2 = u32(key), *c3 = u32(0);
+    Value *k0 = seed, *k1 = u32(0);
+    for (int round = 0; round < 10; ++round) {
+      Value *hi0, *lo0, *hi1, *lo1;
+      product(c0, kPhiloxM0, hi0, lo0);
+      product(c2, kPhiloxM1, hi1, lo1);
+      c0 = b.CreateXor(b.CreateXor(hi1, c1), k0);
+      c2 = b.CreateXor(b.CreateXor(hi0, c3), k1);
+      c1 = lo1;
+      c3 = lo0;
+      k0 = b.CreateAdd(k0, u32(kPhiloxW0));
+      k1 = b.CreateAdd(k1, u32(kPhiloxW1));
+    }
+    return b.CreateLShr(c0, u32(8));
+  }
+
   Value *convert(llvm::IRBuilderBase &b, Value *v, DType from, DType to,
                  unsigned lanes) {
     if (from == to)
@@ -481,6 +522,10 @@ private:
         break;
       case ScalarOp::Select:
         v[i] = b.CreateSelect(arg(0), arg(1), arg(2));
+        break;
+      case ScalarOp::DropoutDraw:
+        v[i] = dropoutDraw(b, arg(0), arg(1), arg(2), uint32_t(in.constant),
+                           lanes);
         break;
       default:
         // The math calls (ScalarOps.def), by name.

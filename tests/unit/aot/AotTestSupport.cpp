@@ -5,6 +5,7 @@
 #include "compiler/passes/Pipeline.h"
 #include "compiler/text/Parser.h"
 #include "compiler/training/Initialize.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/TrainStep.h"
 
 #include <cstdlib>
@@ -41,6 +42,7 @@ Model modelFromText(const std::string &text, const std::string &path) {
   }
   // As `voskhod compile` does: inference computes only what `return` needs.
   m.forward->minimize().reset();
+  training::specializeForMode(*m.forward, training::Mode::Eval);
   passes::DeadCodeElimination().run(*m.forward);
   return m;
 }

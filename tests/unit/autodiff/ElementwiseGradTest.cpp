@@ -166,6 +166,28 @@ TEST(ElementwiseGrad, Select) {
   }
 }
 
+TEST(ElementwiseGrad, DropoutTrainWithItsMaskFixed) {
+  // The step and the seed are leaves, so the mask stays while x moves; the
+  // rule regenerates it on the incoming gradient.
+  for (uint64_t seed : kSeeds) {
+    GradCase c(seed);
+    Shape s = c.shape(2);
+    Node *x = c.param(s);
+    Node *step = c.labels({}, 1000); // any integer-valued scalar
+    Node *key = c.labels({}, 1 << 30);
+    Node *counter = c.op(OpKind::Convert, {step}, attrs("dtype", DType::F32));
+    c.check(c.op(OpKind::DropoutTrain, {x, counter, key},
+                 attrs("p", 0.4, "key", int64_t(seed) * 977)));
+  }
+}
+
+TEST(ElementwiseGrad, DropoutUnspecialisedIsTheIdentity) {
+  for (uint64_t seed : kSeeds) {
+    GradCase c(seed);
+    c.check(c.op(OpKind::Dropout, {c.param(c.shape(2))}, attrs("p", 0.3)));
+  }
+}
+
 TEST(ElementwiseGrad, ConvertWidening) {
   for (uint64_t seed : kSeeds) {
     GradCase c(seed);

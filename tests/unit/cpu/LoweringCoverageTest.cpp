@@ -58,12 +58,14 @@ OneOpGraph oneOpGraph(OpKind op) {
   std::string name(info.name);
   std::string inputs = "  %a = input f32[3, 5]\n  %b = input f32[3, 5]\n"
                        "  %c = input i1[3, 5]\n  %i = input i32[3]\n"
-                       "  %m = input f32[5, 4]\n";
+                       "  %m = input f32[5, 4]\n  %j = input i32[3, 5]\n";
   std::string operands;
   if (op == OpKind::Select)
     operands = "%c, %a, %b";
   else if (op == OpKind::OneHot)
     operands = "%i";
+  else if (op == OpKind::DropoutTrain)
+    operands = "%a, %b, %j"; // x, step, seed
   else if (ir::hasTrait(op, OpTrait::Contraction))
     operands = "%a, %m";
   else if (info.arity == 1)
@@ -86,6 +88,10 @@ OneOpGraph oneOpGraph(OpKind op) {
       value = "[5, 3]";
     else if (op == OpKind::Broadcast && spec.name == "shape")
       value = "[2, 3, 5]";
+    else if (op == OpKind::DropoutTrain && spec.name == "p")
+      value = "0.25";
+    else if (op == OpKind::DropoutTrain && spec.name == "key")
+      value = "99";
     else
       return {"", "no value known for required attribute '" +
                       std::string(spec.name) + "' of '" + name +

@@ -1,11 +1,11 @@
 //===- tests/unit/cpu/NonFiniteTest.cpp - NaN and infinities vs the oracle
 //-===//
 ///
-/// gelu (both forms), erf and reduce_min on random inputs with NaN, +inf and
-/// -inf mixed in, compiled for the CPU and compared with the interpreter.
-/// Where the interpreter gives NaN the compiled code must too, where it gives
-/// an infinity the same infinity; finite results must agree to the usual
-/// tolerance. reduce_min propagates NaN as PyTorch's amin does.
+/// gelu (both forms), erf, reduce_min and dropout's training form on random
+/// inputs with NaN, +inf and -inf mixed in, compiled for the CPU and compared
+/// with the interpreter. Where the interpreter gives NaN the compiled code must
+/// too, where it gives an infinity the same infinity; finite results must agree
+/// to the usual tolerance. reduce_min propagates NaN as PyTorch's amin does.
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
@@ -90,6 +90,26 @@ INSTANTIATE_TEST_SUITE_P(
                       "  %r = reduce_prod (add (mul %x, 0.25), 1) {axes = "
                       "[1]}\n  return %r",
                       1e-5},
+        // The training form of dropout on an explicit step and seed: kept
+        // specials are scaled, dropped ones are times zero (NaN, as in
+        // PyTorch); both keep exactly the interpreter's elements.
+        NonFiniteCase{"dropout_train",
+                      "  %s = state f32[] init = constant(6)\n"
+                      "  %k = state i32[] init = constant(90210)\n"
+                      "  %r = dropout_train %x, (broadcast %s {shape = [37, "
+                      "19]}), (broadcast %k {shape = [37, 19]}) {p = 0.3, key "
+                      "= 11}\n  return %r",
+                      1e-6},
+        // Read transposed by a fused consumer: the draw is keyed by the
+        // element's index in dropout_train's own shape.
+        NonFiniteCase{"dropout_train_transposed",
+                      "  %s = state f32[] init = constant(2)\n"
+                      "  %k = state i32[] init = constant(7)\n"
+                      "  %d = dropout_train %x, (broadcast %s {shape = [37, "
+                      "19]}), (broadcast %k {shape = [37, 19]}) {p = 0.6, key "
+                      "= 4000000000}\n"
+                      "  %r = add (transpose %d), 1\n  return %r",
+                      1e-6},
         NonFiniteCase{"min_cols",
                       "  %r = reduce_min %x {axes = [0]}\n  return %r", 1e-6},
         NonFiniteCase{"min_rows",

@@ -80,6 +80,9 @@ template <typename T> T __shfl_xor_sync(unsigned, T v, int o) {
   return out;
 }
 
+static unsigned __umulhi(unsigned a, unsigned b) {
+  return unsigned((unsigned long long)a * b >> 32);
+}
 static float __int_as_float(unsigned bits) {
   float f;
   std::memcpy(&f, &bits, 4);

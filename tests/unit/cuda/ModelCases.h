@@ -95,6 +95,13 @@ inline std::vector<ModelCase> opCases() {
       {"greater", "  %r = greater %x, %y\n  return %r", kElementwise},
       {"equal", "  %r = equal %i, 3\n  return %r", kElementwise},
       {"select", "  %r = select %c, %x, %y\n  return %r", kElementwise},
+      {"dropout_train",
+       "  %s = state f32[] init = constant(5)\n"
+       "  %k = state i32[] init = constant(424242)\n"
+       "  %r = dropout_train %x, (broadcast %s {shape = [37, 19]}), "
+       "(broadcast %k {shape = [37, 19]}) {p = 0.35, key = 3000000000}\n"
+       "  return %r",
+       kElementwise},
       {"int_arith",
        "  %r = div (sub (mul %i, 3), 13), (add %i, 1)\n  return %r",
        kElementwise},
@@ -384,6 +391,21 @@ inline std::vector<ModelCase> trainingCases() {
        1e-4, true},
       {"mlp_adagrad", mlpText("adagrad {lr = 0.05}"), 1e-4, true},
       {"deep_residual", kDeepResidual, 1e-4, true},
+      // Masks drawn in the kernels must be the interpreter's, in the
+      // forward product and again in its gradient.
+      {"mlp_dropout",
+       "graph @mlp_dropout {\n"
+       "  %x = input f32[32, 12]\n"
+       "  %y = input i32[32]\n"
+       "  %w1 = param f32[12, 24] init = he_normal\n"
+       "  %b1 = param f32[24] init = zeros\n"
+       "  %w2 = param f32[24, 5] init = xavier_uniform\n"
+       "  %h = dropout (relu (add (matmul %x, %w1), %b1)) {p = 0.4}\n"
+       "  %loss = softmax_cross_entropy (matmul %h, %w2), %y\n"
+       "  minimize %loss using sgd {lr = 0.1}\n"
+       "  return %loss\n"
+       "}\n",
+       1e-4, true},
       // Adam's first steps move every weight by about lr·sign(g), so with
       // the default eps a gradient that is nearly zero in f64 may have the
       // other sign in f32; a larger eps keeps the comparison meaningful.

@@ -188,6 +188,24 @@ TEST(FrontendModule, SequentialNamesByPositionAndTraces) {
   EXPECT_FALSE(g.failed());
 }
 
+TEST(FrontendModule, DropoutIsOneNodeWithItsProbability) {
+  Graph g("t");
+  Tensor x = g.input("x", f32({4, 3}));
+  nn::Dropout half, fifth(0.2);
+  Tensor a = half(x), b = fifth(x), c = x.dropout(0.7);
+  EXPECT_EQ(a.node()->op(), ir::OpKind::Dropout);
+  EXPECT_EQ(a.node()->attrs().getFloat("p"), 0.5) << "PyTorch's default";
+  EXPECT_EQ(b.node()->attrs().getFloat("p"), 0.2);
+  EXPECT_EQ(c.node()->attrs().getFloat("p"), 0.7);
+  EXPECT_EQ(c.type().str(), "f32[4, 3]");
+  EXPECT_FALSE(g.failed());
+  int line = __LINE__ + 1;
+  Tensor bad = x.dropout(1.5);
+  EXPECT_FALSE(bad.valid());
+  ASSERT_TRUE(g.failed());
+  EXPECT_EQ(g.error()->loc.line, uint32_t(line));
+}
+
 TEST(FrontendModule, ModuleWithoutForwardReportsWhenCalled) {
   struct Bare : nn::Module {};
   Graph g("t");

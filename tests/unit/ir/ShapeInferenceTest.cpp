@@ -24,7 +24,7 @@ TEST(ShapeInference, ElementwiseKeepsType) {
   for (int i = 0; i < kNumOps; ++i) {
     OpKind op = OpKind(i);
     if (!hasTrait(op, OpTrait::Elementwise) || op == OpKind::Select ||
-        op == OpKind::Convert)
+        op == OpKind::Convert || op == OpKind::DropoutTrain)
       continue;
     std::vector<TensorType> in(opInfo(op).arity, f32({3, 5}));
     auto t = infer(op, in);
@@ -49,6 +49,24 @@ TEST(ShapeInference, FloatOnlyOpsRejectIntegers) {
   auto t = infer(OpKind::Exp, {TensorType{DType::I32, {4}}});
   ASSERT_FALSE(t);
   EXPECT_NE(t.message().find("floating-point"), std::string::npos);
+}
+
+TEST(ShapeInference, DropoutTrainTakesAFloatStepAndAnI32Seed) {
+  Attrs a;
+  a.set("p", 0.5);
+  a.set("key", int64_t(7));
+  TensorType seed{DType::I32, {3, 5}};
+  auto t = infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), seed}, a);
+  ASSERT_TRUE(t) << t.message();
+  EXPECT_EQ(*t, f32({3, 5}));
+  auto f =
+      infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), f32({3, 5})}, a);
+  ASSERT_FALSE(f);
+  EXPECT_NE(f.message().find("seed must be an i32"), std::string::npos);
+  a.set("key", int64_t(1) << 32);
+  auto k = infer(OpKind::DropoutTrain, {f32({3, 5}), f32({3, 5}), seed}, a);
+  ASSERT_FALSE(k);
+  EXPECT_NE(k.message().find("32-bit"), std::string::npos);
 }
 
 TEST(ShapeInference, MatmulWithTransposes) {
