@@ -144,6 +144,38 @@ TEST(GradAccumulation, KMicroBatchesUpdateAsOneLargeBatch) {
     checkAccumulationMatchesLargeBatch(rule);
 }
 
+/// Each micro-batch draws its own dropout masks: the same batch fed to the
+/// micro-batches of one accumulation gives different losses, and a rerun
+/// gives the same ones.
+TEST(GradAccumulation, MicroBatchesDrawTheirOwnDropoutMasks) {
+  auto forward = testing::parse(R"(graph @drop {
+  %x = input f64[4, 5]
+  %t = input f64[4, 3]
+  %w = param f64[5, 3] init = xavier_uniform
+  %h = dropout %x {p = 0.5}
+  %loss = mse_loss (matmul %h, %w), %t
+  minimize %loss using sgd {lr = 0.1} accumulate = 3
+  return %loss
+})");
+  ASSERT_TRUE(forward);
+  auto step = testing::trainStep(*forward);
+  ASSERT_TRUE(step);
+  Data data(4);
+  LeafValues batch = data.batch(*step, 0, 4);
+  auto run = [&] {
+    InterpreterTrainer trainer(*step, initialState(*step, 11));
+    std::vector<double> losses;
+    for (int i = 0; i < 3; ++i)
+      losses.push_back(*trainer.runStep(batch));
+    return losses;
+  };
+  std::vector<double> losses = run();
+  // The parameters do not change before the third micro-batch, so only the
+  // masks can make the first two losses differ.
+  EXPECT_NE(losses[0], losses[1]);
+  EXPECT_EQ(run(), losses);
+}
+
 TEST(GradAccumulation, OneMicroBatchIsNoAccumulation) {
   auto plain = testing::parse(mlp(kMicro, kRules[0], ""));
   auto one = testing::parse(mlp(kMicro, kRules[0], " accumulate = 1"));
