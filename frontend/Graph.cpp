@@ -122,6 +122,35 @@ void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
     state_->fail(site, s.message());
 }
 
+void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
+                     const optim::Schedule &schedule, CallSite site) {
+  minimize(loss, optimizer, site);
+  if (state_->failed())
+    return;
+  ir::LrSchedule ir = optim::toIR(schedule);
+  ir.loc = site.loc();
+  if (Status s = ir::checkLrSchedule(ir); !s) {
+    state_->fail(site, s.message());
+    return;
+  }
+  state_->graph.minimize()->schedule = std::move(ir);
+}
+
+void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
+                     const optim::Schedule &schedule, const optim::Clip &clip,
+                     CallSite site) {
+  minimize(loss, optimizer, clip, site);
+  if (state_->failed())
+    return;
+  ir::LrSchedule ir = optim::toIR(schedule);
+  ir.loc = site.loc();
+  if (Status s = ir::checkLrSchedule(ir); !s) {
+    state_->fail(site, s.message());
+    return;
+  }
+  state_->graph.minimize()->schedule = std::move(ir);
+}
+
 void Graph::returns(const std::vector<Tensor> &results, CallSite site) {
   if (state_->failed())
     return;

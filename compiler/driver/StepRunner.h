@@ -25,6 +25,7 @@ struct TrainOptions {
   double lr = 0;            // 0: the graph's own
   double clipGradNorm = 0;  // 0: the graph's max_norm
   double clipGradValue = 0; // 0: the graph's clip_value
+  std::string lrSchedule;   // --lr-schedule; empty: the graph's own
   uint64_t printEvery = 1;
   // Training on a data set.
   std::string data;

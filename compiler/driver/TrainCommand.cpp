@@ -48,6 +48,10 @@ void registerTrainCommand(CLI::App &app) {
                   "Set clip_value of the model's clip_grad_value clause at "
                   "run time (the model must declare the clause)")
       ->check(positiveNumber());
+  cmd->add_option("--lr-schedule", opts->lrSchedule,
+                  "Train with this learning-rate schedule instead of the "
+                  "model's, in the minimize clause's syntax, e.g. 'cosine "
+                  "{t_max = 300}' (a schedule is part of the compiled step)");
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")
       ->check(wholeNumber(1, 1000000000000));

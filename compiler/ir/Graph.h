@@ -18,6 +18,7 @@
 #pragma once
 
 #include "compiler/ir/Attributes.h"
+#include "compiler/ir/LrSchedule.h"
 #include "compiler/ir/Op.h"
 #include "compiler/ir/Optimizer.h"
 #include "compiler/ir/SourceLoc.h"
@@ -109,6 +110,9 @@ struct Minimize {
   Attrs settings;
   SourceLoc loc;
   std::optional<GradClip> clip;
+  /// The learning rate's schedule: the update rules read its value at the
+  /// step counter instead of `lr` itself.
+  std::optional<LrSchedule> schedule;
 };
 
 struct Update {

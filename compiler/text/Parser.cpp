@@ -26,6 +26,7 @@
 #include "compiler/text/Lexer.h"
 #include "support/InternalCheck.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -66,6 +67,8 @@ public:
         errorsAtStart_(diags.errorCount()) {}
 
   std::unique_ptr<Graph> run();
+  /// A whole input that is one schedule (a trainer flag's text).
+  std::optional<LrSchedule> runSchedule();
 
 private:
   // Tokens and diagnostics.
@@ -105,6 +108,10 @@ private:
   /// `clip_grad_norm {max_norm = X, norm_type = 2}` or
   /// `clip_grad_value {clip_value = X}` after the settings.
   bool parseGradClip(GradClip &clip);
+  /// `NAME {setting = value, ...} (schedule, ...)` after `schedule`; the
+  /// braces are optional, the parentheses `sequential`'s alone. Checked
+  /// (checkLrSchedule) as each schedule ends, so errors point at it.
+  bool parseLrSchedule(LrSchedule &out, int depth);
   bool parseUpdate();
   bool parseReturn();
   bool lookupValue(const Token &name, Node *&out);
@@ -572,13 +579,25 @@ bool Parser::parseMinimize() {
     if (!parseOptimizerSettings(*optimizer, settings))
       return false;
   }
+  // Then a schedule and a clipping, each at most once, in either order.
   std::optional<GradClip> clip;
+  std::optional<LrSchedule> schedule;
   Token clipTok = tok_;
-  if (!tok_.startsLine &&
-      (tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value"))) {
-    clip.emplace();
-    if (!parseGradClip(*clip))
-      return false;
+  while (!tok_.startsLine) {
+    if (!clip &&
+        (tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value"))) {
+      clipTok = tok_;
+      clip.emplace();
+      if (!parseGradClip(*clip))
+        return false;
+    } else if (!schedule && tok_.isWord("schedule")) {
+      consume();
+      schedule.emplace();
+      if (!parseLrSchedule(*schedule, 0))
+        return false;
+    } else {
+      break;
+    }
   }
   if (!endStatement())
     return false;
@@ -599,7 +618,136 @@ bool Parser::parseMinimize() {
       error(clipTok, c.message());
       return false;
     }
+  if (schedule)
+    graph_->minimize()->schedule = std::move(*schedule);
   return true;
+}
+
+bool Parser::parseLrSchedule(LrSchedule &out, int depth) {
+  // Nesting is sequential in sequential; a bound keeps the recursion safe.
+  constexpr int kMaxDepth = 16;
+  if (!tok_.is(TokenKind::Identifier))
+    return expected("a schedule name (" + lrScheduleNames() + ")");
+  Token nameTok = tok_;
+  std::optional<LrScheduleKind> kind = lookupLrSchedule(tok_.text);
+  if (!kind) {
+    error(tok_, "unknown schedule " + describeToken(tok_) +
+                    " (the schedules: " + lrScheduleNames() + ")");
+    return false;
+  }
+  if (depth >= kMaxDepth) {
+    error(tok_, "schedules nested more than " + std::to_string(kMaxDepth) +
+                    " deep");
+    return false;
+  }
+  out.kind = *kind;
+  out.loc = loc(tok_);
+  consume();
+  if (tok_.is(TokenKind::LBrace) && !tok_.startsLine) {
+    consume();
+    while (!tok_.is(TokenKind::RBrace)) {
+      if (!tok_.is(TokenKind::Identifier))
+        return expected("a setting name");
+      Token settingTok = tok_;
+      const LrSettingSpec *spec = findLrSetting(*kind, tok_.text);
+      if (!spec) {
+        error(tok_, unknownLrSettingMessage(*kind, tok_.text));
+        return false;
+      }
+      if (out.settings.has(spec->name)) {
+        error(tok_, "setting " + describeToken(tok_) + " is given twice");
+        return false;
+      }
+      consume();
+      if (!expect(TokenKind::Equal, "'=' after the setting name"))
+        return false;
+      AttrValue value;
+      switch (spec->kind) {
+      case LrSettingKind::Number: {
+        double v;
+        if (!parseSignedNumber(v, "a number"))
+          return false;
+        value = v;
+        break;
+      }
+      case LrSettingKind::Bool:
+        if (!tok_.isWord("true") && !tok_.isWord("false"))
+          return expected("'true' or 'false'");
+        value = tok_.text == "true";
+        consume();
+        break;
+      case LrSettingKind::List: {
+        std::vector<int64_t> list;
+        if (!expect(TokenKind::LBracket, "'[' to open a list of steps") ||
+            !parseIntList(list, "a step number"))
+          return false;
+        value = std::move(list);
+        break;
+      }
+      case LrSettingKind::Choice: {
+        std::string choices(spec->choices);
+        std::string word = tok_.is(TokenKind::Identifier)
+                               ? std::string(tok_.text)
+                               : std::string();
+        bool known = false;
+        for (size_t at = 0; at <= choices.size();) {
+          size_t bar = std::min(choices.find('|', at), choices.size());
+          known |= !word.empty() && choices.substr(at, bar - at) == word;
+          at = bar + 1;
+        }
+        if (!known) {
+          std::string alternatives = choices;
+          std::replace(alternatives.begin(), alternatives.end(), '|', ' ');
+          return expected("one of: " + alternatives + " for " +
+                          describeToken(settingTok));
+        }
+        value = word;
+        consume();
+        break;
+      }
+      }
+      out.settings.set(spec->name, std::move(value));
+      if (!tok_.is(TokenKind::Comma))
+        break;
+      consume();
+    }
+    if (!expect(TokenKind::RBrace, "',' or '}'"))
+      return false;
+  }
+  if (tok_.is(TokenKind::LParen) && !tok_.startsLine) {
+    if (*kind != LrScheduleKind::Sequential) {
+      error(tok_, "only 'sequential' takes schedules in parentheses");
+      return false;
+    }
+    consume();
+    for (;;) {
+      out.children.emplace_back();
+      if (!parseLrSchedule(out.children.back(), depth + 1))
+        return false;
+      if (!tok_.is(TokenKind::Comma))
+        break;
+      consume();
+    }
+    if (!expect(TokenKind::RParen, "',' or ')'"))
+      return false;
+  }
+  if (Status s = checkLrSchedule(out); !s) {
+    error(nameTok, s.message());
+    return false;
+  }
+  return true;
+}
+
+std::optional<LrSchedule> Parser::runSchedule() {
+  consume();
+  LrSchedule s;
+  if (!parseLrSchedule(s, 0))
+    return std::nullopt;
+  if (!tok_.is(TokenKind::Eof)) {
+    expected("the end of the schedule");
+    return std::nullopt;
+  }
+  return s;
 }
 
 bool Parser::parseGradClip(GradClip &clip) {
@@ -936,6 +1084,12 @@ bool Parser::toInt(const Token &t, const Token &sign, bool negative,
 }
 
 } // namespace
+
+std::optional<LrSchedule> parseLrSchedule(std::string_view text,
+                                         std::string_view fileName,
+                                         DiagnosticEngine &diags) {
+  return Parser(text, fileName, diags).runSchedule();
+}
 
 std::unique_ptr<Graph> parseGraph(std::string_view text,
                                   std::string_view fileName,

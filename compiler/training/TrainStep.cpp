@@ -5,6 +5,7 @@
 #include "compiler/ir/Builder.h"
 #include "compiler/ir/Verifier.h"
 #include "compiler/training/GradClipping.h"
+#include "compiler/training/LrScheduling.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
 #include "compiler/training/UpdateRules.h"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
@@ -98,6 +100,8 @@ private:
   std::vector<Hparam> hparams_;
   DType hparamDType_ = DType::F32;
   std::map<DType, UpdateMath> math_;
+  // The schedule's values, built in hparamDType_ before any rule reads lr.
+  std::optional<ScheduledHparams> scheduled_;
 };
 
 Node *StepBuilder::copy(const Node *n) {
@@ -142,13 +146,20 @@ void StepBuilder::nameIfFree(Node *n, const std::string &name) {
 
 UpdateMath &StepBuilder::mathFor(DType dtype) {
   auto it = math_.find(dtype);
-  if (it == math_.end())
+  if (it == math_.end()) {
     it = math_
              .try_emplace(
                  dtype, *step_, dtype, min_.loc, counter_,
                  [this] { return counterNext(); },
                  [this](std::string_view name) { return hparamLeaf(name); })
              .first;
+    if (scheduled_) {
+      it->second.overrideHparam("lr", scheduled_->lr);
+      if (scheduled_->momentum)
+        it->second.overrideHparam(scheduled_->momentumName,
+                                  scheduled_->momentum);
+    }
+  }
   return it->second;
 }
 
@@ -219,6 +230,30 @@ std::unique_ptr<Graph> StepBuilder::build() {
   counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
                       InitSpec{InitKind::Zeros});
   declareHparams(trained);
+  if (const auto &schedule = min_.schedule) {
+    std::string_view momentum;
+    if (cyclesMomentum(*schedule)) {
+      Expected<std::string_view> name =
+          cycledMomentumName(min_.optimizer, min_.settings);
+      if (!name) {
+        diags_.error(schedule->loc, name.message());
+        return nullptr;
+      }
+      momentum = *name;
+    }
+    // Built with the hyperparameters' own math (lr is not yet overridden
+    // there: the schedule reads baseHparam), then every dtype's math,
+    // this one included, reads the scheduled values as its lr.
+    UpdateMath &m = mathFor(hparamDType_);
+    ScheduledHparams values = buildLrSchedule(*schedule, m, momentum);
+    scheduled_ = values;
+    m.overrideHparam("lr", values.lr);
+    if (values.momentum)
+      m.overrideHparam(values.momentumName, values.momentum);
+    // one_cycle with its own max_lr ignores the rule's lr, as PyTorch does;
+    // lr stays a hyperparameter of the step all the same.
+    hparamLeaf("lr");
+  }
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
