@@ -246,6 +246,10 @@ std::unique_ptr<Graph> StepBuilder::build() {
     // this one included, reads the scheduled values as its lr.
     UpdateMath &m = mathFor(hparamDType_);
     ScheduledHparams values = buildLrSchedule(*schedule, m, momentum);
+    nameIfFree(values.lr, "lr.scheduled");
+    if (values.momentum)
+      nameIfFree(values.momentum,
+                 std::string(values.momentumName) + ".scheduled");
     scheduled_ = values;
     m.overrideHparam("lr", values.lr);
     if (values.momentum)
