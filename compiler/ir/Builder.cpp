@@ -186,8 +186,8 @@ Status setMinimize(Graph &g, Node *loss, OptimizerKind optimizer,
     }
     complete.set(name, std::move(v));
   }
-  g.minimize() =
-      Minimize{loss, optimizer, std::move(complete), loc, std::nullopt};
+  g.minimize() = Minimize{loss, optimizer,    std::move(complete),
+                          loc,  std::nullopt, std::nullopt};
   return Status::ok();
 }
 

@@ -155,8 +155,9 @@ Status checkLrSchedule(const LrSchedule &s) {
     std::vector<int64_t> m = lrList(s, "milestones");
     for (size_t i = 0; i < m.size(); ++i)
       if (m[i] <= 0 || (i && m[i] <= m[i - 1]))
-        return makeError(where + "milestones must be positive and strictly "
-                                 "increasing, got " +
+        return makeError(where +
+                         "milestones must be positive and strictly "
+                         "increasing, got " +
                          attrValueStr(m));
     return Status::ok();
   };
@@ -168,8 +169,9 @@ Status checkLrSchedule(const LrSchedule &s) {
                        attrValueStr(f));
     double n = lrNumber(s, "total_iters");
     if (!(n >= 0) || !isWhole(n))
-      return makeError(where + "'total_iters' must be a non-negative "
-                               "integer, got " +
+      return makeError(where +
+                       "'total_iters' must be a non-negative "
+                       "integer, got " +
                        attrValueStr(n));
     break;
   }
@@ -207,9 +209,8 @@ Status checkLrSchedule(const LrSchedule &s) {
     VOSKHOD_RETURN_IF_ERROR(positive("final_div_factor", false));
     // PyTorch divides by each phase's length in steps.
     double total = lrNumber(s, "total_steps");
-    double end1 = pct * total - 1, end2 = lrBool(s, "three_phase")
-                                              ? 2 * pct * total - 2
-                                              : total - 1;
+    double end1 = pct * total - 1,
+           end2 = lrBool(s, "three_phase") ? 2 * pct * total - 2 : total - 1;
     if (!(end1 > 0) || !(end2 > end1) ||
         (lrBool(s, "three_phase") && !(total - 1 > end2)))
       return makeError(where + "pct_start and total_steps leave a phase "
@@ -222,8 +223,7 @@ Status checkLrSchedule(const LrSchedule &s) {
       return makeError(where + "needs its schedules in parentheses");
     if (lrList(s, "milestones").size() + 1 != s.children.size())
       return makeError(where + "takes one milestone fewer than schedules: " +
-                       std::to_string(s.children.size()) +
-                       " schedules need " +
+                       std::to_string(s.children.size()) + " schedules need " +
                        std::to_string(s.children.size() - 1) +
                        " milestones, got " +
                        std::to_string(lrList(s, "milestones").size()));
@@ -251,7 +251,9 @@ std::string lrScheduleText(const LrSchedule &s) {
       double d = lrNumber(s, spec.name);
       if (d == spec.defaultValue)
         continue;
-      text = attrValueStr(d);
+      // Step counts read as integers (`t_max = 300`, not `3e+02`).
+      text = isWhole(d) && std::abs(d) < 1e15 ? std::to_string(int64_t(d))
+                                              : attrValueStr(d);
       break;
     }
     case S::Bool:

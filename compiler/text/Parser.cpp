@@ -636,8 +636,8 @@ bool Parser::parseLrSchedule(LrSchedule &out, int depth) {
     return false;
   }
   if (depth >= kMaxDepth) {
-    error(tok_, "schedules nested more than " + std::to_string(kMaxDepth) +
-                    " deep");
+    error(tok_,
+          "schedules nested more than " + std::to_string(kMaxDepth) + " deep");
     return false;
   }
   out.kind = *kind;
@@ -1086,8 +1086,8 @@ bool Parser::toInt(const Token &t, const Token &sign, bool negative,
 } // namespace
 
 std::optional<LrSchedule> parseLrSchedule(std::string_view text,
-                                         std::string_view fileName,
-                                         DiagnosticEngine &diags) {
+                                          std::string_view fileName,
+                                          DiagnosticEngine &diags) {
   return Parser(text, fileName, diags).runSchedule();
 }
 

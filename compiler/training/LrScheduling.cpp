@@ -74,7 +74,7 @@ At oneCycle(const LrSchedule &s, UpdateMath &m, Node *t) {
 }
 
 At scheduleAt(const LrSchedule &s, UpdateMath &m, Node *t,
-           std::string_view momentumName) {
+              std::string_view momentumName) {
   Node *base = m.baseHparam("lr");
   auto k = [&](std::string_view name) { return m.constant(lrNumber(s, name)); };
   switch (s.kind) {
@@ -83,8 +83,7 @@ At scheduleAt(const LrSchedule &s, UpdateMath &m, Node *t,
     return {m.select(k("total_iters"), t, m.mul(base, k("factor")), base),
             nullptr};
   case K::Step:
-    return {m.mul(base, m.pow(k("gamma"),
-                              m.floor(m.div(t, k("step_size"))))),
+    return {m.mul(base, m.pow(k("gamma"), m.floor(m.div(t, k("step_size"))))),
             nullptr};
   case K::MultiStep: {
     // Milestones are whole steps: t >= m is t > m − 1/2.
@@ -101,9 +100,9 @@ At scheduleAt(const LrSchedule &s, UpdateMath &m, Node *t,
     Node *angle = m.div(m.mul(t, std::numbers::pi), k("t_max"));
     Node *wave = m.add(m.constant(1.0), m.cos(angle));
     Node *etaMin = k("eta_min");
-    return {m.add(etaMin,
-                  m.div(m.mul(m.sub(base, etaMin), wave), m.constant(2.0))),
-            nullptr};
+    return {
+        m.add(etaMin, m.div(m.mul(m.sub(base, etaMin), wave), m.constant(2.0))),
+        nullptr};
   }
   case K::Linear: {
     // base · (start + (end − start) · min(total, t) / total)
@@ -123,8 +122,7 @@ At scheduleAt(const LrSchedule &s, UpdateMath &m, Node *t,
                       m.sub(t, m.constant(double(milestones.back()))),
                       momentumName);
     for (size_t i = milestones.size(); i-- > 0;) {
-      Node *local =
-          i ? m.sub(t, m.constant(double(milestones[i - 1]))) : t;
+      Node *local = i ? m.sub(t, m.constant(double(milestones[i - 1]))) : t;
       At here = scheduleAt(s.children[i], m, local, momentumName);
       Node *bound = m.constant(double(milestones[i]) - 0.5);
       r.lr = m.select(t, bound, r.lr, here.lr);

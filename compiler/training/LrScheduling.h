@@ -50,8 +50,8 @@ struct ScheduledHparams {
 
 /// The hyperparameter one_cycle's cycle_momentum drives for `optimizer`
 /// ("momentum" or "beta1"), or an error saying why there is none.
-Expected<std::string_view>
-cycledMomentumName(ir::OptimizerKind optimizer, const ir::Attrs &settings);
+Expected<std::string_view> cycledMomentumName(ir::OptimizerKind optimizer,
+                                              const ir::Attrs &settings);
 
 /// Whether `s` (or a schedule inside it) cycles momentum.
 bool cyclesMomentum(const ir::LrSchedule &s);
