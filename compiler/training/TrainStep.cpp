@@ -254,9 +254,12 @@ std::unique_ptr<Graph> StepBuilder::build() {
     m.overrideHparam("lr", values.lr);
     if (values.momentum)
       m.overrideHparam(values.momentumName, values.momentum);
-    // one_cycle with its own max_lr ignores the rule's lr, as PyTorch does;
-    // lr stays a hyperparameter of the step all the same.
+    // one_cycle with its own max_lr ignores the rule's lr, and a cycled
+    // momentum the rule's own, as PyTorch does; both stay hyperparameters
+    // of the step all the same.
     hparamLeaf("lr");
+    if (values.momentum)
+      hparamLeaf(values.momentumName);
   }
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
