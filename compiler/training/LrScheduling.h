@@ -28,7 +28,10 @@
 /// the same hyperparameter mechanism as lr. PyTorch would cycle a momentum
 /// of 0 too, turning momentum on; a rule built without momentum has no
 /// momentum buffer here, so that case is an error, as it is for adagrad
-/// (which PyTorch also rejects).
+/// (which PyTorch also rejects). The rule's own lr or momentum that
+/// one_cycle overrides stays a hyperparameter of the step, with no effect.
+/// A one_cycle inside a sequential drives momentum while it runs; outside
+/// it the rule's own value holds, where PyTorch keeps the last value set.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
