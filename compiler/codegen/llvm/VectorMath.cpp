@@ -29,14 +29,15 @@
 /// that could only contribute multiples of 4 are still computed (and give
 /// 0), which keeps the code free of tables and branches. f32: eight chunks
 /// (224 bits of 2/pi) make the fraction exact to 2^-90 over the whole f32
-/// range, far below what the closest f32 to a multiple of pi/2 (|f| about
-/// 2^-29) needs for a result within 1 ulp. f64: twenty chunks (520 bits)
-/// make f exact to 2^-95 absolute for |x| < 2^400: results are within a few
-/// ulp unless x lies within 2^-40 relative of a multiple of pi/2, where the
-/// absolute error stays below 2^-95. At and beyond 2^400 an f64 cos or sin
-/// is NaN rather than a wrong number. |x| < 2^-27 skips the reduction (sin
-/// x = x, cos x = 1 in double), which also keeps denormal products out of
-/// it.
+/// range, far below what the closest f32 to a multiple of pi/2 needs for a
+/// result within 1 ulp: |f| >= 2^-29.86 for every f32 from 1 up (continued
+/// fractions of 2^e 2/pi; the minimum is at 16367173 * 2^72). f64: twenty
+/// chunks (520 bits) make f exact to 2^-95 absolute for |x| < 2^400: results
+/// are within a few ulp unless x lies within 2^-40 relative of a multiple of
+/// pi/2, where the absolute error stays below 2^-95. At and beyond 2^400 an f64
+/// cos or sin is NaN rather than a wrong number. |x| < 2^-27 skips the
+/// reduction (sin x = x, cos x = 1 in double), which also keeps denormal
+/// products out of it.
 ///
 /// erf is a Taylor series at 0 below 1 and piecewise Taylor series above,
 /// with coefficients computed here from erf's derivatives (see

@@ -274,6 +274,10 @@ TEST_F(VectorMath, FloatCosSinWithinOneUlpEverywhere) {
         {float(k * 1.57079632679489661923132169163975144L)}, 2);
     in.insert(in.end(), near.begin(), near.end());
   }
+  // The f32 closest to a multiple of pi/2 (16367173 * 2^72, |x 2/pi - n|
+  // about 2^-29.9), where the reduction cancels the most.
+  auto hardest = neighbourhoods<float, uint32_t>({0x1.f37c8ap+95f}, 8);
+  in.insert(in.end(), hardest.begin(), hardest.end());
   while (in.size() % 8)
     in.push_back(1.5f);
   for (std::string_view fn : {"cos", "sin"}) {
