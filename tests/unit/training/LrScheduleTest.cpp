@@ -15,6 +15,8 @@
 #include "compiler/training/InterpreterTrainer.h"
 #include "compiler/training/TrainStep.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <functional>
 #include <numbers>
@@ -164,6 +166,44 @@ TEST(LrSchedule, SequentialRestartsEachScheduleAtItsMilestone) {
                      return 0.1 * std::pow(0.5, t - 4);
                    return 0.1 * (1 + std::cos(kPi * (t - 9) / 6)) / 2;
                  });
+}
+
+/// The lrs PyTorch's schedulers gave in the reference runs
+/// (bench/reference/lr_schedules.py), stepped recursively there: the closed
+/// forms here agree to rounding.
+TEST(LrSchedule, MatchesPyTorchsRecordedLrs) {
+  struct Case {
+    const char *file, *clause;
+  };
+  const Case cases[] = {
+      {"adamw_warmup_cosine",
+       "sgd {lr = 0.01} schedule sequential {milestones = [20]} (linear "
+       "{start_factor = 0.01, total_iters = 20}, cosine {t_max = 280})"},
+      {"sgd_multistep",
+       "sgd {lr = 0.05} schedule multi_step {milestones = [100, 200]}"},
+      {"sgd_clip_norm_step",
+       "sgd {lr = 0.1} schedule step {step_size = 50, gamma = 0.5}"},
+      // The lr does not depend on the cycled momentum.
+      {"adam_clip_value_one_cycle",
+       "sgd {lr = 0.01} schedule one_cycle {total_steps = 300, "
+       "cycle_momentum = false}"},
+  };
+  for (const Case &c : cases) {
+    nlohmann::json run = nlohmann::json::parse(
+        testing::readFile(VOSKHOD_SOURCE_DIR "/tests/data/lr_schedules/" +
+                          std::string(c.file) + ".json"),
+        nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(run.is_discarded()) << c.file;
+    const nlohmann::json &want = run["lrs"];
+    std::vector<double> got = lrs(c.clause, int(want.size()));
+    ASSERT_EQ(got.size(), want.size()) << c.file;
+    double scale = 0;
+    for (const auto &lr : want)
+      scale += std::abs(lr.get<double>());
+    for (size_t t = 0; t < got.size(); ++t)
+      EXPECT_NEAR(got[t], want[t].get<double>(), 1e-14 * scale)
+          << c.file << " at t = " << t;
+  }
 }
 
 TEST(LrSchedule, RunTimeLrScalesTheSchedule) {
