@@ -21,7 +21,7 @@ them in the float64 interpreter and in f32 on the CPU backend.
 
 Rerun after changing a case (needs only torch; CI has none):
 
-    $(scripts/reference-venv.sh /work/venv-ref) bench/reference/lr_schedules.py
+    $(scripts/reference-venv.sh) bench/reference/lr_schedules.py
 
 Everything is seeded and single-threaded, so a rerun with the same torch
 writes the same files.
