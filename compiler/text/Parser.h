@@ -27,7 +27,7 @@ std::unique_ptr<Graph> parseGraph(std::string_view text,
 /// its `schedule` keyword: `cosine {t_max = 300}` (the trainer's
 /// --lr-schedule). Null after reporting to `diags`.
 std::optional<LrSchedule> parseLrSchedule(std::string_view text,
-                                         std::string_view fileName,
-                                         DiagnosticEngine &diags);
+                                          std::string_view fileName,
+                                          DiagnosticEngine &diags);
 
 } // namespace voskhod::ir
