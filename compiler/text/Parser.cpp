@@ -643,7 +643,8 @@ bool Parser::parseLrSchedule(LrSchedule &out, int depth) {
   out.kind = *kind;
   out.loc = loc(tok_);
   consume();
-  if (tok_.is(TokenKind::LBrace) && !tok_.startsLine) {
+  // No statement starts with '{' or '(', so both may open a new line.
+  if (tok_.is(TokenKind::LBrace)) {
     consume();
     while (!tok_.is(TokenKind::RBrace)) {
       if (!tok_.is(TokenKind::Identifier))
@@ -714,7 +715,7 @@ bool Parser::parseLrSchedule(LrSchedule &out, int depth) {
     if (!expect(TokenKind::RBrace, "',' or '}'"))
       return false;
   }
-  if (tok_.is(TokenKind::LParen) && !tok_.startsLine) {
+  if (tok_.is(TokenKind::LParen)) {
     if (*kind != LrScheduleKind::Sequential) {
       error(tok_, "only 'sequential' takes schedules in parentheses");
       return false;

@@ -156,8 +156,9 @@ TEST(LrSchedule, OneCycle) {
 }
 
 TEST(LrSchedule, SequentialRestartsEachScheduleAtItsMilestone) {
-  expectSchedule("sgd {lr = 0.1} schedule sequential {milestones = [4, 9]} "
-                 "(linear {start_factor = 0.5, total_iters = 4}, "
+  // Its schedules may go on the next line, as the docs write them.
+  expectSchedule("sgd {lr = 0.1} schedule sequential {milestones = [4, 9]}\n"
+                 "    (linear {start_factor = 0.5, total_iters = 4}, "
                  "exponential {gamma = 0.5}, cosine {t_max = 6})",
                  16, [](int t) {
                    if (t < 4)
