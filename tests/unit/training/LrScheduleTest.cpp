@@ -155,6 +155,34 @@ TEST(LrSchedule, OneCycle) {
       31, [](int t) { return oneCycle(t, 0.8, 31, 0.25, false, true); });
 }
 
+/// one_cycle cycles sgd's momentum μ_t against the lr: with gradient 1,
+/// PyTorch's buffer is b_0 = 1, b_t = μ_t b_{t−1} + 1, and p moves by
+/// lr_t b_t, so μ_t = (b_t − 1) / b_{t−1} with b_t = Δp_t / lr_t.
+TEST(LrSchedule, OneCycleCyclesMomentum) {
+  const double maxLr = 0.4, total = 20, pct = 0.3;
+  std::vector<double> moves = lrs(
+      "sgd {lr = 0.4, momentum = 0.9} schedule one_cycle {total_steps = 20}",
+      20);
+  ASSERT_EQ(moves.size(), 20u);
+  auto momentum = [&](int t) {
+    double end1 = pct * total - 1, end2 = total - 1;
+    auto anneal = [](double a, double b, double f) {
+      return b + (a - b) / 2 * (std::cos(kPi * f) + 1);
+    };
+    return t <= end1 ? anneal(0.95, 0.85, t / end1)
+                     : anneal(0.85, 0.95, (t - end1) / (end2 - end1));
+  };
+  std::vector<double> buffer;
+  for (int t = 0; t < 20; ++t)
+    buffer.push_back(moves[t] / oneCycle(t, maxLr, total, pct, true, false));
+  EXPECT_NEAR(buffer[0], 1.0, 1e-9);
+  // Where the lr is tiny, Δp / lr loses digits: check while it is not.
+  for (int t = 1; t < 20; ++t)
+    if (oneCycle(t, maxLr, total, pct, true, false) > 1e-3 * maxLr)
+      EXPECT_NEAR((buffer[t] - 1) / buffer[t - 1], momentum(t), 1e-9)
+          << "t = " << t;
+}
+
 TEST(LrSchedule, SequentialRestartsEachScheduleAtItsMilestone) {
   // Its schedules may go on the next line, as the docs write them.
   expectSchedule("sgd {lr = 0.1} schedule sequential {milestones = [4, 9]}\n"
