@@ -9,6 +9,7 @@
 
 #include "frontend/Graph.h"
 #include "frontend/Initializers.h"
+#include "frontend/LrSchedules.h"
 #include "frontend/Optimizers.h"
 #include "frontend/Tensor.h"
 #include "frontend/Types.h"

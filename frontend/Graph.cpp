@@ -129,6 +129,37 @@ void Graph::accumulateGradients(int64_t steps, CallSite site) {
     state_->fail(site, s.message());
 }
 
+namespace {
+
+/// Checks `schedule` and gives it to the graph's minimize clause.
+void attachSchedule(detail::GraphState &state, const optim::Schedule &schedule,
+                    const CallSite &site) {
+  if (state.failed())
+    return;
+  ir::LrSchedule ir = optim::toIR(schedule);
+  ir.loc = site.loc();
+  if (Status s = ir::checkLrSchedule(ir); !s) {
+    state.fail(site, s.message());
+    return;
+  }
+  state.graph.minimize()->schedule = std::move(ir);
+}
+
+} // namespace
+
+void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
+                     const optim::Schedule &schedule, CallSite site) {
+  minimize(loss, optimizer, site);
+  attachSchedule(*state_, schedule, site);
+}
+
+void Graph::minimize(const Tensor &loss, const optim::Spec &optimizer,
+                     const optim::Schedule &schedule, const optim::Clip &clip,
+                     CallSite site) {
+  minimize(loss, optimizer, clip, site);
+  attachSchedule(*state_, schedule, site);
+}
+
 void Graph::returns(const std::vector<Tensor> &results, CallSite site) {
   if (state_->failed())
     return;

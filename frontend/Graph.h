@@ -28,6 +28,7 @@
 #include "compiler/ir/Diagnostics.h"
 #include "compiler/ir/Graph.h"
 #include "frontend/CallSite.h"
+#include "frontend/LrSchedules.h"
 #include "frontend/Optimizers.h"
 #include "frontend/Tensor.h"
 #include "initialisers/Init.h"
@@ -76,6 +77,13 @@ public:
   /// The same, with the gradients clipped before the update.
   void minimize(const Tensor &loss, const optim::Spec &optimizer,
                 const optim::Clip &clip, CallSite site = {});
+  /// The same, with the learning rate following `schedule` (and the
+  /// gradients clipped first, in the second form).
+  void minimize(const Tensor &loss, const optim::Spec &optimizer,
+                const optim::Schedule &schedule, CallSite site = {});
+  void minimize(const Tensor &loss, const optim::Spec &optimizer,
+                const optim::Schedule &schedule, const optim::Clip &clip,
+                CallSite site = {});
   /// Makes each training step one micro-batch of `steps` per update
   /// (`accumulate = steps` in .vg); call after minimize.
   void accumulateGradients(int64_t steps, CallSite site = {});

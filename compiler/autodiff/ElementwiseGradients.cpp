@@ -6,8 +6,8 @@
 /// and abs pass 0 at 0, leaky_relu and elu take the negative slope at 0. For
 /// maximum and minimum a tie sends the whole gradient to the first operand
 /// (TensorFlow's convention; PyTorch splits ties evenly), which costs one mask
-/// instead of two. sign, greater and equal are flat almost everywhere and
-/// pass nothing; convert passes the gradient only between float types.
+/// instead of two. sign, floor, greater and equal are flat almost everywhere
+/// and pass nothing; convert passes the gradient only between float types.
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradientRules.h"
@@ -125,6 +125,15 @@ Grads siluGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   return {b.mul(g, slope)};
 }
 
+// d cos(a) = -sin(a), d sin(a) = cos(a).
+Grads cosGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {b.mul(g, b.neg(b.op(OpKind::Sin, {n->operand(0)})))};
+}
+
+Grads sinGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  return {b.mul(g, b.op(OpKind::Cos, {n->operand(0)}))};
+}
+
 Grads convertGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   DType from = n->operand(0)->dtype();
   if (!isFloat(from) || !isFloat(n->dtype()))
@@ -219,6 +228,9 @@ void addElementwiseGradients(GradRuleTable &t) {
   t.set(OpKind::Tanh, tanhGrad);
   t.set(OpKind::Softplus, softplusGrad);
   t.set(OpKind::Erf, erfGrad);
+  t.set(OpKind::Cos, cosGrad);
+  t.set(OpKind::Sin, sinGrad);
+  t.set(OpKind::Floor, noGradient);
   t.set(OpKind::Gelu, geluGrad);
   t.set(OpKind::Silu, siluGrad);
   t.set(OpKind::Convert, convertGrad);

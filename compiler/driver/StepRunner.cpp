@@ -11,6 +11,7 @@
 #include "compiler/ir/Builder.h"
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/passes/Pipeline.h"
+#include "compiler/text/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/InterpreterTrainer.h"
 #include "compiler/training/TrainStep.h"
@@ -290,6 +291,15 @@ int runTrain(const TrainOptions &opts) {
   if (!forward->minimize())
     return fail(diags, opts,
                 "nothing to train: the graph has no 'minimize' statement");
+  // A schedule is graph structure: the flag's replaces the model's before
+  // the step is built (and so compiled).
+  if (!opts.lrSchedule.empty()) {
+    std::optional<ir::LrSchedule> schedule =
+        ir::parseLrSchedule(opts.lrSchedule, "--lr-schedule", diags);
+    if (!schedule)
+      return flushDiagnostics(diags);
+    forward->minimize()->schedule = std::move(*schedule);
+  }
   if ((opts.resume || !opts.checkpointDir.empty()) && opts.data.empty())
     return fail(diags, opts,
                 std::string(opts.resume ? "--resume" : "--checkpoint") +

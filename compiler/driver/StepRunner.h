@@ -26,6 +26,7 @@ struct TrainOptions {
   double clipGradNorm = 0;  // 0: the graph's max_norm
   double clipGradValue = 0; // 0: the graph's clip_value
   int64_t accumulate = 0;   // 0: the graph's own `accumulate`
+  std::string lrSchedule;   // --lr-schedule; empty: the graph's own
   uint64_t printEvery = 1;
   // Training on a data set.
   std::string data;

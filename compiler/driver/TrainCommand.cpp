@@ -54,6 +54,10 @@ void registerTrainCommand(CLI::App &app) {
                   "gradients (the model's 'accumulate = K'; unlike the "
                   "hyperparameter flags it changes the compiled step)")
       ->check(wholeNumber(1, ir::kMaxAccumulationSteps));
+  cmd->add_option("--lr-schedule", opts->lrSchedule,
+                  "Train with this learning-rate schedule instead of the "
+                  "model's, in the minimize clause's syntax, e.g. 'cosine "
+                  "{t_max = 300}' (a schedule is part of the compiled step)");
   cmd->add_option("--print-every", opts->printEvery,
                   "Print the loss every N steps (default 1)")
       ->check(wholeNumber(1, 1000000000000));

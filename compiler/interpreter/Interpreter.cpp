@@ -160,6 +160,12 @@ double unaryValue(OpKind op, DType dt, const Attrs &attrs, double x) {
     return softplus(x);
   case OpKind::Erf:
     return std::erf(x);
+  case OpKind::Cos:
+    return std::cos(x);
+  case OpKind::Sin:
+    return std::sin(x);
+  case OpKind::Floor:
+    return std::floor(x);
   case OpKind::Gelu:
     return gelu(x, attrs.getString("approximate") == "tanh");
   case OpKind::Silu:
@@ -501,6 +507,9 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::Tanh:
   case OpKind::Softplus:
   case OpKind::Erf:
+  case OpKind::Cos:
+  case OpKind::Sin:
+  case OpKind::Floor:
   case OpKind::Gelu:
   case OpKind::Silu:
     return mapElements(out, size, [&](size_t i, Failure &) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "compiler/ir/Attributes.h"
+#include "compiler/ir/LrSchedule.h"
 #include "compiler/ir/Op.h"
 #include "compiler/ir/Optimizer.h"
 #include "compiler/ir/SourceLoc.h"
@@ -113,6 +114,9 @@ struct Minimize {
   Attrs settings;
   SourceLoc loc;
   std::optional<GradClip> clip;
+  /// The learning rate's schedule: the update rules read its value at the
+  /// step counter instead of `lr` itself.
+  std::optional<LrSchedule> schedule;
   /// Gradient accumulation: `accumulate = k` makes each step one
   /// micro-batch; gradients are summed over k of them and the k-th step
   /// updates with their mean (PyTorch's recipe of dividing each

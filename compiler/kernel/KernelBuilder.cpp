@@ -264,6 +264,12 @@ int lowerElementwise(const Node *n, const int *a, Emitter &e, int index) {
   }
   case OpKind::Erf:
     return un(ScalarOp::Erf);
+  case OpKind::Cos:
+    return un(ScalarOp::Cos);
+  case OpKind::Sin:
+    return un(ScalarOp::Sin);
+  case OpKind::Floor:
+    return un(ScalarOp::Floor);
   case OpKind::Silu:
     // x σ(x), in the interpreter's order.
     return e.op(ScalarOp::Mul, t, a[0], e.op(ScalarOp::Sigmoid, t, a[0]));

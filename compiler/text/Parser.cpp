@@ -26,6 +26,7 @@
 #include "compiler/text/Lexer.h"
 #include "support/InternalCheck.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -66,6 +67,8 @@ public:
         errorsAtStart_(diags.errorCount()) {}
 
   std::unique_ptr<Graph> run();
+  /// A whole input that is one schedule (a trainer flag's text).
+  std::optional<LrSchedule> runSchedule();
 
 private:
   // Tokens and diagnostics.
@@ -105,6 +108,10 @@ private:
   /// `clip_grad_norm {max_norm = X, norm_type = 2}` or
   /// `clip_grad_value {clip_value = X}` after the settings.
   bool parseGradClip(GradClip &clip);
+  /// `NAME {setting = value, ...} (schedule, ...)` after `schedule`; the
+  /// braces are optional, the parentheses `sequential`'s alone. Checked
+  /// (checkLrSchedule) as each schedule ends, so errors point at it.
+  bool parseLrSchedule(LrSchedule &out, int depth);
   bool parseUpdate();
   bool parseReturn();
   bool lookupValue(const Token &name, Node *&out);
@@ -574,17 +581,22 @@ bool Parser::parseMinimize() {
   }
   // Clauses after the settings, in any order, each at most once.
   std::optional<GradClip> clip;
+  std::optional<LrSchedule> schedule;
   Token clipTok = tok_;
   std::optional<int64_t> accumulate;
   Token accumulateTok = tok_;
   while (!tok_.startsLine && tok_.is(TokenKind::Identifier)) {
     bool isClip =
         tok_.isWord("clip_grad_norm") || tok_.isWord("clip_grad_value");
-    if (!isClip && !tok_.isWord("accumulate"))
+    bool isSchedule = tok_.isWord("schedule");
+    if (!isClip && !isSchedule && !tok_.isWord("accumulate"))
       break;
-    if (isClip ? clip.has_value() : accumulate.has_value()) {
-      error(tok_, (isClip ? std::string("gradient clipping")
-                          : std::string("'accumulate'")) +
+    if (isClip       ? clip.has_value()
+        : isSchedule ? schedule.has_value()
+                     : accumulate.has_value()) {
+      error(tok_, std::string(isClip       ? "gradient clipping"
+                              : isSchedule ? "'schedule'"
+                                           : "'accumulate'") +
                       " is given twice in this 'minimize'");
       return false;
     }
@@ -593,16 +605,21 @@ bool Parser::parseMinimize() {
       clip.emplace();
       if (!parseGradClip(*clip))
         return false;
-      continue;
+    } else if (isSchedule) {
+      consume();
+      schedule.emplace();
+      if (!parseLrSchedule(*schedule, 0))
+        return false;
+    } else {
+      accumulateTok = tok_;
+      consume();
+      if (!expect(TokenKind::Equal, "'=' after 'accumulate'"))
+        return false;
+      int64_t steps;
+      if (!parseSignedInt(steps, "the number of micro-batches per update"))
+        return false;
+      accumulate = steps;
     }
-    accumulateTok = tok_;
-    consume();
-    if (!expect(TokenKind::Equal, "'=' after 'accumulate'"))
-      return false;
-    int64_t steps;
-    if (!parseSignedInt(steps, "the number of micro-batches per update"))
-      return false;
-    accumulate = steps;
   }
   if (!endStatement())
     return false;
@@ -623,6 +640,8 @@ bool Parser::parseMinimize() {
       error(clipTok, c.message());
       return false;
     }
+  if (schedule)
+    graph_->minimize()->schedule = std::move(*schedule);
   if (accumulate)
     if (Status a =
             setGradAccumulation(*graph_, *accumulate, loc(accumulateTok));
@@ -631,6 +650,134 @@ bool Parser::parseMinimize() {
       return false;
     }
   return true;
+}
+
+bool Parser::parseLrSchedule(LrSchedule &out, int depth) {
+  // Nesting is sequential in sequential; a bound keeps the recursion safe.
+  constexpr int kMaxDepth = 16;
+  if (!tok_.is(TokenKind::Identifier))
+    return expected("a schedule name (" + lrScheduleNames() + ")");
+  Token nameTok = tok_;
+  std::optional<LrScheduleKind> kind = lookupLrSchedule(tok_.text);
+  if (!kind) {
+    error(tok_, "unknown schedule " + describeToken(tok_) +
+                    " (the schedules: " + lrScheduleNames() + ")");
+    return false;
+  }
+  if (depth >= kMaxDepth) {
+    error(tok_,
+          "schedules nested more than " + std::to_string(kMaxDepth) + " deep");
+    return false;
+  }
+  out.kind = *kind;
+  out.loc = loc(tok_);
+  consume();
+  // No statement starts with '{' or '(', so both may open a new line.
+  if (tok_.is(TokenKind::LBrace)) {
+    consume();
+    while (!tok_.is(TokenKind::RBrace)) {
+      if (!tok_.is(TokenKind::Identifier))
+        return expected("a setting name");
+      Token settingTok = tok_;
+      const LrSettingSpec *spec = findLrSetting(*kind, tok_.text);
+      if (!spec) {
+        error(tok_, unknownLrSettingMessage(*kind, tok_.text));
+        return false;
+      }
+      if (out.settings.has(spec->name)) {
+        error(tok_, "setting " + describeToken(tok_) + " is given twice");
+        return false;
+      }
+      consume();
+      if (!expect(TokenKind::Equal, "'=' after the setting name"))
+        return false;
+      AttrValue value;
+      switch (spec->kind) {
+      case LrSettingKind::Number: {
+        double v;
+        if (!parseSignedNumber(v, "a number"))
+          return false;
+        value = v;
+        break;
+      }
+      case LrSettingKind::Bool:
+        if (!tok_.isWord("true") && !tok_.isWord("false"))
+          return expected("'true' or 'false'");
+        value = tok_.text == "true";
+        consume();
+        break;
+      case LrSettingKind::List: {
+        std::vector<int64_t> list;
+        if (!expect(TokenKind::LBracket, "'[' to open a list of steps") ||
+            !parseIntList(list, "a step number"))
+          return false;
+        value = std::move(list);
+        break;
+      }
+      case LrSettingKind::Choice: {
+        std::string choices(spec->choices);
+        std::string word = tok_.is(TokenKind::Identifier)
+                               ? std::string(tok_.text)
+                               : std::string();
+        bool known = false;
+        for (size_t at = 0; at <= choices.size();) {
+          size_t bar = std::min(choices.find('|', at), choices.size());
+          known |= !word.empty() && choices.substr(at, bar - at) == word;
+          at = bar + 1;
+        }
+        if (!known) {
+          std::string alternatives = choices;
+          std::replace(alternatives.begin(), alternatives.end(), '|', ' ');
+          return expected("one of: " + alternatives + " for " +
+                          describeToken(settingTok));
+        }
+        value = word;
+        consume();
+        break;
+      }
+      }
+      out.settings.set(spec->name, std::move(value));
+      if (!tok_.is(TokenKind::Comma))
+        break;
+      consume();
+    }
+    if (!expect(TokenKind::RBrace, "',' or '}'"))
+      return false;
+  }
+  if (tok_.is(TokenKind::LParen)) {
+    if (*kind != LrScheduleKind::Sequential) {
+      error(tok_, "only 'sequential' takes schedules in parentheses");
+      return false;
+    }
+    consume();
+    for (;;) {
+      out.children.emplace_back();
+      if (!parseLrSchedule(out.children.back(), depth + 1))
+        return false;
+      if (!tok_.is(TokenKind::Comma))
+        break;
+      consume();
+    }
+    if (!expect(TokenKind::RParen, "',' or ')'"))
+      return false;
+  }
+  if (Status s = checkLrSchedule(out); !s) {
+    error(nameTok, s.message());
+    return false;
+  }
+  return true;
+}
+
+std::optional<LrSchedule> Parser::runSchedule() {
+  consume();
+  LrSchedule s;
+  if (!parseLrSchedule(s, 0))
+    return std::nullopt;
+  if (!tok_.is(TokenKind::Eof)) {
+    expected("the end of the schedule");
+    return std::nullopt;
+  }
+  return s;
 }
 
 bool Parser::parseGradClip(GradClip &clip) {
@@ -967,6 +1114,12 @@ bool Parser::toInt(const Token &t, const Token &sign, bool negative,
 }
 
 } // namespace
+
+std::optional<LrSchedule> parseLrSchedule(std::string_view text,
+                                          std::string_view fileName,
+                                          DiagnosticEngine &diags) {
+  return Parser(text, fileName, diags).runSchedule();
+}
 
 std::unique_ptr<Graph> parseGraph(std::string_view text,
                                   std::string_view fileName,

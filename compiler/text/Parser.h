@@ -14,6 +14,7 @@
 #include "compiler/ir/Graph.h"
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace voskhod::ir {
@@ -21,5 +22,12 @@ namespace voskhod::ir {
 std::unique_ptr<Graph> parseGraph(std::string_view text,
                                   std::string_view fileName,
                                   DiagnosticEngine &diags);
+
+/// One learning-rate schedule in the `minimize` clause's syntax, as after
+/// its `schedule` keyword: `cosine {t_max = 300}` (the trainer's
+/// --lr-schedule). Null after reporting to `diags`.
+std::optional<LrSchedule> parseLrSchedule(std::string_view text,
+                                          std::string_view fileName,
+                                          DiagnosticEngine &diags);
 
 } // namespace voskhod::ir

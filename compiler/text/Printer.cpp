@@ -121,6 +121,8 @@ void Printer::print() {
     }
     if (sep != " {")
       os_ << "}";
+    if (const auto &sched = m->schedule)
+      os_ << " schedule " << lrScheduleText(*sched);
     if (const auto &c = m->clip) {
       if (c->kind == GradClipKind::Norm) {
         os_ << " clip_grad_norm {max_norm = " << attrValueStr(c->limit);

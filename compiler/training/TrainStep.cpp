@@ -6,6 +6,7 @@
 #include "compiler/ir/Verifier.h"
 #include "compiler/training/GradAccumulation.h"
 #include "compiler/training/GradClipping.h"
+#include "compiler/training/LrScheduling.h"
 #include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/OptimizerSlots.h"
 #include "compiler/training/UpdateMath.h"
@@ -112,6 +113,8 @@ private:
   std::vector<Hparam> hparams_;
   DType hparamDType_ = DType::F32;
   std::map<DType, UpdateMath> math_;
+  // The schedule's values, built in hparamDType_ before any rule reads lr.
+  std::optional<ScheduledHparams> scheduled_;
 };
 
 Node *StepBuilder::copy(const Node *n) {
@@ -159,13 +162,20 @@ void StepBuilder::nameIfFree(Node *n, const std::string &name) {
 
 UpdateMath &StepBuilder::mathFor(DType dtype) {
   auto it = math_.find(dtype);
-  if (it == math_.end())
+  if (it == math_.end()) {
     it = math_
              .try_emplace(
                  dtype, *step_, dtype, min_.loc, counter_,
                  [this] { return counterNext(); },
                  [this](std::string_view name) { return hparamLeaf(name); })
              .first;
+    if (scheduled_) {
+      it->second.overrideHparam("lr", scheduled_->lr);
+      if (scheduled_->momentum)
+        it->second.overrideHparam(scheduled_->momentumName,
+                                  scheduled_->momentum);
+    }
+  }
   return it->second;
 }
 
@@ -256,6 +266,37 @@ std::unique_ptr<Graph> StepBuilder::build() {
   counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
                       InitSpec{InitKind::Zeros});
   declareHparams(trained);
+  if (const auto &schedule = min_.schedule) {
+    std::string_view momentum;
+    if (cyclesMomentum(*schedule)) {
+      Expected<std::string_view> name =
+          cycledMomentumName(min_.optimizer, min_.settings);
+      if (!name) {
+        diags_.error(schedule->loc, name.message());
+        return nullptr;
+      }
+      momentum = *name;
+    }
+    // Built with the hyperparameters' own math (lr is not yet overridden
+    // there: the schedule reads baseHparam), then every dtype's math,
+    // this one included, reads the scheduled values as its lr.
+    UpdateMath &m = mathFor(hparamDType_);
+    ScheduledHparams values = buildLrSchedule(*schedule, m, momentum);
+    nameIfFree(values.lr, "lr.scheduled");
+    if (values.momentum)
+      nameIfFree(values.momentum,
+                 std::string(values.momentumName) + ".scheduled");
+    scheduled_ = values;
+    m.overrideHparam("lr", values.lr);
+    if (values.momentum)
+      m.overrideHparam(values.momentumName, values.momentum);
+    // one_cycle with its own max_lr ignores the rule's lr, and a cycled
+    // momentum the rule's own, as PyTorch does; both stay hyperparameters
+    // of the step all the same.
+    hparamLeaf("lr");
+    if (values.momentum)
+      hparamLeaf(values.momentumName);
+  }
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());

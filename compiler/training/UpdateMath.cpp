@@ -50,6 +50,8 @@ Node *UpdateMath::sumAll(Node *a) { return build(OpKind::ReduceSum, {a}); }
 Node *UpdateMath::maxAll(Node *a) { return build(OpKind::ReduceMax, {a}); }
 Node *UpdateMath::sqrt(Node *a) { return build(OpKind::Sqrt, {a}); }
 Node *UpdateMath::square(Node *a) { return build(OpKind::Square, {a}); }
+Node *UpdateMath::cos(Node *a) { return build(OpKind::Cos, {a}); }
+Node *UpdateMath::floor(Node *a) { return build(OpKind::Floor, {a}); }
 
 Node *UpdateMath::select(Node *a, Node *b, Node *onTrue, Node *onFalse) {
   return where(greater(a, b), onTrue, onFalse);
@@ -84,7 +86,19 @@ Node *UpdateMath::stepNumber() {
 
 Node *UpdateMath::hparam(std::string_view name) {
   return shared("hparam." + std::string(name),
+                [&] { return baseHparam(name); });
+}
+
+Node *UpdateMath::baseHparam(std::string_view name) {
+  return shared("base-hparam." + std::string(name),
                 [&] { return inDType(hparamLeaf_(name)); });
+}
+
+void UpdateMath::overrideHparam(std::string_view name, Node *value) {
+  auto [it, inserted] =
+      shared_.try_emplace("hparam." + std::string(name), inDType(value));
+  VOSKHOD_CHECK(inserted) << "hyperparameter '" << name
+                          << "' overridden after a rule read it";
 }
 
 Node *UpdateMath::oneMinusHparam(std::string_view name) {

@@ -54,6 +54,8 @@ public:
   ir::Node *inDType(ir::Node *value);
   ir::Node *sqrt(ir::Node *a);
   ir::Node *square(ir::Node *a);
+  ir::Node *cos(ir::Node *a);
+  ir::Node *floor(ir::Node *a);
   /// `a > b ? onTrue : onFalse`, elementwise.
   ir::Node *select(ir::Node *a, ir::Node *b, ir::Node *onTrue,
                    ir::Node *onFalse);
@@ -78,6 +80,11 @@ public:
   /// `1 − hparam(name)`, for running averages; computed in the step's
   /// arithmetic, so it is the same whatever value the run sets.
   ir::Node *oneMinusHparam(std::string_view name);
+  /// The hyperparameter's own run-time value, whatever overrideHparam set.
+  ir::Node *baseHparam(std::string_view name);
+  /// From now on hparam(name) is `value` (in this dtype): a schedule's lr.
+  /// Call before any rule reads hparam(name).
+  void overrideHparam(std::string_view name, ir::Node *value);
 
   /// The node `make` builds, built once per key and dtype.
   ir::Node *shared(const std::string &key,

@@ -230,6 +230,8 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
               : "(" + arg(0) + " < 0 ? -" + arg(0) + " : " + arg(0) + ")";
   case ScalarOp::Sqrt:
     return call("sqrt", arg(0));
+  case ScalarOp::Floor:
+    return call("floor", arg(0));
   case ScalarOp::Rsqrt:
     return lit(1) + " / " + call("sqrt", arg(0));
   case ScalarOp::Sigmoid:

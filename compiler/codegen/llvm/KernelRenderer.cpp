@@ -493,6 +493,9 @@ private:
       case ScalarOp::Sqrt:
         v[i] = intrinsic(b, llvm::Intrinsic::sqrt, {arg(0)});
         break;
+      case ScalarOp::Floor:
+        v[i] = intrinsic(b, llvm::Intrinsic::floor, {arg(0)});
+        break;
       case ScalarOp::Rsqrt:
         v[i] = b.CreateFDiv(constant(t, 1, lanes),
                             intrinsic(b, llvm::Intrinsic::sqrt, {arg(0)}));

@@ -1,10 +1,10 @@
 //===- compiler/codegen/llvm/VectorMath.h - branch-free transcendentals ---===//
 ///
 /// Emits straight-line IR for exp, log, tanh, sigmoid, softplus, log1p,
-/// expm1 and erf on float, double, or fixed vectors of either, at the builder's
-/// insertion point. The code has no calls and no branches (special inputs
-/// are handled by selects), so the loop vectoriser widens it like any other
-/// arithmetic; no libm call ever appears.
+/// expm1, erf, cos and sin on float, double, or fixed vectors of either, at the
+/// builder's insertion point. The code has no calls and no branches (special
+/// inputs are handled by selects), so the loop vectoriser widens it like any
+/// other arithmetic; no libm call ever appears.
 ///
 /// Method: Cody-Waite reduction (x = n ln2 + r, 2^n built from exponent bits;
 /// x = 2^e m for log), a polynomial on the reduced argument, then the
@@ -15,9 +15,13 @@
 /// inputs use the same routines with longer polynomials and a few ulp of
 /// error.
 ///
-/// Not here: trigonometric functions, and any fast-math shortcuts (the code is
-/// exact about NaN, infinities and signed zeros, so it must not be emitted
-/// under flags that assume no NaNs or infinities).
+/// cos and sin reduce by pi/2 exactly (Payne-Hanek without tables): f32
+/// results are within 1 ulp over the whole range; f64 ones are accurate for
+/// |x| < 2^400 and NaN beyond (VectorMath.cpp says how accurate).
+///
+/// Not here: tan and the inverse trigonometric functions, and any fast-math
+/// shortcuts (the code is exact about NaN, infinities and signed zeros, so it
+/// must not be emitted under flags that assume no NaNs or infinities).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -30,8 +34,9 @@
 namespace voskhod::codegen {
 
 /// The functions emitMathFunction knows, by their C names: exp, log, tanh,
-/// sigmoid, softplus, log1p, expm1, erf. A scalar op whose ScalarOps.def
-/// entry is a math call is rendered through the routine of its name.
+/// sigmoid, softplus, log1p, expm1, erf, cos, sin. A scalar op whose
+/// ScalarOps.def entry is a math call is rendered through the routine of its
+/// name.
 std::span<const std::string_view> mathFunctionNames();
 
 /// name(x) elementwise; x is float, double, or <N x float|double>. The

@@ -38,6 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
                       UnaryCase{OpKind::Tanh, Values::AwayFromZero},
                       UnaryCase{OpKind::Softplus, Values::AwayFromZero},
                       UnaryCase{OpKind::Erf, Values::AwayFromZero},
+                      UnaryCase{OpKind::Cos, Values::AwayFromZero},
+                      UnaryCase{OpKind::Sin, Values::AwayFromZero},
                       UnaryCase{OpKind::Gelu, Values::AwayFromZero},
                       UnaryCase{OpKind::Silu, Values::AwayFromZero}),
     [](const auto &info) { return std::string(opName(info.param.op)); });
@@ -59,6 +61,13 @@ TEST(ElementwiseGrad, GeluTanhForm) {
     Node *x = c.param(c.shape(2));
     c.check(c.op(OpKind::Gelu, {x}, attrs("approximate", std::string("tanh"))));
   }
+}
+
+TEST(ElementwiseGrad, FloorPassesNothing) {
+  GradCase c(5);
+  Node *x = c.param({3, 2}, Values::AwayFromZero);
+  // d/dx (floor(x) + x) = 1 away from the integers.
+  c.check(c.op(OpKind::Add, {c.op(OpKind::Floor, {x}), x}));
 }
 
 TEST(ElementwiseGrad, SignPassesNothing) {

@@ -57,6 +57,19 @@ TEST(UnaryOps, Erf) {
   expectNear(unary(OpKind::Erf, {kInf, -kInf, kNaN, -0.0}), {1, -1, kNaN, 0});
 }
 
+TEST(UnaryOps, CosSinFloor) {
+  expectNear(unary(OpKind::Cos, kX), {-0.4161468365471424, 0.8775825618903728,
+                                      0.8775825618903728, -0.9899924966004454});
+  expectNear(unary(OpKind::Sin, kX), {-0.9092974268256817, -0.479425538604203,
+                                      0.479425538604203, 0.1411200080598672});
+  expectNear(unary(OpKind::Floor, {-2, -0.5, 0.5, 3, -0.0, 2.999999}),
+             {-2, -1, 0, 3, -0.0, 2});
+  // No sine or cosine of infinity; floor keeps infinities.
+  expectNear(unary(OpKind::Cos, {kInf, -kInf, kNaN}), {kNaN, kNaN, kNaN});
+  expectNear(unary(OpKind::Sin, {kInf, -kInf, kNaN}), {kNaN, kNaN, kNaN});
+  expectNear(unary(OpKind::Floor, {kInf, -kInf, kNaN}), {kInf, -kInf, kNaN});
+}
+
 // PyTorch's torch.nn.functional.gelu values, both forms.
 TEST(UnaryOps, GeluBothForms) {
   expectNear(unary(OpKind::Gelu, kX),

@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -48,11 +49,20 @@ long double reference(std::string_view fn, long double x) {
     return expm1l(x);
   if (fn == "erf")
     return std::erf(x); // the long double overload
+  if (fn == "cos")
+    return cosl(x);
+  if (fn == "sin")
+    return sinl(x);
   ADD_FAILURE() << "no reference for '" << fn << "'";
   return 0;
 }
 
 std::string nameOf(std::string_view fn) { return std::string(fn); }
+
+bool isTrig(std::string_view fn) { return fn == "cos" || fn == "sin"; }
+
+/// f64 cos and sin reduce exactly below this and are NaN from it on.
+constexpr double kTrigLimit = 0x1p400;
 
 /// A fixed seed per function, so that each draws its own inputs.
 uint64_t seedOf(std::string_view fn) {
@@ -236,6 +246,10 @@ TEST_F(VectorMath, DoubleWithinFourUlpAndVectorMatchesScalar) {
       ASSERT_EQ(std::bit_cast<uint64_t>(scalar[i]),
                 std::bit_cast<uint64_t>(vector[i]))
           << n << "(" << in[i] << ")";
+      if (isTrig(fn) && std::fabs(in[i]) >= kTrigLimit) {
+        EXPECT_TRUE(std::isnan(scalar[i])) << n << "(" << in[i] << ")";
+        continue;
+      }
       double expected = double(reference(fn, in[i]));
       int64_t d = ulpDistance<double, int64_t>(scalar[i], expected);
       if (d > worst) {
@@ -249,24 +263,101 @@ TEST_F(VectorMath, DoubleWithinFourUlpAndVectorMatchesScalar) {
   }
 }
 
+/// Every 257th f32 bit pattern, and the floats nearest to multiples of pi/2
+/// (where the reduction cancels most), within 1 ulp.
+TEST_F(VectorMath, FloatCosSinWithinOneUlpEverywhere) {
+  std::vector<float> in;
+  for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 257)
+    in.push_back(std::bit_cast<float>(uint32_t(bits)));
+  for (long k = 1; k < 200000; k += 7) {
+    auto near = neighbourhoods<float, uint32_t>(
+        {float(k * 1.57079632679489661923132169163975144L)}, 2);
+    in.insert(in.end(), near.begin(), near.end());
+  }
+  // The f32 closest to a multiple of pi/2 (16367173 * 2^72, |x 2/pi - n|
+  // about 2^-29.9), where the reduction cancels the most.
+  auto hardest = neighbourhoods<float, uint32_t>({0x1.f37c8ap+95f}, 8);
+  in.insert(in.end(), hardest.begin(), hardest.end());
+  while (in.size() % 8)
+    in.push_back(1.5f);
+  for (std::string_view fn : {"cos", "sin"}) {
+    std::string n(fn);
+    std::vector<float> out(in.size());
+    jit->lookup<LoopFn>(n + "_v8f32")(in.data(), out.data(), in.size());
+    int64_t worst = 0;
+    float worstAt = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+      int64_t d =
+          ulpDistance<float, int32_t>(out[i], float(reference(fn, in[i])));
+      if (d > worst) {
+        worst = d;
+        worstAt = in[i];
+      }
+    }
+    std::printf("%-8s f32 sweep: max %lld ulp at %a over %zu inputs\n",
+                n.c_str(), (long long)worst, double(worstAt), in.size());
+    EXPECT_LE(worst, 1) << n << " at " << worstAt;
+  }
+}
+
+/// f64 near multiples of pi/2 (ulp measured against long double libm, so
+/// only where that reference itself is exact: |x| < 2^20).
+TEST_F(VectorMath, DoubleCosSinNearMultiplesOfHalfPi) {
+  std::vector<double> in;
+  for (long k = 1; k < 1000000; k += 13) {
+    auto near = neighbourhoods<double, uint64_t>(
+        {double(k * 1.57079632679489661923132169163975144L)}, 1);
+    in.insert(in.end(), near.begin(), near.end());
+  }
+  while (in.size() % 4)
+    in.push_back(1.5);
+  for (std::string_view fn : {"cos", "sin"}) {
+    std::string n(fn);
+    std::vector<double> out(in.size());
+    jit->lookup<LoopFn>(n + "_v4f64")(in.data(), out.data(), in.size());
+    int64_t worst = 0;
+    for (size_t i = 0; i < in.size(); ++i)
+      worst = std::max(worst, ulpDistance<double, int64_t>(
+                                  out[i], double(reference(fn, in[i]))));
+    std::printf("%-8s f64 near k pi/2: max %lld ulp\n", n.c_str(),
+                (long long)worst);
+    EXPECT_LE(worst, 4) << n;
+  }
+}
+
 TEST_F(VectorMath, SpecialValues) {
   struct Case {
     MathFunction fn;
     float x, expected;
   };
   const Case cases[] = {
-      {"exp", -INFINITY, 0.0f},      {"exp", INFINITY, INFINITY},
-      {"exp", 89.0f, INFINITY},      {"exp", -104.0f, 0.0f},
-      {"exp", -0.0f, 1.0f},          {"log", 0.0f, -INFINITY},
-      {"log", -0.0f, -INFINITY},     {"log", INFINITY, INFINITY},
-      {"log", 1.0f, 0.0f},           {"tanh", INFINITY, 1.0f},
-      {"tanh", -INFINITY, -1.0f},    {"sigmoid", INFINITY, 1.0f},
-      {"sigmoid", -INFINITY, 0.0f},  {"softplus", INFINITY, INFINITY},
-      {"softplus", -INFINITY, 0.0f}, {"log1p", -1.0f, -INFINITY},
-      {"log1p", INFINITY, INFINITY}, {"expm1", -INFINITY, -1.0f},
-      {"expm1", INFINITY, INFINITY}, {"erf", INFINITY, 1.0f},
-      {"erf", -INFINITY, -1.0f},     {"erf", 6.0f, 1.0f},
+      {"exp", -INFINITY, 0.0f},
+      {"exp", INFINITY, INFINITY},
+      {"exp", 89.0f, INFINITY},
+      {"exp", -104.0f, 0.0f},
+      {"exp", -0.0f, 1.0f},
+      {"log", 0.0f, -INFINITY},
+      {"log", -0.0f, -INFINITY},
+      {"log", INFINITY, INFINITY},
+      {"log", 1.0f, 0.0f},
+      {"tanh", INFINITY, 1.0f},
+      {"tanh", -INFINITY, -1.0f},
+      {"sigmoid", INFINITY, 1.0f},
+      {"sigmoid", -INFINITY, 0.0f},
+      {"softplus", INFINITY, INFINITY},
+      {"softplus", -INFINITY, 0.0f},
+      {"log1p", -1.0f, -INFINITY},
+      {"log1p", INFINITY, INFINITY},
+      {"expm1", -INFINITY, -1.0f},
+      {"expm1", INFINITY, INFINITY},
+      {"erf", INFINITY, 1.0f},
+      {"erf", -INFINITY, -1.0f},
+      {"erf", 6.0f, 1.0f},
       {"erf", 0.0f, 0.0f},
+      {"cos", 0.0f, 1.0f},
+      {"sin", 0.0f, 0.0f},
+      {"cos", FLT_TRUE_MIN, 1.0f},
+      {"sin", FLT_TRUE_MIN, FLT_TRUE_MIN},
   };
   for (const Case &c : cases) {
     float in[8], out[8];
@@ -292,6 +383,15 @@ TEST_F(VectorMath, SpecialValues) {
   EXPECT_TRUE(std::signbit(out[0]) && out[0] == 0.0f);
   jit->lookup<LoopFn>("erf_f32")(in + 2, out, 1);
   EXPECT_TRUE(std::signbit(out[0]) && out[0] == 0.0f);
+  jit->lookup<LoopFn>("sin_f32")(in + 2, out, 1);
+  EXPECT_TRUE(std::signbit(out[0]) && out[0] == 0.0f);
+  // Infinities have no sine or cosine.
+  float inf[8] = {INFINITY, -INFINITY, INFINITY, INFINITY,
+                  INFINITY, INFINITY,  INFINITY, INFINITY};
+  for (std::string_view fn : {"cos", "sin"}) {
+    jit->lookup<LoopFn>(std::string(fn) + "_v8f32")(inf, out, 8);
+    EXPECT_TRUE(std::isnan(out[0]) && std::isnan(out[1])) << fn;
+  }
 }
 
 TEST_F(VectorMath, EmitsNoCalls) {
