@@ -266,37 +266,6 @@ std::unique_ptr<Graph> StepBuilder::build() {
   counter_ = newState(std::string(kStepCounterName), TensorType{DType::F32, {}},
                       InitSpec{InitKind::Zeros});
   declareHparams(trained);
-  if (const auto &schedule = min_.schedule) {
-    std::string_view momentum;
-    if (cyclesMomentum(*schedule)) {
-      Expected<std::string_view> name =
-          cycledMomentumName(min_.optimizer, min_.settings);
-      if (!name) {
-        diags_.error(schedule->loc, name.message());
-        return nullptr;
-      }
-      momentum = *name;
-    }
-    // Built with the hyperparameters' own math (lr is not yet overridden
-    // there: the schedule reads baseHparam), then every dtype's math,
-    // this one included, reads the scheduled values as its lr.
-    UpdateMath &m = mathFor(hparamDType_);
-    ScheduledHparams values = buildLrSchedule(*schedule, m, momentum);
-    nameIfFree(values.lr, "lr.scheduled");
-    if (values.momentum)
-      nameIfFree(values.momentum,
-                 std::string(values.momentumName) + ".scheduled");
-    scheduled_ = values;
-    m.overrideHparam("lr", values.lr);
-    if (values.momentum)
-      m.overrideHparam(values.momentumName, values.momentum);
-    // one_cycle with its own max_lr ignores the rule's lr, and a cycled
-    // momentum the rule's own, as PyTorch does; both stay hyperparameters
-    // of the step all the same.
-    hparamLeaf("lr");
-    if (values.momentum)
-      hparamLeaf(values.momentumName);
-  }
   std::vector<SlotSpec> slotSpecs =
       optimizerSlots(min_.optimizer, min_.settings);
   std::vector<ParamUpdate::Slots> slots(trained.size());
@@ -336,6 +305,44 @@ std::unique_ptr<Graph> StepBuilder::build() {
   specializeForMode(*step_, Mode::Train, modeInputs);
   if (diags_.hasErrors())
     return nullptr;
+
+  // The schedule after the specialisation, whose pruning would drop its
+  // nodes (nothing reads them until the update rules run).
+  if (const auto &schedule = min_.schedule) {
+    std::string_view momentum;
+    if (cyclesMomentum(*schedule)) {
+      Expected<std::string_view> name =
+          cycledMomentumName(min_.optimizer, min_.settings);
+      if (!name) {
+        diags_.error(schedule->loc, name.message());
+        return nullptr;
+      }
+      momentum = *name;
+    }
+    // Built with the hyperparameters' own math (lr is not yet overridden
+    // there: the schedule reads baseHparam), then every dtype's math,
+    // this one included, reads the scheduled values as its lr.
+    UpdateMath &m = mathFor(hparamDType_);
+    ScheduledHparams values = buildLrSchedule(*schedule, m, momentum);
+    nameIfFree(values.lr, "lr.scheduled");
+    if (values.momentum)
+      nameIfFree(values.momentum,
+                 std::string(values.momentumName) + ".scheduled");
+    scheduled_ = values;
+    // Every math made so far (dropout's mask counter may have made one)
+    // reads the scheduled values too; mathFor gives them to later ones.
+    for (auto &[dtype, math] : math_) {
+      math.overrideHparam("lr", values.lr);
+      if (values.momentum)
+        math.overrideHparam(values.momentumName, values.momentum);
+    }
+    // one_cycle with its own max_lr ignores the rule's lr, and a cycled
+    // momentum the rule's own, as PyTorch does; both stay hyperparameters
+    // of the step all the same.
+    hparamLeaf("lr");
+    if (values.momentum)
+      hparamLeaf(values.momentumName);
+  }
 
   std::vector<Node *> params;
   for (Node *p : trained)
