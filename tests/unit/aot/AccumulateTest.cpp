@@ -99,6 +99,39 @@ TEST(AotAccumulate, UpdatesEveryKthStepAlikeEverywhere) {
   }
 }
 
+/// A checkpoint taken between updates keeps the gradient sums and the
+/// micro-batch count: a handle that loads it goes on exactly as the
+/// uninterrupted one, down to the bits of every later loss and parameter.
+TEST(AotAccumulate, CheckpointMidAccumulationResumesExactly) {
+  Model model = modelFromText(kModel, "acc.vg");
+  ASSERT_TRUE(model.step);
+  auto lib = AotLibrary::build(model, "m", freshDirectory("acc"));
+  ASSERT_TRUE(lib);
+  AccumulationRun whole = runAot(*lib, model);
+
+  const int stop = kAccumulate + 1; // one micro-batch into an accumulation
+  std::string path = freshDirectory("acc") + "/mid.safetensors";
+  {
+    AotHandle first(*lib, "m", kSeed);
+    for (int i = 0; i < stop; ++i)
+      first.trainStep(stepInputs(model, lib->api(), kSeed, uint64_t(i)));
+    ASSERT_EQ(first.save(path), Ok) << first.lastError();
+  }
+  AotHandle resumed(*lib, "m", kSeed + 1);
+  ASSERT_EQ(resumed.load(path), Ok) << resumed.lastError();
+  auto stepUpdated = lib->function<StepUpdated>("m", "step_updated");
+  for (int i = stop; i < kSteps; ++i) {
+    double loss =
+        resumed.trainStep(stepInputs(model, lib->api(), kSeed, uint64_t(i)));
+    EXPECT_EQ(std::memcmp(&loss, &whole.losses[size_t(i)], sizeof loss), 0)
+        << "step " << i;
+    int updated = -1;
+    EXPECT_EQ(stepUpdated(resumed.state(), &updated), Ok);
+    EXPECT_EQ(updated, whole.updated[size_t(i)]) << "step " << i;
+  }
+  EXPECT_EQ(resumed.params(), whole.params.back());
+}
+
 TEST(AotAccumulate, StepWithoutAccumulationAlwaysUpdates) {
   std::string plain = kModel;
   plain.erase(plain.find(" accumulate = 3"), 15);
