@@ -119,10 +119,11 @@ void checkAccumulationMatchesLargeBatch(const std::string &rule) {
           acc.runStep(data.batch(*accStep, u * large + j * kMicro, kMicro)));
       bool updated = j == kSteps - 1;
       EXPECT_EQ(acc.state().at(micro).data[0], updated ? 0 : j + 1);
-      if (!updated)
+      if (!updated) {
         for (Node *p : accStep->params())
           EXPECT_EQ(acc.state().at(p).data, before.at(p).data)
               << p->name() << " changed on micro-batch " << j;
+      }
     }
   }
   EXPECT_EQ(acc.state().at(accStep->findByName("step")).data[0], kUpdates);
