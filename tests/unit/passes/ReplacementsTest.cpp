@@ -44,7 +44,9 @@ TEST(Replacements, RedirectEveryKindOfUse) {
   Node *s = *buildNode(g, OpKind::ReduceSum, {m});
   Node *next = *buildNode(g, OpKind::Sub, {w, m});
   g.results() = {m, e};
-  g.minimize() = Minimize{s, OptimizerKind::Sgd, {}, {}};
+  Minimize clause;
+  clause.loss = s;
+  g.minimize() = clause;
   g.updates().push_back({w, next});
 
   Replacements replaced(g);
