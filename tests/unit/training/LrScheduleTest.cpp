@@ -49,8 +49,9 @@ std::vector<double> lrs(const std::string &clause, int steps,
   if (!step)
     return {};
   InterpreterTrainer trainer(*step, initialState(*step, 0));
-  if (runLr > 0)
+  if (runLr > 0) {
     EXPECT_TRUE(trainer.setHparam("lr", runLr));
+  }
   const Node *p = step->params().front();
   std::vector<double> out;
   for (int t = 0; t < steps; ++t) {
@@ -178,9 +179,10 @@ TEST(LrSchedule, OneCycleCyclesMomentum) {
   EXPECT_NEAR(buffer[0], 1.0, 1e-9);
   // Where the lr is tiny, Δp / lr loses digits: check while it is not.
   for (int t = 1; t < 20; ++t)
-    if (oneCycle(t, maxLr, total, pct, true, false) > 1e-3 * maxLr)
+    if (oneCycle(t, maxLr, total, pct, true, false) > 1e-3 * maxLr) {
       EXPECT_NEAR((buffer[t] - 1) / buffer[t - 1], momentum(t), 1e-9)
           << "t = " << t;
+    }
 }
 
 TEST(LrSchedule, SequentialRestartsEachScheduleAtItsMilestone) {
