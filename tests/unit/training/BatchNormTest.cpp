@@ -3,9 +3,10 @@
 /// batch_norm's training form (batch statistics, running statistics updated
 /// with the unbiased variance) and evaluation form (running statistics)
 /// against a float64 reference written here, on random data of rank 2 and
-/// rank 4; its gradients by finite differences through the training form;
-/// and the forward entry after a few interpreted steps reading the updated
-/// running statistics.
+/// rank 4, and against PyTorch's BatchNorm2d (tests/data/batch_norm, from
+/// bench/reference/batch_norm.py); its gradients by finite differences through
+/// the training form; and the forward entry after a few interpreted steps
+/// reading the updated running statistics.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestGraphs.h"
@@ -16,6 +17,8 @@
 #include "compiler/training/Initialize.h"
 #include "compiler/training/InterpreterTrainer.h"
 #include "compiler/training/ModeSpecialization.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <random>
@@ -238,6 +241,51 @@ TEST(BatchNorm, ForwardEntryReadsTheRunningStatisticsTheStepsUpdated) {
       valueOf(leaves, *forward, "gamma"), valueOf(leaves, *forward, "beta"),
       runningMean, runningVar, false);
   expectNear(eval->value(forward->results()[0]).data, want.y, "forward");
+}
+
+TEST(BatchNorm, MatchesTorchBatchNorm2d) {
+  nlohmann::json ref = nlohmann::json::parse(
+      testing::readFile(VOSKHOD_SOURCE_DIR "/tests/data/batch_norm/bn2d.json"));
+  ASSERT_EQ(ref["momentum"].get<double>(), 0.2);
+  ASSERT_EQ(ref["eps"].get<double>(), kEps);
+  std::string text = batchNormGraph(ref["shape"].get<std::vector<int64_t>>());
+  text.replace(text.find("momentum = 0.3"), 14, "momentum = 0.2");
+  auto train = testing::parse(text), eval = testing::parse(text);
+  ASSERT_TRUE(train && eval);
+  ASSERT_TRUE(specializeForMode(*train, Mode::Train));
+  ASSERT_TRUE(specializeForMode(*eval, Mode::Eval));
+  auto set = [](const Graph &g, LeafValues &leaves, const char *name,
+                const nlohmann::json &values) {
+    const Node *n = g.findByName(name);
+    leaves[n] = HostTensor(n->type(), values.get<std::vector<double>>());
+  };
+  LeafValues leaves = randomLeaves(*train, 61);
+  set(*train, leaves, "gamma", ref["gamma"]);
+  set(*train, leaves, "beta", ref["beta"]);
+  set(*train, leaves, "rm", ref["running_mean"]);
+  set(*train, leaves, "rv", ref["running_var"]);
+  for (const nlohmann::json &call : ref["train"]) {
+    set(*train, leaves, "x", call["x"]);
+    auto values = evaluate(*train, leaves);
+    ASSERT_TRUE(values) << values.message();
+    expectNear(values->value(train->results()[0]).data,
+               call["y"].get<std::vector<double>>(), "torch y");
+    leaves = nextLeafValues(*train, *values, leaves);
+    expectNear(valueOf(leaves, *train, "rm"),
+               call["running_mean"].get<std::vector<double>>(),
+               "torch running_mean");
+    expectNear(valueOf(leaves, *train, "rv"),
+               call["running_var"].get<std::vector<double>>(),
+               "torch running_var");
+  }
+  LeafValues evalLeaves;
+  for (auto &[node, value] : leaves)
+    evalLeaves[eval->findByName(node->name())] = value;
+  set(*eval, evalLeaves, "x", ref["eval"]["x"]);
+  auto values = evaluate(*eval, evalLeaves);
+  ASSERT_TRUE(values) << values.message();
+  expectNear(values->value(eval->results()[0]).data,
+             ref["eval"]["y"].get<std::vector<double>>(), "torch eval y");
 }
 
 TEST(BatchNorm, NanInOneChannelStaysInThatChannel) {
