@@ -88,12 +88,14 @@ public:
     a.set("keepdims", false);
     return built(buildNode(g_, OpKind::ReduceMean, {v}, std::move(a), loc_));
   }
-  /// (x − mean)·γ/√(var + eps) + β, from [C] statistics.
-  Node *normalise(Node *mean, Node *var) {
+  /// x − mean, from a [C] mean.
+  Node *centre(Node *mean) { return op(OpKind::Sub, {x(), perChannel(mean)}); }
+  /// (x − mean)·γ/√(var + eps) + β, from x − mean and a [C] variance; the
+  /// scale is computed per channel, then spread.
+  Node *normalise(Node *centred, Node *var) {
     Node *invStd =
         op(OpKind::Rsqrt, {op(OpKind::Add, {var, scalar(attr("eps"))})});
     Node *scale = op(OpKind::Mul, {operand(1), invStd});
-    Node *centred = op(OpKind::Sub, {x(), perChannel(mean)});
     return op(OpKind::Add, {op(OpKind::Mul, {centred, perChannel(scale)}),
                             perChannel(operand(2))});
   }
@@ -129,20 +131,20 @@ private:
 Node *batchNormTrain(Graph &g, Node *n, const ModeInputs &, int) {
   BatchNormForm f(g, n);
   Node *mean = f.channelMean(f.x());
-  Node *centred = f.op(OpKind::Sub, {f.x(), f.perChannel(mean)});
+  Node *centred = f.centre(mean);
   Node *var = f.channelMean(f.op(OpKind::Square, {centred}));
   // One element per channel has no unbiased variance; PyTorch refuses such
   // a batch in training, here the running variance becomes inf or NaN.
   double unbias = double(f.count()) / double(f.count() - 1);
   f.updateRunning(f.operand(3), mean);
   f.updateRunning(f.operand(4), f.op(OpKind::Mul, {var, f.scalar(unbias)}));
-  return f.normalise(mean, var);
+  return f.normalise(centred, var);
 }
 
 /// Evaluation: normalised with the running statistics.
 Node *batchNormEval(Graph &g, Node *n, const ModeInputs &, int) {
   BatchNormForm f(g, n);
-  return f.normalise(f.operand(3), f.operand(4));
+  return f.normalise(f.centre(f.operand(3)), f.operand(4));
 }
 
 /// The table: every op with the ModeDependent trait has a row.
