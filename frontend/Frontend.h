@@ -14,6 +14,7 @@
 #include "frontend/Tensor.h"
 #include "frontend/Types.h"
 #include "frontend/nn/Activations.h"
+#include "frontend/nn/BatchNorm.h"
 #include "frontend/nn/Dropout.h"
 #include "frontend/nn/Linear.h"
 #include "frontend/nn/Losses.h"

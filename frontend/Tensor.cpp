@@ -286,4 +286,14 @@ Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,
   return a.matmul(b, transposeA, transposeB, site);
 }
 
+Tensor batchNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 const Tensor &runningMean, const Tensor &runningVar,
+                 double momentum, double eps, CallSite site) {
+  ir::Attrs a;
+  a.set("momentum", momentum);
+  a.set("eps", eps);
+  return buildOp(OpKind::BatchNorm, {x, gamma, beta, runningMean, runningVar},
+                 std::move(a), site);
+}
+
 } // namespace voskhod

@@ -173,4 +173,13 @@ Tensor select(const Tensor &cond, double onTrue, const Tensor &onFalse,
 Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA = false,
               bool transposeB = false, CallSite site = {});
 
+/// PyTorch's BatchNorm over axis 1 of x (rank >= 2); gamma, beta and the
+/// running statistics are [C], the running ones `state` leaves. The
+/// training step normalises with the batch's statistics and updates the
+/// running ones; the forward entry normalises with the running ones
+/// (compiler/training/ModeSpecialization.h).
+Tensor batchNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 const Tensor &runningMean, const Tensor &runningVar,
+                 double momentum = 0.1, double eps = 1e-5, CallSite site = {});
+
 } // namespace voskhod

@@ -109,9 +109,51 @@ Grads reduceProdGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
   return {b.select(zero, atZero, elsewhere)};
 }
 
+/// Unspecialised batch_norm is its evaluation form (ModeSpecialization.h):
+/// y = (x − m)·s + β with s = γ/√(v + eps) per channel (axis 1), the
+/// running statistics m and v constants of the batch. The step never meets
+/// this rule: it differentiates the training form, built from graph ops.
+Grads batchNormGrad(GradBuilder &b, Node *n, Node *g,
+                    const OperandMask &needs) {
+  Node *x = n->operand(0), *gamma = n->operand(1), *mean = n->operand(3),
+       *var = n->operand(4);
+  const Shape &shape = x->shape();
+  Shape channelShape(shape.size(), 1);
+  channelShape[1] = shape[1];
+  std::vector<int64_t> others;
+  for (int64_t d = 0; d < int64_t(shape.size()); ++d)
+    if (d != 1)
+      others.push_back(d);
+  // [C] → [1, C, 1, ...] → x's shape: plain broadcasting would align C with
+  // the last axis.
+  auto perChannel = [&](Node *v) {
+    return b.broadcast(b.reshape(v, channelShape), shape);
+  };
+  auto channelSum = [&](Node *v) { return b.reduceSum(v, others, false); };
+  Node *invStd =
+      b.op(OpKind::Rsqrt,
+           {b.add(var, b.scalar(n->attrs().getFloat("eps"), var->dtype()))});
+  Node *scale = b.mul(gamma, invStd);
+  Node *centred = b.sub(x, perChannel(mean));
+  Grads grads(5, nullptr);
+  if (needs[0])
+    grads[0] = b.mul(g, perChannel(scale));
+  if (needs[1])
+    grads[1] = b.mul(channelSum(b.mul(g, centred)), invStd);
+  if (needs[2])
+    grads[2] = channelSum(g);
+  if (needs[3])
+    grads[3] = b.neg(b.mul(channelSum(g), scale));
+  if (needs[4]) // d/dv (v + eps)^(-1/2) = -1/2 (v + eps)^(-3/2)
+    grads[4] = b.mul(b.mul(channelSum(b.mul(g, centred)), scale),
+                     b.mul(b.mul(invStd, invStd), -0.5));
+  return grads;
+}
+
 } // namespace
 
 void addStructuralGradients(GradRuleTable &t) {
+  t.set(OpKind::BatchNorm, batchNormGrad);
   t.set(OpKind::Matmul, matmulGrad);
   t.set(OpKind::Transpose, transposeGrad);
   t.set(OpKind::Reshape, reshapeGrad);

@@ -14,6 +14,7 @@
 #include "compiler/driver/GraphLoading.h"
 #include "compiler/interpreter/TensorFormat.h"
 #include "compiler/kernel/ModelProgram.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "trainer/Checkpoint.h"
 #include "trainer/data/DataLoader.h"
 #include "trainer/data/DataSpec.h"
@@ -56,6 +57,8 @@ int runPredict(const PredictOptions &opts) {
   std::unique_ptr<ir::Graph> forward = loadGraph(opts.input, diags);
   if (!forward)
     return flushDiagnostics(diags);
+  // Prediction is evaluation: batch norm reads its running statistics.
+  training::specializeForMode(*forward, training::Mode::Eval);
   auto signature = signatureOf(*forward);
   if (!signature)
     return fail(signature.message());

@@ -14,6 +14,7 @@
 #include "compiler/text/Parser.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/InterpreterTrainer.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/cuda/CudaDriver.h"
 #include "trainer/data/DataSpec.h"
@@ -340,6 +341,9 @@ int runTrain(const TrainOptions &opts) {
   std::unique_ptr<ir::Graph> step = training::buildTrainStep(*forward, diags);
   if (!step)
     return flushDiagnostics(diags);
+  // The forward entry (evaluation) runs the evaluation forms; batch norm
+  // has no kernels of its own.
+  training::specializeForMode(*forward, training::Mode::Eval);
   if (!passes::runSimplifyPipeline(*step, diags))
     return flushDiagnostics(diags);
 

@@ -474,6 +474,24 @@ HostTensor dropoutTrain(const TensorType &out, const HostTensor &x,
   return r;
 }
 
+/// (x − running_mean) · γ/√(running_var + eps) + β over channel axis 1,
+/// the formula ModeSpecialization's evaluation form builds from graph ops.
+HostTensor batchNormEval(const TensorType &out,
+                         std::span<const HostTensor *const> in,
+                         const Attrs &attrs) {
+  double eps = attrs.getFloat("eps");
+  int64_t channels = out.shape[1], inner = 1;
+  for (size_t d = 2; d < out.shape.size(); ++d)
+    inner *= out.shape[d];
+  HostTensor r(out);
+  for (size_t i = 0; i < r.data.size(); ++i) {
+    size_t c = size_t((int64_t(i) / inner) % channels);
+    double scale = in[1]->data[c] / std::sqrt(in[4]->data[c] + eps);
+    r.data[i] = (in[0]->data[i] - in[3]->data[c]) * scale + in[2]->data[c];
+  }
+  return r;
+}
+
 Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
                                 const Attrs &attrs,
                                 std::span<const HostTensor *const> in) {
@@ -541,6 +559,9 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
     return HostTensor(out, in[0]->data);
   case OpKind::DropoutTrain:
     return dropoutTrain(out, *in[0], *in[1], *in[2], attrs);
+  case OpKind::BatchNorm:
+    // Unspecialised: the evaluation form (ModeSpecialization.h).
+    return batchNormEval(out, in, attrs);
 
   case OpKind::Matmul:
     return matmul(out, *in[0], *in[1], attrs);

@@ -2,6 +2,7 @@
 #include "compiler/ir/ShapeInference.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <sstream>
@@ -380,6 +381,39 @@ Status inferLoss(OpKind op, std::span<const TensorType> in, TensorType &out) {
   return Status::ok();
 }
 
+/// batch_norm(x, gamma, beta, running_mean, running_var): channels on axis
+/// 1 of x, every other operand [C] of x's dtype.
+Status inferBatchNorm(std::span<const TensorType> in, const Attrs &attrs,
+                      TensorType &out) {
+  VOSKHOD_RETURN_IF_ERROR(requireFloat(in[0], "batch_norm"));
+  if (in[0].rank() < 2)
+    return makeError("'batch_norm' expects x of rank >= 2 with channels on "
+                     "axis 1, got " +
+                     in[0].str());
+  static constexpr const char *kOperands[] = {"gamma", "beta", "running_mean",
+                                              "running_var"};
+  TensorType channels{in[0].dtype, {in[0].shape[1]}};
+  for (size_t i = 1; i < 5; ++i)
+    if (in[i] != channels)
+      return makeError("'batch_norm' " + std::string(kOperands[i - 1]) +
+                       " must be " + channels.str() + " (x is " + in[0].str() +
+                       "), got " + in[i].str());
+  double momentum = attrs.getFloat("momentum"), eps = attrs.getFloat("eps");
+  // Written so that NaN fails too.
+  if (!(momentum >= 0 && momentum <= 1)) {
+    std::ostringstream os;
+    os << "'batch_norm' momentum = " << momentum << " is not in [0, 1]";
+    return makeError(os.str());
+  }
+  if (!(eps > 0) || std::isinf(eps)) {
+    std::ostringstream os;
+    os << "'batch_norm' eps = " << eps << " must be positive and finite";
+    return makeError(os.str());
+  }
+  out = in[0];
+  return Status::ok();
+}
+
 /// The result type by the op's family, on attributes already checked.
 Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
                      TensorType &out) {
@@ -405,6 +439,8 @@ Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
     out = in[0];
     return Status::ok();
   }
+  if (op == OpKind::BatchNorm)
+    return inferBatchNorm(in, attrs, out);
   if (op == OpKind::OneHot) {
     if (in[0].dtype != DType::I32)
       return makeError("'one_hot' expects i32 indices, got " + in[0].str());

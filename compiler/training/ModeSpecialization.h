@@ -4,14 +4,16 @@
 /// (inference) entry that `NAME_forward`, `predict` and evaluation run. An op
 /// with the `ModeDependent` trait (Ops.def) computes differently in each:
 /// dropout drops elements in training and is the identity in evaluation;
-/// batch norm will use the batch's statistics in one and the running ones in
-/// the other. Each such op declares both forms here, in one table indexed by
-/// op, and each entry runs `specializeForMode` once on its graph, so no pass
-/// after it and no backend ever meets a mode-dependent op.
+/// batch norm normalises with the batch's statistics (and updates the
+/// running ones) in one and with the running ones in the other. Each such op
+/// declares both forms here, in one table indexed by op, and each entry runs
+/// `specializeForMode` once on its graph, so no pass after it and no backend
+/// ever meets a mode-dependent op.
 ///
 /// Steps: every ModeDependent node is replaced by its form for the mode
 /// (built through the checked builder, with the node's location), every use
-/// follows, and the graph is re-sorted and pruned.
+/// follows, and the graph is re-sorted and pruned. A form may append
+/// updates to the graph (batch norm's running statistics in training).
 ///
 /// What it does not do: decide which entry a graph is (its caller does), or
 /// own the leaves a training form reads. Those come from `ModeInputs`, which
@@ -20,7 +22,9 @@
 ///
 /// A graph not yet specialised means the evaluation form everywhere (the
 /// interpreter, the gradient rules and the kernel lowering all treat dropout
-/// as the identity), so an inference graph is correct even before this runs.
+/// as the identity; the interpreter and the gradient rule compute batch
+/// norm's evaluation formula, and the kernel lowering refuses batch norm, so
+/// every entry that lowers a graph specialises it first).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -246,6 +246,20 @@ std::unique_ptr<Graph> StepBuilder::build() {
                                         "trained by the optimizer");
       return nullptr;
     }
+  // batch_norm's training form assigns its running statistics, so they
+  // must be assignable and untouched by the optimiser.
+  for (Node *n : forward_)
+    if (n->is(OpKind::BatchNorm))
+      for (size_t k : {size_t(3), size_t(4)})
+        if (!n->operand(k)->is(OpKind::State))
+          diags_.error(n->loc(), std::string("'batch_norm' ") +
+                                     (k == 3 ? "running_mean" : "running_var") +
+                                     " must be a 'state' leaf, got " +
+                                     describeNode(n->operand(k)) + " ('" +
+                                     std::string(opName(n->operand(k)->op())) +
+                                     "')");
+  if (diags_.hasErrors())
+    return nullptr;
   std::vector<Node *> trained = paramsFeeding(forward_, min_.loss);
   std::unordered_set<const Node *> isTrained(trained.begin(), trained.end());
   for (Node *p : forward_.params())

@@ -224,6 +224,7 @@ TEST(FrontendTensor, EveryOpIsReachable) {
                              x.gelu("tanh"),
                              x.silu(),
                              x.dropout(0.3),
+                             batchNorm(x, c, c, s, s),
                              x.convert(DType::F64),
                              x + s,
                              x - c,
