@@ -66,6 +66,8 @@ OneOpGraph oneOpGraph(OpKind op) {
     operands = "%i";
   else if (op == OpKind::DropoutTrain)
     operands = "%a, %b, %j"; // x, step, seed
+  else if (info.arity == ir::kVariadic)
+    operands = "%a, %b, %a";
   else if (ir::hasTrait(op, OpTrait::Contraction))
     operands = "%a, %m";
   else if (info.arity == 1)
@@ -92,6 +94,14 @@ OneOpGraph oneOpGraph(OpKind op) {
       value = "0.25";
     else if (op == OpKind::DropoutTrain && spec.name == "key")
       value = "99";
+    else if (op == OpKind::Pad && spec.name == "pads")
+      value = "[1, 0, 2, 3]";
+    else if (op == OpKind::Slice && spec.name == "starts")
+      value = "[1, -4]";
+    else if (op == OpKind::Slice && spec.name == "ends")
+      value = "[3, 5]";
+    else if (op == OpKind::Concat && spec.name == "axis")
+      value = "1";
     else
       return {"", "no value known for required attribute '" +
                       std::string(spec.name) + "' of '" + name +
