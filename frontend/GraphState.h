@@ -49,6 +49,8 @@ std::optional<std::string> checkName(const ir::Graph &g,
 /// rejects the node.
 Tensor buildOp(ir::OpKind op, std::initializer_list<Tensor> operands,
                ir::Attrs attrs, const CallSite &site);
+Tensor buildOp(ir::OpKind op, const std::vector<Tensor> &operands,
+               ir::Attrs attrs, const CallSite &site);
 
 /// A rank-0 constant for a number operand next to `like`, of its dtype.
 Tensor scalarLike(const Tensor &like, double value, const CallSite &site);

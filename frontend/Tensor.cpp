@@ -37,6 +37,11 @@ checkName(const ir::Graph &g, const std::string &name, const ir::Node *self) {
 
 Tensor buildOp(OpKind op, std::initializer_list<Tensor> operands,
                ir::Attrs attrs, const CallSite &site) {
+  return buildOp(op, std::vector<Tensor>(operands), std::move(attrs), site);
+}
+
+Tensor buildOp(OpKind op, const std::vector<Tensor> &operands, ir::Attrs attrs,
+               const CallSite &site) {
   GraphState *state = nullptr;
   for (const Tensor &t : operands)
     if ((state = TensorAccess::state(t)))
@@ -228,6 +233,22 @@ Tensor Tensor::oneHot(int64_t depth, ir::DType dtype, CallSite site) const {
   return buildOp(OpKind::OneHot, {*this}, std::move(a), site);
 }
 
+Tensor Tensor::pad(std::vector<int64_t> pads, double value,
+                   CallSite site) const {
+  ir::Attrs a;
+  a.set("pads", std::move(pads));
+  a.set("value", value);
+  return buildOp(OpKind::Pad, {*this}, std::move(a), site);
+}
+Tensor Tensor::slice(std::vector<int64_t> starts, std::vector<int64_t> ends,
+                     std::vector<int64_t> steps, CallSite site) const {
+  ir::Attrs a;
+  a.set("starts", std::move(starts));
+  a.set("ends", std::move(ends));
+  a.set("steps", std::move(steps));
+  return buildOp(OpKind::Slice, {*this}, std::move(a), site);
+}
+
 Tensor operator+(Located<Tensor> a, const Tensor &b) {
   return binary(OpKind::Add, a.value, b, a.site);
 }
@@ -279,6 +300,13 @@ Tensor select(const Tensor &cond, double onTrue, const Tensor &onFalse,
               CallSite site) {
   return buildOp(OpKind::Select,
                  {cond, scalarLike(onFalse, onTrue, site), onFalse}, {}, site);
+}
+
+Tensor concat(const std::vector<Tensor> &operands, int64_t axis,
+              CallSite site) {
+  if (operands.empty())
+    return Tensor(); // no graph to report into; the result is invalid
+  return buildOp(OpKind::Concat, operands, attrs("axis", axis), site);
 }
 
 Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,

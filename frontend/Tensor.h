@@ -103,6 +103,15 @@ public:
   Tensor reshape(std::vector<int64_t> shape, CallSite site = {}) const;
   Tensor broadcastTo(std::vector<int64_t> shape, CallSite site = {}) const;
 
+  // Index mapping. pads lists every axis's before then every axis's after
+  // (ONNX's order): [b_0, ..., b_{r-1}, a_0, ..., a_{r-1}]. slice takes one
+  // start, end and step per axis, as Python does (negative indices count
+  // from the end, out-of-range ones clamp); empty steps mean all 1.
+  Tensor pad(std::vector<int64_t> pads, double value = 0.0,
+             CallSite site = {}) const;
+  Tensor slice(std::vector<int64_t> starts, std::vector<int64_t> ends,
+               std::vector<int64_t> steps = {}, CallSite site = {}) const;
+
   Tensor softmax(int64_t axis = -1, CallSite site = {}) const;
   Tensor logSoftmax(int64_t axis = -1, CallSite site = {}) const;
   /// i32 indices to a trailing axis of `depth` zeros and ones.
@@ -168,6 +177,11 @@ Tensor select(const Tensor &cond, const Tensor &onTrue, const Tensor &onFalse,
 Tensor select(const Tensor &cond, const Tensor &onTrue, double onFalse,
               CallSite site = {});
 Tensor select(const Tensor &cond, double onTrue, const Tensor &onFalse,
+              CallSite site = {});
+
+/// The operands joined along `axis` (negative counts from the end); they
+/// agree on every other dim and on dtype.
+Tensor concat(const std::vector<Tensor> &operands, int64_t axis,
               CallSite site = {});
 
 Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA = false,

@@ -7,7 +7,10 @@
 /// the gradient back. reduce_max (reduce_min) sends the gradient to the
 /// elements equal to the maximum (minimum), split evenly among ties, as
 /// PyTorch's amax, TensorFlow and JAX do, so the rule is symmetric and its
-/// gradient sums to the incoming one.
+/// gradient sums to the incoming one. pad and slice undo each other; a
+/// strided slice's gradient is a strided scatter built from pad and reshape
+/// (each gradient element followed by step - 1 zeros); concat's gradient is
+/// one slice of the incoming gradient per operand.
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradientRules.h"
@@ -150,6 +153,85 @@ Grads batchNormGrad(GradBuilder &b, Node *n, Node *g,
   return grads;
 }
 
+Node *sliceNode(GradBuilder &b, Node *x, std::vector<int64_t> starts,
+                std::vector<int64_t> ends) {
+  Attrs attrs;
+  attrs.set("starts", std::move(starts));
+  attrs.set("ends", std::move(ends));
+  return b.op(OpKind::Slice, {x}, attrs);
+}
+
+Node *padNode(GradBuilder &b, Node *x, std::vector<int64_t> pads) {
+  Attrs attrs;
+  attrs.set("pads", std::move(pads));
+  return b.op(OpKind::Pad, {x}, attrs);
+}
+
+Grads padGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  const std::vector<int64_t> &pads = n->attrs().getInts("pads");
+  const Shape &in = n->operand(0)->shape();
+  std::vector<int64_t> starts(in.size()), ends(in.size());
+  for (size_t d = 0; d < in.size(); ++d) {
+    starts[d] = pads[d];
+    ends[d] = pads[d] + in[d];
+  }
+  return {sliceNode(b, g, std::move(starts), std::move(ends))};
+}
+
+/// Spreads axis `d` of `g` so element k lands at k * step: each element
+/// gets step - 1 zeros after it on a new axis, which a reshape folds in,
+/// and the zeros after the last element are cut.
+Node *spreadAxis(GradBuilder &b, Node *g, size_t d, int64_t step) {
+  Shape shape = g->shape();
+  int64_t m = shape[d];
+  Shape split = shape;
+  split.insert(split.begin() + int64_t(d) + 1, 1);
+  std::vector<int64_t> pads(2 * split.size(), 0);
+  pads[split.size() + d + 1] = step - 1;
+  Node *spread = padNode(b, b.reshape(g, split), std::move(pads));
+  Shape merged = shape;
+  merged[d] = m * step;
+  Node *flat = b.reshape(spread, merged);
+  std::vector<int64_t> starts(shape.size(), 0), ends = merged;
+  ends[d] = (m - 1) * step + 1;
+  return sliceNode(b, flat, std::move(starts), std::move(ends));
+}
+
+Grads sliceGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &) {
+  const std::vector<int64_t> &starts = n->attrs().getInts("starts");
+  const std::vector<int64_t> &steps = n->attrs().getInts("steps");
+  const Shape &in = n->operand(0)->shape();
+  size_t rank = in.size();
+  Node *spread = g;
+  for (size_t d = 0; d < rank; ++d)
+    if (steps[d] != 1 && g->shape()[d] > 1)
+      spread = spreadAxis(b, spread, d, steps[d]);
+  // The attributes are canonical: the taken elements span [start, end).
+  std::vector<int64_t> pads(2 * rank);
+  for (size_t d = 0; d < rank; ++d) {
+    pads[d] = starts[d];
+    pads[rank + d] = in[d] - starts[d] - spread->shape()[d];
+  }
+  return {padNode(b, spread, std::move(pads))};
+}
+
+Grads concatGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
+  size_t axis = size_t(n->attrs().getInt("axis"));
+  Grads grads(n->numOperands(), nullptr);
+  int64_t offset = 0;
+  for (size_t i = 0; i < n->numOperands(); ++i) {
+    const Shape &shape = n->operand(i)->shape();
+    if (needs[i]) {
+      std::vector<int64_t> starts(shape.size(), 0), ends = shape;
+      starts[axis] = offset;
+      ends[axis] = offset + shape[axis];
+      grads[i] = sliceNode(b, g, std::move(starts), std::move(ends));
+    }
+    offset += shape[axis];
+  }
+  return grads;
+}
+
 } // namespace
 
 void addStructuralGradients(GradRuleTable &t) {
@@ -163,6 +245,9 @@ void addStructuralGradients(GradRuleTable &t) {
   t.set(OpKind::ReduceMax, reduceExtremumGrad);
   t.set(OpKind::ReduceMin, reduceExtremumGrad);
   t.set(OpKind::ReduceProd, reduceProdGrad);
+  t.set(OpKind::Pad, padGrad);
+  t.set(OpKind::Slice, sliceGrad);
+  t.set(OpKind::Concat, concatGrad);
 }
 
 } // namespace voskhod::autodiff

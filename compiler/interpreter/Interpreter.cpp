@@ -297,6 +297,56 @@ HostTensor broadcast(const TensorType &out, const HostTensor &x) {
   return r;
 }
 
+/// `value` outside the source, the source element shifted by the befores
+/// inside it (pads in ONNX's order, all befores then all afters).
+HostTensor pad(const TensorType &out, const HostTensor &x, const Attrs &attrs) {
+  const std::vector<int64_t> &pads = attrs.getInts("pads");
+  const Shape &in = x.type.shape;
+  Index inStrides = rowMajorStrides(in);
+  HostTensor r(out);
+  for (int64_t flat = 0; flat < int64_t(r.data.size()); ++flat) {
+    Index i = unravel(flat, out.shape);
+    bool inside = true;
+    for (size_t d = 0; d < in.size(); ++d) {
+      i[d] -= pads[d];
+      inside = inside && i[d] >= 0 && i[d] < in[d];
+    }
+    r.data[flat] =
+        inside ? x.data[ravel(i, inStrides)] : attrs.getFloat("value");
+  }
+  return r;
+}
+
+/// Element o of the result is x[starts + o * steps] (attributes canonical).
+HostTensor slice(const TensorType &out, const HostTensor &x,
+                 const Attrs &attrs) {
+  const std::vector<int64_t> &starts = attrs.getInts("starts");
+  const std::vector<int64_t> &steps = attrs.getInts("steps");
+  Index inStrides = rowMajorStrides(x.type.shape);
+  HostTensor r(out);
+  for (int64_t flat = 0; flat < int64_t(r.data.size()); ++flat) {
+    Index i = unravel(flat, out.shape);
+    for (size_t d = 0; d < i.size(); ++d)
+      i[d] = starts[d] + i[d] * steps[d];
+    r.data[flat] = x.data[ravel(i, inStrides)];
+  }
+  return r;
+}
+
+HostTensor concat(const TensorType &out, std::span<const HostTensor *const> in,
+                  const Attrs &attrs) {
+  size_t axis = size_t(attrs.getInt("axis"));
+  HostTensor r(out);
+  for (int64_t flat = 0; flat < int64_t(r.data.size()); ++flat) {
+    Index i = unravel(flat, out.shape);
+    size_t k = 0;
+    while (i[axis] >= in[k]->type.shape[axis])
+      i[axis] -= in[k++]->type.shape[axis];
+    r.data[flat] = in[k]->data[ravel(i, rowMajorStrides(in[k]->type.shape))];
+  }
+  return r;
+}
+
 HostTensor reduce(OpKind op, const TensorType &out, const HostTensor &x,
                   const Attrs &attrs) {
   const Shape &in = x.type.shape;
@@ -571,6 +621,12 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
     return HostTensor(out, in[0]->data);
   case OpKind::Broadcast:
     return broadcast(out, *in[0]);
+  case OpKind::Pad:
+    return pad(out, *in[0], attrs);
+  case OpKind::Slice:
+    return slice(out, *in[0], attrs);
+  case OpKind::Concat:
+    return concat(out, in, attrs);
 
   case OpKind::ReduceSum:
   case OpKind::ReduceMean:

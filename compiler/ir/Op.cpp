@@ -129,4 +129,13 @@ bool isAttrChoice(const AttrSpec &spec, std::string_view value) {
   return false;
 }
 
+std::string operandCountMismatch(const OpInfo &info, size_t got) {
+  std::string want = info.arity == kVariadic
+                         ? "at least 1 operand"
+                         : std::to_string(info.arity) + " operand" +
+                               (info.arity == 1 ? "" : "s");
+  return "'" + std::string(info.name) + "' expects " + want + ", got " +
+         std::to_string(got);
+}
+
 } // namespace voskhod::ir

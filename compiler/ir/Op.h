@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace voskhod::ir {
@@ -47,12 +48,26 @@ enum : uint32_t {
 };
 } // namespace OpTrait
 
+/// The arity of an op that takes one or more operands (concat).
+constexpr int kVariadic = -1;
+
 struct OpInfo {
   OpKind kind;
   std::string_view name;
-  int arity;
+  int arity; // or kVariadic
   uint32_t traits;
 };
+
+/// Whether `info`'s op takes `n` value operands.
+inline bool acceptsOperandCount(const OpInfo &info, size_t n) {
+  return info.arity == kVariadic ? n >= 1 : int(n) == info.arity;
+}
+/// The fewest operands `info`'s op takes.
+inline int minOperands(const OpInfo &info) {
+  return info.arity == kVariadic ? 1 : info.arity;
+}
+/// "expects 2 operands, got 3", for a diagnostic.
+std::string operandCountMismatch(const OpInfo &info, size_t got);
 
 const OpInfo &opInfo(OpKind kind);
 inline std::string_view opName(OpKind kind) { return opInfo(kind).name; }

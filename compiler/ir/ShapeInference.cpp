@@ -1,6 +1,8 @@
 //===- compiler/ir/ShapeInference.cpp - shape and type rules --------------===//
 #include "compiler/ir/ShapeInference.h"
 
+#include "compiler/ir/IndexMappingShapes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -428,6 +430,8 @@ Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
     return inferReduction(op, in[0], attrs, out);
   if (hasTrait(op, OpTrait::Loss))
     return inferLoss(op, in, out);
+  if (op == OpKind::Pad || op == OpKind::Slice || op == OpKind::Concat)
+    return inferIndexMapping(op, in, attrs, out);
   if (hasTrait(op, OpTrait::RowWise)) {
     VOSKHOD_RETURN_IF_ERROR(requireFloat(in[0], name));
     if (in[0].rank() < 1)
@@ -476,10 +480,8 @@ Status inferTypeInto(OpKind op, std::span<const TensorType> in, Attrs &attrs,
   const OpInfo &info = opInfo(op);
   if (hasTrait(op, OpTrait::Leaf))
     return makeError(q(info.name) + " declares its type; it is not inferred");
-  if (int(in.size()) != info.arity)
-    return makeError(q(info.name) + " expects " + std::to_string(info.arity) +
-                     " operand" + (info.arity == 1 ? "" : "s") + ", got " +
-                     std::to_string(in.size()));
+  if (!acceptsOperandCount(info, in.size()))
+    return makeError(operandCountMismatch(info, in.size()));
   VOSKHOD_RETURN_IF_ERROR(checkAttrs(op, attrs));
 
   VOSKHOD_RETURN_IF_ERROR(inferByFamily(op, in, attrs, out));

@@ -134,6 +134,21 @@ private:
     newBuffer(n, n->is(OpKind::Const) ? BufferKind::Const : BufferKind::Temp);
   }
 
+  /// The index-mapping ops read their operands at computed indices
+  /// (KernelBuilder's gathers), so those operands live in buffers.
+  static bool gathers(const Node *n) {
+    return n->is(OpKind::Pad) || n->is(OpKind::Slice) || n->is(OpKind::Concat);
+  }
+
+  /// Whether node `i` must have a buffer for its users' sake: a reshape
+  /// views it, or a gathering op reads it.
+  bool needsBuffer(size_t i) const {
+    for (const Node *user : usersOf(i))
+      if (user->is(OpKind::Reshape) || gathers(user))
+        return true;
+    return false;
+  }
+
   void decideBuffers() {
     size_t count = g_.size();
     // Cost of a node's whole inlined tree, assuming everything that may be
@@ -169,13 +184,10 @@ private:
       uses[i] = u;
       bool inlinable = n->hasTrait(OpTrait::Elementwise) ||
                        n->is(OpKind::Broadcast) || n->is(OpKind::Transpose) ||
-                       n->is(OpKind::OneHot);
+                       n->is(OpKind::OneHot) || gathers(n);
       if (!inlinable || isRoot_[i])
         continue;
-      bool forcedByReshape = false;
-      for (const Node *user : usersOf(i))
-        forcedByReshape |= user->is(OpKind::Reshape);
-      if (forcedByReshape)
+      if (needsBuffer(i))
         continue;
       inlined[i] = u <= 1.0 || treeCost[i] <= kCheapInlineCost;
     }
@@ -192,7 +204,7 @@ private:
         newBuffer(n, BufferKind::State);
         continue;
       case OpKind::Const:
-        if (!isUniformConst(n) || isRoot_[i])
+        if (!isUniformConst(n) || isRoot_[i] || needsBuffer(i))
           newBuffer(n, BufferKind::Const);
         continue;
       case OpKind::Reshape: {

@@ -6,6 +6,9 @@
 ///   - leaves have buffers; scalar and uniform constants are inlined;
 ///   - contractions, reductions, row-wise ops and losses each root a kernel;
 ///   - `reshape` is a view of its operand's buffer (so the operand gets one);
+///   - pad, slice and concat gather their operands at computed indices, so
+///     the operands get buffers while the ops themselves inline like layout
+///     ops;
 ///   - an elementwise or layout node is inlined into its users unless it is
 ///     a graph root (result, update value) or inlining would recompute it:
 ///     used more than once (counting a row-wise user's passes and the

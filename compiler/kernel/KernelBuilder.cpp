@@ -196,6 +196,9 @@ struct Context {
   std::vector<const Node *> &computed;
   KernelBuilder::Tables &tables;
   bool writeOut; // false: a check, whose kernel nobody reads
+  /// The values the kernel stores: a gather must not read one, whose other
+  /// elements may not be written yet.
+  const std::vector<const Node *> &members;
 
   void markComputed(const Node *n) {
     uint32_t &mark = tables.computedIn[n->index()];
@@ -400,6 +403,35 @@ public:
     return body_.add(i);
   }
 
+  /// Reads element `index` (an i32 value) of `n`'s buffer; the caller keeps
+  /// the index in range. Fails when `n` has no buffer (the planner gives
+  /// the operands of gathering ops one).
+  int gather(const Node *n, int index) {
+    int buffer = ctx_.bufferOf[n->index()];
+    const auto &members = ctx_.members;
+    if (buffer < 0 ||
+        std::find(members.begin(), members.end(), n) != members.end())
+      return fail();
+    ctx_.loaded.push_back({n, /*identity=*/false});
+    std::vector<Access> &accesses = body_.accesses;
+    if (body_.numAccesses == accesses.size())
+      accesses.emplace_back();
+    Access &next = accesses[body_.numAccesses];
+    next.buffer = buffer;
+    // No affine access reads at offset -1, so the in-place analysis never
+    // takes a gather for a read of the element a store writes.
+    next.offset = -1;
+    next.strides.assign(rank_, 0);
+    auto used = accesses.begin() + body_.numAccesses;
+    int idx = int(std::find(accesses.begin(), used, next) - accesses.begin());
+    if (idx == int(body_.numAccesses))
+      ++body_.numAccesses;
+    Inst i{ScalarOp::Gather, n->dtype()};
+    i.access = idx;
+    i.args[0] = index;
+    return body_.add(i);
+  }
+
   /// Marks `n` as computed in this kernel, valid at index map `home`.
   void produce(const Node *n, const IndexMap &home, int value) {
     int k = t_.find(n->index(), id_, /*produced=*/true, nullptr);
@@ -492,11 +524,114 @@ private:
       return n->dtype() == DType::I1 ? eq
                                      : op(ScalarOp::Convert, n->dtype(), eq);
     }
+    case OpKind::Pad:
+      return padValue(n, m);
+    case OpKind::Slice:
+      return sliceValue(n, m);
+    case OpKind::Concat:
+      return concatValue(n, m);
     default:
       // Everything else is materialised by the planner.
       failed_ = true;
       return 0;
     }
+  }
+
+  int i32(int64_t v) { return constant(double(v), DType::I32); }
+  int addI32(int a, int b) {
+    return a < 0 ? b : op(ScalarOp::Add, DType::I32, a, b);
+  }
+  /// `x` clamped into [0, size - 1].
+  int clampI32(int x, int64_t size) {
+    int hi = op(ScalarOp::Min, DType::I32, x, i32(size - 1));
+    return op(ScalarOp::Max, DType::I32, hi, i32(0));
+  }
+  /// Adds `stride * x` to the running element index `flat` (-1: none yet).
+  int addTerm(int flat, int x, int64_t stride) {
+    if (stride != 1)
+      x = op(ScalarOp::Mul, DType::I32, x, i32(stride));
+    return addI32(flat, x);
+  }
+
+  /// pad: the operand at the index shifted by the befores where that is
+  /// inside it, else `value`. The index is clamped so that the gather stays
+  /// in the buffer; each axis that pads selects `value` where clamping moved
+  /// its index.
+  int padValue(const Node *n, const IndexMap &m) {
+    const Node *x = n->operand(0);
+    const std::vector<int64_t> &pads = n->attrs().getInts("pads");
+    size_t rank = size_t(x->rank());
+    std::vector<int64_t> strides = rowMajorStrides(x->shape());
+    std::vector<int> insides; // per padded axis: whether it is inside
+    int flat = -1;
+    for (size_t d = 0; d < rank; ++d) {
+      int i = domainIndex(m[d]);
+      if (pads[d] == 0 && pads[rank + d] == 0) {
+        flat = addTerm(flat, i, strides[d]);
+        continue;
+      }
+      int shifted = op(ScalarOp::Sub, DType::I32, i, i32(pads[d]));
+      int clamped = clampI32(shifted, x->shape()[d]);
+      insides.push_back(op(ScalarOp::Equal, DType::I1, shifted, clamped));
+      flat = addTerm(flat, clamped, strides[d]);
+    }
+    int v = gather(x, flat < 0 ? i32(0) : flat);
+    int fill = constant(n->attrs().getFloat("value"), n->dtype());
+    for (int inside : insides)
+      v = op(ScalarOp::Select, n->dtype(), inside, v, fill);
+    return v;
+  }
+
+  /// slice: the operand at starts + index * steps, always in range.
+  int sliceValue(const Node *n, const IndexMap &m) {
+    const Node *x = n->operand(0);
+    const std::vector<int64_t> &starts = n->attrs().getInts("starts");
+    const std::vector<int64_t> &steps = n->attrs().getInts("steps");
+    std::vector<int64_t> strides = rowMajorStrides(x->shape());
+    int flat = -1;
+    int64_t offset = 0;
+    for (size_t d = 0; d < size_t(x->rank()); ++d) {
+      offset += starts[d] * strides[d];
+      if (x->shape()[d] != 1)
+        flat = addTerm(flat, domainIndex(m[d]), steps[d] * strides[d]);
+    }
+    if (offset != 0 || flat < 0)
+      flat = addI32(flat, i32(offset));
+    return gather(x, flat);
+  }
+
+  /// concat: every operand gathered at the index clamped into it along the
+  /// axis, and the one whose range holds the index selected.
+  int concatValue(const Node *n, const IndexMap &m) {
+    size_t axis = size_t(n->attrs().getInt("axis"));
+    int at = domainIndex(m[axis]);
+    int v = -1;
+    int64_t offset = n->shape()[axis];
+    for (size_t k = n->numOperands(); k-- > 0;) {
+      const Node *x = n->operand(k);
+      offset -= x->shape()[axis];
+      std::vector<int64_t> strides = rowMajorStrides(x->shape());
+      int flat = -1;
+      for (size_t d = 0; d < size_t(x->rank()); ++d) {
+        int i = domainIndex(m[d]);
+        if (d == axis)
+          i = clampI32(offset ? op(ScalarOp::Sub, DType::I32, i, i32(offset))
+                              : i,
+                       x->shape()[d]);
+        if (x->shape()[d] != 1)
+          flat = addTerm(flat, i, strides[d]);
+      }
+      int g = gather(x, flat < 0 ? i32(0) : flat);
+      if (v < 0) {
+        v = g;
+        continue;
+      }
+      // Operand k holds the indices below the next operand's offset.
+      int64_t next = offset + x->shape()[axis];
+      int below = op(ScalarOp::Greater, DType::I1, i32(next), at);
+      v = op(ScalarOp::Select, n->dtype(), below, g, v);
+    }
+    return v;
   }
 
   /// The index along domain dim `col` (0 for a broadcast dim).
@@ -598,8 +733,8 @@ public:
           const std::vector<int> &bufferOf, const std::vector<Buffer> &buffers,
           KernelBuilder::Tables &tables, bool writeOut)
       : spec_(spec),
-        ctx_{g,      bufferOf, buffers, tables.loaded, tables.computed,
-             tables, writeOut} {}
+        ctx_{g,      bufferOf, buffers,     tables.loaded, tables.computed,
+             tables, writeOut, spec.members} {}
 
   std::optional<BuildResult> run() {
     Kernel &k = result_.kernel;
@@ -920,6 +1055,9 @@ bool hasKernelLowering(const ir::Node *n) {
   case OpKind::Softmax:
   case OpKind::LogSoftmax:
   case OpKind::OneHot:
+  case OpKind::Pad:
+  case OpKind::Slice:
+  case OpKind::Concat:
   case OpKind::SoftmaxCrossEntropy:
   case OpKind::SigmoidCrossEntropy:
   case OpKind::MseLoss:

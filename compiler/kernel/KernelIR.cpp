@@ -136,7 +136,7 @@ static void addUnique(std::vector<int> &list, int id) {
 
 static void collectBody(const Body &body, std::vector<int> &reads) {
   for (const Inst &inst : body.insts)
-    if (inst.op == ScalarOp::Load)
+    if (inst.op == ScalarOp::Load || inst.op == ScalarOp::Gather)
       addUnique(reads, body.accesses[inst.access].buffer);
 }
 

@@ -136,6 +136,10 @@ std::string printBody(const KernelProgram &p, const Body &body) {
       os << "]";
       break;
     }
+    case ScalarOp::Gather:
+      os << " %" << p.buffers[body.accesses[in.access].buffer].name << "[v"
+         << in.args[0] << "]";
+      break;
     case ScalarOp::Index:
     case ScalarOp::RowValue:
       os << " " << in.dim;

@@ -455,10 +455,8 @@ Node *Parser::parseApplication(OpKind op, const Token &opTok,
       return nullptr;
   }
 
-  if (int(operands.size()) != info.arity) {
-    error(opTok, quoted(info.name) + " expects " + std::to_string(info.arity) +
-                     " operand" + (info.arity == 1 ? "" : "s") + ", got " +
-                     std::to_string(operands.size()));
+  if (!ir::acceptsOperandCount(info, operands.size())) {
+    error(opTok, ir::operandCountMismatch(info, operands.size()));
     return nullptr;
   }
 

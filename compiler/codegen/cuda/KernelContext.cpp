@@ -265,6 +265,7 @@ std::string KernelContext::expression(const Body &body, const Inst &in,
            "), unsigned(" + arg(2) + "), " +
            std::to_string(uint32_t(in.constant)) + "u)";
   case ScalarOp::Load:
+  case ScalarOp::Gather:
     VOSKHOD_UNREACHABLE("loads are rendered by renderBody");
   default:
     break;
@@ -332,6 +333,21 @@ BodyValues KernelContext::renderBody(CodeWriter &w, const Body &body,
                  fromStorage(ptr + "[" + li + "]") + ";");
           v[i].push_back(ln);
         }
+      }
+      continue;
+    }
+    if (in.op == ScalarOp::Gather) {
+      const Access &a = body.accesses[in.access];
+      DType st = p_.buffers[a.buffer].type.dtype;
+      std::string ptr = pointer(a.buffer);
+      const std::vector<std::string> &index = v[in.args[0]];
+      for (size_t l = 0; l < index.size(); ++l) {
+        std::string ln =
+            index.size() == 1 ? name : name + "_" + std::to_string(l);
+        std::string x = ptr + "[" + index[l] + "]";
+        w.line("const " + std::string(type) + " " + ln + " = " +
+               (st == DType::I1 ? "(" + x + " != 0)" : x) + ";");
+        v[i].push_back(ln);
       }
       continue;
     }

@@ -284,6 +284,27 @@ private:
     return fromStorage(b, vec, t);
   }
 
+  /// Element `index` (i32, a vector of them when vectorised) of a's buffer,
+  /// one scalar load per lane.
+  Value *gather(llvm::IRBuilderBase &b, const Env &env, const Access &a,
+                Value *index, DType t) {
+    Type *st = storageType(t);
+    Type *i64t = Type::getInt64Ty(ctx_);
+    if (env.lanes == 1)
+      return fromStorage(
+          b, b.CreateLoad(st, pointer(b, env, a, b.CreateSExt(index, i64t))),
+          t);
+    Value *vec =
+        llvm::PoisonValue::get(llvm::FixedVectorType::get(st, env.lanes));
+    for (unsigned l = 0; l < env.lanes; ++l) {
+      Value *li =
+          b.CreateSExt(b.CreateExtractElement(index, uint64_t(l)), i64t);
+      vec = b.CreateInsertElement(vec, b.CreateLoad(st, pointer(b, env, a, li)),
+                                  uint64_t(l));
+    }
+    return fromStorage(b, vec, t);
+  }
+
   void store(llvm::IRBuilderBase &b, const Env &env, const Access &a,
              Value *v) {
     DType t = p_.buffers[a.buffer].type.dtype;
@@ -453,6 +474,9 @@ private:
         v[i] = int(in.access) == env.givenAccess
                    ? env.given
                    : load(b, env, body.accesses[in.access], t);
+        break;
+      case ScalarOp::Gather:
+        v[i] = gather(b, env, body.accesses[in.access], arg(0), t);
         break;
       case ScalarOp::Index: {
         auto it = env.groupOfDim.find(in.dim);

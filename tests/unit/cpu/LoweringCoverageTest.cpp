@@ -72,7 +72,9 @@ OneOpGraph oneOpGraph(OpKind op) {
     inputs += "  %g = input f32[5]\n  %rm = state f32[5] init = zeros\n"
               "  %rv = state f32[5] init = ones\n";
     operands = "%a, %g, %g, %rm, %rv";
-  } else if (ir::hasTrait(op, OpTrait::Contraction))
+  } else if (info.arity == ir::kVariadic)
+    operands = "%a, %b, %a";
+  else if (ir::hasTrait(op, OpTrait::Contraction))
     operands = "%a, %m";
   else if (info.arity == 1)
     operands = "%a";
@@ -98,6 +100,14 @@ OneOpGraph oneOpGraph(OpKind op) {
       value = "0.25";
     else if (op == OpKind::DropoutTrain && spec.name == "key")
       value = "99";
+    else if (op == OpKind::Pad && spec.name == "pads")
+      value = "[1, 0, 2, 3]";
+    else if (op == OpKind::Slice && spec.name == "starts")
+      value = "[1, -4]";
+    else if (op == OpKind::Slice && spec.name == "ends")
+      value = "[3, 5]";
+    else if (op == OpKind::Concat && spec.name == "axis")
+      value = "1";
     else
       return {"", "no value known for required attribute '" +
                       std::string(spec.name) + "' of '" + name +

@@ -125,6 +125,25 @@ inline std::vector<ModelCase> opCases() {
        "  %r = sub %x, %m\n  return %r",
        kReduction},
       {"one_hot", "  %r = one_hot %l {depth = 11}\n  return %r", kElementwise},
+      {"pad",
+       "  %r = relu (pad %x {pads = [1, 0, 2, 3], value = -0.5})\n"
+       "  return %r",
+       kElementwise},
+      {"slice",
+       "  %r = slice (exp %x) {starts = [1, -17], ends = [37, 19], "
+       "steps = [3, 2]}\n  return %r",
+       kElementwise},
+      {"concat",
+       "  %a = reshape %v {shape = [1, 19]}\n"
+       "  %r = concat %x, %a, (neg %y) {axis = 0}\n"
+       "  %s = concat (transpose %x), (transpose %y) {axis = -1}\n"
+       "  return %r, %s",
+       kElementwise},
+      {"slice_matmul",
+       "  %r = matmul (slice %x {starts = [0, 3], ends = [37, 19]}), "
+       "(pad (slice (transpose %y) {starts = [3, 0], ends = [19, 37]}) "
+       "{pads = [0, 0, 0, 2]})\n  return %r",
+       kReduction},
       {"sum_rows", "  %r = reduce_sum %x {axes = [1]}\n  return %r",
        kReduction},
       {"sum_cols", "  %r = reduce_sum %x {axes = [0]}\n  return %r",

@@ -74,11 +74,11 @@ std::optional<Instance> firstValid(OpKind op, std::mt19937 &rng) {
       required.push_back(&spec);
   const auto &types = operandCandidates();
   size_t typeCombos = 1;
-  for (int i = 0; i < info.arity; ++i)
+  for (int i = 0; i < minOperands(info); ++i)
     typeCombos *= types.size();
   for (size_t t = 0; t < typeCombos; ++t) {
     Instance inst{op, {}, {}};
-    for (size_t i = 0, rest = t; i < size_t(info.arity);
+    for (size_t i = 0, rest = t; i < size_t(minOperands(info));
          ++i, rest /= types.size())
       inst.operands.push_back(types[rest % types.size()]);
     std::vector<std::vector<AttrValue>> choices;
