@@ -25,6 +25,9 @@ class GradBuilder {
 public:
   GradBuilder(ir::Graph &g, ir::SourceLoc loc) : g_(g), loc_(loc) {}
 
+  /// The graph the rules build into.
+  ir::Graph &graph() { return g_; }
+
   bool failed() const { return !status_.isOk(); }
   const Status &status() const { return status_; }
 

@@ -14,6 +14,7 @@ const GradRuleTable &gradientRules() {
     addElementwiseGradients(t);
     addStructuralGradients(t);
     addLossGradients(t);
+    addCompositeGradients(t);
     return t;
   }();
   return table;

@@ -7,7 +7,8 @@
 /// is not differentiable, like a comparison or an integer label). The rules
 /// live in three files by op family (ElementwiseGradients.cpp,
 /// StructuralGradients.cpp for contraction, layout and reductions,
-/// LossGradients.cpp for row-wise normalisations and losses); the driver in
+/// LossGradients.cpp for row-wise normalisations and losses,
+/// CompositeGradients.cpp for composite ops); the driver in
 /// Autodiff.cpp is the only caller.
 ///
 /// An op with no entry cannot be differentiated through; leaves need none.
@@ -51,6 +52,8 @@ std::vector<ir::Node *> noGradient(GradBuilder &b, ir::Node *node,
 void addElementwiseGradients(GradRuleTable &table);
 void addStructuralGradients(GradRuleTable &table);
 void addLossGradients(GradRuleTable &table);
+/// Composite ops: reverse mode through their expansion.
+void addCompositeGradients(GradRuleTable &table);
 
 /// Every rule above.
 const GradRuleTable &gradientRules();

@@ -21,6 +21,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/interpreter/WindowOps.h"
 
 #include "compiler/ir/ShapeInference.h"
 #include "compiler/ir/Verifier.h"
@@ -612,6 +613,16 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
   case OpKind::BatchNorm:
     // Unspecialised: the evaluation form (ModeSpecialization.h).
     return batchNormEval(out, in, attrs);
+  case OpKind::Conv2d:
+    return conv2dDirect(out, *in[0], *in[1],
+                        windowOf(n.op(), {{in[0]->type, in[1]->type}}, attrs));
+  case OpKind::MaxPool2d:
+    return maxPool2dDirect(out, *in[0],
+                           windowOf(n.op(), {{in[0]->type}}, attrs));
+  case OpKind::AvgPool2d:
+    return avgPool2dDirect(out, *in[0],
+                           windowOf(n.op(), {{in[0]->type}}, attrs),
+                           attrs.getBool("count_include_pad"));
 
   case OpKind::Matmul:
     return matmul(out, *in[0], *in[1], attrs);

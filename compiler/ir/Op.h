@@ -45,6 +45,9 @@ enum : uint32_t {
   /// Lowered differently in the training step and in the forward entry
   /// (compiler/training/ModeSpecialization.h).
   ModeDependent = 1u << 13,
+  /// Defined by its expansion into other ops
+  /// (compiler/ir/CompositeExpansion.h).
+  Composite = 1u << 14,
 };
 } // namespace OpTrait
 

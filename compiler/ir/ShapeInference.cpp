@@ -2,6 +2,7 @@
 #include "compiler/ir/ShapeInference.h"
 
 #include "compiler/ir/IndexMappingShapes.h"
+#include "compiler/ir/WindowShapes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -445,6 +446,9 @@ Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
   }
   if (op == OpKind::BatchNorm)
     return inferBatchNorm(in, attrs, out);
+  if (op == OpKind::Conv2d || op == OpKind::MaxPool2d ||
+      op == OpKind::AvgPool2d)
+    return inferWindow(op, in, attrs, out);
   if (op == OpKind::OneHot) {
     if (in[0].dtype != DType::I32)
       return makeError("'one_hot' expects i32 indices, got " + in[0].str());

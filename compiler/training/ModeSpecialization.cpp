@@ -2,6 +2,7 @@
 #include "compiler/training/ModeSpecialization.h"
 
 #include "compiler/ir/Builder.h"
+#include "compiler/ir/CompositeExpansion.h"
 #include "compiler/ir/Verifier.h"
 #include "runtime/Random.h"
 #include "support/InternalCheck.h"
@@ -169,12 +170,15 @@ uint32_t dropoutKey(std::string_view name) {
 }
 
 bool specializeForMode(Graph &g, Mode mode, const ModeInputs &inputs) {
+  // Composites mean the same in both modes, but their expansions may hold
+  // mode-dependent ops, so they go first.
+  bool expanded = expandComposites(g);
   std::vector<Node *> dependent;
   for (Node *n : g)
     if (n->hasTrait(OpTrait::ModeDependent))
       dependent.push_back(n);
   if (dependent.empty())
-    return false;
+    return expanded;
   std::vector<int> unnamed(kNumOps, 0);
   for (Node *n : dependent) {
     InternalContext ctx("ModeSpecialization", n, describeNode);

@@ -10,6 +10,10 @@
 /// `specializeForMode` once on its graph, so no pass after it and no backend
 /// ever meets a mode-dependent op.
 ///
+/// It also expands every `Composite` op (compiler/ir/CompositeExpansion.h),
+/// which means the same in both modes, so the same call that leaves no
+/// mode-dependent op for the passes and backends leaves no composite either.
+///
 /// Steps: every ModeDependent node is replaced by its form for the mode
 /// (built through the checked builder, with the node's location), every use
 /// follows, and the graph is re-sorted and pruned. A form may append
@@ -53,8 +57,8 @@ struct ModeInputs {
   std::function<ir::Node *()> seed;
 };
 
-/// Replaces every ModeDependent node of `g` by its form in `mode`; whether
-/// anything changed. Eval mode needs no inputs. Stops, with the graph left
+/// Expands every composite node of `g` and replaces every ModeDependent one
+/// by its form in `mode`; whether anything changed. Eval mode needs no inputs. Stops, with the graph left
 /// to be discarded, where an input is null.
 bool specializeForMode(ir::Graph &g, Mode mode, const ModeInputs &inputs = {});
 

@@ -18,6 +18,7 @@
 #include "GraphParsing.h"
 
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/Initialize.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/Executable.h"
@@ -138,7 +139,11 @@ inline void checkForward(const std::string &text, double tolerance,
                          bool specials = false) {
   auto g = parse(text);
   ASSERT_TRUE(g);
-  auto exe = compile(nullptr, g.get());
+  // Compiled as every entry lowers a forward graph: specialised for
+  // evaluation (composites expanded); the interpreter runs it as written.
+  auto lowered = parse(text);
+  training::specializeForMode(*lowered, training::Mode::Eval);
+  auto exe = compile(nullptr, lowered.get());
   ASSERT_TRUE(exe) << exe.message();
   ir::LeafValues leaves = training::initialLeafValues(*g, seed);
   if (specials)
