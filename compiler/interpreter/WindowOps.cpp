@@ -28,14 +28,13 @@ HostTensor conv2dDirect(const TensorType &out, const HostTensor &x,
           for (int64_t c = 0; c < cg; ++c)
             for (int64_t kh = 0; kh < ws[2]; ++kh) {
               int64_t ih = oh * win.strideH - win.top + kh * win.dilationH;
-              if (ih < 0 || ih >= xs[2])
-                continue;
               for (int64_t kw = 0; kw < ws[3]; ++kw) {
                 int64_t iw = ow * win.strideW - win.left + kw * win.dilationW;
-                if (iw < 0 || iw >= xs[3])
-                  continue;
-                sum += x.data[at(xs, n, c0 + c, ih, iw)] *
-                       w.data[at(ws, o, c, kh, kw)];
+                // Padding is zeros that the weight multiplies, as in the
+                // definition on the padded input: 0·inf is NaN there too.
+                bool inside = ih >= 0 && ih < xs[2] && iw >= 0 && iw < xs[3];
+                double v = inside ? x.data[at(xs, n, c0 + c, ih, iw)] : 0.0;
+                sum += v * w.data[at(ws, o, c, kh, kw)];
               }
             }
           r.data[at(ys, n, o, oh, ow)] = sum;

@@ -13,7 +13,9 @@
 
 namespace voskhod::ir {
 
-/// x [N, C, H, W], w [O, C/groups, KH, KW] -> `out` [N, O, OH, OW].
+/// x [N, C, H, W], w [O, C/groups, KH, KW] -> `out` [N, O, OH, OW], the
+/// weights applied to x padded with zeros (so an infinite weight over
+/// padding gives NaN).
 HostTensor conv2dDirect(const TensorType &out, const HostTensor &x,
                         const HostTensor &w, const Window2d &win);
 
