@@ -48,10 +48,10 @@ inline constexpr const char *kFashionMnistDir =
 
 struct DataSpec {
   enum class Format { Idx, Csv, Cifar10 } format = Format::Idx;
-  /// For CIFAR-10, trainFeatures is unused (its training split spans
-  /// `trainBatches`) and testFeatures is test_batch.bin; no labels files.
   std::string trainFeatures, trainLabels; // trainLabels unused for CSV
   std::string testFeatures, testLabels;   // empty: no test split
+  /// CIFAR-10's training files, read in order in place of trainFeatures;
+  /// its testFeatures is test_batch.bin, and it has no labels files.
   std::vector<std::string> trainBatches;
   CsvOptions csv;
   /// 0: every example.
