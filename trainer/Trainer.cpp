@@ -351,14 +351,16 @@ Status TrainingRun::prepareData(const Checkpoint *resume) {
         mean->second.dtype != DType::F32 || stddev->second.dtype != DType::F32)
       return makeError("checkpoint '" + options_.resumePath +
                        "' has no standardisation statistics");
-    auto s = Standardizer::fromStatistics(mean->second.toF32(),
-                                          stddev->second.toF32());
+    auto s = Standardizer::fromStatistics(
+        mean->second.toF32(), stddev->second.toF32(),
+        Standardizer::savedAs(mean->second.shape));
     if (!s)
       return makeError("checkpoint '" + options_.resumePath +
                        "': " + s.message());
     standardizer_ = s.take();
   } else {
-    standardizer_ = Standardizer::fit(data_.train);
+    standardizer_ =
+        Standardizer::fit(data_.train, standardizationFor(data_.train, sig_));
   }
   VOSKHOD_RETURN_IF_ERROR(standardizer_->apply(data_.train));
   if (data_.test)
@@ -418,11 +420,11 @@ Expected<Checkpoint> TrainingRun::currentCheckpoint() {
     checkpoint.tensors[spec.name] = value.take();
   }
   if (standardizer_) {
-    int64_t f = int64_t(standardizer_->mean.size());
+    std::vector<int64_t> shape = standardizer_->savedShape();
     checkpoint.tensors["data/mean"] =
-        TensorData::fromF32({f}, standardizer_->mean);
+        TensorData::fromF32(shape, standardizer_->mean);
     checkpoint.tensors["data/std"] =
-        TensorData::fromF32({f}, standardizer_->stddev);
+        TensorData::fromF32(shape, standardizer_->stddev);
   }
   checkpoint.tensors["trainer/step_losses"] = TensorData::fromF64(
       {int64_t(report_.stepLosses.size())}, report_.stepLosses);

@@ -22,6 +22,8 @@ Expected<rt::StepSignature> signatureOf(const Graph &forward) {
   sig.featureInput = features->name();
   sig.batchSize = features->shape()[0];
   sig.featureCount = features->type().numElements() / sig.batchSize;
+  sig.exampleShape.assign(features->shape().begin() + 1,
+                          features->shape().end());
 
   // The label input is the non-feature input the loss node reads.
   const Node *loss = forward.minimize()->loss;

@@ -81,8 +81,9 @@ int runPredict(const PredictOptions &opts) {
   auto stddev = checkpoint->tensors.find("data/std");
   if (mean != checkpoint->tensors.end() &&
       stddev != checkpoint->tensors.end()) {
-    auto st = rt::Standardizer::fromStatistics(mean->second.toF32(),
-                                               stddev->second.toF32());
+    auto st = rt::Standardizer::fromStatistics(
+        mean->second.toF32(), stddev->second.toF32(),
+        rt::Standardizer::savedAs(mean->second.shape));
     if (!st)
       return fail(path + ": " + st.message());
     if (Status s = st->apply(set); !s)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the IDX, CSV and safetensors fuzzers.
+"""Writes the seed corpora of the IDX, CSV, CIFAR-10 and safetensors fuzzers.
 
 The seeds are small valid files of every shape each reader accepts (and a
 few near misses), so that the fuzzers start from inputs that reach deep
 into the readers rather than stopping at the magic number. Run it from
-anywhere; it rewrites tests/fuzz/corpus/{idx,csv,safetensors}/.
+anywhere; it rewrites tests/fuzz/corpus/{idx,csv,cifar10,safetensors}/.
 """
 import gzip
 import json
@@ -101,3 +101,16 @@ write("safetensors", "scalar-i32.safetensors", safetensors([("step", "I32", [], 
 write("safetensors", "zero-size.safetensors", safetensors([("e", "F32", [0, 4], [])]))
 write("safetensors", "other-dtype.safetensors",
       struct.pack("<Q", 64) + b'{"h":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}'.ljust(64) + b"\0" * 4)
+
+
+# ---- CIFAR-10: one batch file of 3073-byte records --------------------------
+def cifar10(labels):
+    return b"".join(bytes([label]) + bytes(rng.randrange(256) for _ in range(3072)) for label in labels)
+
+
+two = cifar10([3, 9])
+write("cifar10", "two-records.bin", two)
+write("cifar10", "five-records.bin", cifar10([0, 1, 2, 7, 8]))
+write("cifar10", "gzip.bin.gz", gzip.compress(two, mtime=0))
+write("cifar10", "short-last-record.bin", two[:-100])
+write("cifar10", "label-10.bin", cifar10([4, 10]))

@@ -2,6 +2,7 @@
 //---------------------===//
 #include "trainer/data/DataSpec.h"
 
+#include "trainer/data/Cifar10Reader.h"
 #include "trainer/data/IdxReader.h"
 
 #include <cstdlib>
@@ -113,6 +114,14 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
     }
     return spec;
   }
+  if (kind == "cifar10") {
+    if (paths.size() != 1)
+      return bad("expected cifar10:DIR");
+    spec.format = DataSpec::Format::Cifar10;
+    spec.trainBatches = cifar10TrainFiles(paths[0]);
+    spec.testFeatures = cifar10TestFile(paths[0]);
+    return spec;
+  }
   if (kind == "csv") {
     if (paths.size() != 1)
       return bad("expected csv:FILE[,label=COL...][,test=FILE]");
@@ -120,7 +129,8 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
     spec.trainFeatures = spec.trainLabels = paths[0];
     return spec;
   }
-  return bad("expected fashion-mnist, mnist:DIR, idx:... or csv:...");
+  return bad(
+      "expected fashion-mnist, mnist:DIR, idx:..., cifar10:DIR or csv:...");
 }
 
 Expected<DataSplits> loadData(const DataSpec &spec) {
@@ -128,10 +138,14 @@ Expected<DataSplits> loadData(const DataSpec &spec) {
                   const std::string &labels) -> Expected<Dataset> {
     if (spec.format == DataSpec::Format::Csv)
       return readCsv(features, spec.csv);
+    if (spec.format == DataSpec::Format::Cifar10)
+      return loadCifar10Dataset({features}, spec.limit);
     return loadIdxDataset(features, labels);
   };
-  VOSKHOD_ASSIGN_OR_RETURN(Dataset train,
-                           load(spec.trainFeatures, spec.trainLabels));
+  VOSKHOD_ASSIGN_OR_RETURN(
+      Dataset train, spec.format == DataSpec::Format::Cifar10
+                         ? loadCifar10Dataset(spec.trainBatches, spec.limit)
+                         : load(spec.trainFeatures, spec.trainLabels));
   DataSplits splits{std::move(train), std::nullopt};
   truncateRows(splits.train, spec.limit);
   if (!spec.testFeatures.empty()) {

@@ -10,12 +10,19 @@
 ///                              ubyte, t10k-images-idx3-ubyte, t10k-labels-
 ///                              idx1-ubyte, each gzip'd with .gz or not)
 ///   idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_IMAGES,TEST_LABELS]
+///   cifar10:DIR                CIFAR-10's binary version: data_batch_1.bin
+///                              … data_batch_5.bin (train) and
+///                              test_batch.bin (test), gzip'd or not
 ///   csv:FILE[,label=COL...][,test=FILE]
 ///                              COL is a header name or a 0-based index
 ///                              (default: the last column); several
 ///                              label=COL options make multi-label data,
 ///                              one target per label in the order given;
 ///                              the test file has the same columns
+///
+/// Images keep their shape: IDX images [H, W] and CIFAR-10's [3, 32, 32]
+/// feed a model input [N, C, H, W] of that (C, H, W) (C = 1 for IDX), or a
+/// rank-2 input [N, C*H*W] as flat rows (Dataset.h).
 ///
 /// Every form also takes `,limit=N`: keep the first N examples of each
 /// split, for quick runs. Paths cannot contain commas. Parsing checks only
@@ -31,6 +38,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace voskhod::rt {
 
@@ -39,9 +47,12 @@ inline constexpr const char *kFashionMnistDir =
     "/usr/share/datasets/fashion-mnist";
 
 struct DataSpec {
-  enum class Format { Idx, Csv } format = Format::Idx;
+  enum class Format { Idx, Csv, Cifar10 } format = Format::Idx;
   std::string trainFeatures, trainLabels; // trainLabels unused for CSV
   std::string testFeatures, testLabels;   // empty: no test split
+  /// CIFAR-10's training files, read in order in place of trainFeatures;
+  /// its testFeatures is test_batch.bin, and it has no labels files.
+  std::vector<std::string> trainBatches;
   CsvOptions csv;
   /// 0: every example.
   int64_t limit = 0;

@@ -16,6 +16,25 @@ std::string formatValue(double v) {
 
 } // namespace
 
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t d = 0; d < shape.size(); ++d)
+    s += (d ? ", " : "") + std::to_string(shape[d]);
+  return s + "]";
+}
+
+std::vector<int64_t> Dataset::imageShape() const {
+  if (exampleShape.size() == 3)
+    return exampleShape;
+  if (exampleShape.size() == 2)
+    return {1, exampleShape[0], exampleShape[1]};
+  return {};
+}
+
+bool feedsImages(const Dataset &data, const StepSignature &signature) {
+  return signature.exampleShape.size() == 3 && !data.imageShape().empty();
+}
+
 std::string Dataset::describeLabelOf(int64_t row) const {
   if (row < int64_t(sourceLines.size()))
     return labelSource + ":" + std::to_string(sourceLines[row]);
@@ -23,6 +42,17 @@ std::string Dataset::describeLabelOf(int64_t row) const {
 }
 
 Status conformToSignature(Dataset &data, const StepSignature &signature) {
+  if (feedsImages(data, signature) &&
+      data.imageShape() != signature.exampleShape) {
+    std::vector<int64_t> batch = signature.exampleShape;
+    batch.insert(batch.begin(), signature.batchSize);
+    return makeError("data set '" + data.source + "' holds images of shape " +
+                     formatShape(data.imageShape()) +
+                     " (channels, height, width), but the model's input %" +
+                     signature.featureInput + " " + formatShape(batch) +
+                     " takes examples of shape " +
+                     formatShape(signature.exampleShape));
+  }
   if (data.numFeatures != signature.featureCount)
     return makeError("data set '" + data.source + "' has " +
                      std::to_string(data.numFeatures) +

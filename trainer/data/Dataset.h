@@ -8,10 +8,12 @@
 /// still reported at its place in the user's file.
 ///
 /// `conformToSignature` is that match: the feature count must equal what the
-/// graph's feature input expects, labels are converted to the kind the label
-/// input takes (integral values become class indices; class indices become
-/// float targets), class indices must lie in the model's class range and
-/// the targets of a sigmoid cross-entropy in [0, 1]. It
+/// graph's feature input expects, an image fed to an input of rank 4
+/// ([N, C, H, W]) must have exactly that (C, H, W) (a 28×28 IDX image is
+/// 1×28×28; a rank-2 input takes the same pixels as flat rows), labels are
+/// converted to the kind the label input takes (integral values become class
+/// indices; class indices become float targets), class indices must lie in the
+/// model's class range and the targets of a sigmoid cross-entropy in [0, 1]. It
 /// deliberately does not reshape or resample anything: a data set that does
 /// not fit is an error, not a guess.
 ///
@@ -35,7 +37,8 @@ struct Dataset {
   /// The label file (the same as `source` for CSV).
   std::string labelSource;
   int64_t numFeatures = 0;
-  /// One example's shape before flattening ({28, 28} for MNIST images).
+  /// One example's shape before flattening ({28, 28} for MNIST images,
+  /// {3, 32, 32} for CIFAR-10's, {numFeatures} for a CSV row).
   std::vector<int64_t> exampleShape;
   /// size() × numFeatures, row-major.
   std::vector<float> features;
@@ -54,6 +57,9 @@ struct Dataset {
   }
   /// "data.csv:17" or "labels.idx: item 17", where row `row`'s label lives.
   std::string describeLabelOf(int64_t row) const;
+  /// {channels, height, width} when every example is an image (a rank-3
+  /// example shape, or a rank-2 one as a single channel), else empty.
+  std::vector<int64_t> imageShape() const;
 };
 
 /// A training split and, when the user gave one, a test split.
@@ -69,6 +75,9 @@ struct StepSignature {
   std::string labelInput = "y";
   int64_t batchSize = 0;
   int64_t featureCount = 0;
+  /// The feature input's shape without its batch dimension: {C, H, W} for
+  /// an image input [N, C, H, W]; empty when unknown (taken as flat).
+  std::vector<int64_t> exampleShape;
   LabelKind labelKind = LabelKind::Class;
   /// The number of classes (Class) or the width of a target row (Target).
   int64_t labelWidth = 0;
@@ -81,5 +90,12 @@ struct StepSignature {
 
 /// Makes `data` fit `signature` or says, naming the file and row, why not.
 Status conformToSignature(Dataset &data, const StepSignature &signature);
+
+/// Whether `data` reaches the model as images: it has an image shape and
+/// the model's feature input has rank 4 ([N, C, H, W]).
+bool feedsImages(const Dataset &data, const StepSignature &signature);
+
+/// "[1, 28, 28]", for messages.
+std::string formatShape(const std::vector<int64_t> &shape);
 
 } // namespace voskhod::rt

@@ -162,6 +162,56 @@ TEST(Model, TrainingLowersTheLoss) {
     EXPECT_NEAR((*values)[size_t(j)], float(j + 1), 0.05);
 }
 
+/// `fit` matches data to the model as `voskhod train` does: 2×3 images (as
+/// an IDX file holds them) feed an input [4, 1, 2, 3] and are standardised
+/// per channel; images of another shape are an error naming both.
+TEST(Model, FitTakesImagesWithTheirShape) {
+  Graph g("images");
+  Tensor x = g.input("x", f32({4, 1, 2, 3}));
+  Tensor y = g.input("y", i32({4}));
+  Tensor w = g.param("w", f32({6, 2}), init::xavierUniform());
+  Tensor logits = x.reshape({4, 6}).matmul(w).named("logits");
+  g.minimize(nn::softmaxCrossEntropy(logits, y), optim::SGD{.lr = 0.1});
+  g.returns({logits});
+  auto model = compile(g, testOptions());
+  ASSERT_TRUE(model) << model.message();
+  rt::Dataset images;
+  images.source = "images.idx";
+  images.labelSource = "labels.idx";
+  images.numFeatures = 6;
+  images.exampleShape = {2, 3};
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0, 2);
+  for (int64_t r = 0; r < 8; ++r)
+    for (int64_t j = 0; j < 6; ++j)
+      images.features.push_back(float(5 + 3 * j) + normal(rng));
+  images.classes = {0, 1, 0, 1, 0, 1, 0, 1};
+  rt::TrainerOptions options;
+  options.epochs = 1;
+  options.progressStyle = rt::ProgressReporter::Style::Quiet;
+  rt::DataSplits data{.train = images};
+  auto report = model->fit(data, options);
+  ASSERT_TRUE(report) << report.message();
+  EXPECT_EQ(report->stepsDone, 2);
+  // One mean for the channel: the pixel of lowest offset stays below it.
+  double first = 0, all = 0;
+  for (int64_t r = 0; r < 8; ++r) {
+    first += data.train.features[size_t(r * 6)] / 8.0;
+    for (int64_t j = 0; j < 6; ++j)
+      all += data.train.features[size_t(r * 6 + j)] / 48.0;
+  }
+  EXPECT_NEAR(all, 0.0, 1e-5);
+  EXPECT_LT(first, -0.5);
+
+  rt::DataSplits transposed{.train = images};
+  transposed.train.exampleShape = {3, 2};
+  auto refused = model->fit(transposed, options);
+  ASSERT_FALSE(refused);
+  for (const char *part : {"images.idx", "[1, 3, 2]", "[4, 1, 2, 3]"})
+    EXPECT_NE(refused.message().find(part), std::string::npos)
+        << refused.message();
+}
+
 TEST(Model, DescribesItsTensors) {
   auto model = compileRegression();
   ASSERT_TRUE(model) << model.message();
