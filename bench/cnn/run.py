@@ -38,7 +38,7 @@ with one thread (XLA's CPU runtime otherwise sizes its pool by the cores).
 
 Usage (the peers need scripts/bench-venv.sh's environment):
     $(scripts/bench-venv.sh) bench/cnn/run.py [--threads N] [--steps N]
-        [--systems voskhod,eager,compile,jax] [--build DIR]
+        [--systems voskhod,eager,compile,jax] [--build DIR | --voskhod EXE]
 --threads defaults to 1 (see bench/fashion/run.py: a loaded machine makes
 multi-threaded PyTorch several times slower); --build defaults to build/,
 configured as a Release build on first use.
@@ -305,6 +305,8 @@ def main():
     ap.add_argument("--systems", default=",".join(SYSTEMS),
                     help="comma-separated subset of " + ",".join(SYSTEMS))
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--voskhod", metavar="EXE",
+                    help="a built voskhod to run instead of building --build")
     args = ap.parse_args()
     systems = args.systems.split(",")
     unknown = set(systems) - set(SYSTEMS)
@@ -320,7 +322,7 @@ def main():
             print("voskhod skipped: %s does not exist yet" % os.path.relpath(MODEL, ROOT),
                   flush=True)
         else:
-            r = run_voskhod(build(args.build), args.threads)
+            r = run_voskhod((args.voskhod or build(args.build)), args.threads)
             if r:
                 rows["voskhod"] = r
             print("load average after voskhod: %s" % loadavg(), flush=True)
