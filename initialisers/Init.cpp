@@ -34,6 +34,12 @@ void computeFans(const int64_t *dims, int rank, int64_t &fanIn,
     fanIn = fanOut = dims[0];
     return;
   }
+  if (rank == 4) { // a convolution's [O, C, KH, KW], as PyTorch counts it
+    int64_t field = dims[2] * dims[3];
+    fanIn = dims[1] * field;
+    fanOut = dims[0] * field;
+    return;
+  }
   fanIn = 1;
   for (int i = 0; i + 1 < rank; ++i)
     fanIn *= dims[i];

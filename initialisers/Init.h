@@ -25,8 +25,10 @@ std::optional<InitKind> lookupInitKind(std::string_view name);
 
 /// fan_in and fan_out of a parameter of the given shape, laid out as voskhod
 /// uses weights (`x @ W`, W is [in, out]): rank >= 2 gives fan_in = product of
-/// all but the last dimension and fan_out = the last; rank 1 gives both = the
-/// length; a scalar gives 1 and 1.
+/// all but the last dimension and fan_out = the last; rank 4 is a
+/// convolution's weight [O, C, KH, KW] (OIHW, as PyTorch): fan_in = C·KH·KW
+/// and fan_out = O·KH·KW; rank 1 gives both = the length; a scalar gives 1
+/// and 1.
 void computeFans(const int64_t *dims, int rank, int64_t &fanIn,
                  int64_t &fanOut);
 

@@ -102,6 +102,10 @@ void vkaot_fill_init(const vkaot_tensor *t, void *out, uint64_t seed) {
   int64_t fan_in = 1, fan_out = 1;
   if (info->rank == 1) {
     fan_in = fan_out = info->shape[0];
+  } else if (info->rank == 4) { /* a convolution's [O, C, KH, KW] */
+    int64_t field = info->shape[2] * info->shape[3];
+    fan_in = info->shape[1] * field;
+    fan_out = info->shape[0] * field;
   } else if (info->rank >= 2) {
     for (int i = 0; i + 1 < info->rank; ++i)
       fan_in *= info->shape[i];
