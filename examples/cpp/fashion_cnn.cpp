@@ -5,14 +5,16 @@
 /// flatten and two fully connected layers, trained with Adam through
 /// Model::fit, the Trainer `voskhod train --data fashion-mnist` runs (batches
 /// of 128 images, standardised per channel, shuffled each epoch). It prints
-/// the test accuracy and fails below `--target`.
+/// the test accuracy and exits with status 1 below `--target` (default 85%:
+/// one epoch on the whole training set already gives 88.5%, so a default
+/// run below it means something is broken, not unlucky).
 ///
 ///     example_fashion_cnn [--print] [--epochs N] [--data SPEC]
 ///                         [--target PERCENT]
 ///
 /// `--epochs` defaults to the 8 the `.vg` file was tuned for; `--data` takes
 /// what `voskhod train --data` takes (`fashion-mnist,limit=512` for a quick
-/// run). The layers' own names (0.weight, 1.running_mean, ...) are renamed
+/// run). The layers' own names (0.weight, running_mean, ...) are renamed
 /// to the file's (w1, m1, ...) and the intermediate values named as it names
 /// them, so `--print` gives the text of examples/fashion_cnn.vg.
 ///
@@ -74,7 +76,7 @@ struct Options {
   bool print = false;
   int64_t epochs = 8;
   std::string data = "fashion-mnist";
-  double targetPercent = 0;
+  double targetPercent = 85;
 };
 
 /// The command line, or a message saying what is wrong with it.
