@@ -220,6 +220,36 @@ Tensor Tensor::broadcastTo(std::vector<int64_t> shape, CallSite site) const {
                  site);
 }
 
+Tensor Tensor::conv2d(const Tensor &weight, const Conv2dOptions &options,
+                      CallSite site) const {
+  ir::Attrs a;
+  a.set("stride", options.stride);
+  a.set("padding", options.padding);
+  a.set("dilation", options.dilation);
+  a.set("groups", options.groups);
+  return buildOp(OpKind::Conv2d, {*this, weight}, std::move(a), site);
+}
+Tensor Tensor::maxPool2d(std::vector<int64_t> kernel,
+                         std::vector<int64_t> stride,
+                         std::vector<int64_t> padding, CallSite site) const {
+  ir::Attrs a;
+  a.set("kernel", std::move(kernel));
+  a.set("stride", std::move(stride));
+  a.set("padding", std::move(padding));
+  return buildOp(OpKind::MaxPool2d, {*this}, std::move(a), site);
+}
+Tensor Tensor::avgPool2d(std::vector<int64_t> kernel,
+                         std::vector<int64_t> stride,
+                         std::vector<int64_t> padding, bool countIncludePad,
+                         CallSite site) const {
+  ir::Attrs a;
+  a.set("kernel", std::move(kernel));
+  a.set("stride", std::move(stride));
+  a.set("padding", std::move(padding));
+  a.set("count_include_pad", countIncludePad);
+  return buildOp(OpKind::AvgPool2d, {*this}, std::move(a), site);
+}
+
 Tensor Tensor::softmax(int64_t axis, CallSite site) const {
   return buildOp(OpKind::Softmax, {*this}, attrs("axis", axis), site);
 }
@@ -312,6 +342,11 @@ Tensor concat(const std::vector<Tensor> &operands, int64_t axis,
 Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,
               bool transposeB, CallSite site) {
   return a.matmul(b, transposeA, transposeB, site);
+}
+
+Tensor conv2d(const Tensor &x, const Tensor &weight,
+              const Conv2dOptions &options, CallSite site) {
+  return x.conv2d(weight, options, site);
 }
 
 Tensor batchNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,

@@ -37,6 +37,15 @@
 
 namespace voskhod {
 
+/// conv2d's attributes, with PyTorch's defaults. padding is [ph, pw] (each
+/// side of an axis alike) or [top, left, bottom, right].
+struct Conv2dOptions {
+  std::vector<int64_t> stride = {1, 1};
+  std::vector<int64_t> padding = {0, 0};
+  std::vector<int64_t> dilation = {1, 1};
+  int64_t groups = 1;
+};
+
 namespace detail {
 struct GraphState;
 struct TensorAccess;
@@ -112,6 +121,23 @@ public:
   Tensor slice(std::vector<int64_t> starts, std::vector<int64_t> ends,
                std::vector<int64_t> steps = {}, CallSite site = {}) const;
 
+  // Sliding windows over an NCHW image x [N, C, H, W], PyTorch's layouts:
+  // conv2d's weight is [O, C/groups, KH, KW] and the result [N, O, OH, OW]
+  // (a bias is a separate broadcast add, as nn::Conv2d builds it). A pool's
+  // empty stride means its kernel; padding is [ph, pw] or [top, left,
+  // bottom, right]; avgPool2d divides by the whole window, padding
+  // included, unless countIncludePad is false.
+  Tensor conv2d(const Tensor &weight, const Conv2dOptions &options = {},
+                CallSite site = {}) const;
+  Tensor maxPool2d(std::vector<int64_t> kernel,
+                   std::vector<int64_t> stride = {},
+                   std::vector<int64_t> padding = {0, 0},
+                   CallSite site = {}) const;
+  Tensor avgPool2d(std::vector<int64_t> kernel,
+                   std::vector<int64_t> stride = {},
+                   std::vector<int64_t> padding = {0, 0},
+                   bool countIncludePad = true, CallSite site = {}) const;
+
   Tensor softmax(int64_t axis = -1, CallSite site = {}) const;
   Tensor logSoftmax(int64_t axis = -1, CallSite site = {}) const;
   /// i32 indices to a trailing axis of `depth` zeros and ones.
@@ -186,6 +212,10 @@ Tensor concat(const std::vector<Tensor> &operands, int64_t axis,
 
 Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA = false,
               bool transposeB = false, CallSite site = {});
+
+/// x.conv2d(weight, options), as PyTorch's F.conv2d without its bias.
+Tensor conv2d(const Tensor &x, const Tensor &weight,
+              const Conv2dOptions &options = {}, CallSite site = {});
 
 /// PyTorch's BatchNorm over axis 1 of x (rank >= 2); gamma, beta and the
 /// running statistics are [C], the running ones `state` leaves. The

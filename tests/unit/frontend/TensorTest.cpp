@@ -202,6 +202,8 @@ TEST(FrontendTensor, EveryOpIsReachable) {
   Tensor w = g.param("w", f32({3, 3}), init::heNormal());
   Tensor s = g.state("s", f32({3}), init::zeros());
   Tensor c = g.constant(f32({3}), {1, 2, 3});
+  Tensor image = g.input("image", f32({2, 3, 6, 6}));
+  Tensor kernel = g.param("kernel", f32({4, 3, 3, 3}), init::heNormal());
   std::vector<Tensor> all = {-x,
                              x.abs(),
                              x.exp(),
@@ -243,6 +245,9 @@ TEST(FrontendTensor, EveryOpIsReachable) {
                              x.pad({0, 1, 2, 0}, -1.5),
                              x.slice({1, 0}, {2, 3}, {1, 2}),
                              concat({x, x, x}, -1),
+                             image.conv2d(kernel, {.padding = {1, 1}}),
+                             image.maxPool2d({2, 2}),
+                             image.avgPool2d({3, 3}, {1, 1}, {1, 1}, false),
                              x.sum(),
                              x.mean(),
                              x.max(),
