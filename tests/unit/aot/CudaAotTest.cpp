@@ -13,7 +13,9 @@
 /// the rendered CUDA C++ compiled for the host (../cuda/HostEmulation.h):
 /// that covers the object's host side — uploads, the arena, launch
 /// arguments, graph capture and replay, param and checkpoint syncing —
-/// though not NVRTC's code. Those tests come last, because once the
+/// though not NVRTC's code. A small CNN (tests/aot/models/cnn.vg) trains
+/// there too, so the expanded convolutions and pools go through the
+/// object's launch tables. Those tests come last, because once the
 /// emulated driver is loaded every GPU object in the process finds it.
 ///
 //===----------------------------------------------------------------------===//
@@ -156,51 +158,84 @@ int emulatedLaunch(void *user, const char *function, unsigned grid,
   return s ? 0 : 1;
 }
 
-/// Loads the emulated driver and a GPU object of the classifier that runs
-/// on it; null (with a failure) when either cannot be built.
-Emulation *emulation() {
-  static std::unique_ptr<Emulation> e = [] {
-    auto e = std::make_unique<Emulation>();
-    const Model &model = sharedModel("examples/classifier.vg");
-    auto program = model.lower();
-    EXPECT_TRUE(program) << program.message();
-    if (!program)
-      return std::unique_ptr<Emulation>();
-    auto module = cuda::renderCudaModule(*program);
-    EXPECT_TRUE(module) << module.message();
-    if (!module)
-      return std::unique_ptr<Emulation>();
-    auto kernels = cuda::test::HostModule::compile(module->source);
-    EXPECT_TRUE(kernels) << kernels.message();
-    if (!kernels)
-      return std::unique_ptr<Emulation>();
-    e->kernels = kernels.take();
+/// The emulated driver, loaded once; null (with a failure) when it cannot
+/// be built.
+void *emulatedDriver() {
+  static void *driver = [] {
     std::string dir = freshDirectory("emulated-driver");
     std::string command =
         "c++ -std=c++20 -O1 -shared -fPIC -Wl,-soname,libcuda.so.1 -o " + dir +
         "/libcuda.so.1 " + VOSKHOD_SOURCE_DIR +
         "/tests/aot/cuda/emulated_libcuda.cpp";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
-    e->driver = dlopen((dir + "/libcuda.so.1").c_str(), RTLD_NOW | RTLD_LOCAL);
-    EXPECT_TRUE(e->driver) << dlerror();
-    if (!e->driver)
-      return std::unique_ptr<Emulation>();
-    emulationLoaded = true;
-    using SetLauncher = void (*)(
-        int (*)(void *, const char *, unsigned, unsigned, void **), void *);
-    reinterpret_cast<SetLauncher>(dlsym(e->driver, "fake_cuda_set_launcher"))(
-        emulatedLaunch, e.get());
-    e->library = GpuLibrary::build(model, freshDirectory("gpu-emulated"));
-    if (!e->library)
-      return std::unique_ptr<Emulation>();
-    for (const auto *plan :
-         {&e->library->image().step, &e->library->image().forward})
-      if (*plan)
-        for (const rt::cuda::KernelLaunch &l : (*plan)->launches)
-          e->argCounts[l.function] = l.args.size();
-    return e;
+    void *d = dlopen((dir + "/libcuda.so.1").c_str(), RTLD_NOW | RTLD_LOCAL);
+    EXPECT_TRUE(d) << dlerror();
+    if (d)
+      emulationLoaded = true;
+    return d;
   }();
-  return e.get();
+  return driver;
+}
+
+/// The models the emulated tests run.
+const char *const kEmulatedModels[] = {"examples/classifier.vg",
+                                       "tests/aot/models/cnn.vg"};
+
+/// The GPU object of the model at `path` and its kernels compiled for the
+/// host; null (with a failure) when either cannot be built.
+std::unique_ptr<Emulation> buildEmulation(const std::string &path) {
+  auto e = std::make_unique<Emulation>();
+  const Model &model = sharedModel(path);
+  auto program = model.lower();
+  EXPECT_TRUE(program) << program.message();
+  if (!program)
+    return nullptr;
+  auto module = cuda::renderCudaModule(*program);
+  EXPECT_TRUE(module) << module.message();
+  if (!module)
+    return nullptr;
+  auto kernels = cuda::test::HostModule::compile(module->source);
+  EXPECT_TRUE(kernels) << kernels.message();
+  if (!kernels)
+    return nullptr;
+  e->kernels = kernels.take();
+  e->library = GpuLibrary::build(model, freshDirectory("gpu-emulated"));
+  if (!e->library)
+    return nullptr;
+  for (const auto *plan :
+       {&e->library->image().step, &e->library->image().forward})
+    if (*plan)
+      for (const rt::cuda::KernelLaunch &l : (*plan)->launches)
+        e->argCounts[l.function] = l.args.size();
+  return e;
+}
+
+/// The emulated GPU object of the model at `path` (one of
+/// kEmulatedModels), whose kernels the emulated driver's launches run from
+/// now on; null (with a failure) when it cannot be built. Every object is
+/// compiled before the driver is loaded: NVRTC, run in a process that has
+/// the stand-in libcuda.so.1, crashed in nvrtcCompileProgram.
+Emulation *emulation(const std::string &path = "examples/classifier.vg") {
+  static std::map<std::string, std::unique_ptr<Emulation>> emulations = [] {
+    std::map<std::string, std::unique_ptr<Emulation>> out;
+    for (const char *model : kEmulatedModels)
+      out[model] = buildEmulation(model);
+    void *driver = emulatedDriver();
+    for (auto &[model, e] : out)
+      if (e)
+        e->driver = driver;
+    return out;
+  }();
+  auto found = emulations.find(path);
+  EXPECT_NE(found, emulations.end()) << path << " is not in kEmulatedModels";
+  if (found == emulations.end() || !found->second || !found->second->driver)
+    return nullptr;
+  Emulation *e = found->second.get();
+  using SetLauncher = void (*)(
+      int (*)(void *, const char *, unsigned, unsigned, void **), void *);
+  reinterpret_cast<SetLauncher>(dlsym(e->driver, "fake_cuda_set_launcher"))(
+      emulatedLaunch, e);
+  return e;
 }
 
 #define REQUIRE_NVRTC()                                                        \
@@ -219,11 +254,11 @@ Emulation *emulation() {
   }
 
 /// Without a GPU: the emulated object, or a skip saying why not.
-#define REQUIRE_EMULATION(var)                                                 \
+#define REQUIRE_EMULATION(var, ...)                                            \
   REQUIRE_NVRTC();                                                             \
   if (cuda::test::noDeviceReason().empty())                                    \
     GTEST_SKIP() << "a GPU is present; the tests above ran on it";             \
-  Emulation *var = emulation();                                                \
+  Emulation *var = emulation(__VA_ARGS__);                                     \
   ASSERT_TRUE(var)
 
 TEST(GpuObject, LinksWithoutTheDriverAndDescribesTheModel) {
@@ -259,8 +294,8 @@ TEST(GpuObject, CreateWithoutDeviceFailsWithReason) {
 
 /// Five steps against the float64 interpreter, every param compared after
 /// each (the interpreter then continues from the object's values).
-void checkTraining(const GpuLibrary &lib, void *s, uint64_t seed) {
-  const Model &model = classifier();
+void checkTraining(const GpuLibrary &lib, void *s, uint64_t seed,
+                   const Model &model = classifier()) {
   const ir::Graph &step = *model.step;
   const cpu::AotInterface &api = lib.api();
   // The interpreter starts from the handle's own initial params (and the
@@ -319,9 +354,10 @@ void checkCheckpoint(const GpuLibrary &lib, void *s) {
   lib.destroy(t);
 }
 
-/// The forward pass against the interpreter's forward graph.
-void checkForward(const GpuLibrary &lib, void *s) {
-  const Model &model = classifier();
+/// The forward pass against the interpreter's forward graph (whose states
+/// are their initial values).
+void checkForward(const GpuLibrary &lib, void *s,
+                  const Model &model = classifier()) {
   const ir::Graph &forward = *model.forward;
   ir::LeafValues leaves = training::initialLeafValues(forward, 5);
   for (auto &[leaf, value] : leaves) {
@@ -384,6 +420,23 @@ TEST(GpuObjectEmulated, CheckpointRoundTripResumesExactly) {
   void *s = e->library->create(3);
   ASSERT_TRUE(s) << e->library->lastError(nullptr);
   checkCheckpoint(*e->library, s);
+  e->library->destroy(s);
+}
+
+/// A small CNN (tests/aot/models/cnn.vg): the expanded convolutions and
+/// pools through the object's launch tables. The forward pass runs on a
+/// fresh handle, whose running statistics are the interpreter's.
+TEST(GpuObjectEmulated, SmallCnnTrainsLikeTheInterpreter) {
+  const char *path = "tests/aot/models/cnn.vg";
+  REQUIRE_EMULATION(e, path);
+  void *fresh = e->library->create(5);
+  ASSERT_TRUE(fresh) << e->library->lastError(nullptr);
+  checkForward(*e->library, fresh, sharedModel(path));
+  e->library->destroy(fresh);
+  void *s = e->library->create(11);
+  ASSERT_TRUE(s) << e->library->lastError(nullptr);
+  checkTraining(*e->library, s, 11, sharedModel(path));
+  EXPECT_EQ(e->error, "");
   e->library->destroy(s);
 }
 

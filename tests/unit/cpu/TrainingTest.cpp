@@ -4,9 +4,10 @@
 /// against the interpreter for several steps: the seed classifier with SGD
 /// and weight decay, an MLP with Adam, momentum with Nesterov, and a
 /// regression, and a model fed NaN and infinities; then bitwise determinism
-/// across 1, 2 and 4 threads and across compilations, executables with their
-/// own thread counts run interleaved and from two threads at once, and
-/// agreement of params initialised by the Executable with the interpreter's.
+/// across 1, 2 and 4 threads (an MLP and a CNN) and across compilations,
+/// executables with their own thread counts run interleaved and from two
+/// threads at once, and agreement of params initialised by the Executable with
+/// the interpreter's.
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
@@ -257,6 +258,56 @@ TEST(Determinism, ThreadCountsAndRuns) {
               std::memcmp(four[i].data(), again[i].data(), one[i].size() * 4))
         << "update " << i << ", two compilations";
   }
+}
+
+/// A CNN (conv2d, batch norm, ReLU, max and average pools, Adam) whose
+/// expanded products and tap maxima split over the pool's threads.
+const char *kCnn = R"(
+graph @cnn {
+  %x  = input f32[32, 3, 16, 16]
+  %y  = input i32[32]
+  %w1 = param f32[16, 3, 3, 3]  init = he_normal
+  %g1 = param f32[16]           init = ones
+  %e1 = param f32[16]           init = zeros
+  %m1 = state f32[16]           init = zeros
+  %v1 = state f32[16]           init = ones
+  %w2 = param f32[32, 16, 3, 3] init = he_normal
+  %b2 = param f32[32]           init = zeros
+  %w3 = param f32[512, 10]      init = he_normal
+  %c1 = conv2d %x, %w1 {padding = [1, 1]}
+  %p1 = max_pool2d (relu (batch_norm %c1, %g1, %e1, %m1, %v1)) {kernel = [2, 2]}
+  %c2 = add (conv2d %p1, %w2 {padding = [1, 1]}), (reshape %b2 {shape = [1, 32, 1, 1]})
+  %p2 = avg_pool2d (relu %c2) {kernel = [2, 2]}
+  %lg = matmul (reshape %p2 {shape = [32, 512]}), %w3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01}
+  return %lg
+}
+)";
+
+TEST(Determinism, CnnOnOneTwoAndFourThreads) {
+  auto fwd = parse(kCnn);
+  ASSERT_TRUE(fwd);
+  auto step = trainStep(*fwd);
+  ASSERT_TRUE(step);
+  int saved = rt::threadCount();
+  auto exe = compileGraphs(step.get(), nullptr);
+  ASSERT_TRUE(exe) << exe.message();
+  auto one = trainedParams(**exe, *step, 1, 3);
+  auto two = trainedParams(**exe, *step, 2, 3);
+  auto four = trainedParams(**exe, *step, 4, 3);
+  auto fresh = trainedParams(**exe, *step, 1, 0);
+  rt::setThreadCount(saved);
+  ASSERT_FALSE(one.empty());
+  for (size_t i = 0; i < one.size(); ++i) {
+    ASSERT_EQ(one[i].size(), two[i].size());
+    EXPECT_EQ(0, std::memcmp(one[i].data(), two[i].data(), one[i].size() * 4))
+        << "update " << i << ", 1 vs 2 threads";
+    EXPECT_EQ(0, std::memcmp(one[i].data(), four[i].data(), one[i].size() * 4))
+        << "update " << i << ", 1 vs 4 threads";
+  }
+  EXPECT_NE(0, std::memcmp(one[0].data(), fresh[0].data(), one[0].size() * 4))
+      << "training moved nothing";
 }
 
 /// One training run on an executable, a step at a time, with its inputs

@@ -29,12 +29,16 @@ struct HostProgram {
   double tolerance = 0;
   bool specials = true;
   std::unique_ptr<ir::Graph> forward, step;
+  /// The forward graph as the backends get it (composites expanded); the
+  /// interpreter runs `forward` as written.
+  std::unique_ptr<ir::Graph> lowered;
   kernel::KernelProgram program;
   RenderedProgram rendered;
   std::vector<std::vector<char>> storage; // per external buffer
   std::vector<char> arena;
 
-  const ir::Graph &graph() const { return step ? *step : *forward; }
+  /// The graph its program was lowered from.
+  const ir::Graph &graph() const { return step ? *step : *lowered; }
 
   int external(const std::string &name) const {
     for (size_t i = 0; i < program.external.size(); ++i)
@@ -120,6 +124,9 @@ std::vector<std::unique_ptr<HostProgram>> lowerAll(std::string &source) {
       hp->step = trainStep(*hp->forward);
       if (!hp->step)
         continue;
+    } else {
+      hp->lowered = parse(c.text);
+      training::specializeForMode(*hp->lowered, training::Mode::Eval);
     }
     auto p = kernel::lowerToKernels(hp->graph());
     EXPECT_TRUE(p) << c.name << ": " << p.message();

@@ -45,6 +45,71 @@ inline std::string opGraph(const std::string &name, const std::string &body) {
          body + "\n}\n";
 }
 
+/// conv2d, max_pool2d and avg_pool2d on inputs of their own: padded,
+/// strided, dilated, grouped, depthwise and 1×1 convolutions, overlapping
+/// and padded pools, and a convolution fused with a bias, batch norm's
+/// evaluation form and ReLU. The backends see them expanded (pad, slice,
+/// concat, reshape, transpose, matmul, maximum, add) by
+/// `training::specializeForMode`; the interpreter runs them directly.
+inline std::vector<ModelCase> windowCases() {
+  struct Window {
+    const char *name, *body;
+  };
+  const Window windows[] = {
+      {"conv_plain", "  %x = input f32[2, 3, 9, 8]\n"
+                     "  %w = input f32[5, 3, 3, 3]\n"
+                     "  %y = conv2d %x, %w\n"
+                     "  return %y"},
+      {"conv_padded_strided_dilated",
+       "  %x = input f32[2, 4, 11, 10]\n"
+       "  %w = input f32[6, 4, 3, 2]\n"
+       "  %y = conv2d %x, %w {stride = [2, 1], padding = [1, 0, 2, 1], "
+       "dilation = [2, 2]}\n"
+       "  return %y"},
+      {"conv_groups", "  %x = input f32[3, 6, 7, 7]\n"
+                      "  %w = input f32[4, 3, 3, 3]\n"
+                      "  %y = conv2d %x, %w {padding = [1, 1], groups = 2}\n"
+                      "  return %y"},
+      {"conv_depthwise", "  %x = input f32[2, 5, 8, 8]\n"
+                         "  %w = input f32[5, 1, 3, 3]\n"
+                         "  %y = conv2d %x, %w {stride = [2, 2], "
+                         "padding = [1, 1], groups = 5}\n"
+                         "  return %y"},
+      {"conv_1x1", "  %x = input f32[4, 16, 5, 6]\n"
+                   "  %w = input f32[8, 16, 1, 1]\n"
+                   "  %y = conv2d %x, %w\n"
+                   "  return %y"},
+      {"conv_bias_bn_relu", "  %x = input f32[4, 3, 10, 10]\n"
+                            "  %w = input f32[8, 3, 3, 3]\n"
+                            "  %b = input f32[8]\n"
+                            "  %g = input f32[8]\n"
+                            "  %be = input f32[8]\n"
+                            "  %m = state f32[8] init = zeros\n"
+                            "  %v = state f32[8] init = uniform(0.5, 2.0)\n"
+                            "  %c = add (conv2d %x, %w {padding = [1, 1]}), "
+                            "(reshape %b {shape = [1, 8, 1, 1]})\n"
+                            "  %y = relu (batch_norm %c, %g, %be, %m, %v)\n"
+                            "  return %y"},
+      {"max_pool", "  %x = input f32[2, 3, 9, 8]\n"
+                   "  %y = max_pool2d %x {kernel = [2, 2]}\n"
+                   "  %z = max_pool2d %x {kernel = [3, 3], "
+                   "stride = [2, 1], padding = [1, 1]}\n"
+                   "  return %y, %z"},
+      {"avg_pool", "  %x = input f32[2, 3, 9, 8]\n"
+                   "  %y = avg_pool2d %x {kernel = [3, 2], padding = [1, 1]}\n"
+                   "  %z = avg_pool2d %x {kernel = [3, 3], "
+                   "stride = [2, 2], padding = [1, 1], "
+                   "count_include_pad = false}\n"
+                   "  return %y, %z"},
+  };
+  std::vector<ModelCase> out;
+  for (const Window &w : windows)
+    out.push_back({w.name,
+                   "graph @" + std::string(w.name) + " {\n" + w.body + "\n}\n",
+                   kReduction});
+  return out;
+}
+
 inline std::vector<ModelCase> opCases() {
   struct Op {
     const char *name, *body;
@@ -205,6 +270,8 @@ inline std::vector<ModelCase> opCases() {
     out.push_back({op.name, opGraph(op.name, op.body), op.tolerance});
     out.back().specials = std::string(op.name) != "convert";
   }
+  for (ModelCase &c : windowCases())
+    out.push_back(std::move(c));
   return out;
 }
 
@@ -395,6 +462,35 @@ graph @deep {
 }
 )";
 
+/// Two convolutions (padded, the second strided and with a bias), batch
+/// norm, ReLU, a max and an average pool, a linear layer and cross entropy,
+/// trained with Adam: the shape of examples/fashion_cnn.vg at a size the
+/// emulation runs fast. No bias before batch norm: its gradient is zero up
+/// to rounding, which a relative comparison cannot judge.
+inline const char *kSmallCnn = R"(
+graph @small_cnn {
+  %x   = input f32[4, 2, 8, 8]
+  %y   = input i32[4]
+  %w1  = param f32[4, 2, 3, 3] init = he_normal
+  %g1  = param f32[4]          init = uniform(0.5, 1.5)
+  %be1 = param f32[4]          init = uniform(-0.1, 0.1)
+  %rm1 = state f32[4]          init = zeros
+  %rv1 = state f32[4]          init = ones
+  %w2  = param f32[6, 4, 3, 3] init = he_normal
+  %b2  = param f32[6]          init = uniform(-0.1, 0.1)
+  %w3  = param f32[6, 5]       init = he_normal
+  %b3  = param f32[5]          init = zeros
+  %c1  = conv2d %x, %w1 {padding = [1, 1]}
+  %p1  = max_pool2d (relu (batch_norm %c1, %g1, %be1, %rm1, %rv1)) {kernel = [2, 2]}
+  %c2  = add (conv2d %p1, %w2 {stride = [2, 2], padding = [1, 1]}), (reshape %b2 {shape = [1, 6, 1, 1]})
+  %p2  = avg_pool2d (relu %c2) {kernel = [2, 2]}
+  %lg  = add (matmul (reshape %p2 {shape = [4, 6]}), %w3), %b3
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01, eps = 0.001}
+  return %lg
+}
+)";
+
 inline std::vector<ModelCase> trainingCases() {
   return {
       {"classifier_sgd", kClassifier, 1e-5, true},
@@ -425,6 +521,7 @@ inline std::vector<ModelCase> trainingCases() {
        "  return %loss\n"
        "}\n",
        1e-4, true},
+      {"small_cnn", kSmallCnn, 1e-4, true},
       // Adam's first steps move every weight by about lr·sign(g), so with
       // the default eps a gradient that is nearly zero in f64 may have the
       // other sign in f32; a larger eps keeps the comparison meaningful.

@@ -39,6 +39,9 @@ void renderCase(const ModelCase &c, Rendered &out) {
   if (c.train) {
     step = trainStep(*g);
     ASSERT_TRUE(step) << c.name;
+  } else {
+    // As every entry lowers a forward graph: composites expanded.
+    training::specializeForMode(*g, training::Mode::Eval);
   }
   for (const ir::Graph *graph : {step.get(), c.train ? nullptr : g.get()}) {
     if (!graph)
