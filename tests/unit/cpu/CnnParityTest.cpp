@@ -46,7 +46,7 @@ std::string modelText(const json &run, const char *dtype) {
   size_t at = text.find(sgd);
   EXPECT_NE(at, std::string::npos);
   text.replace(at, sgd.size(), run["minimize"].get<std::string>());
-  for (size_t p; (p = text.find("f64[")) != std::string::npos;)
+  for (size_t p = 0; (p = text.find("f64[", p)) != std::string::npos; p += 3)
     text.replace(p, 3, dtype);
   return text;
 }
