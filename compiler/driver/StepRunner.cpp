@@ -33,8 +33,10 @@ namespace voskhod::driver {
 
 void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
   cmd.add_option("--data", opts.data,
-                 "Data set: fashion-mnist, idx:TRAIN_IMAGES,TRAIN_LABELS[,TEST_"
-                 "IMAGES,TEST_LABELS], csv:FILE[,label=COL...][,test=FILE]");
+                 "Data set: fashion-mnist, mnist:DIR, idx:TRAIN_IMAGES,"
+                 "TRAIN_LABELS[,TEST_IMAGES,TEST_LABELS], cifar10:DIR, "
+                 "csv:FILE[,label=COL...][,test=FILE] (images keep their "
+                 "[C, H, W] shape for a rank-4 input)");
   cmd.add_option("--epochs", opts.epochs, "Epochs over --data (default 1)")
       ->check(wholeNumber(1, 1000000));
   cmd.add_option("--checkpoint", opts.checkpointDir,

@@ -15,6 +15,7 @@
 
 #include "compiler/codegen/cuda/CudaRenderer.h"
 #include "compiler/codegen/llvm/KernelRenderer.h"
+#include "compiler/ir/CompositeExpansion.h"
 #include "compiler/ir/Op.h"
 #include "compiler/kernel/Lowering.h"
 
@@ -39,7 +40,9 @@ namespace OpTrait = ir::OpTrait;
 /// Ops the kernel lowering does not handle. Each must be reported by
 /// lowerToKernels with a message naming it. batch_norm never reaches a
 /// backend: every entry replaces it by its training or evaluation form,
-/// made of other ops (ModeSpecialization.h).
+/// made of other ops (ModeSpecialization.h). Nor does a composite op
+/// (conv2d, the pools): the same call substitutes its expansion, which is
+/// what the test lowers and renders for it.
 constexpr std::array<OpKind, 1> kUnsupported{OpKind::BatchNorm};
 
 bool unsupported(OpKind op) {
@@ -68,7 +71,13 @@ OneOpGraph oneOpGraph(OpKind op) {
     operands = "%i";
   else if (op == OpKind::DropoutTrain)
     operands = "%a, %b, %j"; // x, step, seed
-  else if (op == OpKind::BatchNorm) {
+  else if (op == OpKind::Conv2d || op == OpKind::MaxPool2d ||
+           op == OpKind::AvgPool2d) {
+    inputs += "  %x = input f32[2, 4, 6, 5]\n  %w = input f32[6, 2, 3, 2]\n";
+    operands = op == OpKind::Conv2d ? "%x, %w {padding = [1, 0, 1, 1], "
+                                      "dilation = [2, 1], groups = 2}"
+                                    : "%x {padding = [1, 1]}";
+  } else if (op == OpKind::BatchNorm) {
     inputs += "  %g = input f32[5]\n  %rm = state f32[5] init = zeros\n"
               "  %rv = state f32[5] init = ones\n";
     operands = "%a, %g, %g, %rm, %rv";
@@ -108,6 +117,8 @@ OneOpGraph oneOpGraph(OpKind op) {
       value = "[3, 5]";
     else if (op == OpKind::Concat && spec.name == "axis")
       value = "1";
+    else if (spec.name == "kernel") // the pools
+      value = "[3, 2]";
     else
       return {"", "no value known for required attribute '" +
                       std::string(spec.name) + "' of '" + name +
@@ -117,6 +128,12 @@ OneOpGraph oneOpGraph(OpKind op) {
   }
   if (!attrs.empty())
     attrs += "}";
+  if (size_t brace = operands.find(" {"); brace != std::string::npos &&
+                                          !attrs.empty()) {
+    // Both give attributes: one list.
+    attrs = ", " + attrs.substr(2);
+    operands.pop_back();
+  }
   return {"graph @cover {\n" + inputs + "  %r = " + name + " " + operands +
               attrs + "\n  return %r\n}\n",
           ""};
@@ -131,6 +148,13 @@ TEST_P(LoweringCoverage, LowersAndRendersOnCpuAndCuda) {
   ASSERT_TRUE(built.problem.empty()) << built.problem;
   auto g = test::parse(built.text);
   ASSERT_TRUE(g) << built.text;
+  if (ir::hasTrait(op, OpTrait::Composite)) {
+    auto raw = kernel::lowerToKernels(*g);
+    ASSERT_FALSE(raw) << "composite '" << name << "' lowered unexpanded";
+    EXPECT_NE(raw.message().find("'" + name + "'"), std::string::npos)
+        << raw.message();
+    ASSERT_TRUE(ir::expandComposites(*g));
+  }
   auto program = kernel::lowerToKernels(*g);
   if (unsupported(op)) {
     ASSERT_FALSE(program) << "'" << name << "' is listed as unsupported";

@@ -31,6 +31,8 @@ const std::vector<TensorType> &operandCandidates() {
       {DType::F32, {2, 3}}, {DType::F32, {3, 2}}, {DType::F32, {3}},
       {DType::I32, {2}},    {DType::I1, {2, 3}},  {DType::F32, {}},
       {DType::I32, {2, 3}}, {DType::F64, {2, 3}},
+      // An image and a convolution weight for it.
+      {DType::F32, {1, 2, 5, 4}}, {DType::F32, {2, 2, 2, 2}},
   };
   return types;
 }
