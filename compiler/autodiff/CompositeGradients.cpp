@@ -49,7 +49,8 @@ std::vector<Node *> expansionNodes(Node *root,
   return order;
 }
 
-Grads compositeGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
+Grads compositeGrad(GradBuilder &b, Node *n, Node *g,
+                    const OperandMask &needs) {
   Node *root = expandComposite(b.graph(), n);
   // Every operand bounds the expansion; those that need a gradient get one.
   std::unordered_set<Node *> boundary, wanted;
@@ -69,8 +70,8 @@ Grads compositeGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) 
       continue;
     OperandMask mask(node->numOperands());
     for (size_t i = 0; i < node->numOperands(); ++i)
-      mask[i] = innerSet.count(node->operand(i)) ||
-                wanted.count(node->operand(i));
+      mask[i] =
+          innerSet.count(node->operand(i)) || wanted.count(node->operand(i));
     GradRule rule = rules.get(node->op());
     if (!rule)
       return Grads(n->numOperands(), nullptr);

@@ -1,4 +1,5 @@
-//===- compiler/ir/CompositeExpansion.cpp - composite ops as simpler ops ---===//
+//===- compiler/ir/CompositeExpansion.cpp - composite ops as simpler ops
+//---===//
 #include "compiler/ir/CompositeExpansion.h"
 
 #include "compiler/ir/Builder.h"
@@ -47,8 +48,8 @@ private:
     return *n;
   }
   Node *op(OpKind kind, std::vector<Node *> operands, Attrs attrs = {}) {
-    return built(
-        buildBroadcasting(g_, kind, std::move(operands), std::move(attrs), loc_));
+    return built(buildBroadcasting(g_, kind, std::move(operands),
+                                   std::move(attrs), loc_));
   }
   Node *withInts(OpKind kind, Node *x, const char *name,
                  std::vector<int64_t> v) {
@@ -94,8 +95,8 @@ private:
                               h0 + (win_.outH - 1) * win_.strideH + 1,
                               w0 + (win_.outW - 1) * win_.strideW + 1};
     std::vector<int64_t> steps{1, 1, win_.strideH, win_.strideW};
-    if (starts == std::vector<int64_t>{0, 0, 0, 0} &&
-        Shape(ends) == s && steps == std::vector<int64_t>{1, 1, 1, 1})
+    if (starts == std::vector<int64_t>{0, 0, 0, 0} && Shape(ends) == s &&
+        steps == std::vector<int64_t>{1, 1, 1, 1})
       return xp;
     Attrs a;
     a.set("starts", std::move(starts));
@@ -120,8 +121,7 @@ private:
         for (int64_t kw = 0; kw < win_.kernelW; ++kw) {
           Node *t = tap(xp, kh, kw, gi * cg, cg);
           columns.push_back(
-              taps == 1 ? t
-                        : reshape(t, {cg, 1, n, win_.outH, win_.outW}));
+              taps == 1 ? t : reshape(t, {cg, 1, n, win_.outH, win_.outW}));
         }
       Node *cols = reshape(concat(std::move(columns), 1), {cg * taps, pixels});
       Node *wg = weights;
@@ -133,8 +133,8 @@ private:
       }
       outputs.push_back(op(OpKind::Matmul, {wg, cols}));
     }
-    Node *y = reshape(concat(std::move(outputs), 0),
-                      {o, n, win_.outH, win_.outW});
+    Node *y =
+        reshape(concat(std::move(outputs), 0), {o, n, win_.outH, win_.outW});
     return transpose(y, {1, 0, 2, 3});
   }
 
@@ -179,12 +179,11 @@ private:
     std::vector<double> counts;
     for (int64_t oh = 0; oh < win_.outH; ++oh)
       for (int64_t ow = 0; ow < win_.outW; ++ow)
-        counts.push_back(double(
-            inside(oh * win_.strideH - win_.top, win_.kernelH, x[2]) *
-            inside(ow * win_.strideW - win_.left, win_.kernelW, x[3])));
-    Node *divisor =
-        built(buildConst(g_, TensorType{t, {win_.outH, win_.outW}},
-                         std::move(counts), loc_));
+        counts.push_back(
+            double(inside(oh * win_.strideH - win_.top, win_.kernelH, x[2]) *
+                   inside(ow * win_.strideW - win_.left, win_.kernelW, x[3])));
+    Node *divisor = built(buildConst(g_, TensorType{t, {win_.outH, win_.outW}},
+                                     std::move(counts), loc_));
     return op(OpKind::Div, {sum, divisor});
   }
 

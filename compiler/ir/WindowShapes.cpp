@@ -1,4 +1,5 @@
-//===- compiler/ir/WindowShapes.cpp - conv2d and pooling geometry ----------===//
+//===- compiler/ir/WindowShapes.cpp - conv2d and pooling geometry
+//----------===//
 #include "compiler/ir/WindowShapes.h"
 
 #include <string>
@@ -47,8 +48,7 @@ Expected<std::vector<int64_t>> paddingOf(OpKind op, const Attrs &attrs) {
                      "bottom, right], got " + list(v));
   for (int64_t e : p)
     if (e < 0)
-      return makeError(q(op) + " padding must not be negative, got " +
-                       list(v));
+      return makeError(q(op) + " padding must not be negative, got " + list(v));
   return p;
 }
 
@@ -63,10 +63,10 @@ Status requireImage(OpKind op, const TensorType &t, const char *what) {
     return makeError(q(op) + " expects a floating-point " + what + ", got " +
                      t.str());
   if (t.rank() != 4)
-    return makeError(q(op) + " expects " + what + " of rank 4 " +
-                     (std::string(what) == "x" ? "[N, C, H, W]"
-                                               : "[O, C/groups, KH, KW]") +
-                     ", got " + t.str());
+    return makeError(
+        q(op) + " expects " + what + " of rank 4 " +
+        (std::string(what) == "x" ? "[N, C, H, W]" : "[O, C/groups, KH, KW]") +
+        ", got " + t.str());
   return Status::ok();
 }
 
@@ -79,10 +79,10 @@ Expected<int64_t> outExtent(OpKind op, const char *axis, int64_t in,
   int64_t padded = in + before + after;
   if (span > padded)
     return makeError(q(op) + " window " + axis + " of " + str(span) +
-                     " (kernel " + str(kernel) + ", dilation " +
-                     str(dilation) + ") is larger than the padded input " +
-                     axis + " " + str(padded) + " (" + str(in) + " + " +
-                     str(before) + " + " + str(after) + ")");
+                     " (kernel " + str(kernel) + ", dilation " + str(dilation) +
+                     ") is larger than the padded input " + axis + " " +
+                     str(padded) + " (" + str(in) + " + " + str(before) +
+                     " + " + str(after) + ")");
   return (padded - span) / stride + 1;
 }
 
@@ -114,10 +114,10 @@ Status inferConv(std::span<const TensorType> in, Attrs &attrs,
                      " does not divide the " + str(o) +
                      " output channels of weight " + w.str());
   if (w.shape[1] * groups != c)
-    return makeError("'conv2d' channel mismatch: weight " + w.str() +
-                     " takes " + str(w.shape[1]) + " channels per group (" +
-                     str(w.shape[1] * groups) + " with groups = " +
-                     str(groups) + "), x " + x.str() + " has " + str(c));
+    return makeError(
+        "'conv2d' channel mismatch: weight " + w.str() + " takes " +
+        str(w.shape[1]) + " channels per group (" + str(w.shape[1] * groups) +
+        " with groups = " + str(groups) + "), x " + x.str() + " has " + str(c));
   auto oh = outExtent(op, "height", x.shape[2], (*pads)[0], (*pads)[2],
                       w.shape[2], (*dilation)[0], (*stride)[0]);
   VOSKHOD_RETURN_IF_ERROR(oh);
@@ -145,14 +145,13 @@ Status inferPool(OpKind op, const TensorType &x, Attrs &attrs,
   // PyTorch's rule: a window never lies wholly in the padding.
   for (int side = 0; side < 4; ++side)
     if (2 * (*pads)[size_t(side)] > k[size_t(side % 2)])
-      return makeError(q(op) + " padding " +
-                       list(canonicalPadding(*pads)) +
+      return makeError(q(op) + " padding " + list(canonicalPadding(*pads)) +
                        " is more than half the kernel " + list(k));
-  auto oh = outExtent(op, "height", x.shape[2], (*pads)[0], (*pads)[2], k[0],
-                      1, (*stride)[0]);
+  auto oh = outExtent(op, "height", x.shape[2], (*pads)[0], (*pads)[2], k[0], 1,
+                      (*stride)[0]);
   VOSKHOD_RETURN_IF_ERROR(oh);
-  auto ow = outExtent(op, "width", x.shape[3], (*pads)[1], (*pads)[3], k[1],
-                      1, (*stride)[1]);
+  auto ow = outExtent(op, "width", x.shape[3], (*pads)[1], (*pads)[3], k[1], 1,
+                      (*stride)[1]);
   VOSKHOD_RETURN_IF_ERROR(ow);
   attrs.set("stride", *stride);
   attrs.set("padding", canonicalPadding(*pads));

@@ -58,8 +58,8 @@ struct ModeInputs {
 };
 
 /// Expands every composite node of `g` and replaces every ModeDependent one
-/// by its form in `mode`; whether anything changed. Eval mode needs no inputs. Stops, with the graph left
-/// to be discarded, where an input is null.
+/// by its form in `mode`; whether anything changed. Eval mode needs no inputs.
+/// Stops, with the graph left to be discarded, where an input is null.
 bool specializeForMode(ir::Graph &g, Mode mode, const ModeInputs &inputs = {});
 
 /// The key a dropout node's masks are drawn with: a hash of its name (the

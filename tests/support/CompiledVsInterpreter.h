@@ -18,8 +18,8 @@
 #include "GraphParsing.h"
 
 #include "compiler/interpreter/Interpreter.h"
-#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/Initialize.h"
+#include "compiler/training/ModeSpecialization.h"
 #include "compiler/training/TrainStep.h"
 #include "runtime/Executable.h"
 

@@ -117,8 +117,7 @@ public:
   /// With `absTolerance`, a param also passes when every element is within
   /// it absolutely: where a max pool passes no gradient to an element, the
   /// symbolic 0 meets finite-difference noise, a relative error of 1.
-  void check(ir::Node *out, double tolerance = 1e-5,
-             double absTolerance = 0) {
+  void check(ir::Node *out, double tolerance = 1e-5, double absTolerance = 0) {
     ASSERT_NE(out, nullptr);
     makeLoss(out);
     ir::DiagnosticEngine diags;

@@ -56,9 +56,8 @@ TEST(WindowGrad, Pools) {
     Ints kernel, stride, padding;
   };
   uint64_t seed = 200;
-  for (const Pool &p :
-       {Pool{{2, 2}, {}, {0, 0}}, Pool{{3, 3}, {1, 1}, {1, 1}},
-        Pool{{3, 2}, {2, 1}, {1, 0, 0, 1}}}) {
+  for (const Pool &p : {Pool{{2, 2}, {}, {0, 0}}, Pool{{3, 3}, {1, 1}, {1, 1}},
+                        Pool{{3, 2}, {2, 1}, {1, 0, 0, 1}}}) {
     for (OpKind kind : {OpKind::MaxPool2d, OpKind::AvgPool2d})
       for (bool countPad : {true, false}) {
         if (kind == OpKind::MaxPool2d && !countPad)

@@ -41,8 +41,10 @@ const json &reference() {
 
 /// The model's text for one run: its minimize clause, in `dtype`.
 std::string modelText(const json &run, const char *dtype) {
-  std::string text = readText(VOSKHOD_SOURCE_DIR "/tests/data/cnn/small_cnn.vg");
-  const std::string sgd = "minimize %loss using sgd {lr = 0.05, momentum = 0.9}";
+  std::string text =
+      readText(VOSKHOD_SOURCE_DIR "/tests/data/cnn/small_cnn.vg");
+  const std::string sgd =
+      "minimize %loss using sgd {lr = 0.05, momentum = 0.9}";
   size_t at = text.find(sgd);
   EXPECT_NE(at, std::string::npos);
   text.replace(at, sgd.size(), run["minimize"].get<std::string>());
@@ -109,8 +111,8 @@ TEST_P(CnnParity, InterpreterMatchesTorchInFloat64) {
     setBatch(*step, leaves, steps[s]);
     auto eval = ir::evaluate(*step, leaves);
     ASSERT_TRUE(eval) << eval.message();
-    expectClose({eval->value(step->results()[0]).data[0]}, {losses[s]}, kRel,
-                0, "loss at step " + std::to_string(s));
+    expectClose({eval->value(step->results()[0]).data[0]}, {losses[s]}, kRel, 0,
+                "loss at step " + std::to_string(s));
     leaves = ir::nextLeafValues(*step, *eval, leaves);
     if (const json *e = evalAfter(int(s) + 1)) {
       // The forward graph as written: batch norm's evaluation form.
@@ -118,11 +120,10 @@ TEST_P(CnnParity, InterpreterMatchesTorchInFloat64) {
       for (const ir::Node *n : *forward)
         if (n->is(ir::OpKind::Param) || n->is(ir::OpKind::State))
           fl[n] = leaves.at(step->findByName(n->name()));
-      fl[forward->findByName("x")] =
-          ir::HostTensor(forward->findByName("x")->type(),
-                         values(reference()["x_eval"]));
-      fl[forward->findByName("y")] =
-          ir::HostTensor(forward->findByName("y")->type(), values(steps[0]["labels"]));
+      fl[forward->findByName("x")] = ir::HostTensor(
+          forward->findByName("x")->type(), values(reference()["x_eval"]));
+      fl[forward->findByName("y")] = ir::HostTensor(
+          forward->findByName("y")->type(), values(steps[0]["labels"]));
       auto fe = ir::evaluate(*forward, fl);
       ASSERT_TRUE(fe) << fe.message();
       std::string when = " after step " + std::to_string(s + 1);
@@ -179,12 +180,11 @@ TEST_P(CnnParity, CpuMatchesTorchInFloat32) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Runs, CnnParity, ::testing::Values(0, 1),
-                         [](const auto &info) {
-                           return reference()["runs"][size_t(info.param)]
-                               ["optimizer"]
-                                   .get<std::string>();
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Runs, CnnParity, ::testing::Values(0, 1), [](const auto &info) {
+      return reference()["runs"][size_t(info.param)]["optimizer"]
+          .get<std::string>();
+    });
 
 } // namespace
 } // namespace voskhod::cpu::test

@@ -128,8 +128,8 @@ OneOpGraph oneOpGraph(OpKind op) {
   }
   if (!attrs.empty())
     attrs += "}";
-  if (size_t brace = operands.find(" {"); brace != std::string::npos &&
-                                          !attrs.empty()) {
+  if (size_t brace = operands.find(" {");
+      brace != std::string::npos && !attrs.empty()) {
     // Both give attributes: one list.
     attrs = ", " + attrs.substr(2);
     operands.pop_back();

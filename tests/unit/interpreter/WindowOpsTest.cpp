@@ -27,9 +27,8 @@ const std::vector<double> kIota9 = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 TEST(WindowOps, ConvByHand) {
   // [[1 2 3] [4 5 6] [7 8 9]] with a 2×2 kernel [[1 0] [0 -1]]: x[i][j] −
   // x[i+1][j+1], −4 everywhere.
-  HostTensor r = apply(OpKind::Conv2d,
-                       {{f64({1, 1, 3, 3}), kIota9},
-                        {f64({1, 1, 2, 2}), {1, 0, 0, -1}}});
+  HostTensor r = apply(OpKind::Conv2d, {{f64({1, 1, 3, 3}), kIota9},
+                                        {f64({1, 1, 2, 2}), {1, 0, 0, -1}}});
   expectTensor(r, f64({1, 1, 2, 2}), {-4, -4, -4, -4});
 }
 
@@ -39,22 +38,22 @@ TEST(WindowOps, ConvPaddingStrideDilation) {
   // stride 2 starts windows at 0 and 2. Each window has one tap on an input
   // element, always x[1][1] = 5: window (0,0) through tap (1,1), (0,1)
   // through (1,0), (1,0) through (0,1), (1,1) through (0,0).
-  HostTensor r = apply(OpKind::Conv2d,
-                       {{f64({1, 1, 3, 3}), kIota9},
-                        {f64({1, 1, 2, 2}), {1, 2, 3, 4}}},
-                       attrs({{"padding", Ints{1, 1}},
-                              {"stride", Ints{2, 2}},
-                              {"dilation", Ints{2, 2}}}));
+  HostTensor r =
+      apply(OpKind::Conv2d,
+            {{f64({1, 1, 3, 3}), kIota9}, {f64({1, 1, 2, 2}), {1, 2, 3, 4}}},
+            attrs({{"padding", Ints{1, 1}},
+                   {"stride", Ints{2, 2}},
+                   {"dilation", Ints{2, 2}}}));
   expectTensor(r, f64({1, 1, 2, 2}), {20, 15, 10, 5});
 }
 
 TEST(WindowOps, ConvGroupsKeepChannelsApart) {
   // Two channels, groups = 2, 1×1 kernels 2 and 10: each output channel
   // scales only its own input channel.
-  HostTensor r = apply(OpKind::Conv2d,
-                       {{f64({1, 2, 1, 2}), {1, 2, 3, 4}},
-                        {f64({2, 1, 1, 1}), {2, 10}}},
-                       attrs({{"groups", int64_t(2)}}));
+  HostTensor r =
+      apply(OpKind::Conv2d,
+            {{f64({1, 2, 1, 2}), {1, 2, 3, 4}}, {f64({2, 1, 1, 1}), {2, 10}}},
+            attrs({{"groups", int64_t(2)}}));
   expectTensor(r, f64({1, 2, 1, 2}), {2, 4, 30, 40});
 }
 
@@ -66,21 +65,24 @@ TEST(WindowOps, MaxPoolByHand) {
 
 TEST(WindowOps, MaxPoolPaddingIsMinusInfinity) {
   // All-negative input: a padded window's maximum is still an input value.
-  HostTensor r = apply(OpKind::MaxPool2d, {{f64({1, 1, 2, 2}), {-4, -3, -2, -1}}},
-                       attrs({{"kernel", Ints{2, 2}}, {"padding", Ints{1, 1}}}));
+  HostTensor r =
+      apply(OpKind::MaxPool2d, {{f64({1, 1, 2, 2}), {-4, -3, -2, -1}}},
+            attrs({{"kernel", Ints{2, 2}}, {"padding", Ints{1, 1}}}));
   expectTensor(r, f64({1, 1, 2, 2}), {-4, -3, -2, -1});
 }
 
 TEST(WindowOps, MaxPoolPropagatesNaNAndInfinities) {
-  HostTensor r = apply(OpKind::MaxPool2d,
-                       {{f64({1, 1, 2, 4}), {kNaN, 1, -kInf, -kInf, 2, 3, -kInf, kInf}}},
-                       attrs({{"kernel", Ints{2, 2}}}));
+  HostTensor r =
+      apply(OpKind::MaxPool2d,
+            {{f64({1, 1, 2, 4}), {kNaN, 1, -kInf, -kInf, 2, 3, -kInf, kInf}}},
+            attrs({{"kernel", Ints{2, 2}}}));
   expectTensor(r, f64({1, 1, 1, 2}), {kNaN, kInf});
 }
 
 TEST(WindowOps, AvgPoolCountsPaddingOrNot) {
   Attrs a = attrs({{"kernel", Ints{2, 2}}, {"padding", Ints{1, 1}}});
-  HostTensor with = apply(OpKind::AvgPool2d, {{f64({1, 1, 2, 2}), {4, 8, 12, 16}}}, a);
+  HostTensor with =
+      apply(OpKind::AvgPool2d, {{f64({1, 1, 2, 2}), {4, 8, 12, 16}}}, a);
   // Stride = kernel: each window holds one input element and three pads.
   expectTensor(with, f64({1, 1, 2, 2}), {1, 2, 3, 4});
   a.set("count_include_pad", false);
@@ -90,7 +92,8 @@ TEST(WindowOps, AvgPoolCountsPaddingOrNot) {
 }
 
 TEST(WindowOps, AvgPoolSpreadsNaN) {
-  HostTensor r = apply(OpKind::AvgPool2d, {{f64({1, 1, 2, 4}), {kNaN, 1, 1, 1, 2, 3, kInf, 1}}},
+  HostTensor r = apply(OpKind::AvgPool2d,
+                       {{f64({1, 1, 2, 4}), {kNaN, 1, 1, 1, 2, 3, kInf, 1}}},
                        attrs({{"kernel", Ints{2, 2}}}));
   expectTensor(r, f64({1, 1, 1, 2}), {kNaN, kInf});
 }
@@ -163,9 +166,9 @@ TEST(WindowOps, PoolExpansionsMatchDirectLoops) {
   struct Pool {
     Ints kernel, stride, padding;
   };
-  for (const Pool &p : {Pool{{2, 2}, {}, {0, 0}}, Pool{{3, 3}, {1, 1}, {1, 1}},
-                        Pool{{3, 2}, {2, 1}, {1, 0, 0, 1}},
-                        Pool{{2, 3}, {2, 2}, {1, 1}}}) {
+  for (const Pool &p :
+       {Pool{{2, 2}, {}, {0, 0}}, Pool{{3, 3}, {1, 1}, {1, 1}},
+        Pool{{3, 2}, {2, 1}, {1, 0, 0, 1}}, Pool{{2, 3}, {2, 2}, {1, 1}}}) {
     for (OpKind kind : {OpKind::MaxPool2d, OpKind::AvgPool2d})
       for (bool countPad : {true, false}) {
         if (kind == OpKind::MaxPool2d && !countPad)
@@ -240,8 +243,8 @@ TEST(WindowOps, CanonicalAttributes) {
   EXPECT_EQ(p->attrs().getInts("stride"), (Ints{3, 2}));
   EXPECT_EQ(p->attrs().getInts("padding"), (Ints{0, 0}));
   Node *w = og.input(f32({2, 1, 3, 3}), std::vector<double>(18, 1));
-  Node *c = og.op(OpKind::Conv2d, {x, w},
-                  attrs({{"padding", Ints{1, 2, 1, 2}}}));
+  Node *c =
+      og.op(OpKind::Conv2d, {x, w}, attrs({{"padding", Ints{1, 2, 1, 2}}}));
   EXPECT_EQ(c->attrs().getInts("padding"), (Ints{1, 2}));
   EXPECT_EQ(c->attrs().getInts("stride"), (Ints{1, 1}));
   EXPECT_EQ(c->type(), f32({1, 2, 6, 8}));

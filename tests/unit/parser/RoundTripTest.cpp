@@ -28,11 +28,17 @@ struct Instance {
 
 const std::vector<TensorType> &operandCandidates() {
   static const std::vector<TensorType> types = {
-      {DType::F32, {2, 3}}, {DType::F32, {3, 2}}, {DType::F32, {3}},
-      {DType::I32, {2}},    {DType::I1, {2, 3}},  {DType::F32, {}},
-      {DType::I32, {2, 3}}, {DType::F64, {2, 3}},
+      {DType::F32, {2, 3}},
+      {DType::F32, {3, 2}},
+      {DType::F32, {3}},
+      {DType::I32, {2}},
+      {DType::I1, {2, 3}},
+      {DType::F32, {}},
+      {DType::I32, {2, 3}},
+      {DType::F64, {2, 3}},
       // An image and a convolution weight for it.
-      {DType::F32, {1, 2, 5, 4}}, {DType::F32, {2, 2, 2, 2}},
+      {DType::F32, {1, 2, 5, 4}},
+      {DType::F32, {2, 2, 2, 2}},
   };
   return types;
 }
