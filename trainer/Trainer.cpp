@@ -1,5 +1,4 @@
-//===- trainer/Trainer.cpp - the epoch loop around a compiled step
-//---------===//
+//===- trainer/Trainer.cpp - the epoch loop around a compiled step --------===//
 #include "trainer/Trainer.h"
 
 #include "trainer/AtomicFile.h"

@@ -1,5 +1,4 @@
-//===- compiler/ir/CompositeExpansion.cpp - composite ops as simpler ops
-//---===//
+//===- compiler/ir/CompositeExpansion.cpp - composite ops as simpler ops --===//
 #include "compiler/ir/CompositeExpansion.h"
 
 #include "compiler/ir/Builder.h"

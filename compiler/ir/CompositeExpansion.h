@@ -1,5 +1,4 @@
-//===- compiler/ir/CompositeExpansion.h - composite ops as simpler ops
-//-----===//
+//===- compiler/ir/CompositeExpansion.h - composite ops as simpler ops ----===//
 ///
 /// A `Composite` op (Ops.def) is defined by its expansion into other ops,
 /// built here once: the training step differentiates the expansion, the

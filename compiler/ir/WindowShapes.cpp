@@ -1,5 +1,4 @@
-//===- compiler/ir/WindowShapes.cpp - conv2d and pooling geometry
-//----------===//
+//===- compiler/ir/WindowShapes.cpp - conv2d and pooling geometry ---------===//
 #include "compiler/ir/WindowShapes.h"
 
 #include <string>

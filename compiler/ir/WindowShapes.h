@@ -1,5 +1,4 @@
-//===- compiler/ir/WindowShapes.h - conv2d and pooling geometry
-//------------===//
+//===- compiler/ir/WindowShapes.h - conv2d and pooling geometry -----------===//
 ///
 /// The shape rules of the sliding-window ops (conv2d, max_pool2d,
 /// avg_pool2d) and the one description of a window every later stage reads

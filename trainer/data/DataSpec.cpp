@@ -1,5 +1,4 @@
-//===- trainer/data/DataSpec.cpp - the --data argument
-//---------------------===//
+//===- trainer/data/DataSpec.cpp - the --data argument --------------------===//
 #include "trainer/data/DataSpec.h"
 
 #include "trainer/data/Cifar10Reader.h"

@@ -1,5 +1,4 @@
-//===- trainer/data/DataSpec.h - the --data argument
-//-----------------------===//
+//===- trainer/data/DataSpec.h - the --data argument ----------------------===//
 ///
 /// One string names the data a run trains and tests on:
 ///

@@ -1,5 +1,4 @@
-//===- trainer/data/Dataset.cpp - matching a data set to the model
-//---------===//
+//===- trainer/data/Dataset.cpp - matching a data set to the model --------===//
 #include "trainer/data/Dataset.h"
 
 #include <cmath>

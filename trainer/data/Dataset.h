@@ -1,5 +1,4 @@
-//===- trainer/data/Dataset.h - examples as float rows plus labels
-//---------===//
+//===- trainer/data/Dataset.h - examples as float rows plus labels --------===//
 ///
 /// A data set in memory: one float row of features per example and either
 /// an int32 class index or a row of float targets per example. Each row

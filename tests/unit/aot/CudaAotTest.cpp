@@ -1,5 +1,4 @@
 //===- tests/unit/aot/CudaAotTest.cpp - GPU objects against the interpreter
-//===//
 ///
 /// Objects written for `--target=cuda`: the cubin NVRTC compiles for the
 /// GPU present (sm_90 when there is none), linked into a shared library

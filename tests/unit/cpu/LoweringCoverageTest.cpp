@@ -1,5 +1,4 @@
 //===- tests/unit/cpu/LoweringCoverageTest.cpp - every op reaches both backends
-//===//
 ///
 /// For every non-leaf op of Ops.def: a one-op forward graph, built from the
 /// op's traits and arity (so a new op is covered without a line here), is

@@ -1,5 +1,4 @@
 //===- tests/unit/data/Cifar10ReaderTest.cpp - CIFAR-10 batches -----------===//
-//-------------===//
 #include "trainer/data/Cifar10Reader.h"
 #include "TestFiles.h"
 #include "trainer/data/DataSpec.h"
