@@ -34,7 +34,8 @@ table says so); voskhod always runs a whole epoch.
 Every system gets the same thread count: torch.set_num_threads and
 OMP_NUM_THREADS / MKL_NUM_THREADS, and for XLA
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-with one thread (XLA's CPU runtime otherwise sizes its pool by the cores).
+with one thread (XLA's CPU runtime otherwise sizes its pool by the cores,
+so any other count must be the core count).
 
 Usage (the peers need scripts/bench-venv.sh's environment):
     $(scripts/bench-venv.sh) bench/cnn/run.py [--threads N] [--steps N]
@@ -71,9 +72,11 @@ def set_threads(threads):
     flags = os.environ.get("XLA_FLAGS", "")
     if threads == 1:
         flags += " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-    else:
-        flags += " intra_op_parallelism_threads=%d" % threads
-    os.environ["XLA_FLAGS"] = flags.strip()
+    elif threads != os.cpu_count():
+        sys.exit("--threads must be 1 or the core count (%d) for XLA, whose "
+                 "CPU pool is sized by the cores" % os.cpu_count())
+    if flags.strip():
+        os.environ["XLA_FLAGS"] = flags.strip()
 
 
 # --- voskhod ---------------------------------------------------------------
@@ -336,7 +339,7 @@ def main():
     for name in peers:
         if name == "jax":
             import jax
-            print("$ JAX %s jax.jit, XLA_FLAGS=%r" % (jax.__version__, os.environ["XLA_FLAGS"]),
+            print("$ JAX %s jax.jit, XLA_FLAGS=%r" % (jax.__version__, os.environ.get("XLA_FLAGS", "")),
                   flush=True)
             seconds, acc, compile_s = run_jax(data, batches)
         else:
