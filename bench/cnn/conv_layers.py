@@ -34,6 +34,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import build, loadavg  # noqa: E402
 LAYERS_DIR = os.path.join(ROOT, "bench", "cnn", "layers")
 CNN = os.path.join(ROOT, "examples", "fashion_cnn.vg")
 
@@ -47,21 +49,6 @@ LAYERS = {
 
 def flops(n, c, o, h):
     return 3 * 2 * n * o * h * h * c * 3 * 3
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def build(build_dir):
-    if not os.path.exists(os.path.join(build_dir, "build.ninja")):
-        subprocess.check_call(["cmake", "-S", ROOT, "-B", build_dir, "-G", "Ninja",
-                               "-DCMAKE_BUILD_TYPE=Release",
-                               "-DCMAKE_CXX_FLAGS_RELEASE=-O2",
-                               "-DCMAKE_C_FLAGS_RELEASE=-O2"])
-    subprocess.check_call(["ninja", "-C", build_dir, "voskhod"])
-    return os.path.join(build_dir, "compiler", "driver", "voskhod")
 
 
 def torch_step_s(shape, threads, seconds):

@@ -53,16 +53,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import build, loadavg, EPOCH_LINE  # noqa: E402
 DATA = "/usr/share/datasets/fashion-mnist"
 MODEL = os.path.join(ROOT, "examples", "fashion_cnn.vg")
 BATCH = 128
 LR = 0.001
 SYSTEMS = ["voskhod", "eager", "compile", "jax"]
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
 
 
 def set_threads(threads):
@@ -80,18 +77,6 @@ def set_threads(threads):
 
 
 # --- voskhod ---------------------------------------------------------------
-
-def build(build_dir):
-    if not os.path.exists(os.path.join(build_dir, "build.ninja")):
-        subprocess.check_call(["cmake", "-S", ROOT, "-B", build_dir, "-G", "Ninja",
-                               "-DCMAKE_BUILD_TYPE=Release",
-                               "-DCMAKE_CXX_FLAGS_RELEASE=-O2",
-                               "-DCMAKE_C_FLAGS_RELEASE=-O2"])
-    subprocess.check_call(["ninja", "-C", build_dir, "voskhod"])
-    return os.path.join(build_dir, "compiler", "driver", "voskhod")
-
-
-EPOCH_LINE = re.compile(r"^epoch (\d+)/\d+: .*test loss \S+ acc ([\d.]+)% \(([\d.]+) s\)")
 
 
 def shown(cmd):
