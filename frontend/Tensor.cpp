@@ -253,6 +253,16 @@ Tensor Tensor::avgPool2d(std::vector<int64_t> kernel,
 Tensor Tensor::softmax(int64_t axis, CallSite site) const {
   return buildOp(OpKind::Softmax, {*this}, attrs("axis", axis), site);
 }
+Tensor Tensor::causalSoftmax(CallSite site) const {
+  ir::Attrs a;
+  a.set("axis", int64_t(-1));
+  a.set("causal", true);
+  return buildOp(OpKind::Softmax, {*this}, std::move(a), site);
+}
+Tensor Tensor::gather(const Tensor &indices, int64_t axis,
+                      CallSite site) const {
+  return buildOp(OpKind::Gather, {*this, indices}, attrs("axis", axis), site);
+}
 Tensor Tensor::logSoftmax(int64_t axis, CallSite site) const {
   return buildOp(OpKind::LogSoftmax, {*this}, attrs("axis", axis), site);
 }
@@ -357,6 +367,14 @@ Tensor batchNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
   a.set("eps", eps);
   return buildOp(OpKind::BatchNorm, {x, gamma, beta, runningMean, runningVar},
                  std::move(a), site);
+}
+
+Tensor layerNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 std::vector<int64_t> axes, double eps, CallSite site) {
+  ir::Attrs a;
+  a.set("axes", std::move(axes));
+  a.set("eps", eps);
+  return buildOp(OpKind::LayerNorm, {x, gamma, beta}, std::move(a), site);
 }
 
 } // namespace voskhod

@@ -139,7 +139,16 @@ public:
                    bool countIncludePad = true, CallSite site = {}) const;
 
   Tensor softmax(int64_t axis = -1, CallSite site = {}) const;
+  /// softmax over the last axis where query i (the axis before it) sees
+  /// keys j <= i only: attention scores [..., T, T] under a causal mask,
+  /// with no mask tensor.
+  Tensor causalSoftmax(CallSite site = {}) const;
   Tensor logSoftmax(int64_t axis = -1, CallSite site = {}) const;
+  /// The slices of this table along `axis` that i32 `indices` name, the
+  /// indices' shape in place of that axis: an embedding lookup for a
+  /// [V, D] table and axis 0.
+  Tensor gather(const Tensor &indices, int64_t axis = 0,
+                CallSite site = {}) const;
   /// i32 indices to a trailing axis of `depth` zeros and ones.
   Tensor oneHot(int64_t depth, ir::DType dtype = ir::DType::F32,
                 CallSite site = {}) const;
@@ -225,5 +234,12 @@ Tensor conv2d(const Tensor &x, const Tensor &weight,
 Tensor batchNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
                  const Tensor &runningMean, const Tensor &runningVar,
                  double momentum = 0.1, double eps = 1e-5, CallSite site = {});
+
+/// PyTorch's LayerNorm over x's trailing `axes` (default the last; negative
+/// counts from the end) with the biased variance; gamma and beta have the
+/// shape of those axes.
+Tensor layerNorm(const Tensor &x, const Tensor &gamma, const Tensor &beta,
+                 std::vector<int64_t> axes = {-1}, double eps = 1e-5,
+                 CallSite site = {});
 
 } // namespace voskhod

@@ -10,7 +10,8 @@
 /// gradient sums to the incoming one. pad and slice undo each other; a
 /// strided slice's gradient is a strided scatter built from pad and reshape
 /// (each gradient element followed by step - 1 zeros); concat's gradient is
-/// one slice of the incoming gradient per operand.
+/// one slice of the incoming gradient per operand. gather's is a scatter-add
+/// into the table, as a product with the indices' one-hot encoding.
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/autodiff/GradientRules.h"
@@ -234,6 +235,41 @@ Grads concatGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
 
 } // namespace
 
+// y = gather(table, indices) along `axis`: the table's gradient is a
+// scatter-add of g into the rows the indices name, built as a product with
+// their one-hot encoding, d_table[v] = Σ_i [indices_i = v] · g_i, so the
+// sum runs in index order, the same on any thread count, and repeated
+// indices add up. It costs one multiply-add per table row per index, which
+// suits the vocabularies of character and small word models. The indices
+// get no gradient.
+Grads gatherGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
+  if (!needs[0])
+    return {nullptr, nullptr};
+  Node *table = n->operand(0), *indices = n->operand(1);
+  const Shape &ts = table->shape();
+  size_t axis = size_t(n->attrs().getInt("axis"));
+  int64_t before = 1, after = 1, count = indices->type().numElements();
+  for (size_t d = 0; d < ts.size(); ++d)
+    if (d < axis)
+      before *= ts[d];
+    else if (d > axis)
+      after *= ts[d];
+  // g as [count, before·after]: one row per index.
+  Node *rows = b.reshape(g, {before, count, after});
+  if (before > 1)
+    rows = b.transpose(rows, {1, 0, 2});
+  rows = b.reshape(rows, {count, before * after});
+  Attrs hot;
+  hot.set("depth", ts[axis]);
+  hot.set("dtype", table->dtype());
+  Node *oneHot =
+      b.op(OpKind::OneHot, {b.reshape(indices, {count})}, std::move(hot));
+  Node *sum = b.matmul(oneHot, rows, true, false); // [rows, before·after]
+  if (before > 1)
+    sum = b.transpose(b.reshape(sum, {ts[axis], before, after}), {1, 0, 2});
+  return {b.reshape(sum, ts), nullptr};
+}
+
 void addStructuralGradients(GradRuleTable &t) {
   t.set(OpKind::BatchNorm, batchNormGrad);
   t.set(OpKind::Matmul, matmulGrad);
@@ -248,6 +284,7 @@ void addStructuralGradients(GradRuleTable &t) {
   t.set(OpKind::Pad, padGrad);
   t.set(OpKind::Slice, sliceGrad);
   t.set(OpKind::Concat, concatGrad);
+  t.set(OpKind::Gather, gatherGrad);
 }
 
 } // namespace voskhod::autodiff

@@ -21,6 +21,7 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/interpreter/SequenceOps.h"
 #include "compiler/interpreter/WindowOps.h"
 
 #include "compiler/ir/ShapeInference.h"
@@ -404,26 +405,37 @@ struct RowStats {
   double max, logSumExp;
 };
 
-RowStats rowStats(const HostTensor &x, const AxisView &view, int64_t row) {
+/// Over the row's first `count` elements (a causal row's visible ones).
+RowStats rowStats(const HostTensor &x, const AxisView &view, int64_t row,
+                  int64_t count) {
   double max = -std::numeric_limits<double>::infinity();
-  for (int64_t j = 0; j < view.n; ++j)
+  for (int64_t j = 0; j < count; ++j)
     max = nanOr(max, x.data[view.at(row, j)],
                 std::max(max, x.data[view.at(row, j)]));
   double sum = 0;
-  for (int64_t j = 0; j < view.n; ++j)
+  for (int64_t j = 0; j < count; ++j)
     sum += std::exp(x.data[view.at(row, j)] - max);
   return {max, std::log(sum)};
 }
 
+/// softmax and log_softmax; a causal softmax (over the last axis) gives
+/// query i, the index on the axis before it, the keys j <= i only, and 0
+/// to the others.
 HostTensor softmax(OpKind op, const HostTensor &x, const Attrs &attrs) {
   AxisView view(x.type.shape, attrs.getInt("axis"));
+  bool causal = op == OpKind::Softmax && attrs.getBool("causal");
+  int64_t queries = causal ? x.type.shape[x.type.shape.size() - 2] : 1;
   HostTensor r(x.type);
   for (int64_t row = 0; row < view.rows(); ++row) {
-    RowStats s = rowStats(x, view, row);
+    int64_t visible = causal ? std::min(row % queries + 1, view.n) : view.n;
+    RowStats s = rowStats(x, view, row, visible);
     for (int64_t j = 0; j < view.n; ++j) {
       int64_t at = view.at(row, j);
       double logp = x.data[at] - s.max - s.logSumExp;
-      r.data[at] = op == OpKind::Softmax ? std::exp(logp) : logp;
+      if (j >= visible)
+        r.data[at] = 0;
+      else
+        r.data[at] = op == OpKind::Softmax ? std::exp(logp) : logp;
     }
   }
   return r;
@@ -451,7 +463,7 @@ Expected<HostTensor> softmaxCrossEntropy(const TensorType &out,
   bool labels = targets.type.dtype == DType::I32;
   double total = 0;
   for (int64_t row = 0; row < view.rows(); ++row) {
-    RowStats s = rowStats(logits, view, row);
+    RowStats s = rowStats(logits, view, row, view.n);
     auto logp = [&](int64_t j) {
       return logits.data[view.at(row, j)] - s.max - s.logSumExp;
     };
@@ -652,6 +664,12 @@ Expected<HostTensor> evaluateOp(const Node &n, const TensorType &out,
 
   case OpKind::OneHot:
     return oneHot(out, *in[0]);
+  case OpKind::Gather:
+    return gatherDirect(out, *in[0], *in[1], attrs.getInt("axis"));
+  case OpKind::LayerNorm:
+    return layerNormDirect(*in[0], *in[1], *in[2],
+                           int64_t(attrs.getInts("axes").size()),
+                           attrs.getFloat("eps"));
 
   case OpKind::SoftmaxCrossEntropy:
     return softmaxCrossEntropy(out, *in[0], *in[1]);

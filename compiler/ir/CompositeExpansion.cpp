@@ -16,8 +16,7 @@ namespace {
 class Expander {
 public:
   Expander(Graph &g, Node *n)
-      : g_(g), n_(n), loc_(n->loc()),
-        win_(windowOf(n->op(), operandTypes(n), n->attrs())) {}
+      : g_(g), n_(n), loc_(n->loc()), win_(windowIfAny(n)) {}
 
   Node *expand() {
     switch (n_->op()) {
@@ -27,6 +26,8 @@ public:
       return maxPool();
     case OpKind::AvgPool2d:
       return avgPool();
+    case OpKind::LayerNorm:
+      return layerNorm();
     default:
       VOSKHOD_CHECK(false) << "composite op without an expansion";
       return nullptr;
@@ -39,6 +40,13 @@ private:
     for (size_t i = 0; i < n->numOperands(); ++i)
       types.push_back(n->operand(i)->type());
     return types;
+  }
+
+  static Window2d windowIfAny(const Node *n) {
+    bool window = n->is(OpKind::Conv2d) || n->is(OpKind::MaxPool2d) ||
+                  n->is(OpKind::AvgPool2d);
+    return window ? windowOf(n->op(), operandTypes(n), n->attrs())
+                  : Window2d{};
   }
 
   Node *built(Expected<Node *> n) {
@@ -184,6 +192,24 @@ private:
     Node *divisor = built(buildConst(g_, TensorType{t, {win_.outH, win_.outW}},
                                      std::move(counts), loc_));
     return op(OpKind::Div, {sum, divisor});
+  }
+
+  Node *meanOver(Node *x, const std::vector<int64_t> &axes) {
+    Attrs a;
+    a.set("axes", axes);
+    a.set("keepdims", true);
+    return op(OpKind::ReduceMean, {x}, std::move(a));
+  }
+
+  Node *layerNorm() {
+    Node *x = n_->operand(0), *gamma = n_->operand(1), *beta = n_->operand(2);
+    const std::vector<int64_t> &axes = n_->attrs().getInts("axes");
+    Node *centred = op(OpKind::Sub, {x, meanOver(x, axes)});
+    Node *var = meanOver(op(OpKind::Mul, {centred, centred}), axes);
+    Node *eps = buildScalar(g_, n_->attrs().getFloat("eps"), n_->dtype(), loc_);
+    Node *inv = op(OpKind::Rsqrt, {op(OpKind::Add, {var, eps})});
+    Node *normalised = op(OpKind::Mul, {centred, inv});
+    return op(OpKind::Add, {op(OpKind::Mul, {normalised, gamma}), beta});
   }
 
   Graph &g_;

@@ -20,6 +20,9 @@
 ///   - avg_pool2d is the sum of its taps over x padded with zeros, divided by
 ///     the window size (count_include_pad) or by the count of real elements
 ///     under each window (a constant [OH, OW]).
+///   - layer_norm is x − mean over its axes, times rsqrt of that centred
+///     value's mean square plus eps, times gamma, plus beta (PyTorch's
+///     biased variance).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once

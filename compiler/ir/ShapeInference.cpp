@@ -2,6 +2,7 @@
 #include "compiler/ir/ShapeInference.h"
 
 #include "compiler/ir/IndexMappingShapes.h"
+#include "compiler/ir/SequenceShapes.h"
 #include "compiler/ir/WindowShapes.h"
 
 #include <algorithm>
@@ -441,9 +442,21 @@ Status inferByFamily(OpKind op, std::span<const TensorType> in, Attrs &attrs,
     auto axis = normaliseAxis(attrs.getInt("axis"), in[0].rank(), name);
     VOSKHOD_RETURN_IF_ERROR(axis);
     attrs.set("axis", *axis);
+    // A causal row is query i's scores over keys j, masked where j > i: the
+    // keys are the last axis and the queries the one before it.
+    if (op == OpKind::Softmax && attrs.getBool("causal") &&
+        (in[0].rank() < 2 || *axis != in[0].rank() - 1))
+      return makeError("'softmax' with causal = true runs over the last axis "
+                       "of a tensor of rank >= 2 ([..., queries, keys]), "
+                       "got axis " +
+                       std::to_string(*axis) + " of " + in[0].str());
     out = in[0];
     return Status::ok();
   }
+  if (op == OpKind::Gather)
+    return inferGather(in, attrs, out);
+  if (op == OpKind::LayerNorm)
+    return inferLayerNorm(in, attrs, out);
   if (op == OpKind::BatchNorm)
     return inferBatchNorm(in, attrs, out);
   if (op == OpKind::Conv2d || op == OpKind::MaxPool2d ||

@@ -134,10 +134,11 @@ private:
     newBuffer(n, n->is(OpKind::Const) ? BufferKind::Const : BufferKind::Temp);
   }
 
-  /// The index-mapping ops read their operands at computed indices
-  /// (KernelBuilder's gathers), so those operands live in buffers.
+  /// The index-mapping ops and gather read their operands at computed
+  /// indices (KernelBuilder's gathers), so those operands live in buffers.
   static bool gathers(const Node *n) {
-    return n->is(OpKind::Pad) || n->is(OpKind::Slice) || n->is(OpKind::Concat);
+    return n->is(OpKind::Pad) || n->is(OpKind::Slice) ||
+           n->is(OpKind::Concat) || n->is(OpKind::Gather);
   }
 
   /// Whether node `i` must have a buffer for its users' sake: a reshape

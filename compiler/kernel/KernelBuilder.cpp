@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <optional>
 
 namespace voskhod::kernel {
@@ -524,6 +525,8 @@ private:
       return n->dtype() == DType::I1 ? eq
                                      : op(ScalarOp::Convert, n->dtype(), eq);
     }
+    case OpKind::Gather:
+      return gatherValue(n, m);
     case OpKind::Pad:
       return padValue(n, m);
     case OpKind::Slice:
@@ -580,6 +583,34 @@ private:
     for (int inside : insides)
       v = op(ScalarOp::Select, n->dtype(), inside, v, fill);
     return v;
+  }
+
+  /// gather: the table row the index names. The read is clamped into the
+  /// table, so compiled code never reads outside it; an index out of range
+  /// yields NaN, which --check-numerics reports at this op.
+  int gatherValue(const Node *n, const IndexMap &m) {
+    const Node *table = n->operand(0), *indices = n->operand(1);
+    size_t axis = size_t(n->attrs().getInt("axis"));
+    size_t count = size_t(indices->rank());
+    IndexMap im;
+    for (size_t d = 0; d < count; ++d)
+      im.push_back(m[axis + d]);
+    int index = value(indices, im);
+    int64_t rows = table->shape()[axis];
+    int clamped = clampI32(index, rows);
+    int inside = op(ScalarOp::Equal, DType::I1, index, clamped);
+    std::vector<int64_t> strides = rowMajorStrides(table->shape());
+    int flat = -1;
+    for (size_t d = 0; d < size_t(table->rank()); ++d) {
+      if (d == axis)
+        flat = addTerm(flat, clamped, strides[d]);
+      else if (table->shape()[d] != 1)
+        flat = addTerm(flat, domainIndex(m[d < axis ? d : d + count - 1]),
+                       strides[d]);
+    }
+    int v = gather(table, flat < 0 ? i32(0) : flat);
+    int nan = constant(std::numeric_limits<double>::quiet_NaN(), n->dtype());
+    return op(ScalarOp::Select, n->dtype(), inside, v, nan);
   }
 
   /// slice: the operand at starts + index * steps, always in range.
@@ -875,11 +906,26 @@ private:
     auto rowValue = [&](BodyBuilder &bb, int phaseIndex) {
       return bb.special(ScalarOp::RowValue, t, phaseIndex);
     };
+    // A causal softmax's row (query i, the outer dim before the inner one)
+    // sees keys j <= i; the others read as −inf, whose exp is 0.
+    bool causal = r->is(OpKind::Softmax) && r->attrs().getBool("causal");
+    auto hiddenKey = [&](BodyBuilder &bb) {
+      int query = bb.special(ScalarOp::Index, DType::I32, k.numOuter - 1);
+      int key = bb.special(ScalarOp::Index, DType::I32, k.numOuter);
+      return bb.op(ScalarOp::Greater, DType::I1, key, query);
+    };
+    auto rowInput = [&](BodyBuilder &bb) {
+      int v = bb.value(x, xm);
+      if (!causal)
+        return v;
+      return bb.op(ScalarOp::Select, t, hiddenKey(bb),
+                   bb.constant(-std::numeric_limits<double>::infinity(), t),
+                   v);
+    };
     auto maxThenSumExp = [&] {
-      int mx = phase(ScalarOp::Max,
-                     [&](BodyBuilder &bb) { return bb.value(x, xm); });
+      int mx = phase(ScalarOp::Max, rowInput);
       int se = phase(ScalarOp::Add, [&](BodyBuilder &bb) {
-        int d = bb.op(ScalarOp::Sub, t, bb.value(x, xm), rowValue(bb, mx));
+        int d = bb.op(ScalarOp::Sub, t, rowInput(bb), rowValue(bb, mx));
         return bb.op(ScalarOp::Exp, t, d);
       });
       return std::make_pair(mx, se);
@@ -903,7 +949,7 @@ private:
       Phase &map = k.phases.emplace_back();
       map.kind = PhaseKind::Map;
       BodyBuilder mb(map.body, rank_, ctx_);
-      int d = mb.op(ScalarOp::Sub, t, mb.value(x, xm), rowValue(mb, mx));
+      int d = mb.op(ScalarOp::Sub, t, rowInput(mb), rowValue(mb, mx));
       int out;
       if (r->is(OpKind::Softmax))
         out = mb.op(ScalarOp::Div, t, mb.op(ScalarOp::Exp, t, d),
@@ -911,6 +957,9 @@ private:
       else
         out = mb.op(ScalarOp::Sub, t, d,
                     mb.op(ScalarOp::Log, t, rowValue(mb, se)));
+      // Exactly 0, whatever the visible keys hold (exp(−inf − NaN) is NaN).
+      if (causal)
+        out = mb.op(ScalarOp::Select, t, hiddenKey(mb), mb.constant(0, t), out);
       if (mb.failed() || bufferOf(r) < 0)
         return false;
       store(map.stores, bufferOf(r), r->shape(), xm, rank_, out);
@@ -1055,6 +1104,7 @@ bool hasKernelLowering(const ir::Node *n) {
   case OpKind::Softmax:
   case OpKind::LogSoftmax:
   case OpKind::OneHot:
+  case OpKind::Gather:
   case OpKind::Pad:
   case OpKind::Slice:
   case OpKind::Concat:

@@ -31,15 +31,23 @@ ir::LeafValues initialState(const Graph &g, uint64_t seed) {
   return values;
 }
 
-/// The number of classes an i32 input ranges over, from how it is used.
+/// The number of classes an i32 input ranges over, from how it is used: the
+/// most classes a loss or one_hot takes, but no index past a table that
+/// gathers with it.
 static int64_t labelRange(const Graph &g, const Node *input) {
-  int64_t range = 0;
+  int64_t range = 0, rows = 0;
   for (Node *n : g) {
     if (n->is(OpKind::SoftmaxCrossEntropy) && n->operand(1) == input)
       range = std::max(range, n->operand(0)->shape().back());
     if (n->is(OpKind::OneHot) && n->operand(0) == input)
       range = std::max(range, n->attrs().getInt("depth"));
+    if (n->is(OpKind::Gather) && n->operand(1) == input) {
+      int64_t r = n->operand(0)->shape()[size_t(n->attrs().getInt("axis"))];
+      rows = rows ? std::min(rows, r) : r;
+    }
   }
+  if (rows)
+    return range ? std::min(range, rows) : rows;
   return range ? range : 10;
 }
 

@@ -110,6 +110,42 @@ inline std::vector<ModelCase> windowCases() {
   return out;
 }
 
+/// gather (from a leaf table and a computed one, along an inner axis),
+/// layer_norm (through its expansion) and the causal softmax, on inputs of
+/// their own.
+inline std::vector<ModelCase> sequenceCases() {
+  struct Sequence {
+    const char *name, *body;
+  };
+  const Sequence cases[] = {
+      {"gather_rows", "  %t = input f32[7, 5]\n"
+                      "  %i = input i32[4, 3]\n"
+                      "  %y = gather %t, %i\n"
+                      "  %z = relu (gather (mul %t, 2.0), %i)\n"
+                      "  return %y, %z"},
+      {"gather_inner_axis", "  %t = input f32[3, 8, 2]\n"
+                            "  %i = input i32[5]\n"
+                            "  %y = gather %t, %i {axis = 1}\n"
+                            "  return %y"},
+      {"layer_norm", "  %x = input f32[6, 4, 33]\n"
+                     "  %g = input f32[33]\n"
+                     "  %b = input f32[33]\n"
+                     "  %g2 = input f32[4, 33]\n"
+                     "  %y = layer_norm %x, %g, %b\n"
+                     "  %z = layer_norm %x, %g2, %g2 {axes = [1, 2]}\n"
+                     "  return %y, %z"},
+      {"causal_softmax", "  %s = input f32[2, 3, 7, 7]\n"
+                         "  %y = softmax (mul %s, 0.5) {causal = true}\n"
+                         "  return %y"},
+  };
+  std::vector<ModelCase> out;
+  for (const Sequence &c : cases)
+    out.push_back({c.name,
+                   "graph @" + std::string(c.name) + " {\n" + c.body + "\n}\n",
+                   kReduction});
+  return out;
+}
+
 inline std::vector<ModelCase> opCases() {
   struct Op {
     const char *name, *body;
@@ -271,6 +307,8 @@ inline std::vector<ModelCase> opCases() {
     out.back().specials = std::string(op.name) != "convert";
   }
   for (ModelCase &c : windowCases())
+    out.push_back(std::move(c));
+  for (ModelCase &c : sequenceCases())
     out.push_back(std::move(c));
   return out;
 }
