@@ -14,6 +14,7 @@
 #include "frontend/Tensor.h"
 #include "frontend/Types.h"
 #include "frontend/nn/Activations.h"
+#include "frontend/nn/Attention.h"
 #include "frontend/nn/BatchNorm.h"
 #include "frontend/nn/Conv2d.h"
 #include "frontend/nn/Dropout.h"
@@ -26,3 +27,4 @@
 #include "frontend/nn/Pooling.h"
 #include "frontend/nn/Regularizers.h"
 #include "frontend/nn/Sequential.h"
+#include "frontend/nn/TransformerBlock.h"

@@ -80,7 +80,12 @@ OneOpGraph oneOpGraph(OpKind op) {
     inputs += "  %g = input f32[5]\n  %rm = state f32[5] init = zeros\n"
               "  %rv = state f32[5] init = ones\n";
     operands = "%a, %g, %g, %rm, %rv";
-  } else if (info.arity == ir::kVariadic)
+  } else if (op == OpKind::LayerNorm) {
+    inputs += "  %g = input f32[5]\n";
+    operands = "%a, %g, %g";
+  } else if (op == OpKind::Gather)
+    operands = "%m, %j"; // rows of a [5, 4] table at [3, 5] indices
+  else if (info.arity == ir::kVariadic)
     operands = "%a, %b, %a";
   else if (ir::hasTrait(op, OpTrait::Contraction))
     operands = "%a, %m";
