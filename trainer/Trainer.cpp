@@ -82,6 +82,10 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
                      "each of its " +
                      std::to_string(cases) + " labels");
   int64_t classes = width / cases;
+  if (cases > 1 && classes < sig.labelWidth)
+    return makeError("the model predicts " + std::to_string(classes) +
+                     " values per label, fewer than its " +
+                     std::to_string(sig.labelWidth) + " classes");
   for (int64_t i = 0; i < loader.batchesPerEpoch(); ++i) {
     loader.fill(0, i, batch);
     auto predictions = runner.predict(batch);

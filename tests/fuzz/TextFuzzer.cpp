@@ -4,13 +4,17 @@
 /// from the input's first two bytes, writes the rest as the text file and
 /// loads it the way `--data text:FILE,context=N,valid=F` does, once whole
 /// and once with a limit. Either may fail, with a message; neither may
-/// crash or read out of bounds. Loaded splits must map back to the file:
-/// the vocabulary is sorted and distinct, every window is the file's bytes
-/// at stride N, its targets the bytes one further, and the limited load
-/// keeps the first windows of the whole one.
+/// crash or read out of bounds, and a load fails exactly when a split is
+/// shorter than context + 1 bytes or the file cannot be read. Loaded splits
+/// must map back to the file: the vocabulary is sorted and distinct, every
+/// window is the file's bytes at stride N, its targets the bytes one further,
+/// and the limited load keeps the first windows of the whole one. "The file's
+/// bytes" are what FileBytes.h reads, so a gzip'd input is compared with its
+/// inflated text.
 ///
 //===----------------------------------------------------------------------===//
 #include "tests/fuzz/FuzzFile.h"
+#include "trainer/data/FileBytes.h"
 #include "trainer/data/TextReader.h"
 
 #include <algorithm>
@@ -56,12 +60,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rt::TextOptions options;
   options.context = 1 + data[0] % 16;
   options.valid = double(data[1] % 10) / 10;
-  const uint8_t *text = data + 2;
-  size_t length = size - 2;
-  std::string path = fuzz::writeScratchFile(text, length, "text");
+  std::string path = fuzz::writeScratchFile(data + 2, size - 2, "text");
+  auto bytes = rt::readFileBytes(path);
+  const uint8_t *text = bytes ? bytes->data() : nullptr;
+  size_t length = bytes ? bytes->size() : 0;
   size_t boundary = length - size_t(double(length) * options.valid);
+  size_t least = size_t(options.context) + 1;
+  bool fits = bytes && boundary >= least &&
+              (options.valid == 0 || length - boundary >= least);
   for (int64_t limit : {int64_t(0), int64_t(1 + data[0] % 3)}) {
     auto splits = rt::loadTextDataset(path, options, limit);
+    if (bool(splits) != fits)
+      fail(fits ? "a file with room for a window in each split failed"
+                : "a file without room for a window in each split loaded");
     if (!splits) {
       if (splits.message().find(path) == std::string::npos)
         fail("an error does not name the file");
