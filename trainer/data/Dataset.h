@@ -4,10 +4,9 @@
 /// int32 class indices or a row of float targets per example. Features are
 /// real values (pixels, CSV cells) or token ids (text, TextReader.h); ids
 /// are small whole numbers, exact in a float, and reach an i32 model input
-/// as integers. Each row
-/// remembers where it came from (a CSV line or an IDX item) so that a bad
-/// label found later, when the data set is matched against the model, is
-/// still reported at its place in the user's file.
+/// as integers. Each row remembers where it came from (a CSV line or an IDX
+/// item) so that a bad label found later, when the data set is matched
+/// against the model, is still reported at its place in the user's file.
 ///
 /// `conformToSignature` is that match: the feature count must equal what the
 /// graph's feature input expects, an image fed to an input of rank 4
@@ -15,7 +14,7 @@
 /// 1×28×28; a rank-2 input takes the same pixels as flat rows), labels are
 /// converted to the kind the label input takes (integral values become class
 /// indices; class indices become float targets), class indices must lie in the
-/// model's class range and the targets of a sigmoid cross-entropy in [0, 1]. It
+/// model's class range and the targets of a sigmoid cross-entropy in [0, 1].
 /// Token ids feed only an integer input and real values only a floating-point
 /// one; a text example has as many class labels (next tokens) as the label
 /// input has per example, and the model's class count must cover the

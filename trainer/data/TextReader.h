@@ -5,7 +5,7 @@
 /// a byte's token id is its rank there, so ids are dense, 0..V-1, and the
 /// same in both splits. The last `valid` fraction of the file is the
 /// validation (test) split, the rest the training split. Each split is cut
-/// into non-overlapping windows of `context` ids with stride `context`,
+/// into non-overlapping windows of N = `context` ids with stride N,
 /// each with the next id of every position as its target: features
 /// ids[i, i+N) and labels ids[i+1, i+N+1) for i = 0, N, 2N, ... Windows
 /// never cross the split boundary (the held-out byte count is rounded
