@@ -23,11 +23,13 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O1" -DCMAKE_C_FLAGS_RELEASE="-O1" \
   -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DVOSKHOD_ENABLE_LLVM=OFF -DVOSKHOD_ENABLE_FUZZERS=ON >/dev/null
-fuzzers=(ParserFuzzer IdxFuzzer CsvFuzzer SafetensorsFuzzer Cifar10Fuzzer)
+fuzzers=(ParserFuzzer IdxFuzzer CsvFuzzer SafetensorsFuzzer Cifar10Fuzzer
+         TextFuzzer)
 cmake --build "$build" -j 2 --target "${fuzzers[@]}"
 
 declare -A seeds=([ParserFuzzer]=parser [IdxFuzzer]=idx [CsvFuzzer]=csv
-                  [SafetensorsFuzzer]=safetensors [Cifar10Fuzzer]=cifar10)
+                  [SafetensorsFuzzer]=safetensors [Cifar10Fuzzer]=cifar10
+                  [TextFuzzer]=text)
 declare -A dicts=([ParserFuzzer]=tests/fuzz/parser.dict)
 mkdir -p "$build/artifacts" "$build/logs"
 export TMPDIR=$(mktemp -d)

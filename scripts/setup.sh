@@ -16,7 +16,7 @@ packages=(
   cmake ninja-build g++ clang ccache python3 pkg-config
   llvm-16-dev llvm-16-tools
   libfmt-dev libcli11-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
-  dataset-fashion-mnist
+  dataset-fashion-mnist fortunes
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -63,7 +63,9 @@ struct Evaluation {
 };
 
 /// Loss and accuracy (or MSE and MAE) of the runner's predictions over a
-/// whole split, in padded batches so no example is left out.
+/// whole split, in padded batches so no example is left out. A model with
+/// several class labels per example (a next-token target at every
+/// position) predicts one logit row per label; each counts as one case.
 Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
                               const StepSignature &sig) {
   DataLoader loader(data, {sig.batchSize, 0, false, PartialBatch::Pad});
@@ -71,6 +73,19 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
   double lossSum = 0, hits = 0, absSum = 0;
   int64_t rows = 0;
   int64_t width = sig.outputWidth;
+  int64_t cases = sig.labelKind == LabelKind::Class
+                      ? std::max<int64_t>(1, sig.labelsPerExample)
+                      : 1;
+  if (width % cases != 0)
+    return makeError("the model predicts " + std::to_string(width) +
+                     " values per example, not a whole row of logits for "
+                     "each of its " +
+                     std::to_string(cases) + " labels");
+  int64_t classes = width / cases;
+  if (cases > 1 && classes < sig.labelWidth)
+    return makeError("the model predicts " + std::to_string(classes) +
+                     " values per label, fewer than its " +
+                     std::to_string(sig.labelWidth) + " classes");
   for (int64_t i = 0; i < loader.batchesPerEpoch(); ++i) {
     loader.fill(0, i, batch);
     auto predictions = runner.predict(batch);
@@ -81,22 +96,27 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
                        " values for a batch of " + std::to_string(batch.size) +
                        " rows of " + std::to_string(width));
     for (int64_t r = 0; r < batch.valid; ++r) {
-      const float *out = &(*predictions)[r * width];
       if (sig.labelKind == LabelKind::Class) {
-        int32_t label = batch.classes[r];
-        int64_t best = 0;
-        double top = out[0];
-        for (int64_t c = 1; c < width; ++c)
-          if (out[c] > top) {
-            top = out[c];
-            best = c;
-          }
-        double sum = 0;
-        for (int64_t c = 0; c < width; ++c)
-          sum += std::exp(double(out[c]) - top);
-        lossSum += top + std::log(sum) - double(out[label]);
-        hits += best == label;
-      } else if (sig.multiLabel) {
+        for (int64_t k = 0; k < cases; ++k) {
+          const float *out = &(*predictions)[(r * cases + k) * classes];
+          int32_t label = batch.classes[r * cases + k];
+          int64_t best = 0;
+          double top = out[0];
+          for (int64_t c = 1; c < classes; ++c)
+            if (out[c] > top) {
+              top = out[c];
+              best = c;
+            }
+          double sum = 0;
+          for (int64_t c = 0; c < classes; ++c)
+            sum += std::exp(double(out[c]) - top);
+          lossSum += top + std::log(sum) - double(out[label]);
+          hits += best == label;
+        }
+        continue;
+      }
+      const float *out = &(*predictions)[r * width];
+      if (sig.multiLabel) {
         // The sigmoid cross-entropy of the logits, averaged over labels; a
         // row is right when every label is.
         bool allRight = true;
@@ -116,7 +136,7 @@ Expected<Evaluation> evaluate(StepRunner &runner, const Dataset &data,
         }
       }
     }
-    rows += batch.valid;
+    rows += batch.valid * cases;
   }
   Evaluation e;
   if (rows == 0)
@@ -341,7 +361,8 @@ Status TrainingRun::prepareData(const Checkpoint *resume) {
   VOSKHOD_RETURN_IF_ERROR(conformToSignature(data_.train, sig_));
   if (data_.test)
     VOSKHOD_RETURN_IF_ERROR(conformToSignature(*data_.test, sig_));
-  if (!options_.standardize)
+  // Token ids name characters; shifting and scaling them means nothing.
+  if (!options_.standardize || data_.train.featureKind == FeatureKind::Token)
     return Status::ok();
   if (resume) {
     auto mean = resume->tensors.find("data/mean");

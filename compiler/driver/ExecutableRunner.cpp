@@ -6,6 +6,35 @@
 namespace voskhod::driver {
 using namespace ir;
 
+namespace {
+
+/// The input the first loss compares its predictions with, other than
+/// `features`, and that loss; null when there is none.
+std::pair<const Node *, const Node *> labelInputOf(const Graph &forward,
+                                                   const Node *features) {
+  std::vector<const Node *> stack{forward.minimize()->loss};
+  std::vector<bool> seen(forward.size(), false);
+  while (!stack.empty()) {
+    const Node *n = stack.back();
+    stack.pop_back();
+    if (seen[n->index()])
+      continue;
+    seen[n->index()] = true;
+    if (n->hasTrait(OpTrait::Loss)) {
+      const Node *t = n->operand(1);
+      while (t->is(OpKind::Convert) || t->is(OpKind::Reshape))
+        t = t->operand(0);
+      if (t->is(OpKind::Input) && t != features)
+        return {t, n};
+    }
+    for (Node *o : n->operands())
+      stack.push_back(o);
+  }
+  return {nullptr, nullptr};
+}
+
+} // namespace
+
 Expected<rt::StepSignature> signatureOf(const Graph &forward) {
   rt::StepSignature sig;
   if (!forward.minimize())
@@ -16,37 +45,25 @@ Expected<rt::StepSignature> signatureOf(const Graph &forward) {
       features = in;
       break;
     }
+  auto [labels, lossOp] = labelInputOf(forward, features);
+  // A model without a floating-point input reads token ids: its feature
+  // input is the first i32 input that is not the labels.
+  if (!features)
+    for (Node *in : forward.inputs())
+      if (in->dtype() == DType::I32 && in != labels) {
+        features = in;
+        sig.tokenFeatures = true;
+        break;
+      }
   if (!features || features->rank() < 1)
-    return makeError("training on data needs a floating-point input with a "
-                     "batch dimension for the features");
+    return makeError("training on data needs a floating-point input (or an "
+                     "i32 input of token ids) with a batch dimension for the "
+                     "features");
   sig.featureInput = features->name();
   sig.batchSize = features->shape()[0];
   sig.featureCount = features->type().numElements() / sig.batchSize;
   sig.exampleShape.assign(features->shape().begin() + 1,
                           features->shape().end());
-
-  // The label input is the non-feature input the loss node reads.
-  const Node *loss = forward.minimize()->loss;
-  const Node *labels = nullptr, *lossOp = nullptr;
-  std::vector<const Node *> stack{loss};
-  std::vector<bool> seen(forward.size(), false);
-  while (!stack.empty() && !labels) {
-    const Node *n = stack.back();
-    stack.pop_back();
-    if (seen[n->index()])
-      continue;
-    seen[n->index()] = true;
-    if (n->hasTrait(OpTrait::Loss)) {
-      lossOp = n;
-      const Node *t = n->operand(1);
-      while (t->is(OpKind::Convert) || t->is(OpKind::Reshape))
-        t = t->operand(0);
-      if (t->is(OpKind::Input) && t != features)
-        labels = t;
-    }
-    for (Node *o : n->operands())
-      stack.push_back(o);
-  }
   if (!labels)
     return makeError("training on data needs a loss (softmax_cross_entropy, "
                      "sigmoid_cross_entropy, mse_loss or l1_loss) whose second "
@@ -60,6 +77,7 @@ Expected<rt::StepSignature> signatureOf(const Graph &forward) {
   if (labels->dtype() == DType::I32) {
     sig.labelKind = rt::LabelKind::Class;
     sig.labelWidth = lossOp->operand(0)->shape().back();
+    sig.labelsPerExample = labels->type().numElements() / sig.batchSize;
   } else {
     sig.labelKind = rt::LabelKind::Target;
     sig.labelWidth = labels->type().numElements() / sig.batchSize;
@@ -90,6 +108,12 @@ ExecutableRunner::ExecutableRunner(rt::Executable &exe,
       predictionName_(std::move(predictionName)) {}
 
 Status ExecutableRunner::copyFeatures(const rt::Batch &batch) {
+  if (signature_.tokenFeatures) {
+    // Token ids are whole numbers below 2^24, exact in the batch's floats.
+    tokens_.assign(batch.features.begin(), batch.features.end());
+    return exe_.copyIn(signature_.featureInput, tokens_.data(),
+                       int64_t(tokens_.size() * sizeof(int32_t)));
+  }
   int64_t bytes = int64_t(batch.features.size() * sizeof(float));
   return exe_.copyIn(signature_.featureInput, batch.features.data(), bytes);
 }

@@ -4,9 +4,10 @@
 /// rt::StepRunner: which inputs hold features and labels, how wide the
 /// predictions are, and which tensors make up the training state, all read
 /// off the forward graph. The feature input is the graph's first
-/// floating-point input; the label input is the input the loss compares the
-/// predictions with (i32 class indices or float targets); predictions are
-/// the graph's first returned value.
+/// floating-point input, or, in a model with none, its first i32 input
+/// other than the labels, which takes token ids; the label input is the input
+/// the loss compares the predictions with (i32 class indices or float targets);
+/// predictions are the graph's first returned value.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -16,6 +17,7 @@
 #include "trainer/Trainer.h"
 
 #include <memory>
+#include <vector>
 
 namespace voskhod::driver {
 
@@ -49,6 +51,8 @@ private:
   rt::Executable &exe_;
   rt::StepSignature signature_;
   std::string predictionName_;
+  /// The batch's token ids as the i32 an integer feature input holds.
+  std::vector<int32_t> tokens_;
 };
 
 /// Name of the tensor holding the forward graph's first returned value.

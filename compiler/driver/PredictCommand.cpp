@@ -77,6 +77,12 @@ int runPredict(const PredictOptions &opts) {
   rt::Dataset &set = opts.split == "test" ? *data->test : data->train;
   if (Status s = rt::conformToSignature(set, *signature); !s)
     return fail(s.message());
+  if (signature->labelsPerExample > 1)
+    return fail("predict writes one prediction per example, but the model's "
+                "labels %" +
+                signature->labelInput + " hold " +
+                std::to_string(signature->labelsPerExample) +
+                " per example (a next-token model)");
   auto mean = checkpoint->tensors.find("data/mean");
   auto stddev = checkpoint->tensors.find("data/std");
   if (mean != checkpoint->tensors.end() &&

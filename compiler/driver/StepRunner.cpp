@@ -35,8 +35,11 @@ void addDataTrainingOptions(CLI::App &cmd, TrainOptions &opts) {
   cmd.add_option("--data", opts.data,
                  "Data set: fashion-mnist, mnist:DIR, idx:TRAIN_IMAGES,"
                  "TRAIN_LABELS[,TEST_IMAGES,TEST_LABELS], cifar10:DIR, "
-                 "csv:FILE[,label=COL...][,test=FILE] (images keep their "
-                 "[C, H, W] shape for a rank-4 input)");
+                 "csv:FILE[,label=COL...][,test=FILE], "
+                 "text:FILE[,context=N][,valid=FRACTION] (characters as "
+                 "i32 token ids, windows of N = 128 at stride N, the last "
+                 "FRACTION = 0.1 held out; images keep their [C, H, W] "
+                 "shape for a rank-4 input); every form takes ,limit=N");
   cmd.add_option("--epochs", opts.epochs, "Epochs over --data (default 1)")
       ->check(wholeNumber(1, 1000000));
   cmd.add_option("--checkpoint", opts.checkpointDir,

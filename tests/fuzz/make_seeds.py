@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the IDX, CSV, CIFAR-10 and safetensors fuzzers.
+"""Writes the seed corpora of the IDX, CSV, CIFAR-10, safetensors and text fuzzers.
 
 The seeds are small valid files of every shape each reader accepts (and a
 few near misses), so that the fuzzers start from inputs that reach deep
 into the readers rather than stopping at the magic number. Run it from
-anywhere; it rewrites tests/fuzz/corpus/{idx,csv,cifar10,safetensors}/.
+anywhere; it rewrites tests/fuzz/corpus/{idx,csv,cifar10,safetensors,text}/.
 """
 import gzip
 import json
@@ -114,3 +114,19 @@ write("cifar10", "five-records.bin", cifar10([0, 1, 2, 7, 8]))
 write("cifar10", "gzip.bin.gz", gzip.compress(two, mtime=0))
 write("cifar10", "short-last-record.bin", two[:-100])
 write("cifar10", "label-10.bin", cifar10([4, 10]))
+
+
+# ---- text: [context byte][valid byte][the file] -----------------------------
+def text(context, valid, body):
+    return bytes([context - 1, valid]) + body
+
+
+verse = (b"The sea is calm tonight.\nThe tide is full, the moon lies fair\n"
+         b"Upon the straits;\n%\nA fortune, like a riddle, ends in a blank line.\n")
+write("text", "verse", text(8, 1, verse))
+write("text", "no-validation", text(4, 0, verse[:40]))
+write("text", "gzip", text(6, 2, gzip.compress(verse, mtime=0)))
+write("text", "utf8", text(5, 3, "naïve café — Ωμέγα\n".encode() * 3))
+write("text", "every-byte", text(16, 5, bytes(range(256))))
+write("text", "one-byte-vocabulary", text(3, 4, b"z" * 30))
+write("text", "too-short", text(12, 1, b"short\n"))

@@ -47,11 +47,11 @@ void DataLoader::fill(int64_t epoch, int64_t index, Batch &batch) {
   int64_t begin = index * b;
   int64_t valid = std::min(b, data_.size() - begin);
   bool classes = data_.labelKind == LabelKind::Class;
-  int64_t tw = data_.targetWidth;
+  int64_t tw = data_.targetWidth, cw = data_.classesPerExample;
   batch.size = b;
   batch.valid = valid;
   batch.features.assign(b * f, 0.f);
-  batch.classes.assign(classes ? b : 0, 0);
+  batch.classes.assign(classes ? b * cw : 0, 0);
   batch.targets.assign(classes ? 0 : b * tw, 0.f);
   batch.mask.assign(b, 0.f);
   batch.rows.resize(valid);
@@ -61,7 +61,7 @@ void DataLoader::fill(int64_t epoch, int64_t index, Batch &batch) {
     batch.mask[i] = 1.f;
     std::copy_n(&data_.features[row * f], f, &batch.features[i * f]);
     if (classes)
-      batch.classes[i] = data_.classes[row];
+      std::copy_n(&data_.classes[row * cw], cw, &batch.classes[i * cw]);
     else
       std::copy_n(&data_.targets[row * tw], tw, &batch.targets[i * tw]);
   }

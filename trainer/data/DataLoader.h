@@ -40,7 +40,8 @@ struct Batch {
   int64_t valid = 0;
   /// size × numFeatures.
   std::vector<float> features;
-  /// size class indices (LabelKind::Class; 0 in padded rows).
+  /// size × classesPerExample class indices (LabelKind::Class; 0 in padded
+  /// rows).
   std::vector<int32_t> classes;
   /// size × targetWidth (LabelKind::Target; 0 in padded rows).
   std::vector<float> targets;

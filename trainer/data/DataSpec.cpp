@@ -3,6 +3,7 @@
 
 #include "trainer/data/Cifar10Reader.h"
 #include "trainer/data/IdxReader.h"
+#include "trainer/data/TextReader.h"
 
 #include <cstdlib>
 #include <sys/stat.h>
@@ -40,7 +41,7 @@ void truncateRows(Dataset &data, int64_t limit) {
     return;
   data.features.resize(limit * data.numFeatures);
   if (data.labelKind == LabelKind::Class)
-    data.classes.resize(limit);
+    data.classes.resize(limit * data.classesPerExample);
   else
     data.targets.resize(limit * data.targetWidth);
   if (!data.sourceLines.empty())
@@ -77,6 +78,18 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
       if (value.empty() || *end != '\0' || n <= 0)
         return bad("limit must be a positive integer");
       spec.limit = n;
+    } else if (key == "context" && kind == "text") {
+      char *end = nullptr;
+      long long n = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n <= 0 || n > (1 << 24))
+        return bad("context must be a positive integer (at most 16777216)");
+      spec.text.context = n;
+    } else if (key == "valid" && kind == "text") {
+      char *end = nullptr;
+      double f = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(f >= 0 && f < 1))
+        return bad("valid must be a fraction in [0, 1)");
+      spec.text.valid = f;
     } else if (key == "label" && kind == "csv") {
       if (value.empty())
         return bad("empty label column");
@@ -128,11 +141,21 @@ Expected<DataSpec> parseDataSpec(const std::string &text) {
     spec.trainFeatures = spec.trainLabels = paths[0];
     return spec;
   }
-  return bad(
-      "expected fashion-mnist, mnist:DIR, idx:..., cifar10:DIR or csv:...");
+  if (kind == "text") {
+    if (paths.size() != 1)
+      return bad("expected text:FILE[,context=N][,valid=FRACTION]");
+    spec.format = DataSpec::Format::Text;
+    spec.trainFeatures = spec.trainLabels = paths[0];
+    return spec;
+  }
+  return bad("expected fashion-mnist, mnist:DIR, idx:..., cifar10:DIR, "
+             "csv:... or text:FILE");
 }
 
 Expected<DataSplits> loadData(const DataSpec &spec) {
+  // One file holds both splits, which the reader cuts itself.
+  if (spec.format == DataSpec::Format::Text)
+    return loadTextDataset(spec.trainFeatures, spec.text, spec.limit);
   auto load = [&](const std::string &features,
                   const std::string &labels) -> Expected<Dataset> {
     if (spec.format == DataSpec::Format::Csv)

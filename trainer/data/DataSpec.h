@@ -18,10 +18,18 @@
 ///                              label=COL options make multi-label data,
 ///                              one target per label in the order given;
 ///                              the test file has the same columns
+///   text:FILE[,context=N][,valid=FRACTION]
+///                              characters of one file (TextReader.h):
+///                              windows of N byte-token ids (default 128)
+///                              at stride N, each with the next id of every
+///                              position as its labels; the last FRACTION
+///                              (default 0.1, in [0, 1)) of the file is the
+///                              test split
 ///
 /// Images keep their shape: IDX images [H, W] and CIFAR-10's [3, 32, 32]
 /// feed a model input [N, C, H, W] of that (C, H, W) (C = 1 for IDX), or a
-/// rank-2 input [N, C*H*W] as flat rows (Dataset.h).
+/// rank-2 input [N, C*H*W] as flat rows (Dataset.h). Text feeds an
+/// i32[B, N] token input and an i32[B, N] label input.
 ///
 /// Every form also takes `,limit=N`: keep the first N examples of each
 /// split, for quick runs. Paths cannot contain commas. Parsing checks only
@@ -34,6 +42,7 @@
 #include "support/Error.h"
 #include "trainer/data/CsvReader.h"
 #include "trainer/data/Dataset.h"
+#include "trainer/data/TextReader.h"
 
 #include <cstdint>
 #include <string>
@@ -46,13 +55,15 @@ inline constexpr const char *kFashionMnistDir =
     "/usr/share/datasets/fashion-mnist";
 
 struct DataSpec {
-  enum class Format { Idx, Csv, Cifar10 } format = Format::Idx;
-  std::string trainFeatures, trainLabels; // trainLabels unused for CSV
-  std::string testFeatures, testLabels;   // empty: no test split
+  enum class Format { Idx, Csv, Cifar10, Text } format = Format::Idx;
+  // trainLabels is unused for CSV and text.
+  std::string trainFeatures, trainLabels;
+  std::string testFeatures, testLabels; // empty: no test split
   /// CIFAR-10's training files, read in order in place of trainFeatures;
   /// its testFeatures is test_batch.bin, and it has no labels files.
   std::vector<std::string> trainBatches;
   CsvOptions csv;
+  TextOptions text;
   /// 0: every example.
   int64_t limit = 0;
 };

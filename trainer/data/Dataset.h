@@ -1,10 +1,12 @@
 //===- trainer/data/Dataset.h - examples as float rows plus labels --------===//
 ///
 /// A data set in memory: one float row of features per example and either
-/// an int32 class index or a row of float targets per example. Each row
-/// remembers where it came from (a CSV line or an IDX item) so that a bad
-/// label found later, when the data set is matched against the model, is
-/// still reported at its place in the user's file.
+/// int32 class indices or a row of float targets per example. Features are
+/// real values (pixels, CSV cells) or token ids (text, TextReader.h); ids
+/// are small whole numbers, exact in a float, and reach an i32 model input
+/// as integers. Each row remembers where it came from (a CSV line or an IDX
+/// item) so that a bad label found later, when the data set is matched
+/// against the model, is still reported at its place in the user's file.
 ///
 /// `conformToSignature` is that match: the feature count must equal what the
 /// graph's feature input expects, an image fed to an input of rank 4
@@ -12,9 +14,12 @@
 /// 1×28×28; a rank-2 input takes the same pixels as flat rows), labels are
 /// converted to the kind the label input takes (integral values become class
 /// indices; class indices become float targets), class indices must lie in the
-/// model's class range and the targets of a sigmoid cross-entropy in [0, 1]. It
-/// deliberately does not reshape or resample anything: a data set that does
-/// not fit is an error, not a guess.
+/// model's class range and the targets of a sigmoid cross-entropy in [0, 1].
+/// Token ids feed only an integer input and real values only a floating-point
+/// one; a text example has as many class labels (next tokens) as the label
+/// input has per example, and the model's class count must cover the
+/// vocabulary. It deliberately does not reshape or resample anything: a data
+/// set that does not fit is an error, not a guess.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -29,6 +34,7 @@
 namespace voskhod::rt {
 
 enum class LabelKind { Class, Target };
+enum class FeatureKind { Real, Token };
 
 struct Dataset {
   /// The feature file, for messages.
@@ -41,9 +47,15 @@ struct Dataset {
   std::vector<int64_t> exampleShape;
   /// size() × numFeatures, row-major.
   std::vector<float> features;
+  FeatureKind featureKind = FeatureKind::Real;
+  /// Token data: the byte each token id stands for, in id order, so ids
+  /// map back to text. Its size is the vocabulary size.
+  std::vector<uint8_t> vocabulary;
   LabelKind labelKind = LabelKind::Class;
-  /// size() class indices when labelKind is Class.
+  /// size() × classesPerExample class indices when labelKind is Class.
   std::vector<int32_t> classes;
+  /// One for a classifier; one per position for next-token targets.
+  int64_t classesPerExample = 1;
   /// size() × targetWidth when labelKind is Target.
   int64_t targetWidth = 0;
   std::vector<float> targets;
@@ -52,7 +64,7 @@ struct Dataset {
 
   int64_t size() const {
     return numFeatures > 0 ? int64_t(features.size()) / numFeatures
-                           : int64_t(classes.size());
+                           : int64_t(classes.size()) / classesPerExample;
   }
   /// "data.csv:17" or "labels.idx: item 17", where row `row`'s label lives.
   std::string describeLabelOf(int64_t row) const;
@@ -78,8 +90,12 @@ struct StepSignature {
   /// an image input [N, C, H, W]; empty when unknown (taken as flat).
   std::vector<int64_t> exampleShape;
   LabelKind labelKind = LabelKind::Class;
+  /// The feature input is an integer one (i32 token ids).
+  bool tokenFeatures = false;
   /// The number of classes (Class) or the width of a target row (Target).
   int64_t labelWidth = 0;
+  /// Class indices per example: 1 for labels [N], T for [N, T].
+  int64_t labelsPerExample = 1;
   /// The width of a prediction row (logits or regression outputs).
   int64_t outputWidth = 0;
   /// The loss is a sigmoid cross-entropy: every target is a probability

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bad_data.py DIR writes the data files of the bad-input corpus into DIR:
-a valid CSV and IDX pair for tiny.vg / tiny-image.vg (so each case changes
-one thing) and one broken variant per case. Values come from a fixed seed."""
+a valid CSV and IDX pair for tiny.vg / tiny-image.vg and a text file for
+tiny-text.vg (so each case changes one thing) and one broken variant per
+case. Values come from a fixed seed."""
 import gzip
 import os
 import random
@@ -59,3 +60,10 @@ put("images-empty.idx", b"")
 put("labels-short.idx", idx(0x08, [n - 1], "B", [0] * (n - 1)))
 put("labels-out-of-range.idx", idx(0x08, [n], "B", [0] * (n - 1) + [9]))
 put("labels-rank2.idx", idx(0x08, [n, 1], "B", [0] * n))
+
+# Text for tiny-text.vg (context 4, at most 6 characters): 60 bytes of
+# "abcdef" hold out 6, one window of validation text.
+put("good.txt", "abcdef" * 10)
+put("empty.txt", b"")
+put("short.txt", "abcdef" * 3)
+put("wide-vocabulary.txt", "abcdefgh" * 10)
