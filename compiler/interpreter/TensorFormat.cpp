@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace voskhod::ir {
 
@@ -21,6 +22,13 @@ std::string formatScalar(double value, DType dtype) {
     double back = std::strtod(buf, nullptr);
     if (dtype == DType::F32 ? float(back) == float(value) : back == value)
       break;
+  }
+  // The shortest form of 100 is "1e+02"; below ten million, whole digits
+  // read better and are as exact.
+  double magnitude = std::fabs(value);
+  if (std::strchr(buf, 'e') && magnitude >= 1 && magnitude < 1e7) {
+    int whole = int(std::floor(std::log10(magnitude))) + 1;
+    std::snprintf(buf, sizeof buf, "%.*g", whole, value);
   }
   return buf;
 }

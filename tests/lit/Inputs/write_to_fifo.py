@@ -28,11 +28,16 @@ reader = threading.Thread(target=drain)
 reader.start()
 cmd = [arg.replace("{fifo}", fifo) for arg in sys.argv[1:]]
 status = subprocess.run(cmd).returncode
-if not received:
-    # The command never opened the pipe; unblock the reader.
-    with open(fifo, "wb"):
+# If the command never opened the pipe, the reader still waits in open():
+# open it for writing without blocking, which lets the reader through (and
+# fails, harmlessly, once no reader has it open). A blocking open here
+# would wait forever for a reader that has already finished.
+while reader.is_alive():
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
         pass
-reader.join()
+    reader.join(0.01)
 still_fifo = stat.S_ISFIFO(os.stat(fifo).st_mode)
 size = len(received[0]) if received else 0
 print("status %d, %d bytes through the pipe, %s" %
