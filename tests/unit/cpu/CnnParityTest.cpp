@@ -12,26 +12,15 @@
 ///
 //===----------------------------------------------------------------------===//
 #include "CpuTestUtil.h"
+#include "TorchReference.h"
 
 #include "compiler/training/Initialize.h"
 #include "compiler/training/ModeSpecialization.h"
-
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <sstream>
 
 namespace voskhod::cpu::test {
 namespace {
 
 using nlohmann::json;
-
-std::string readText(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const json &reference() {
   static const json ref = json::parse(
@@ -51,20 +40,6 @@ std::string modelText(const json &run, const char *dtype) {
   for (size_t p = 0; (p = text.find("f64[", p)) != std::string::npos; p += 3)
     text.replace(p, 3, dtype);
   return text;
-}
-
-/// |got − want| ≤ rel·|want| + abs, element by element.
-void expectClose(const std::vector<double> &got,
-                 const std::vector<double> &want, double rel, double abs,
-                 const std::string &what) {
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i)
-    EXPECT_LE(std::fabs(got[i] - want[i]), rel * std::fabs(want[i]) + abs)
-        << what << " element " << i << ": " << got[i] << " vs " << want[i];
-}
-
-std::vector<double> values(const json &j) {
-  return j.get<std::vector<double>>();
 }
 
 /// The step's initial leaves with PyTorch's params and running statistics.
