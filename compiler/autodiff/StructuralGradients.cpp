@@ -33,10 +33,14 @@ Grads matmulGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
   bool ta = n->attrs().getBool("transpose_a");
   bool tb = n->attrs().getBool("transpose_b");
   Node *da = nullptr, *dw = nullptr;
+  // Batched products give each operand's gradient the output's batch dims;
+  // sumTo folds those an operand was broadcast along back to its shape.
   if (needs[0])
-    da = ta ? b.matmul(w, g, tb, true) : b.matmul(g, w, false, !tb);
+    da = b.sumTo(ta ? b.matmul(w, g, tb, true) : b.matmul(g, w, false, !tb),
+                 a->shape());
   if (needs[1])
-    dw = tb ? b.matmul(g, a, true, ta) : b.matmul(a, g, !ta, false);
+    dw = b.sumTo(tb ? b.matmul(g, a, true, ta) : b.matmul(a, g, !ta, false),
+                 w->shape());
   return {da, dw};
 }
 
