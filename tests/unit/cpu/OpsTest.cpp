@@ -287,7 +287,7 @@ TEST(Contraction, BatchedBroadcastOnBothSides) {
 graph @both {
   %a = input f32[2, 1, 5, 4]
   %b = input f32[3, 4, 6]
-  %c = input f32[1, 3, 6, 4]
+  %c = input f32[1, 3, 4, 6]
   %r = matmul %a, %b
   %s = matmul %c, %a {transpose_a = true, transpose_b = true}
   return %r, %s

@@ -116,7 +116,7 @@ graph @gate {
 const char *kBatched = R"(
 graph @batched {
   %x  = input f32[4, 6, 8]
-  %y  = input i32[4, 6]
+  %y  = input i32[24]
   %wq = param f32[2, 8, 5] init = normal(0, 0.4)
   %wk = param f32[1, 8, 5] init = normal(0, 0.4)
   %wo = param f32[8, 3]    init = xavier_uniform
@@ -126,7 +126,7 @@ graph @batched {
   %a  = softmax (matmul %q, %k {transpose_b = true})
   %h  = matmul %a, %xs
   %lg = reshape (matmul (reduce_mean %h {axes = [1]}), %wo) {shape = [24, 3]}
-  %loss = softmax_cross_entropy %lg, (reshape %y {shape = [24]})
+  %loss = softmax_cross_entropy %lg, %y
   minimize %loss using adam {lr = 0.01, eps = 0.001}
   return %lg
 }
@@ -289,7 +289,7 @@ TEST(Determinism, ThreadCountsAndRuns) {
 const char *kWideBatched = R"(
 graph @wide_batched {
   %x  = input f32[16, 128, 64]
-  %y  = input i32[16, 128]
+  %y  = input i32[2048]
   %wq = param f32[4, 64, 64] init = normal(0, 0.1)
   %wk = param f32[1, 64, 64] init = normal(0, 0.1)
   %wo = param f32[64, 10]    init = xavier_uniform
@@ -299,7 +299,7 @@ graph @wide_batched {
   %a  = softmax (matmul %q, %k {transpose_b = true})
   %h  = reduce_mean (matmul %a, %xs) {axes = [1]}
   %lg = reshape (matmul %h, %wo) {shape = [2048, 10]}
-  %loss = softmax_cross_entropy %lg, (reshape %y {shape = [2048]})
+  %loss = softmax_cross_entropy %lg, %y
   minimize %loss using adam {lr = 0.01}
   return %lg
 }

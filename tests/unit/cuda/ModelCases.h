@@ -335,7 +335,7 @@ graph @batched_scores {
 graph @batched_broadcast {
   %a = input f32[2, 1, 5, 4]
   %b = input f32[3, 4, 6]
-  %c = input f32[1, 3, 6, 4]
+  %c = input f32[1, 3, 4, 6]
   %x = input f32[3, 11, 9]
   %w = input f32[9, 6]
   %r = matmul %a, %b
@@ -573,7 +573,7 @@ inline std::vector<ModelCase> trainingCases() {
       {"batched_attention",
        "graph @batched_attention {\n"
        "  %x  = input f32[4, 6, 8]\n"
-       "  %y  = input i32[4, 6]\n"
+       "  %y  = input i32[24]\n"
        "  %wq = param f32[2, 8, 5] init = normal(0, 0.4)\n"
        "  %wk = param f32[1, 8, 5] init = normal(0, 0.4)\n"
        "  %wo = param f32[8, 3] init = xavier_uniform\n"
@@ -583,7 +583,7 @@ inline std::vector<ModelCase> trainingCases() {
        "  %a  = softmax (matmul %q, %k {transpose_b = true})\n"
        "  %h  = reduce_mean (matmul %a, %xs) {axes = [1]}\n"
        "  %lg = reshape (matmul %h, %wo) {shape = [24, 3]}\n"
-       "  %loss = softmax_cross_entropy %lg, (reshape %y {shape = [24]})\n"
+       "  %loss = softmax_cross_entropy %lg, %y\n"
        "  minimize %loss using adam {lr = 0.01, eps = 0.001}\n"
        "  return %lg\n"
        "}\n",
