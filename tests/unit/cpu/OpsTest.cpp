@@ -296,6 +296,22 @@ graph @both {
                kReduction);
 }
 
+TEST(Contraction, BatchedOperandsReadThroughTransposes) {
+  // Operands whose matrices are not dense in their buffers (a transpose
+  // across batch and matrix dims read in the prologue) take the plain loop
+  // nest.
+  checkForward(R"(
+graph @strided {
+  %x = input f32[7, 3, 5]
+  %w = input f32[3, 5, 4]
+  %r = matmul (transpose %x {perm = [1, 0, 2]}), %w
+  %s = matmul %w, (transpose %x {perm = [1, 2, 0]}) {transpose_a = true}
+  return %r, %s
+}
+)",
+               kReduction);
+}
+
 TEST(Contraction, BatchedPackedGemms) {
   // Big enough for the packed GEMM: a few batches on the calling thread,
   // batches of small products spread over the pool, and batches of
