@@ -102,7 +102,9 @@ public:
 
   Tensor convert(ir::DType dtype, CallSite site = {}) const;
 
-  /// this × other of rank-2 operands, either read transposed.
+  /// this × other, either read transposed (its last two dims swapped). Dims
+  /// before the last two are batch dims, broadcast as NumPy does:
+  /// [B, T, D] × [D, E] is [B, T, E].
   Tensor matmul(const Tensor &other, bool transposeA = false,
                 bool transposeB = false, CallSite site = {}) const;
 

@@ -34,10 +34,26 @@ Grads matmulGrad(GradBuilder &b, Node *n, Node *g, const OperandMask &needs) {
   bool ta = n->attrs().getBool("transpose_a");
   bool tb = n->attrs().getBool("transpose_b");
   Node *da = nullptr, *dw = nullptr;
+  // Batched products give each operand's gradient the output's batch dims;
+  // sumTo folds those an operand was broadcast along back to its shape.
   if (needs[0])
-    da = ta ? b.matmul(w, g, tb, true) : b.matmul(g, w, false, !tb);
-  if (needs[1])
-    dw = tb ? b.matmul(g, a, true, ta) : b.matmul(a, g, !ta, false);
+    da = b.sumTo(ta ? b.matmul(w, g, tb, true) : b.matmul(g, w, false, !tb),
+                 a->shape());
+  if (needs[1] && w->rank() == 2 && a->rank() > 2 && !ta) {
+    // A matrix shared by every batch of a stored [..., M, K]: the batches
+    // fold into the rows of one product, so no per-batch gradient is
+    // stored and summed.
+    const Shape &as = a->shape();
+    int64_t rows = 1;
+    for (size_t d = 0; d + 1 < as.size(); ++d)
+      rows *= as[d];
+    Node *a2 = b.reshape(a, {rows, as.back()});
+    Node *g2 = b.reshape(g, {rows, g->shape().back()});
+    dw = tb ? b.matmul(g2, a2, true, false) : b.matmul(a2, g2, true, false);
+  } else if (needs[1]) {
+    dw = b.sumTo(tb ? b.matmul(g, a, true, ta) : b.matmul(a, g, !ta, false),
+                 w->shape());
+  }
   return {da, dw};
 }
 

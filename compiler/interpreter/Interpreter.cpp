@@ -244,26 +244,54 @@ double binaryValue(OpKind op, DType dt, double a, double b, Failure &failure) {
 // Op families.
 //===----------------------------------------------------------------------===//
 
+/// The leading dims are batch dims broadcast as NumPy does; each batch
+/// element is the rank-2 product of the matching (broadcast) operand
+/// matrices.
 HostTensor matmul(const TensorType &out, const HostTensor &a,
                   const HostTensor &b, const Attrs &attrs) {
   bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
-  int64_t m = out.shape[0], n = out.shape[1];
-  int64_t k = ta ? a.type.shape[0] : a.type.shape[1];
-  // Element (i, p) of op(A) and (p, j) of op(B), reading the stored layout.
-  auto aAt = [&](int64_t i, int64_t p) {
-    return ta ? a.data[p * m + i] : a.data[i * k + p];
-  };
-  auto bAt = [&](int64_t p, int64_t j) {
-    return tb ? b.data[j * k + p] : b.data[p * n + j];
+  size_t rank = out.shape.size();
+  int64_t m = out.shape[rank - 2], n = out.shape[rank - 1];
+  const Shape &as = a.type.shape, &bs = b.type.shape;
+  int64_t k = ta ? as[as.size() - 2] : as[as.size() - 1];
+  Shape batch(out.shape.begin(), out.shape.end() - 2);
+  // The first element of the operand matrix that batch index `at` reads:
+  // size-1 and missing batch dims of the operand stay at 0.
+  auto matrixStart = [&](const Shape &shape, const Index &at) {
+    size_t lead = batch.size() - (shape.size() - 2);
+    int64_t start = 0, stride = shape[shape.size() - 2] * shape.back();
+    for (size_t d = shape.size() - 2; d-- > 0;) {
+      if (shape[d] != 1)
+        start += at[lead + d] * stride;
+      stride *= shape[d];
+    }
+    return start;
   };
   HostTensor r(out);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      double sum = 0;
-      for (int64_t p = 0; p < k; ++p)
-        sum += aAt(i, p) * bAt(p, j);
-      r.data[i * n + j] = sum;
-    }
+  int64_t batches = 1;
+  for (int64_t d : batch)
+    batches *= d;
+  for (int64_t bi = 0; bi < batches; ++bi) {
+    Index at = unravel(bi, batch);
+    const double *ad = a.data.data() + matrixStart(as, at);
+    const double *bd = b.data.data() + matrixStart(bs, at);
+    double *rd = r.data.data() + bi * m * n;
+    // Element (i, p) of op(A) and (p, j) of op(B), reading the stored
+    // layout.
+    auto aAt = [&](int64_t i, int64_t p) {
+      return ta ? ad[p * m + i] : ad[i * k + p];
+    };
+    auto bAt = [&](int64_t p, int64_t j) {
+      return tb ? bd[j * k + p] : bd[p * n + j];
+    };
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double sum = 0;
+        for (int64_t p = 0; p < k; ++p)
+          sum += aAt(i, p) * bAt(p, j);
+        rd[i * n + j] = sum;
+      }
+  }
   return r;
 }
 

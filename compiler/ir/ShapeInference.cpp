@@ -211,25 +211,35 @@ Status inferElementwise(OpKind op, std::span<const TensorType> in,
 Status inferMatmul(std::span<const TensorType> in, const Attrs &attrs,
                    TensorType &out) {
   const TensorType &a = in[0], &b = in[1];
-  if (a.rank() != 2 || b.rank() != 2)
-    return makeError("'matmul' expects rank-2 operands, got " + a.str() +
-                     " and " + b.str());
+  if (a.rank() < 2 || b.rank() < 2)
+    return makeError("'matmul' expects operands of rank 2 or more, got " +
+                     a.str() + " and " + b.str());
   VOSKHOD_RETURN_IF_ERROR(requireFloat(a, "matmul"));
   if (a.dtype != b.dtype)
     return makeError("dtype mismatch: 'matmul' operands " + a.str() + " and " +
                      b.str());
+  // The last two dims are the matrices; the transposes swap only those.
+  size_t ra = size_t(a.rank()), rb = size_t(b.rank());
   bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
-  int64_t m = ta ? a.shape[1] : a.shape[0];
-  int64_t ka = ta ? a.shape[0] : a.shape[1];
-  int64_t kb = tb ? b.shape[1] : b.shape[0];
-  int64_t n = tb ? b.shape[0] : b.shape[1];
+  int64_t m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
+  int64_t ka = ta ? a.shape[ra - 2] : a.shape[ra - 1];
+  int64_t kb = tb ? b.shape[rb - 1] : b.shape[rb - 2];
+  int64_t n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
   if (ka != kb)
     return makeError("'matmul' inner dimensions differ: " + a.str() +
                      (ta ? "^T" : "") + " × " + b.str() + (tb ? "^T" : "") +
                      " (" + std::to_string(ka) + " vs " + std::to_string(kb) +
                      ")");
+  // The leading dims are batch dims, broadcast as NumPy does.
+  auto batch = broadcastShapes(Shape(a.shape.begin(), a.shape.end() - 2),
+                               Shape(b.shape.begin(), b.shape.end() - 2));
+  if (!batch)
+    return makeError("'matmul' batch dimensions do not broadcast: " + a.str() +
+                     " × " + b.str());
   out.dtype = a.dtype;
-  out.shape.assign({m, n});
+  out.shape = std::move(*batch);
+  out.shape.push_back(m);
+  out.shape.push_back(n);
   return Status::ok();
 }
 

@@ -829,30 +829,50 @@ private:
     return storeMembers(bb, 0, k.domain, IndexMap::identity(rank_));
   }
 
+  /// Index map of a matmul operand over its body's domain, batch ++ [rows,
+  /// cols]: its batch dims right-aligned to the product's (a size-1 dim the
+  /// product stretches broadcast), its matrix dims swapped when transposed.
+  static IndexMap operandMap(const Node *x, const Shape &batch,
+                             bool transposed) {
+    size_t nb = batch.size(), xb = size_t(x->rank()) - 2;
+    IndexMap map;
+    for (size_t d = 0; d < xb; ++d) {
+      int col = int(nb - xb + d);
+      bool stretched = x->shape()[d] == 1 && batch[col] != 1;
+      map.push_back(stretched ? IndexMap::kBroadcast : col);
+    }
+    map.push_back(int(nb) + (transposed ? 1 : 0));
+    map.push_back(int(nb) + (transposed ? 0 : 1));
+    return map;
+  }
+
   bool buildContraction() {
     Kernel &k = result_.kernel;
     const Node *mm = spec_.members.front();
     const Node *a = mm->operand(0), *b = mm->operand(1);
     bool ta = mm->attrs().getBool("transpose_a");
     bool tb = mm->attrs().getBool("transpose_b");
-    int64_t m = mm->shape()[0], n = mm->shape()[1];
-    int64_t kk = ta ? a->shape()[0] : a->shape()[1];
-    k.domain = {m, n, kk};
-    IndexMap swap; // a transposed operand: its dim 0 is domain dim 1
-    swap.push_back(1);
-    swap.push_back(0);
-    BodyBuilder ab(k.a, 2, ctx_), bbld(k.b, 2, ctx_);
-    k.aValue = ab.value(a, ta ? swap : IndexMap::identity(2));
-    k.bValue = bbld.value(b, tb ? swap : IndexMap::identity(2));
+    const Shape &out = mm->shape();
+    size_t nb = out.size() - 2, rank = nb + 2;
+    Shape batch(out.begin(), out.begin() + int64_t(nb));
+    int64_t m = out[nb], n = out[nb + 1];
+    int64_t kk = ta ? a->shape()[a->rank() - 2] : a->shape()[a->rank() - 1];
+    k.domain = batch;
+    k.domain.insert(k.domain.end(), {m, n, kk});
+    k.numBatch = int(nb);
+    BodyBuilder ab(k.a, rank, ctx_), bbld(k.b, rank, ctx_);
+    k.aValue = ab.value(a, operandMap(a, batch, ta));
+    k.bValue = bbld.value(b, operandMap(b, batch, tb));
     if (ab.failed() || bbld.failed())
       return false;
-    rank_ = 2;
-    BodyBuilder eb(k.body, 2, ctx_);
+    rank_ = rank;
+    BodyBuilder eb(k.body, rank, ctx_);
+    IndexMap home = IndexMap::identity(rank);
     int acc = eb.special(ScalarOp::Acc, mm->dtype(), -1);
-    eb.produce(mm, IndexMap::identity(2), acc);
+    eb.produce(mm, home, acc);
     if (int buf = bufferOf(mm); buf >= 0)
-      store(k.stores, buf, mm->shape(), IndexMap::identity(2), 2, acc);
-    return storeMembers(eb, 1, mm->shape(), IndexMap::identity(2));
+      store(k.stores, buf, out, home, rank, acc);
+    return storeMembers(eb, 1, out, home);
   }
 
   /// Adds a phase folding `fn(bb)` over the row with `combine`.

@@ -11,7 +11,9 @@
 ///     and optionally sums a row value over all rows (a loss mean);
 ///   - Contraction: C[m,n] = Σ_k A(m,k)·B(k,n), where A and B are bodies (the
 ///     prologue: loads with transposes folded into strides, plus elementwise
-///     work) and an epilogue body over [m,n] reads the sum through `Acc`.
+///     work) and an epilogue body over [m,n] reads the sum through `Acc`;
+///     leading batch dims make it one such product per batch index, an
+///     operand broadcast along a batch dim reading it with stride 0.
 ///
 /// A body is straight-line SSA over scalars: loads through affine accesses
 /// (offset + Σ stride·index over the kernel's domain dims, so broadcast and
@@ -158,9 +160,10 @@ struct Kernel {
 
   // Loop: the domain and one body storing every output.
   // Reduction: domain = outer dims ++ inner dims, numOuter of them outer.
-  // Contraction: domain = [M, N, K].
+  // Contraction: domain = batch dims ++ [M, N, K], numBatch of them batch.
   Shape domain;
   int numOuter = 0;
+  int numBatch = 0;
 
   Body body; // Loop body; Reduction row body; Contraction epilogue
   std::vector<Store> stores; // of `body`
@@ -174,7 +177,8 @@ struct Kernel {
   Access totalStore;
   int totalScratch = -1;
 
-  Body a, b; // Contraction operands over [M, K] and [K, N]
+  /// Contraction operands over batch ++ [M, K] and batch ++ [K, N].
+  Body a, b;
   int aValue = -1, bValue = -1;
 
   /// Buffers read and written, in first-use order (derived; see

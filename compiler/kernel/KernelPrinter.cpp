@@ -95,9 +95,16 @@ void printKernel(const KernelProgram &p, const Kernel &k, Text &out) {
       out << ", mean over rows";
     break;
   }
-  case KernelKind::Contraction:
-    out << " [" << k.domain[0] << ", " << k.domain[1] << "] x " << k.domain[2];
+  case KernelKind::Contraction: {
+    size_t nb = size_t(k.numBatch);
+    if (nb > 0) {
+      out << " batch ";
+      out.shape(Shape(k.domain.begin(), k.domain.begin() + int64_t(nb)));
+    }
+    out << " [" << k.domain[nb] << ", " << k.domain[nb + 1] << "] x "
+        << k.domain[nb + 2];
     break;
+  }
   }
   out << "\n  ops:";
   bool first = true;

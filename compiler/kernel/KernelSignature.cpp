@@ -100,6 +100,7 @@ std::string kernelSignature(const KernelProgram &program, const Kernel &k) {
   w.raw(uint8_t(k.kind));
   w.ints(k.domain);
   w.raw(int32_t(k.numOuter));
+  w.raw(int32_t(k.numBatch));
   w.body(k.body);
   w.stores(k.stores);
   w.count(k.phases.size());

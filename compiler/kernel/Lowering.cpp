@@ -339,16 +339,21 @@ private:
     p_.kernels = std::move(ordered);
   }
 
-  /// A contraction accumulates in a dense [M, N] buffer that nothing else
-  /// in the kernel reads (the packed GEMM keeps partial sums there). When
-  /// every store of the epilogue lands elsewhere (an update written in
-  /// place over a weight the epilogue also reads), the kernel gets a scratch
-  /// buffer for the product.
+  /// A contraction accumulates in a dense batch ++ [M, N] buffer that
+  /// nothing else in the kernel reads (the packed GEMM keeps partial sums
+  /// there). When every store of the epilogue lands elsewhere (an update
+  /// written in place over a weight the epilogue also reads), the kernel
+  /// gets a scratch buffer for the product.
   void addProductBuffers() {
     for (Kernel &k : p_.kernels) {
       if (k.kind != KernelKind::Contraction)
         continue;
-      int64_t m = k.domain[0], n = k.domain[1];
+      // The epilogue's domain: batch ++ [M, N].
+      Shape shape(k.domain.begin(), k.domain.end() - 1);
+      std::vector<int64_t> dense = rowMajorStrides(shape);
+      int64_t elements = 1;
+      for (int64_t d : shape)
+        elements *= d;
       int acc = -1;
       for (size_t i = 0; i < k.body.insts.size(); ++i)
         if (k.body.insts[i].op == ScalarOp::Acc)
@@ -368,9 +373,8 @@ private:
         for (const Store &o : k.stores)
           sharing += p_.storageOf(o.access.buffer) == storage;
         hasAccumulator |=
-            s.access.offset == 0 &&
-            s.access.strides == std::vector<int64_t>{n, 1} &&
-            b.type.dtype == t && b.type.numElements() == m * n &&
+            s.access.offset == 0 && s.access.strides == dense &&
+            b.type.dtype == t && b.type.numElements() == elements &&
             std::find(read.begin(), read.end(), storage) == read.end() &&
             sharing == 1;
       }
@@ -379,10 +383,10 @@ private:
       Buffer product;
       product.id = int(p_.buffers.size());
       product.name = k.name + ".product";
-      product.type = {t, {m, n}};
+      product.type = {t, shape};
       product.kind = BufferKind::Scratch;
       p_.buffers.push_back(product);
-      k.stores.push_back({Access{product.id, 0, {n, 1}}, acc});
+      k.stores.push_back({Access{product.id, 0, dense}, acc});
       collectBufferUses(k);
     }
   }

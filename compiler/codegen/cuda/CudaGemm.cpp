@@ -45,11 +45,13 @@ bool contiguousAlong(const Body &body, int d) {
 
 /// Renders the loop that fills shared tile `tile` ([BK][rows + pad]) with
 /// operand `body` over the operand's domain (rowDim: the dim the tile's
-/// second index follows, M for A and N for B; kDim: K's dim in the body).
+/// second index follows, M for A and N for B; kDim: K's dim in the body;
+/// `batch`: the index names of the batch dims before them).
 void renderTileLoad(KernelContext &ctx, CodeWriter &w, const Body &body,
                     int value, const std::string &tile, int kDim, int rowDim,
                     int64_t rowExtent, int64_t kExtent, int rows, int bk,
-                    const std::string &rowBase, DType t) {
+                    const std::string &rowBase, DType t,
+                    const std::vector<std::string> &batch) {
   const std::string &it = ctx.indexType();
   int fastDim = contiguousAlong(body, kDim) || !contiguousAlong(body, rowDim)
                     ? kDim
@@ -59,7 +61,8 @@ void renderTileLoad(KernelContext &ctx, CodeWriter &w, const Body &body,
   int64_t fastExtent = fastDim == kDim ? kExtent : rowExtent;
 
   Point point;
-  point.dimIndex.assign(2, "");
+  point.dimIndex = batch;
+  point.dimIndex.resize(batch.size() + 2);
   point.dimIndex[kDim] = "kk_g";
   point.dimIndex[rowDim] = "rr_g";
   if (fastExtent % 4 == 0 && fastTile % 4 == 0) {
@@ -111,7 +114,8 @@ void renderContraction(KernelContext &ctx, CodeWriter &w,
                        std::vector<rt::cuda::KernelLaunch> &launches) {
   const Kernel &k = ctx.kernel();
   const std::string &it = ctx.indexType();
-  int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
+  size_t nb = size_t(k.numBatch);
+  int64_t M = k.domain[nb], N = k.domain[nb + 1], K = k.domain[nb + 2];
   DType t = k.a.insts[k.aValue].dtype;
   for (const Inst &in : k.body.insts)
     if (in.op == ScalarOp::Acc)
@@ -132,9 +136,31 @@ void renderContraction(KernelContext &ctx, CodeWriter &w,
          BN + " + 4];");
   w.line("const unsigned tx = threadIdx.x % " + std::to_string(g.bn / g.tn) +
          "u, ty = threadIdx.x / " + std::to_string(g.bn / g.tn) + "u;");
-  w.line("const " + it + " m0 = " + it + "(blockIdx.x / " +
+  // Batches stack their tiles along blockIdx.x: block x is tile
+  // x % tiles of batch x / tiles, whose indices are b0, b1, ...
+  int64_t batches = 1;
+  for (size_t d = 0; d < nb; ++d)
+    batches *= k.domain[d];
+  std::string tileIdx = "blockIdx.x";
+  std::vector<std::string> batch;
+  if (nb > 0) {
+    std::string tiles = std::to_string(blocksM * blocksN) + "u";
+    w.line("const unsigned tile = blockIdx.x % " + tiles + ";");
+    w.line(it + " bz = " + it + "(blockIdx.x / " + tiles + ");");
+    for (size_t d = nb; d-- > 0;) {
+      std::string name = "b" + std::to_string(d);
+      std::string size = ctx.index(k.domain[d]);
+      w.line("const " + it + " " + name + " = bz % " + size + ";");
+      if (d > 0)
+        w.line("bz /= " + size + ";");
+    }
+    for (size_t d = 0; d < nb; ++d)
+      batch.push_back("b" + std::to_string(d));
+    tileIdx = "tile";
+  }
+  w.line("const " + it + " m0 = " + it + "(" + tileIdx + " / " +
          std::to_string(blocksN) + "u) * " + BM + "u;");
-  w.line("const " + it + " n0 = " + it + "(blockIdx.x % " +
+  w.line("const " + it + " n0 = " + it + "(" + tileIdx + " % " +
          std::to_string(blocksN) + "u) * " + BN + "u;");
   w.line(std::string(vt) + " acc[" + TM + "][" + TN + "];");
   w.line("#pragma unroll");
@@ -145,8 +171,11 @@ void renderContraction(KernelContext &ctx, CodeWriter &w,
   w.close();
   w.open("for (" + it + " k0 = 0; k0 < " + ctx.index(K) + "; k0 += " + BK +
          "u)");
-  renderTileLoad(ctx, w, k.a, k.aValue, "As", 1, 0, M, K, g.bm, g.bk, "m0", t);
-  renderTileLoad(ctx, w, k.b, k.bValue, "Bs", 0, 1, N, K, g.bn, g.bk, "n0", t);
+  int kA = int(nb) + 1, mA = int(nb), kB = int(nb), nB = int(nb) + 1;
+  renderTileLoad(ctx, w, k.a, k.aValue, "As", kA, mA, M, K, g.bm, g.bk, "m0", t,
+                 batch);
+  renderTileLoad(ctx, w, k.b, k.bValue, "Bs", kB, nB, N, K, g.bn, g.bk, "n0", t,
+                 batch);
   w.line("__syncthreads();");
   w.line("#pragma unroll");
   w.open("for (int kk = 0; kk < " + BK + "; ++kk)");
@@ -168,19 +197,21 @@ void renderContraction(KernelContext &ctx, CodeWriter &w,
 
   // The epilogue, four columns at a time where the stores allow.
   Point point;
-  point.dimIndex = {"m", "n"};
+  point.dimIndex = batch;
+  point.dimIndex.push_back("m");
+  point.dimIndex.push_back("n");
   unsigned lanes = 1;
   if (g.tn % 4 == 0 && N % 4 == 0) {
     Point four = point;
     four.lanes = 4;
-    four.laneDim = 1;
+    four.laneDim = int(nb) + 1;
     for (const Store &s : k.stores)
       if (ctx.vectorAccess(s.access, four))
         lanes = 4;
   }
   if (lanes == 4) {
     point.lanes = 4;
-    point.laneDim = 1;
+    point.laneDim = int(nb) + 1;
     point.acc = {"acc[i][j]", "acc[i][j + 1]", "acc[i][j + 2]",
                  "acc[i][j + 3]"};
   } else {
@@ -201,7 +232,7 @@ void renderContraction(KernelContext &ctx, CodeWriter &w,
   w.close();
   w.close();
   w.close();
-  launches.push_back({ctx.functionName(), unsigned(blocksM * blocksN),
+  launches.push_back({ctx.functionName(), unsigned(batches * blocksM * blocksN),
                       g.threads(), 0, ctx.launchArgs()});
 }
 

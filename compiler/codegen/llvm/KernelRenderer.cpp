@@ -989,14 +989,40 @@ private:
                    eb.CreateInBoundsGEP(st, out, i64(k.totalStore.offset)));
   }
 
-  /// A plain loop nest: rows of C in parallel; per row, acc[n] += A(m,k) *
-  /// B(k,n) over k in order (unit stride in n, so it vectorises), then the
-  /// epilogue.
+  /// The indices along `batch` of flat batch index `flat`.
+  std::vector<Value *> unravelBatch(llvm::IRBuilderBase &b, Value *flat,
+                                    const Shape &batch) {
+    std::vector<Value *> idx(batch.size());
+    for (size_t d = batch.size(); d-- > 1;) {
+      idx[d] = b.CreateURem(flat, i64(batch[d]));
+      flat = b.CreateUDiv(flat, i64(batch[d]));
+    }
+    if (!batch.empty())
+      idx[0] = flat;
+    return idx;
+  }
+
+  /// One group per dim of `batch` ++ `matrix`.
+  static std::vector<DimGroup> batchedDims(const Shape &batch,
+                                           std::initializer_list<int64_t> mat) {
+    Shape dims = batch;
+    dims.insert(dims.end(), mat);
+    return separateDims(dims);
+  }
+
+  /// A plain loop nest: rows of C (of every batch) in parallel; per row,
+  /// acc[n] += A(m,k) * B(k,n) over k in order (unit stride in n, so it
+  /// vectorises), then the epilogue.
   void renderContraction(const Kernel &k, llvm::IRBuilderBase &eb) {
-    int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
-    std::vector<DimGroup> aGroups = separateDims({M, K});
-    std::vector<DimGroup> bGroups = separateDims({K, N});
-    std::vector<DimGroup> eGroups = separateDims({M, N});
+    size_t nb = size_t(k.numBatch);
+    Shape batch(k.domain.begin(), k.domain.begin() + int64_t(nb));
+    int64_t M = k.domain[nb], N = k.domain[nb + 1], K = k.domain[nb + 2];
+    int64_t batches = 1;
+    for (int64_t d : batch)
+      batches *= d;
+    std::vector<DimGroup> aGroups = batchedDims(batch, {M, K});
+    std::vector<DimGroup> bGroups = batchedDims(batch, {K, N});
+    std::vector<DimGroup> eGroups = batchedDims(batch, {M, N});
     DType t = DType::F32;
     for (const Inst &in : k.body.insts)
       if (in.op == ScalarOp::Acc)
@@ -1004,7 +1030,7 @@ private:
     Type *st = storageType(t);
     int64_t grain = std::max<int64_t>(1, (int64_t(1) << 16) / (N * K));
     emitKernelFunction(
-        eb, k, M, grain,
+        eb, k, batches * M, grain,
         [&](llvm::IRBuilderBase &b, Env &env, Value *lo, Value *hi) {
           Value *acc;
           {
@@ -1020,16 +1046,28 @@ private:
           auto accAt = [&](Value *n) {
             return b.CreateInBoundsGEP(st, acc, n);
           };
-          loop(b, lo, hi, {}, [&](Value *m, std::vector<Value *>) {
+          auto with = [](std::vector<Value *> vars, Value *x, Value *y) {
+            vars.push_back(x);
+            vars.push_back(y);
+            return vars;
+          };
+          loop(b, lo, hi, {}, [&](Value *row, std::vector<Value *>) {
+            // Row `row` of the batches' stacked C: batch row / M, row m.
+            Value *m = row;
+            std::vector<Value *> at;
+            if (nb > 0) {
+              m = b.CreateURem(row, i64(M));
+              at = unravelBatch(b, b.CreateUDiv(row, i64(M)), batch);
+            }
             loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
               b.CreateStore(constant(t, 0, 1), accAt(n));
               return std::vector<Value *>{};
             });
             loop(b, i64(0), i64(K), {}, [&](Value *kk, std::vector<Value *>) {
-              aEnv.vars = {m, kk};
+              aEnv.vars = with(at, m, kk);
               Value *av = renderBody(b, k.a, aEnv)[k.aValue];
               loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
-                bEnv.vars = {kk, n};
+                bEnv.vars = with(at, kk, n);
                 Value *bv = renderBody(b, k.b, bEnv)[k.bValue];
                 Value *sum = b.CreateFAdd(b.CreateLoad(st, accAt(n)),
                                           b.CreateFMul(av, bv));
@@ -1039,7 +1077,7 @@ private:
               return std::vector<Value *>{};
             });
             loop(b, i64(0), i64(N), {}, [&](Value *n, std::vector<Value *>) {
-              eEnv.vars = {m, n};
+              eEnv.vars = with(at, m, n);
               eEnv.acc = b.CreateLoad(st, accAt(n));
               std::vector<Value *> v = renderBody(b, k.body, eEnv);
               for (const Store &s : k.stores)
@@ -1052,22 +1090,32 @@ private:
   }
 
   /// The load in `body` that reads a dense [rows, cols] operand, as stored
-  /// (`transposed` when it is stored [cols, rows]); -1 if there is none.
-  int denseOperand(const Body &body, int64_t rows, int64_t cols, DType t,
-                   bool &transposed) {
+  /// (`transposed` when it is stored [cols, rows]), at an offset each batch
+  /// index of `batch` moves it by; -1 if there is none.
+  int denseOperand(const Body &body, const Shape &batch, int64_t rows,
+                   int64_t cols, DType t, bool &transposed) {
+    size_t nb = batch.size();
     for (const Inst &in : body.insts) {
       if (in.op != ScalarOp::Load)
         continue;
       const Access &a = body.accesses[in.access];
       const Buffer &buf = p_.buffers[a.buffer];
+      // The buffer holds one matrix per batch index it is not broadcast
+      // along.
+      int64_t elements = rows * cols;
+      for (size_t d = 0; d < nb; ++d)
+        if (a.strides[d] != 0)
+          elements *= batch[d];
       if (a.offset != 0 || buf.type.dtype != t ||
-          buf.type.numElements() != rows * cols)
+          buf.type.numElements() != elements)
         continue;
-      if (a.strides == std::vector<int64_t>{cols, 1}) {
+      std::vector<int64_t> matrix(a.strides.begin() + int64_t(nb),
+                                  a.strides.end());
+      if (matrix == std::vector<int64_t>{cols, 1}) {
         transposed = false;
         return in.access;
       }
-      if (a.strides == std::vector<int64_t>{1, rows}) {
+      if (matrix == std::vector<int64_t>{1, rows}) {
         transposed = true;
         return in.access;
       }
@@ -1079,9 +1127,16 @@ private:
   /// their bodies load (the rest of each body is the packing prologue), C is
   /// a dense store of the epilogue that nothing in the kernel reads; the
   /// epilogue's other stores happen in its hook. False when the kernel does
-  /// not have that form.
+  /// not have that form. Batches run as an outer loop, one GEMM call per
+  /// batch index on operands moved to that batch's matrices; the hooks read
+  /// the batch indices through one more extra pointer.
   bool renderPackedContraction(const Kernel &k, llvm::IRBuilderBase &eb) {
-    int64_t M = k.domain[0], N = k.domain[1], K = k.domain[2];
+    size_t nb = size_t(k.numBatch);
+    Shape batch(k.domain.begin(), k.domain.begin() + int64_t(nb));
+    int64_t M = k.domain[nb], N = k.domain[nb + 1], K = k.domain[nb + 2];
+    int64_t batches = 1;
+    for (int64_t d : batch)
+      batches *= d;
     DType t = DType::F32;
     for (const Inst &in : k.body.insts)
       if (in.op == ScalarOp::Acc)
@@ -1089,14 +1144,19 @@ private:
     if (t != DType::F32 && t != DType::F64)
       return false;
     bool ta = false, tb = false;
-    int aAccess = denseOperand(k.a, M, K, t, ta);
-    int bAccess = denseOperand(k.b, K, N, t, tb);
+    int aAccess = denseOperand(k.a, batch, M, K, t, ta);
+    int bAccess = denseOperand(k.b, batch, K, N, t, tb);
     if (aAccess < 0 || bAccess < 0)
       return false;
     std::set<int> readStorage;
     for (const Body *body : {&k.a, &k.b, &k.body})
       for (const Access &a : body->accesses)
         readStorage.insert(p_.storageOf(a.buffer));
+    Shape cShape = batch;
+    cShape.insert(cShape.end(), {M, N});
+    std::vector<int64_t> cStrides(cShape.size(), 1); // dense, row-major
+    for (size_t d = cShape.size() - 1; d-- > 0;)
+      cStrides[d] = cStrides[d + 1] * cShape[d + 1];
     const Store *c = nullptr;
     for (const Store &s : k.stores) {
       const Buffer &buf = p_.buffers[s.access.buffer];
@@ -1104,9 +1164,8 @@ private:
       bool shared = false;
       for (const Store &o : k.stores)
         shared |= &o != &s && p_.storageOf(o.access.buffer) == storage;
-      if (!c && s.access.offset == 0 &&
-          s.access.strides == std::vector<int64_t>{N, 1} &&
-          buf.type.dtype == t && buf.type.numElements() == M * N &&
+      if (!c && s.access.offset == 0 && s.access.strides == cStrides &&
+          buf.type.dtype == t && buf.type.numElements() == batches * M * N &&
           !readStorage.count(storage) && !shared)
         c = &s;
     }
@@ -1129,20 +1188,29 @@ private:
       if (&s != c)
         addExtra(s.access.buffer);
 
-    std::vector<DimGroup> aGroups = separateDims({M, K});
-    std::vector<DimGroup> bGroups = separateDims({K, N});
-    std::vector<DimGroup> eGroups = separateDims({M, N});
-    auto siteEnv = [&](const std::vector<DimGroup> &groups,
+    std::vector<DimGroup> aGroups = batchedDims(batch, {M, K});
+    std::vector<DimGroup> bGroups = batchedDims(batch, {K, N});
+    std::vector<DimGroup> eGroups = batchedDims(batch, {M, N});
+    auto siteEnv = [&](llvm::IRBuilderBase &b,
+                       const std::vector<DimGroup> &groups,
                        const GemmSite &site, bool transposed) {
       Env env;
       env.setGroups(groups);
       // Site coordinates are those of the stored matrix.
       Value *first = transposed ? site.col : site.row;
       Value *second = transposed ? site.row : site.col;
-      env.vars = {first, second};
+      env.vars.clear();
+      // The batch indices, from the extra pointer after the buffers'.
+      for (size_t d = 0; d < nb; ++d)
+        env.vars.push_back(b.CreateLoad(
+            Type::getInt64Ty(ctx_),
+            b.CreateConstInBoundsGEP1_64(Type::getInt64Ty(ctx_),
+                                         site.extras[extras.size()], d)));
+      env.vars.push_back(first);
+      env.vars.push_back(second);
       env.lanes = site.lanes;
       bool alongSecond = site.lanesAlongRow == transposed;
-      env.laneGroup = site.lanes == 1 ? -1 : (alongSecond ? 1 : 0);
+      env.laneGroup = site.lanes == 1 ? -1 : int(nb) + (alongSecond ? 1 : 0);
       for (size_t i = 0; i < extras.size(); ++i)
         env.storage[extras[i]] = site.extras[i];
       return env;
@@ -1154,7 +1222,7 @@ private:
         return nullptr; // the plain operand
       return [&, value, access, transposed](llvm::IRBuilderBase &b, Value *v,
                                             const GemmSite &site) {
-        Env env = siteEnv(groups, site, transposed);
+        Env env = siteEnv(b, groups, site, transposed);
         env.givenAccess = access;
         env.given = v;
         return renderBody(b, body, env)[value];
@@ -1165,7 +1233,7 @@ private:
     spec.element = t == DType::F32 ? GemmElement::F32 : GemmElement::F64;
     spec.transposeA = ta;
     spec.transposeB = tb;
-    spec.numExtraArgs = unsigned(extras.size());
+    spec.numExtraArgs = unsigned(extras.size() + (nb > 0 ? 1 : 0));
     spec.tuning = GemmTuning::forHost(spec.element);
     spec.prologueA = prologue(k.a, k.aValue, aAccess, aGroups, ta);
     spec.prologueB = prologue(k.b, k.bValue, bAccess, bGroups, tb);
@@ -1173,7 +1241,7 @@ private:
     if (!plainEpilogue)
       spec.epilogue = [&](llvm::IRBuilderBase &b, Value *v,
                           const GemmSite &site) {
-        Env env = siteEnv(eGroups, site, false);
+        Env env = siteEnv(b, eGroups, site, false);
         env.acc = v;
         std::vector<Value *> values = renderBody(b, k.body, env);
         for (const Store &s : k.stores)
@@ -1182,11 +1250,61 @@ private:
         return values[c->value];
       };
     Function *gemm = emitGemm(m_, prefix_ + k.name + ".gemm", spec);
-    std::vector<Value *> args = {argument(eb, aStorage), argument(eb, bStorage),
-                                 argument(eb, cStorage)};
-    for (int e : extras)
-      args.push_back(argument(eb, e));
-    eb.CreateCall(gemm, args);
+    if (nb == 0) {
+      std::vector<Value *> args = {argument(eb, aStorage),
+                                   argument(eb, bStorage),
+                                   argument(eb, cStorage)};
+      for (int e : extras)
+        args.push_back(argument(eb, e));
+      eb.CreateCall(gemm, args);
+      return true;
+    }
+    // Products too small to fill the pool on their own run batches in
+    // parallel (a GEMM inside a parallel loop runs on its thread); larger
+    // ones run batches in order, each GEMM spreading over the pool. The
+    // arithmetic of an element is the same either way.
+    int64_t flops = 2 * M * N * K;
+    int64_t grain =
+        flops >= spec.tuning.flopsPerBlock
+            ? batches
+            : std::max<int64_t>(1, spec.tuning.flopsPerBlock / flops);
+    const std::vector<int64_t> &aStrides = k.a.accesses[aAccess].strides;
+    const std::vector<int64_t> &bStrides = k.b.accesses[bAccess].strides;
+    emitKernelFunction(
+        eb, k, batches, grain,
+        [&](llvm::IRBuilderBase &b, Env &env, Value *lo, Value *hi) {
+          Type *i64Ty = Type::getInt64Ty(ctx_);
+          Value *coords;
+          {
+            Function *f = b.GetInsertBlock()->getParent();
+            IRBuilder<> ab(&f->getEntryBlock(), f->getEntryBlock().begin());
+            coords = ab.CreateAlloca(llvm::ArrayType::get(i64Ty, nb), nullptr,
+                                     "batch");
+          }
+          Type *st = storageType(t);
+          loop(b, lo, hi, {}, [&](Value *flat, std::vector<Value *>) {
+            std::vector<Value *> at = unravelBatch(b, flat, batch);
+            auto moved = [&](int storage, const std::vector<int64_t> &strides) {
+              Value *offset = i64(0);
+              for (size_t d = 0; d < nb; ++d)
+                if (strides[d] != 0)
+                  offset =
+                      b.CreateAdd(offset, b.CreateMul(at[d], i64(strides[d])));
+              return b.CreateInBoundsGEP(st, env.storage.at(storage), offset);
+            };
+            for (size_t d = 0; d < nb; ++d)
+              b.CreateStore(at[d],
+                            b.CreateConstInBoundsGEP1_64(i64Ty, coords, d));
+            std::vector<Value *> args = {moved(aStorage, aStrides),
+                                         moved(bStorage, bStrides),
+                                         moved(cStorage, cStrides)};
+            for (int e : extras)
+              args.push_back(env.storage.at(e));
+            args.push_back(coords);
+            b.CreateCall(gemm, args);
+            return std::vector<Value *>{};
+          });
+        });
     return true;
   }
 

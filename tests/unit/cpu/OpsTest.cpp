@@ -251,6 +251,100 @@ graph @vec {
                kReduction);
 }
 
+/// Batched products: leading dims broadcast as NumPy's do, an operand with
+/// a size-1 or missing batch dim read at stride 0, transposes of the last
+/// two dims only, with fused prologues and epilogues.
+TEST(Contraction, BatchedAttentionScores) {
+  checkForward(R"(
+graph @scores {
+  %q = input f32[2, 3, 13, 7]
+  %k = input f32[2, 3, 13, 7]
+  %m = input f32[13, 13]
+  %s = add (matmul (tanh %q), %k {transpose_b = true}), %m
+  %r = relu %s
+  return %r
+}
+)",
+               kReduction);
+}
+
+TEST(Contraction, BatchedSharedWeight) {
+  checkForward(R"(
+graph @proj {
+  %x = input f32[3, 11, 9]
+  %w = input f32[9, 6]
+  %b = input f32[6]
+  %r = add (matmul %x, %w), %b
+  %t = matmul %w, %x {transpose_a = true, transpose_b = true}
+  return %r, %t
+}
+)",
+               kReduction);
+}
+
+TEST(Contraction, BatchedBroadcastOnBothSides) {
+  checkForward(R"(
+graph @both {
+  %a = input f32[2, 1, 5, 4]
+  %b = input f32[3, 4, 6]
+  %c = input f32[1, 3, 4, 6]
+  %r = matmul %a, %b
+  %s = matmul %c, %a {transpose_a = true, transpose_b = true}
+  return %r, %s
+}
+)",
+               kReduction);
+}
+
+TEST(Contraction, BatchedOperandsReadThroughTransposes) {
+  // Operands whose matrices are not dense in their buffers (a transpose
+  // across batch and matrix dims read in the prologue) take the plain loop
+  // nest.
+  checkForward(R"(
+graph @strided {
+  %x = input f32[7, 3, 5]
+  %w = input f32[3, 5, 4]
+  %r = matmul (transpose %x {perm = [1, 0, 2]}), %w
+  %s = matmul %w, (transpose %x {perm = [1, 2, 0]}) {transpose_a = true}
+  return %r, %s
+}
+)",
+               kReduction);
+}
+
+TEST(Contraction, BatchedPackedGemms) {
+  // Big enough for the packed GEMM: a few batches on the calling thread,
+  // batches of small products spread over the pool, and batches of
+  // products large enough to spread on their own.
+  checkForward(R"(
+graph @packed {
+  %a = input f32[6, 40, 48]
+  %b = input f32[6, 40, 48]
+  %e = input f32[130, 48, 64]
+  %f = input f32[1, 56, 64]
+  %c = input f32[2, 1, 256, 256]
+  %d = input f32[3, 256, 256]
+  %r = sigmoid (matmul %a, %b {transpose_b = true})
+  %t = matmul %e, %f {transpose_b = true}
+  %s = matmul %c, %d
+  return %r, %t, %s
+}
+)",
+               kReduction);
+}
+
+TEST(Float64, BatchedProduct) {
+  checkForward(R"(
+graph @f64 {
+  %a = input f64[4, 9, 5]
+  %b = input f64[1, 5, 3]
+  %r = softmax (matmul (tanh %a), %b)
+  return %r
+}
+)",
+               1e-10);
+}
+
 TEST(Results, LeavesAndRepeats) {
   // A returned leaf is copied out; a value returned twice is one output.
   checkForward(R"(

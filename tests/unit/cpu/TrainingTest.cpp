@@ -110,6 +110,30 @@ graph @gate {
                 4, 1e-4);
 }
 
+/// Batched products in a whole step: attention-like scores over heads, a
+/// projection by a shared weight, and operands broadcast along batch dims
+/// on either side, whose gradients sum over those dims.
+const char *kBatched = R"(
+graph @batched {
+  %x  = input f32[4, 6, 8]
+  %y  = input i32[24]
+  %wq = param f32[2, 8, 5] init = normal(0, 0.4)
+  %wk = param f32[1, 8, 5] init = normal(0, 0.4)
+  %wo = param f32[8, 3]    init = xavier_uniform
+  %xs = reshape %x {shape = [4, 1, 6, 8]}
+  %q  = matmul %xs, %wq
+  %k  = matmul %xs, %wk
+  %a  = softmax (matmul %q, %k {transpose_b = true})
+  %h  = matmul %a, %xs
+  %lg = reshape (matmul (reduce_mean %h {axes = [1]}), %wo) {shape = [24, 3]}
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01, eps = 0.001}
+  return %lg
+}
+)";
+
+TEST(Training, BatchedProducts) { checkTraining(kBatched, 4, 1e-4); }
+
 TEST(Training, RegressionWithPenalty) {
   checkTraining(R"(
 graph @regression {
@@ -257,6 +281,49 @@ TEST(Determinism, ThreadCountsAndRuns) {
     EXPECT_EQ(0,
               std::memcmp(four[i].data(), again[i].data(), one[i].size() * 4))
         << "update " << i << ", two compilations";
+  }
+}
+
+/// Attention-like products with enough batches of enough work that the
+/// packed GEMM runs its batches over the pool's threads.
+const char *kWideBatched = R"(
+graph @wide_batched {
+  %x  = input f32[16, 128, 64]
+  %y  = input i32[2048]
+  %wq = param f32[4, 64, 64] init = normal(0, 0.1)
+  %wk = param f32[1, 64, 64] init = normal(0, 0.1)
+  %wo = param f32[64, 10]    init = xavier_uniform
+  %xs = reshape %x {shape = [16, 1, 128, 64]}
+  %q  = matmul %xs, %wq
+  %k  = matmul %xs, %wk
+  %a  = softmax (matmul %q, %k {transpose_b = true})
+  %h  = reduce_mean (matmul %a, %xs) {axes = [1]}
+  %lg = reshape (matmul %h, %wo) {shape = [2048, 10]}
+  %loss = softmax_cross_entropy %lg, %y
+  minimize %loss using adam {lr = 0.01}
+  return %lg
+}
+)";
+
+TEST(Determinism, BatchedProductsOnOneTwoAndFourThreads) {
+  auto fwd = parse(kWideBatched);
+  ASSERT_TRUE(fwd);
+  auto step = trainStep(*fwd);
+  ASSERT_TRUE(step);
+  int saved = rt::threadCount();
+  auto exe = compileGraphs(step.get(), nullptr);
+  ASSERT_TRUE(exe) << exe.message();
+  auto one = trainedParams(**exe, *step, 1, 3);
+  auto two = trainedParams(**exe, *step, 2, 3);
+  auto four = trainedParams(**exe, *step, 4, 3);
+  rt::setThreadCount(saved);
+  ASSERT_FALSE(one.empty());
+  for (size_t i = 0; i < one.size(); ++i) {
+    ASSERT_EQ(one[i].size(), two[i].size());
+    EXPECT_EQ(0, std::memcmp(one[i].data(), two[i].data(), one[i].size() * 4))
+        << "update " << i << ", 1 vs 2 threads";
+    EXPECT_EQ(0, std::memcmp(one[i].data(), four[i].data(), one[i].size() * 4))
+        << "update " << i << ", 1 vs 4 threads";
   }
 }
 

@@ -356,6 +356,52 @@ graph @big_gemm {
 }
 )",
        kReduction},
+      // Batched products: tiles of every batch along the grid, operands
+      // broadcast along batch dims read at stride 0, transposes of the last
+      // two dims, fused prologue and epilogue, f64 and aligned 4-wide paths.
+      {"batched_scores", R"(
+graph @batched_scores {
+  %q = input f32[2, 3, 13, 7]
+  %k = input f32[2, 3, 13, 7]
+  %m = input f32[13, 13]
+  %r = relu (add (matmul (tanh %q), %k {transpose_b = true}), %m)
+  return %r
+}
+)",
+       kReduction},
+      {"batched_broadcast", R"(
+graph @batched_broadcast {
+  %a = input f32[2, 1, 5, 4]
+  %b = input f32[3, 4, 6]
+  %c = input f32[1, 3, 4, 6]
+  %x = input f32[3, 11, 9]
+  %w = input f32[9, 6]
+  %r = matmul %a, %b
+  %s = matmul %c, %a {transpose_a = true, transpose_b = true}
+  %t = matmul %x, %w
+  return %r, %s, %t
+}
+)",
+       kReduction},
+      {"batched_aligned", R"(
+graph @batched_aligned {
+  %a = input f32[3, 64, 32]
+  %b = input f32[1, 32, 64]
+  %bias = input f32[64]
+  %r = sigmoid (add (matmul %a, %b), %bias)
+  return %r
+}
+)",
+       kReduction},
+      {"batched_f64", R"(
+graph @batched_f64 {
+  %a = input f64[4, 9, 5]
+  %b = input f64[1, 5, 3]
+  %r = softmax (matmul (tanh %a), %b)
+  return %r
+}
+)",
+       1e-10},
       {"long_inner", R"(
 graph @long_inner {
   %a = input f32[4, 1500]
@@ -560,6 +606,26 @@ inline std::vector<ModelCase> trainingCases() {
        "}\n",
        1e-4, true},
       {"small_cnn", kSmallCnn, 1e-4, true},
+      // Batched products whose operands broadcast along batch dims on
+      // either side: their gradients sum over those dims.
+      {"batched_attention",
+       "graph @batched_attention {\n"
+       "  %x  = input f32[4, 6, 8]\n"
+       "  %y  = input i32[24]\n"
+       "  %wq = param f32[2, 8, 5] init = normal(0, 0.4)\n"
+       "  %wk = param f32[1, 8, 5] init = normal(0, 0.4)\n"
+       "  %wo = param f32[8, 3] init = xavier_uniform\n"
+       "  %xs = reshape %x {shape = [4, 1, 6, 8]}\n"
+       "  %q  = matmul %xs, %wq\n"
+       "  %k  = matmul %xs, %wk\n"
+       "  %a  = softmax (matmul %q, %k {transpose_b = true})\n"
+       "  %h  = reduce_mean (matmul %a, %xs) {axes = [1]}\n"
+       "  %lg = reshape (matmul %h, %wo) {shape = [24, 3]}\n"
+       "  %loss = softmax_cross_entropy %lg, %y\n"
+       "  minimize %loss using adam {lr = 0.01, eps = 0.001}\n"
+       "  return %lg\n"
+       "}\n",
+       1e-4, true},
       // Adam's first steps move every weight by about lr·sign(g), so with
       // the default eps a gradient that is nearly zero in f64 may have the
       // other sign in f32; a larger eps keeps the comparison meaningful.

@@ -46,6 +46,11 @@ TEST(FrontendTensor, ResultShapesAndDtypes) {
   EXPECT_EQ(x.matmul(w).shape(), (ir::Shape{4, 5}));
   EXPECT_EQ(x.matmul(x, true, false).shape(), (ir::Shape{3, 3}));
   EXPECT_EQ(x.matmul(x, false, true).shape(), (ir::Shape{4, 4}));
+  Tensor b = g.input("b", f32({2, 1, 4, 3}));
+  EXPECT_EQ(b.matmul(w).shape(), (ir::Shape{2, 1, 4, 5}));
+  EXPECT_EQ(b.matmul(g.input("c", f32({6, 3, 5}))).shape(),
+            (ir::Shape{2, 6, 4, 5}));
+  EXPECT_EQ(x.matmul(b, true, false).shape(), (ir::Shape{2, 1, 3, 3}));
   EXPECT_EQ(x.transpose().shape(), (ir::Shape{3, 4}));
   EXPECT_EQ(x.reshape({2, -1}).shape(), (ir::Shape{2, 6}));
   EXPECT_EQ(x.broadcastTo({2, 4, 3}).shape(), (ir::Shape{2, 4, 3}));

@@ -1,6 +1,7 @@
 //===- tests/unit/interpreter/LayoutOpsTest.cpp - matmul and data movement ===//
 ///
-/// matmul with every transpose combination, transpose with explicit and
+/// matmul with every transpose combination and batched with broadcasting,
+/// transpose with explicit and
 /// default permutations, reshape and broadcast, on hand-worked tensors and
 /// against plain formulas on random data.
 ///
@@ -68,6 +69,53 @@ TEST(Matmul, RandomAgainstTheDefinition) {
           EXPECT_NEAR(r.data[i * n + j], sum, 1e-13)
               << "ta=" << ta << " tb=" << tb;
         }
+    }
+}
+
+TEST(Matmul, BatchedStackedAndBroadcast) {
+  // [2, 2, 3] (A, then 2A) × [1, 3, 2] (B, broadcast): [AB, 2AB].
+  std::vector<double> a2 = kA, ab2 = kAB;
+  for (double v : kA)
+    a2.push_back(2 * v);
+  for (double v : kAB)
+    ab2.push_back(2 * v);
+  expectTensor(matmul(f64({2, 2, 3}), a2, f64({1, 3, 2}), kB, false, false),
+               f64({2, 2, 2}), ab2);
+  // A rank-2 operand broadcasts along every batch dim of the other: A ×
+  // [B, 2B] is [AB, 2AB].
+  std::vector<double> b2 = kB;
+  for (double v : kB)
+    b2.push_back(2 * v);
+  expectTensor(matmul(f64({2, 3}), kA, f64({2, 1, 3, 2}), b2, false, false),
+               f64({2, 1, 2, 2}), ab2);
+}
+
+TEST(Matmul, BatchedRandomAgainstTheDefinition) {
+  // [2, 1, M, K] × [3, K, N] -> [2, 3, M, N], each flag: batch (i, j) is
+  // A[i] × B[j].
+  Draw draw(22);
+  const int64_t m = 4, k = 5, n = 3;
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      std::vector<double> a = draw.values(2 * m * k),
+                          b = draw.values(3 * k * n);
+      HostTensor r =
+          matmul(f64(ta ? Shape{2, 1, k, m} : Shape{2, 1, m, k}), a,
+                 f64(tb ? Shape{3, n, k} : Shape{3, k, n}), b, ta, tb);
+      ASSERT_EQ(r.type, f64({2, 3, m, n}));
+      for (int64_t bi = 0; bi < 2; ++bi)
+        for (int64_t bj = 0; bj < 3; ++bj)
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j) {
+              const double *ad = a.data() + bi * m * k;
+              const double *bd = b.data() + bj * k * n;
+              double sum = 0;
+              for (int64_t p = 0; p < k; ++p)
+                sum += (ta ? ad[p * m + i] : ad[i * k + p]) *
+                       (tb ? bd[j * k + p] : bd[p * n + j]);
+              EXPECT_NEAR(r.data[((bi * 3 + bj) * m + i) * n + j], sum, 1e-13)
+                  << "ta=" << ta << " tb=" << tb;
+            }
     }
 }
 
