@@ -626,6 +626,32 @@ inline std::vector<ModelCase> trainingCases() {
        "  return %lg\n"
        "}\n",
        1e-4, true},
+      // An embedding lookup (its gradient a scatter-add), layer norm and
+      // causal attention over heads split by reshape and transpose.
+      {"causal_attention",
+       "graph @causal_attention {\n"
+       "  %t  = input i32[2, 6]\n"
+       "  %y  = input i32[2, 6]\n"
+       "  %e  = param f32[9, 8] init = normal(0, 0.5)\n"
+       "  %g  = param f32[8] init = uniform(0.5, 1.5)\n"
+       "  %b  = param f32[8] init = uniform(-0.1, 0.1)\n"
+       "  %wq = param f32[8, 8] init = xavier_uniform\n"
+       "  %wk = param f32[8, 8] init = xavier_uniform\n"
+       "  %wo = param f32[8, 9] init = xavier_uniform\n"
+       "  %h  = layer_norm (gather %e, %t), %g, %b\n"
+       "  %q  = transpose (reshape (matmul %h, %wq) {shape = [2, 6, 2, 4]}) "
+       "{perm = [0, 2, 1, 3]}\n"
+       "  %k  = transpose (reshape (matmul %h, %wk) {shape = [2, 6, 2, 4]}) "
+       "{perm = [0, 2, 1, 3]}\n"
+       "  %a  = softmax (matmul %q, %k {transpose_b = true}) {causal = true}\n"
+       "  %o  = reshape (transpose (matmul %a, %q) {perm = [0, 2, 1, 3]}) "
+       "{shape = [2, 6, 8]}\n"
+       "  %lg = matmul (gelu (add %o, %h)), %wo\n"
+       "  %loss = softmax_cross_entropy %lg, %y\n"
+       "  minimize %loss using adamw {lr = 0.01, eps = 0.001}\n"
+       "  return %lg\n"
+       "}\n",
+       1e-4, true},
       // Adam's first steps move every weight by about lr·sign(g), so with
       // the default eps a gradient that is nearly zero in f64 may have the
       // other sign in f32; a larger eps keeps the comparison meaningful.

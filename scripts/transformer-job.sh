@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs, builds, and runs the third job: trains examples/char_transformer.vg
+# (a 4-block character-level GPT, AdamW) on Debian's fortunes, joined into
+# build/fortunes.txt, for 2 epochs, prints the validation loss per character
+# after each, then generates text from the checkpoint. About an hour on two
+# cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+python3 bench/transformer/fortunes.py build/fortunes.txt
+build/compiler/driver/voskhod train examples/char_transformer.vg \
+  --data text:build/fortunes.txt,context=128 --epochs 2 \
+  --checkpoint runs/char_transformer
+build/compiler/driver/voskhod sample examples/char_transformer.vg \
+  --checkpoint runs/char_transformer --data text:build/fortunes.txt,context=128 \
+  --prompt 'The ' --length 400 --temperature 0.8 --seed 1
