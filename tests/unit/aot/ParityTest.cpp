@@ -5,8 +5,9 @@
 /// every initialiser (f32 and f64), losses of 100 steps and the parameters
 /// after them, for the seed classifier, the MLP benchmark model (784 → 512
 /// → 512 → 10, batch 128, Adam), a model with every initialiser, a deep
-/// model whose step runs from a schedule table, and a float64 regression. The
-/// thread count must not change the AOT results.
+/// model whose step runs from a schedule table, a float64 regression and
+/// batched attention-like products. The thread count must not change the
+/// AOT results.
 ///
 //===----------------------------------------------------------------------===//
 #include "AotTestSupport.h"
@@ -73,6 +74,10 @@ TEST(AotParity, DeepModelRunFromTheScheduleTable) {
 
 TEST(AotParity, Float64Regression) {
   expectSameTraining("tests/aot/models/regression_f64.vg", 5, 1, 100, 1);
+}
+
+TEST(AotParity, BatchedProductsOverThePool) {
+  expectSameTraining("tests/aot/models/attention.vg", 17, 2, 10, 2);
 }
 
 TEST(AotParity, InitialValuesOfEveryParamAndState) {
