@@ -14,6 +14,7 @@
 #include "TorchReference.h"
 
 #include "compiler/training/Initialize.h"
+#include "compiler/training/ModeSpecialization.h"
 
 namespace voskhod::cpu::test {
 namespace {
@@ -82,6 +83,8 @@ TEST(TransformerParity, CpuMatchesTorchInFloat32) {
   ASSERT_TRUE(forward && lowered);
   auto step = trainStep(*forward);
   ASSERT_TRUE(step);
+  // The forward entry lowers the graph's composites as the step does.
+  training::specializeForMode(*lowered, training::Mode::Eval);
   auto exe = compileGraphs(step.get(), lowered.get());
   ASSERT_TRUE(exe) << exe.message();
   for (auto &[node, value] : startingValues(*step))
