@@ -141,12 +141,33 @@ private:
            n->is(OpKind::Concat) || n->is(OpKind::Gather);
   }
 
+  /// Whether transpose `n` moves a matrix axis of an operand among the
+  /// batch axes (attention's head split, [B, T, H, D] → [B, H, T, D]): a
+  /// contraction reading it inline would see strided rows, which the packed
+  /// GEMM does not take, so the contraction would fall back to a plain
+  /// loop nest. A swap of the last two axes alone is a transposed operand,
+  /// which the GEMM reads as it is.
+  static bool stridesMatrixRows(const Node *n) {
+    const std::vector<int64_t> &perm = n->attrs().getInts("perm");
+    size_t rank = perm.size();
+    for (size_t d = 0; d + 2 < rank; ++d)
+      if (perm[d] != int64_t(d))
+        return true;
+    return false;
+  }
+
   /// Whether node `i` must have a buffer for its users' sake: a reshape
-  /// views it, or a gathering op reads it.
+  /// views it, a gathering op reads it, or a contraction reads it as a
+  /// transpose that would stride its rows.
   bool needsBuffer(size_t i) const {
-    for (const Node *user : usersOf(i))
+    const Node *n = g_.node(i);
+    for (const Node *user : usersOf(i)) {
       if (user->is(OpKind::Reshape) || gathers(user))
         return true;
+      if (user->hasTrait(OpTrait::Contraction) && n->is(OpKind::Transpose) &&
+          stridesMatrixRows(n))
+        return true;
+    }
     return false;
   }
 

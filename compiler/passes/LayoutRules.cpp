@@ -172,6 +172,26 @@ Node *reduceSumOfOneHot(Graph &g, Node *n) {
   return splatConstant(g, 1.0, n->type(), n->loc());
 }
 
+// A batched product whose right operand is one matrix for every batch
+// ([B..., M, K] × [K, N]) is one product with the batches folded into the
+// rows: the GEMM packs the matrix once and runs B·M rows, not B products of
+// M rows.
+Node *matmulFoldBatch(Graph &g, Node *n) {
+  Node *a = n->operand(0), *b = n->operand(1);
+  if (a->rank() < 3 || b->rank() != 2 || n->attrs().getBool("transpose_a"))
+    return nullptr;
+  int64_t rows = a->type().numElements() / a->shape().back();
+  Node *flat = reshapeTo(g, a, {rows, a->shape().back()}, n->loc());
+  if (!flat)
+    return nullptr;
+  Attrs attrs;
+  attrs.set("transpose_a", false);
+  attrs.set("transpose_b", n->attrs().getBool("transpose_b"));
+  Node *product =
+      buildOrNull(g, OpKind::Matmul, {flat, b}, std::move(attrs), n->loc());
+  return product ? reshapeTo(g, product, n->shape(), n->loc()) : nullptr;
+}
+
 constexpr SimplifyRule kRules[] = {
     {"transpose-identity", OpKind::Transpose, transposeIdentity},
     {"transpose-transpose", OpKind::Transpose, transposeTranspose},
@@ -187,6 +207,7 @@ constexpr SimplifyRule kRules[] = {
      reduceTrivial},
     {"reduce-sum-broadcast", OpKind::ReduceSum, reduceSumOfBroadcast},
     {"reduce-sum-one-hot", OpKind::ReduceSum, reduceSumOfOneHot},
+    {"matmul-fold-batch", OpKind::Matmul, matmulFoldBatch},
 };
 
 } // namespace
