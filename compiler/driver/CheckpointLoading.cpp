@@ -1,5 +1,4 @@
-//===- compiler/driver/CheckpointLoading.cpp - parameters from a checkpoint
-//===//
+//===- compiler/driver/CheckpointLoading.cpp - checkpoint parameters ------===//
 #include "compiler/driver/CheckpointLoading.h"
 
 #include <filesystem>
