@@ -19,6 +19,7 @@ void registerDotCommand(CLI::App &app);
 void registerCheckGradCommand(CLI::App &app);
 void registerTrainCommand(CLI::App &app);
 void registerPredictCommand(CLI::App &app);
+void registerSampleCommand(CLI::App &app);
 void registerCompileCommand(CLI::App &app);
 
 /// Set by a subcommand's callback; main returns it.

@@ -56,6 +56,21 @@ inline CLI::Validator positiveNumber() {
       "NUMBER");
 }
 
+/// A finite number, 0 or greater.
+inline CLI::Validator nonNegativeNumber() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        char *end = nullptr;
+        errno = 0;
+        double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || errno == ERANGE ||
+            !std::isfinite(v) || v < 0)
+          return "expected a finite number of at least 0, got '" + text + "'";
+        return "";
+      },
+      "NUMBER");
+}
+
 /// Threads for the CPU backend: 0 (all cores) up to a pool size that any
 /// machine can create.
 inline constexpr uint64_t kMaxThreadsFlag = 1024;

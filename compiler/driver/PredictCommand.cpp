@@ -8,6 +8,7 @@
 /// one CSV row per example: its index, the prediction and the label.
 ///
 //===----------------------------------------------------------------------===//
+#include "compiler/driver/CheckpointLoading.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/ExecutableRunner.h"
 #include "compiler/driver/FlagChecks.h"
@@ -15,7 +16,6 @@
 #include "compiler/interpreter/TensorFormat.h"
 #include "compiler/kernel/ModelProgram.h"
 #include "compiler/training/ModeSpecialization.h"
-#include "trainer/Checkpoint.h"
 #include "trainer/data/DataLoader.h"
 #include "trainer/data/DataSpec.h"
 #include "trainer/data/Standardizer.h"
@@ -27,7 +27,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -39,13 +38,6 @@ struct PredictOptions {
   std::string split = "test";
   int threads = 0;
 };
-
-/// The checkpoint file: DIR/<graph name>.safetensors, or the path itself.
-std::string checkpointFile(const std::string &path, const ir::Graph &g) {
-  if (std::filesystem::is_directory(path))
-    return (std::filesystem::path(path) / (g.name() + ".safetensors")).string();
-  return path;
-}
 
 int runPredict(const PredictOptions &opts) {
   ir::DiagnosticEngine diags;
@@ -106,16 +98,8 @@ int runPredict(const PredictOptions &opts) {
   if (!exe)
     return fail(exe.message());
   ExecutableRunner runner(**exe, *signature, predictionTensorName(**exe));
-  for (const rt::TensorInfo &t : (*exe)->tensors()) {
-    if (t.role != rt::TensorRole::Param)
-      continue;
-    auto it = checkpoint->tensors.find(t.name);
-    if (it == checkpoint->tensors.end())
-      return fail(path + ": no tensor '" + t.name +
-                  "': the checkpoint is of another model");
-    if (Status s = runner.writeState(t.name, it->second); !s)
-      return fail(path + ": " + s.message());
-  }
+  if (Status s = loadParameters(**exe, runner, *checkpoint, path); !s)
+    return fail(s.message());
 
   rt::LoaderOptions loader;
   loader.batchSize = signature->batchSize;

@@ -27,6 +27,7 @@ int main(int argc, char **argv) {
   registerCheckGradCommand(app);
   registerTrainCommand(app);
   registerPredictCommand(app);
+  registerSampleCommand(app);
   registerCompileCommand(app);
   try {
     app.parse(argc, argv);
