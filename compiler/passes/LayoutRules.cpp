@@ -192,6 +192,50 @@ Node *matmulFoldBatch(Graph &g, Node *n) {
   return product ? reshapeTo(g, product, n->shape(), n->loc()) : nullptr;
 }
 
+/// Summing a [rows, C] operand over its rows, column by column, strides
+/// through memory; below this many rows the strides stay in cache.
+constexpr int64_t kColumnSumRows = 512;
+
+// reduce_sum over the leading axes of x [..., T, C] (a bias's or a norm's
+// gradient over a batch of tokens) as a product with a row of ones,
+// ones [1, T] · x, which the packed GEMM runs reading x's rows in order
+// (its prologue computes x when x is an expression), leaving a sum over
+// the few remaining leading rows. Only for tall operands with columns: a
+// short or single-column sum is fast as it is.
+Node *reduceSumLeadingAsProduct(Graph &g, Node *n) {
+  Node *x = n->operand(0);
+  std::vector<int64_t> axes = axesOf(n);
+  int64_t rank = x->rank();
+  if (rank < 2 || !isFloat(x->dtype()) || int64_t(axes.size()) != rank - 1)
+    return nullptr;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (axes[size_t(d)] != d)
+      return nullptr;
+  int64_t columns = x->shape().back(), rows = x->shape()[size_t(rank - 2)];
+  if (columns < 8 || x->type().numElements() / columns < kColumnSumRows)
+    return nullptr;
+  Node *ones = nullptr;
+  if (Expected<Node *> c =
+          buildConst(g, TensorType{x->dtype(), {1, rows}},
+                     std::vector<double>(size_t(rows), 1.0), n->loc()))
+    ones = *c;
+  if (!ones)
+    return nullptr;
+  // [..., 1, C]: one partial sum per remaining leading index.
+  Node *partial =
+      buildOrNull(g, OpKind::Matmul, {ones, x}, Attrs{}, n->loc());
+  if (!partial)
+    return nullptr;
+  Attrs attrs;
+  std::vector<int64_t> all(size_t(rank - 1));
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    all[size_t(d)] = d;
+  attrs.set("axes", all);
+  attrs.set("keepdims", n->attrs().getBool("keepdims"));
+  return buildOrNull(g, OpKind::ReduceSum, {partial}, std::move(attrs),
+                     n->loc());
+}
+
 constexpr SimplifyRule kRules[] = {
     {"transpose-identity", OpKind::Transpose, transposeIdentity},
     {"transpose-transpose", OpKind::Transpose, transposeTranspose},
@@ -208,6 +252,8 @@ constexpr SimplifyRule kRules[] = {
     {"reduce-sum-broadcast", OpKind::ReduceSum, reduceSumOfBroadcast},
     {"reduce-sum-one-hot", OpKind::ReduceSum, reduceSumOfOneHot},
     {"matmul-fold-batch", OpKind::Matmul, matmulFoldBatch},
+    {"reduce-sum-leading-as-product", OpKind::ReduceSum,
+     reduceSumLeadingAsProduct},
 };
 
 } // namespace
