@@ -1,5 +1,4 @@
-//===- trainer/AtomicFile.cpp - replace a file all at once or not at all
-//---===//
+//===- trainer/AtomicFile.cpp - replace a file at once --------------------===//
 #include "trainer/AtomicFile.h"
 
 #include <cerrno>

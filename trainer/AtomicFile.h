@@ -1,5 +1,4 @@
-//===- trainer/AtomicFile.h - replace a file all at once or not at all
-//-----===//
+//===- trainer/AtomicFile.h - replace a file all at once or not at all ----===//
 ///
 /// Writes `<path>.tmp` in the same directory, fsyncs it, renames it over
 /// `path` and fsyncs the directory. rename(2) within one file system is

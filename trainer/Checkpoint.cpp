@@ -1,5 +1,4 @@
-//===- trainer/Checkpoint.cpp - named tensors in the safetensors format
-//----===//
+//===- trainer/Checkpoint.cpp - named tensors in the safetensors format ---===//
 #include "trainer/Checkpoint.h"
 
 #include "support/InternalCheck.h"

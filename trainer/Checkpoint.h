@@ -1,5 +1,4 @@
-//===- trainer/Checkpoint.h - named tensors in the safetensors format
-//------===//
+//===- trainer/Checkpoint.h - named tensors in the safetensors format -----===//
 ///
 /// A checkpoint is a set of named tensors (f32, f64, i32) and a map of
 /// string metadata, stored as safetensors so that PyTorch, JAX and NumPy

@@ -1,5 +1,4 @@
-//===- trainer/Plot.cpp - line charts as self-contained SVG
-//----------------===//
+//===- trainer/Plot.cpp - line charts as self-contained SVG ---------------===//
 #include "trainer/Plot.h"
 
 #include <algorithm>

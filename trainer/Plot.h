@@ -1,5 +1,4 @@
-//===- trainer/Plot.h - line charts as self-contained SVG
-//------------------===//
+//===- trainer/Plot.h - line charts as self-contained SVG -----------------===//
 ///
 /// Draws named curves on one pair of axes and returns the SVG text: a
 /// title, labelled axes with "nice" ticks (steps of 1, 2 or 5 times a power

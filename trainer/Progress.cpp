@@ -1,5 +1,4 @@
-//===- trainer/Progress.cpp - what a training run shows while it runs
-//------===//
+//===- trainer/Progress.cpp - what a training run shows while it runs -----===//
 #include "trainer/Progress.h"
 
 #include <algorithm>

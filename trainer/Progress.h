@@ -1,5 +1,4 @@
-//===- trainer/Progress.h - what a training run shows while it runs
-//--------===//
+//===- trainer/Progress.h - what a training run shows while it runs -------===//
 ///
 /// On a terminal, one line redrawn in place (`\r`): epoch, a bar, batch,
 /// global step, the latest loss, throughput in examples per second and the

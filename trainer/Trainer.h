@@ -1,5 +1,4 @@
-//===- trainer/Trainer.h - the epoch loop around a compiled step
-//-----------===//
+//===- trainer/Trainer.h - the epoch loop around a compiled step ----------===//
 ///
 /// Trains a model whose step was compiled elsewhere: the Trainer sees it
 /// only through `StepRunner`, so it runs the JIT, the interpreter, a GPU

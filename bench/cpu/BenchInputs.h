@@ -1,5 +1,4 @@
-//===- bench/cpu/BenchInputs.h - a compiled step ready to time
-//-------------===//
+//===- bench/cpu/BenchInputs.h - a compiled step ready to time ------------===//
 ///
 /// The benchmarks' set-up of a compiled training step: params and states
 /// from seed 1, then one batch of the interpreter's random inputs (f32 or

@@ -45,8 +45,7 @@ private:
   static Window2d windowIfAny(const Node *n) {
     bool window = n->is(OpKind::Conv2d) || n->is(OpKind::MaxPool2d) ||
                   n->is(OpKind::AvgPool2d);
-    return window ? windowOf(n->op(), operandTypes(n), n->attrs())
-                  : Window2d{};
+    return window ? windowOf(n->op(), operandTypes(n), n->attrs()) : Window2d{};
   }
 
   Node *built(Expected<Node *> n) {

@@ -38,8 +38,7 @@ Status inferGather(std::span<const TensorType> in, Attrs &attrs,
   attrs.set("axis", *axis);
   out.dtype = table.dtype;
   out.shape.assign(table.shape.begin(), table.shape.begin() + *axis);
-  out.shape.insert(out.shape.end(), indices.shape.begin(),
-                   indices.shape.end());
+  out.shape.insert(out.shape.end(), indices.shape.begin(), indices.shape.end());
   out.shape.insert(out.shape.end(), table.shape.begin() + *axis + 1,
                    table.shape.end());
   return Status::ok();

@@ -939,8 +939,7 @@ private:
       if (!causal)
         return v;
       return bb.op(ScalarOp::Select, t, hiddenKey(bb),
-                   bb.constant(-std::numeric_limits<double>::infinity(), t),
-                   v);
+                   bb.constant(-std::numeric_limits<double>::infinity(), t), v);
     };
     auto maxThenSumExp = [&] {
       int mx = phase(ScalarOp::Max, rowInput);

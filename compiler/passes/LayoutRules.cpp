@@ -222,8 +222,7 @@ Node *reduceSumLeadingAsProduct(Graph &g, Node *n) {
   if (!ones)
     return nullptr;
   // [..., 1, C]: one partial sum per remaining leading index.
-  Node *partial =
-      buildOrNull(g, OpKind::Matmul, {ones, x}, Attrs{}, n->loc());
+  Node *partial = buildOrNull(g, OpKind::Matmul, {ones, x}, Attrs{}, n->loc());
   if (!partial)
     return nullptr;
   Attrs attrs;

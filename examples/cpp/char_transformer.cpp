@@ -55,8 +55,7 @@ void build(Graph &g, int64_t layers) {
     h = (*blocks.back())(h);
   }
   nn::LayerNorm finalNorm(g, {kModel});
-  nn::Linear head(g, kModel, kVocabulary,
-                  {.bias = false, .weightInit = gpt2});
+  nn::Linear head(g, kModel, kVocabulary, {.bias = false, .weightInit = gpt2});
   Tensor logits = head(finalNorm(h)).named("logits");
   g.minimize(nn::softmaxCrossEntropy(logits, y).named("loss"),
              optim::AdamW{.lr = 0.001, .weightDecay = 0.01});

@@ -56,8 +56,8 @@ Tensor MultiheadAttention::forward(const Tensor &x) {
   Tensor q = heads(q_), k = heads(k_), v = heads(v_);
   Tensor scores = Located<Tensor>(q.matmul(k, false, true, site), site) *
                   (1.0 / std::sqrt(double(headDim)));
-  Tensor p = options_.causal ? scores.causalSoftmax(site)
-                             : scores.softmax(-1, site);
+  Tensor p =
+      options_.causal ? scores.causalSoftmax(site) : scores.softmax(-1, site);
   Tensor joined = p.matmul(v, false, false, site)
                       .transpose({0, 2, 1, 3}, site)
                       .reshape({batch, steps, dModel_}, site);

@@ -37,9 +37,8 @@ Tensor TransformerBlock::forward(const Tensor &x) {
   ensureParameters();
   const CallSite &site = callSite();
   Tensor h = Located<Tensor>(x, site) + attention_(ln1_(x, site), site);
-  Tensor m = fc2_(fc1_(ln2_(h, site), site).gelu(options_.geluApproximate,
-                                                 site),
-                  site);
+  Tensor m = fc2_(
+      fc1_(ln2_(h, site), site).gelu(options_.geluApproximate, site), site);
   return Located<Tensor>(h, site) + m;
 }
 

@@ -1,5 +1,4 @@
-//===- tests/support/GraphParsing.h - graphs from text in tests
-//------------===//
+//===- tests/support/GraphParsing.h - graphs from text in tests -----------===//
 ///
 /// `.vg` text to a graph, and a forward graph to its training step, with any
 /// diagnostics reported as a test failure (and null returned).

@@ -1,5 +1,4 @@
-//===- trainer/data/CsvReader.cpp - numeric tables with a header
-//-----------===//
+//===- trainer/data/CsvReader.cpp - numeric tables with a header ----------===//
 #include "trainer/data/CsvReader.h"
 
 #include "trainer/data/FileBytes.h"

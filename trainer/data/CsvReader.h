@@ -1,5 +1,4 @@
-//===- trainer/data/CsvReader.h - numeric tables with a header
-//-------------===//
+//===- trainer/data/CsvReader.h - numeric tables with a header ------------===//
 ///
 /// Reads a comma-separated table whose first non-blank line names the
 /// columns and whose other lines hold one number per column. One column is

@@ -1,5 +1,4 @@
-//===- trainer/data/DataLoader.cpp - shuffled fixed-size mini-batches
-//------===//
+//===- trainer/data/DataLoader.cpp - shuffled mini-batches ----------------===//
 #include "trainer/data/DataLoader.h"
 
 #include "runtime/Random.h"

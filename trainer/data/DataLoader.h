@@ -1,5 +1,4 @@
-//===- trainer/data/DataLoader.h - shuffled fixed-size mini-batches
-//--------===//
+//===- trainer/data/DataLoader.h - shuffled mini-batches ------------------===//
 ///
 /// Cuts a data set into mini-batches of the step's fixed batch size. The
 /// order of an epoch is a pure function of (seed, epoch): a Fisher-Yates

@@ -1,5 +1,4 @@
-//===- trainer/data/FileBytes.cpp - whole files, gzip'd or not
-//-------------===//
+//===- trainer/data/FileBytes.cpp - whole files, gzip'd or not ------------===//
 #include "trainer/data/FileBytes.h"
 
 #include <cerrno>

@@ -1,5 +1,4 @@
-//===- trainer/data/FileBytes.h - whole files, gzip'd or not
-//---------------===//
+//===- trainer/data/FileBytes.h - whole files, gzip'd or not --------------===//
 ///
 /// Reads a data file into memory, inflating it through zlib when it is
 /// gzip'd (zlib passes plain files through unchanged), so every reader sees

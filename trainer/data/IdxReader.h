@@ -1,5 +1,4 @@
-//===- trainer/data/IdxReader.h - the IDX format of MNIST
-//------------------===//
+//===- trainer/data/IdxReader.h - the IDX format of MNIST -----------------===//
 ///
 /// IDX (LeCun's MNIST format): two zero bytes, a type code (0x08 unsigned
 /// byte, 0x09 signed byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E

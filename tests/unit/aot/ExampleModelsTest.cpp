@@ -146,14 +146,14 @@ TEST_P(ExampleModels, OneTwoAndFourThreadsGiveTheSameBits) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Examples, ExampleModels,
-    ::testing::Values("examples/fashion_cnn.vg",
-                      "examples/char_transformer.vg"),
-    [](const auto &info) {
-      std::string name = info.param;
-      return name.substr(9, name.size() - 12); // examples/NAME.vg
-    });
+INSTANTIATE_TEST_SUITE_P(Examples, ExampleModels,
+                         ::testing::Values("examples/fashion_cnn.vg",
+                                           "examples/char_transformer.vg"),
+                         [](const auto &info) {
+                           std::string name = info.param;
+                           return name.substr(9, name.size() -
+                                                     12); // examples/NAME.vg
+                         });
 
 } // namespace
 } // namespace voskhod::aot::test

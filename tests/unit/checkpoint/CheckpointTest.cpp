@@ -1,5 +1,4 @@
-//===- tests/unit/checkpoint/CheckpointTest.cpp - safetensors round trips
-//--===//
+//===- tests/unit/checkpoint/CheckpointTest.cpp - round trips -------------===//
 #include "trainer/Checkpoint.h"
 #include "../data/TestFiles.h"
 

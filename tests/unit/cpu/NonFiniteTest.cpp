@@ -1,5 +1,4 @@
-//===- tests/unit/cpu/NonFiniteTest.cpp - NaN and infinities vs the oracle
-//-===//
+//===- tests/unit/cpu/NonFiniteTest.cpp - NaN and infinities --------------===//
 ///
 /// gelu (both forms), erf, reduce_min and dropout's training form on random
 /// inputs with NaN, +inf and -inf mixed in, compiled for the CPU and compared

@@ -43,11 +43,10 @@ INSTANTIATE_TEST_SUITE_P(
                             "  %i = input i32[4, 3]\n"
                             "  %y = gather %t, %i\n"
                             "  return %y"},
-        Case{"gather_computed_table",
-             "  %t = input f32[6, 4]\n"
-             "  %i = input i32[9]\n"
-             "  %y = relu (gather (mul %t, 2.0), %i)\n"
-             "  return %y"},
+        Case{"gather_computed_table", "  %t = input f32[6, 4]\n"
+                                      "  %i = input i32[9]\n"
+                                      "  %y = relu (gather (mul %t, 2.0), %i)\n"
+                                      "  return %y"},
         Case{"gather_inner_axis", "  %t = input f32[3, 8, 2]\n"
                                   "  %i = input i32[5]\n"
                                   "  %y = gather %t, %i {axis = 1}\n"

@@ -26,8 +26,8 @@ inline std::string readText(const std::string &path) {
 
 /// |got − want| ≤ rel·|want| + abs, element by element.
 inline void expectClose(const std::vector<double> &got,
-                        const std::vector<double> &want, double rel,
-                        double abs, const std::string &what) {
+                        const std::vector<double> &want, double rel, double abs,
+                        const std::string &what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_LE(std::fabs(got[i] - want[i]), rel * std::fabs(want[i]) + abs)

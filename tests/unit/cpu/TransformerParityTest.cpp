@@ -67,8 +67,8 @@ TEST(TransformerParity, InterpreterMatchesTorchInFloat64) {
     setBatch(*step, leaves, steps[s]);
     auto eval = ir::evaluate(*step, leaves);
     ASSERT_TRUE(eval) << eval.message();
-    expectClose({eval->value(step->results()[0]).data[0]}, {losses[s]}, 1e-9,
-                0, "loss at step " + std::to_string(s));
+    expectClose({eval->value(step->results()[0]).data[0]}, {losses[s]}, 1e-9, 0,
+                "loss at step " + std::to_string(s));
     leaves = ir::nextLeafValues(*step, *eval, leaves);
   }
   for (auto &[name, v] : reference()["final"].items())

@@ -1,5 +1,4 @@
-//===- tests/unit/data/CsvReaderTest.cpp - CSV tables, good and bad
-//--------===//
+//===- tests/unit/data/CsvReaderTest.cpp - CSV tables, good and bad -------===//
 #include "trainer/data/CsvReader.h"
 #include "TestFiles.h"
 

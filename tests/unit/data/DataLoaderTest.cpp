@@ -1,5 +1,4 @@
-//===- tests/unit/data/DataLoaderTest.cpp - shuffling and batching
-//---------===//
+//===- tests/unit/data/DataLoaderTest.cpp - shuffling and batching --------===//
 #include "trainer/data/DataLoader.h"
 #include "TestFiles.h"
 

@@ -1,5 +1,4 @@
-//===- tests/unit/data/DataSpecTest.cpp - the --data argument
-//--------------===//
+//===- tests/unit/data/DataSpecTest.cpp - the --data argument -------------===//
 #include "trainer/data/DataSpec.h"
 #include "TestFiles.h"
 

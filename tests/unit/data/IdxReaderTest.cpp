@@ -1,5 +1,4 @@
-//===- tests/unit/data/IdxReaderTest.cpp - IDX files, good and bad
-//---------===//
+//===- tests/unit/data/IdxReaderTest.cpp - IDX files, good and bad --------===//
 #include "trainer/data/IdxReader.h"
 #include "TestFiles.h"
 

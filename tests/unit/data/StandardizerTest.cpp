@@ -1,5 +1,4 @@
-//===- tests/unit/data/StandardizerTest.cpp - fitted on train only
-//---------===//
+//===- tests/unit/data/StandardizerTest.cpp - fitted on train only --------===//
 #include "trainer/data/Standardizer.h"
 #include "TestFiles.h"
 

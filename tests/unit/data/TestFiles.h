@@ -1,5 +1,4 @@
-//===- tests/unit/data/TestFiles.h - fixture files the tests write
-//---------===//
+//===- tests/unit/data/TestFiles.h - fixture files the tests write --------===//
 ///
 /// A temporary folder removed when the test ends, and writers for plain and
 /// gzip'd fixtures, so every reader test builds its own input files.

@@ -1,5 +1,4 @@
-//===- tests/unit/interpreter/LossOpsTest.cpp - the four losses
-//------------===//
+//===- tests/unit/interpreter/LossOpsTest.cpp - the four losses -----------===//
 ///
 /// Losses are means over the batch, as PyTorch's default reduction:
 /// cross-entropy with class labels and with probability targets, binary

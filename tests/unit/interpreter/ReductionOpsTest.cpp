@@ -1,5 +1,4 @@
-//===- tests/unit/interpreter/ReductionOpsTest.cpp - reductions, softmax
-//---===//
+//===- tests/unit/interpreter/ReductionOpsTest.cpp - reductions -----------===//
 ///
 /// reduce_sum/mean/max over chosen axes with and without keepdims, softmax
 /// and log_softmax along any axis (including logits large enough to

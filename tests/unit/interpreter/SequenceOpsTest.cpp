@@ -79,10 +79,10 @@ TEST(Gather, ShapeRuleDiagnostics) {
 
 TEST(LayerNorm, ByHand) {
   // Row [1 2 3]: mean 2, biased variance 2/3.
-  HostTensor r = apply(OpKind::LayerNorm, {{f64({1, 3}), {1, 2, 3}},
-                                           {f64({3}), {1, 2, 1}},
-                                           {f64({3}), {0, 0, 10}}},
-                       attrs({{"eps", 0.0001}}));
+  HostTensor r = apply(
+      OpKind::LayerNorm,
+      {{f64({1, 3}), {1, 2, 3}}, {f64({3}), {1, 2, 1}}, {f64({3}), {0, 0, 10}}},
+      attrs({{"eps", 0.0001}}));
   double s = 1 / std::sqrt(2.0 / 3 + 0.0001);
   expectTensor(r, f64({1, 3}), {-s, 0, s + 10});
 }
@@ -164,10 +164,10 @@ TEST(CausalSoftmax, NeedsTheLastAxis) {
                 .find("causal"),
             std::string::npos);
   Node *v = og.input(f64({3}), std::vector<double>(3, 1));
-  EXPECT_NE(errorOf(buildNode(og.g, OpKind::Softmax, {v},
-                              attrs({{"causal", true}})))
-                .find("causal"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(buildNode(og.g, OpKind::Softmax, {v}, attrs({{"causal", true}})))
+          .find("causal"),
+      std::string::npos);
 }
 
 } // namespace

@@ -1,5 +1,4 @@
-//===- tests/unit/support/ErrorMacrosTest.cpp - propagating Status
-//---------===//
+//===- tests/unit/support/ErrorMacrosTest.cpp - propagating Status --------===//
 ///
 /// VOSKHOD_RETURN_IF_ERROR and VOSKHOD_ASSIGN_OR_RETURN pass an error up
 /// unchanged, let a value through, and evaluate their operand once.

@@ -1,5 +1,4 @@
-//===- tests/unit/trainer/PlotTest.cpp - SVG charts are well formed
-//--------===//
+//===- tests/unit/trainer/PlotTest.cpp - SVG charts are well formed -------===//
 #include "trainer/Plot.h"
 #include "SvgCheck.h"
 #include "runtime/Random.h"

@@ -1,5 +1,4 @@
-//===- tests/unit/trainer/SvgCheck.h - a minimal XML well-formedness check
-//-===//
+//===- tests/unit/trainer/SvgCheck.h - well-formed XML --------------------===//
 ///
 /// Enough of XML to check that generated SVG is well formed: balanced tags,
 /// quoted attributes, escaped text. Returns the elements in document order

@@ -1,5 +1,4 @@
-//===- tests/unit/trainer/TrainerTest.cpp - the loop with a fake step
-//------===//
+//===- tests/unit/trainer/TrainerTest.cpp - the loop with a fake step -----===//
 ///
 /// The step here is softmax (or linear) regression written out by hand, so
 /// the Trainer is tested without the compiler: learning, metrics, the NaN
