@@ -44,6 +44,7 @@ Usage (peers need scripts/bench-venv.sh's environment):
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -55,6 +56,8 @@ MODEL = os.path.join(ROOT, "examples", "char_transformer.vg")
 LAYERS, D, HEADS, T, B, V, FF = 4, 128, 4, 128, 32, 128, 512
 LR, WD = 0.001, 0.01
 SYSTEMS = ["voskhod", "eager", "compile", "jax"]
+# An epoch's summary line (progress lines also start with "epoch").
+VALIDATION_LINE = re.compile(r"^epoch \d+/\d+: .*test loss (\S+)")
 
 
 def set_threads(threads):
@@ -132,9 +135,12 @@ def run_voskhod(exe, text, threads, steps, epochs):
         print(shown(cmd), flush=True)
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in proc.stdout.splitlines():
-            if line.startswith("epoch "):
+            m = VALIDATION_LINE.match(line)
+            if m:
                 print("  voskhod " + line, flush=True)
-                losses.append(float(line.split("test loss ")[1].split()[0]))
+                losses.append(float(m.group(1)))
+        if proc.returncode != 0:
+            print("  voskhod train failed:\n" + proc.stdout[-2000:], flush=True)
     return per_step, compile_s, losses
 
 
