@@ -2,8 +2,8 @@
 # Installs, builds, and runs the third job: trains examples/char_transformer.vg
 # (a 4-block character-level GPT, AdamW) on Debian's fortunes, joined into
 # build/fortunes.txt, for 2 epochs, prints the validation loss per character
-# after each, then generates text from the checkpoint. About an hour on two
-# cores.
+# after each, then generates text from the checkpoint. An epoch is 566 steps
+# of about 0.3 s on two idle cores: some 8 minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
